@@ -1,0 +1,481 @@
+/// Folds the events of one job log into a ``JobRun``.
+///
+/// This is where lines get their meaning: `Cache hit for: K` is an exact hit in an actions/cache
+/// step but only the download of an already-chosen key inside cache-nix-action; `Cache Size:` is
+/// a restore's size in a main step and a save's in a post step. Problems that do not stop the
+/// report (a cache step without an outcome, a log that stops early) become diagnostics.
+public struct JobRunBuilder {
+  private let source: String?
+  private let fallbackName: String
+  private var name: String?
+  private var steps: [StepRecord] = []
+  private var reported = JobRun.ReportedCache()
+  private var droppedKeys = 0
+  private var diagnostics: [Diagnostic] = []
+  private var end: LogEvent.EndOfLog?
+
+  /// The most echoed keys kept per job.
+  static let maximumReportedKeys = 1000
+
+  /// Creates a builder.
+  ///
+  /// - Parameters:
+  ///   - source: The input the events come from, for diagnostics.
+  ///   - fallbackName: The job's name when the log has no `Complete job name:` line.
+  public init(source: String?, fallbackName: String) {
+    self.source = source
+    self.fallbackName = fallbackName
+  }
+
+  /// Applies events in order.
+  public mutating func apply(_ events: [LogEvent]) {
+    for event in events { apply(event) }
+  }
+
+  /// Applies one event.
+  public mutating func apply(_ event: LogEvent) {
+    switch event {
+    case .jobName(let value, _):
+      if name == nil { name = value }
+    case .stepStarted(let start):
+      steps.append(StepRecord(start: start))
+    case .input(let inputName, let value, _):
+      ensureStep(line: 1)
+      steps[steps.count - 1].inputs[inputName] = value
+    case .cache(let cacheLine, let line):
+      ensureStep(line: line)
+      steps[steps.count - 1].apply(cacheLine, line: line)
+    case .reportedKey(let key, _):
+      if reported.keys.count < Self.maximumReportedKeys {
+        reported.keys.append(key)
+      } else {
+        droppedKeys += 1
+      }
+    case .reportedHit:
+      reported.hits += 1
+    case .reportedMiss:
+      reported.misses += 1
+    case .diagnostic(let diagnostic):
+      diagnostics.append(diagnostic)
+    case .end(let value):
+      end = value
+    }
+  }
+
+  private mutating func ensureStep(line: Int) {
+    if steps.isEmpty {
+      steps.append(
+        StepRecord(start: LogEvent.StepStart(kind: .output, name: "Output", time: nil, line: line)))
+    }
+  }
+
+  /// The job as the events describe it.
+  public func build() -> JobRun {
+    var diagnostics = self.diagnostics
+    let lastTime = end?.lastTime
+    var jobSteps: [Step] = steps.enumerated().map { index, record in
+      let next = index + 1 < steps.count ? steps[index + 1].start.time : lastTime
+      var duration: Duration?
+      if let from = record.start.time, let to = next { duration = from.duration(to: to) }
+      return Step(
+        name: record.start.name, kind: record.start.kind, action: record.start.action,
+        startedAt: record.start.time, duration: duration, line: record.start.line)
+    }
+    labelPostSteps(&jobSteps)
+
+    var restores: [CacheRestore] = []
+    var saves: [CacheSave] = []
+    for (index, record) in steps.enumerated() {
+      let step = jobSteps[index]
+      if let restore = record.restore {
+        let built = restore.build(step: step, inputs: record.inputs)
+        if built.outcome == .unknown {
+          diagnostics.append(
+            Diagnostic(
+              .warning, "the log does not show how the cache restore of step '\(step.name)' ended",
+              source: source, line: step.line))
+        }
+        restores.append(built)
+      } else if record.start.kind != .post, CacheActions.restores(step) {
+        diagnostics.append(
+          Diagnostic(
+            .warning,
+            "step '\(step.name)' runs \(step.action ?? "a cache action") but printed no cache outcome",
+            source: source, line: step.line))
+        restores.append(
+          CacheRestore(
+            step: step.name, action: step.action,
+            primaryKey: record.inputs["key"] ?? record.inputs["primary-key"],
+            restoreKeys: CacheActions.keyList(
+              record.inputs["restore-keys"] ?? record.inputs["restore-prefixes-first-match"]),
+            outcome: .unknown, duration: step.duration, line: step.line))
+      }
+    }
+    for (index, record) in steps.enumerated() {
+      guard let save = record.save else { continue }
+      var step = jobSteps[index]
+      var built = save.build(step: step, restores: restores)
+      if step.kind == .post, step.action == nil, let action = built.action {
+        // No label from the step order: name the post step after the restore it saves for.
+        if let match = restores.last(where: { $0.primaryKey != nil && $0.primaryKey == built.key })
+        {
+          step.name = "Post " + match.step
+        }
+        step.action = action
+        jobSteps[index] = step
+        built.step = step.name
+      }
+      if built.outcome == .unknown {
+        diagnostics.append(
+          Diagnostic(
+            .note, "the log does not show how the cache save of step '\(step.name)' ended",
+            source: source, line: step.line))
+      }
+      saves.append(built)
+    }
+
+    let reported = self.reported
+    if droppedKeys > 0 {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "\(droppedKeys) more echoed cache keys were not kept (at most \(Self.maximumReportedKeys) per job)",
+          source: source))
+    }
+    let hasSetUp = steps.contains { $0.start.kind == .setup }
+    let hasComplete = steps.contains { $0.start.kind == .complete }
+    let isPartial = hasSetUp && !hasComplete
+    if isPartial {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the log ends before the job's end (no 'Cleaning up orphan processes'): the job was cancelled, is still running or the log is truncated; figures cover the lines read",
+          source: source, line: end?.lineCount))
+    }
+    return JobRun(
+      name: name ?? fallbackName, source: source,
+      startedAt: steps.first?.start.time ?? nil, completedAt: lastTime,
+      steps: jobSteps, restores: restores, saves: saves, reported: reported,
+      isPartial: isPartial, diagnostics: diagnostics)
+  }
+
+  /// Names post steps after their main steps.
+  ///
+  /// The runner runs post steps in the reverse order of the main steps whose actions have one,
+  /// and prints only `Post job cleanup.`. When the number of main steps whose action is known to
+  /// have a post step equals the number of post steps, they are paired in that order.
+  private func labelPostSteps(_ jobSteps: inout [Step]) {
+    let posts = jobSteps.indices.filter { jobSteps[$0].kind == .post }
+    guard !posts.isEmpty else { return }
+    let mains = jobSteps.indices.filter { index in
+      jobSteps[index].kind == .action
+        && CacheActions.hasPostStep(jobSteps[index], inputs: steps[index].inputs)
+    }
+    guard mains.count == posts.count else { return }
+    for (post, main) in zip(posts, mains.reversed()) {
+      jobSteps[post].name = "Post " + jobSteps[main].name
+      jobSteps[post].action = jobSteps[main].action
+    }
+  }
+}
+
+/// What the builder knows about one step while events arrive.
+private struct StepRecord {
+  var start: LogEvent.StepStart
+  var inputs: [String: String] = [:]
+  var restore: RestoreRecord?
+  var save: SaveRecord?
+
+  mutating func apply(_ line: CacheLine, line number: Int) {
+    let toSave: Bool
+    switch line {
+    case .savePrimaryHit, .savedWithKey, .savedSuccessfully, .saveFailed, .sent, .nixTryingToSave,
+      .nixNotSaving, .nixStoreSize, .nixMaxStoreSize, .nixCollectingGarbage, .nixSaving, .nixSaved,
+      .nixSaveFailed, .rustUpToDate, .rustSaving:
+      toSave = true
+    case .size, .toolkitHit, .nixSearching:
+      toSave = save != nil || start.kind == .post || start.name.contains("/cache/save@")
+    default:
+      toSave = start.kind == .post
+    }
+    if toSave {
+      if save == nil { save = SaveRecord() }
+      save?.apply(line)
+    } else {
+      if restore == nil { restore = RestoreRecord() }
+      restore?.apply(line)
+    }
+  }
+}
+
+/// The cache lines of one restore.
+private struct RestoreRecord {
+  enum Family { case toolkit, nix, rust }
+
+  var family = Family.toolkit
+  var toolkitHit: String?
+  var toolkitRestoreKeyHit: String?
+  var restoredFromKey: String?
+  var foundRestorable: String?
+  var notFoundKeys: [String]?
+  var failure: String?
+  var size: Int64?
+  var receivedTotal: Int64?
+  var nixSearchKey: String?
+  var nixPrefixes: [String]?
+  var nixFoundPrimary = false
+  var nixFoundPrefix = false
+  var nixNotFound = false
+  var nixRestoring: String?
+  var nixFailed = false
+  var rustRestoreKey: String?
+  var rustCacheKey: String?
+  var rustRestored: (key: String, fullMatch: Bool)?
+  var rustNoCache = false
+
+  mutating func apply(_ line: CacheLine) {
+    switch line {
+    case .toolkitHit(let key): if toolkitHit == nil { toolkitHit = key }
+    case .toolkitRestoreKeyHit(let key): toolkitRestoreKeyHit = key
+    case .restoredFromKey(let key): restoredFromKey = key
+    case .foundRestorable(let key): foundRestorable = key
+    case .notFound(let keys): notFoundKeys = keys
+    case .restoreFailed(let message): failure = message
+    case .size(let bytes): size = bytes
+    case .received(_, let total): receivedTotal = total
+    case .nixSearching(let key):
+      family = .nix
+      nixSearchKey = key
+    case .nixFoundPrimary:
+      family = .nix
+      nixFoundPrimary = true
+    case .nixPrimaryNotFound: family = .nix
+    case .nixPrefixes(let prefixes):
+      family = .nix
+      nixPrefixes = prefixes
+    case .nixFoundPrefix:
+      family = .nix
+      nixFoundPrefix = true
+    case .nixNotFound:
+      family = .nix
+      nixNotFound = true
+    case .nixRestoring(let key):
+      family = .nix
+      nixRestoring = key
+    case .nixRestoreFailed:
+      family = .nix
+      nixFailed = true
+    case .rustRestoreKey(let key):
+      family = .rust
+      rustRestoreKey = key
+    case .rustCacheKey(let key):
+      family = .rust
+      rustCacheKey = key
+    case .rustRestored(let key, let fullMatch):
+      family = .rust
+      rustRestored = (key, fullMatch)
+    case .rustNoCacheFound:
+      family = .rust
+      rustNoCache = true
+    default:
+      break
+    }
+  }
+
+  func build(step: Step, inputs: [String: String]) -> CacheRestore {
+    var family = self.family
+    if step.action == "nix-community/cache-nix-action" { family = .nix }
+    if step.action == "Swatinem/rust-cache" { family = .rust }
+    var primary: String?
+    var restoreKeys: [String] = []
+    var restored: String?
+    var outcome = CacheRestore.Outcome.unknown
+    var message: String?
+    switch family {
+    case .nix:
+      primary = inputs["primary-key"] ?? nixSearchKey
+      restoreKeys = CacheActions.keyList(inputs["restore-prefixes-first-match"])
+      if restoreKeys.isEmpty { restoreKeys = nixPrefixes ?? [] }
+      if nixFailed {
+        outcome = .error
+        message = failure ?? "failed to restore the cache"
+      } else if nixFoundPrimary {
+        outcome = .exactHit
+        restored = nixRestoring ?? primary
+      } else if nixFoundPrefix {
+        outcome = .fallbackHit
+        restored = nixRestoring ?? toolkitRestoreKeyHit
+      } else if nixNotFound {
+        outcome = .miss
+      } else if let failure {
+        outcome = .error
+        message = failure
+      }
+    case .rust:
+      primary = rustCacheKey
+      restoreKeys = rustRestoreKey.map { [$0] } ?? []
+      if let rustRestored {
+        outcome = rustRestored.fullMatch ? .exactHit : .fallbackHit
+        restored = rustRestored.key
+      } else if rustNoCache {
+        outcome = .miss
+      } else if let failure {
+        outcome = .error
+        message = failure
+      }
+    case .toolkit:
+      primary = inputs["key"] ?? notFoundKeys?.first
+      restoreKeys = CacheActions.keyList(inputs["restore-keys"])
+      if restoreKeys.isEmpty, inputs["key"] == nil, let keys = notFoundKeys, keys.count > 1 {
+        restoreKeys = Array(keys.dropFirst())
+      }
+      restored = restoredFromKey ?? toolkitRestoreKeyHit ?? foundRestorable ?? toolkitHit
+      if let restoredKey = restored {
+        if let primary {
+          outcome = restoredKey == primary ? .exactHit : .fallbackHit
+        } else if toolkitRestoreKeyHit != nil {
+          outcome = .fallbackHit
+        } else if toolkitHit == restoredKey {
+          outcome = .exactHit
+        }
+      } else if let failure {
+        outcome = .error
+        message = failure
+      } else if notFoundKeys != nil {
+        outcome = .miss
+      }
+    }
+    if outcome == .fallbackHit, let primary, restored == primary { outcome = .exactHit }
+    var level: Int?
+    switch outcome {
+    case .exactHit: level = 0
+    case .fallbackHit:
+      if let restored, let index = restoreKeys.firstIndex(where: { restored.hasPrefix($0) }) {
+        level = index + 1
+      }
+    default: level = nil
+    }
+    return CacheRestore(
+      step: step.name, action: step.action ?? CacheActions.name(of: family), primaryKey: primary,
+      restoreKeys: restoreKeys, restoredKey: outcome.isHit ? restored : nil, outcome: outcome,
+      fallbackLevel: level, sizeBytes: outcome.isHit ? (size ?? receivedTotal) : nil,
+      duration: step.duration, message: message, line: step.line)
+  }
+}
+
+extension CacheActions {
+  fileprivate static func name(of family: RestoreRecord.Family) -> String? {
+    switch family {
+    case .nix: "nix-community/cache-nix-action"
+    case .rust: "Swatinem/rust-cache"
+    case .toolkit: nil
+    }
+  }
+}
+
+/// The cache lines of one save.
+private struct SaveRecord {
+  var key: String?
+  var saved = false
+  var skipped = false
+  var failure: String?
+  var reservation = false
+  var sentTotal: Int64?
+  var sentComplete = false
+  var size: Int64?
+  var rustSaving = false
+  var nix = false
+  var storeSizes: [Int64] = []
+  var maxStoreSize: Int64?
+  var collected = false
+  var skippedKey: String?
+
+  mutating func apply(_ line: CacheLine) {
+    switch line {
+    case .savePrimaryHit(let primary):
+      skipped = true
+      skippedKey = primary
+    case .savedWithKey(let saved):
+      key = saved
+      self.saved = true
+    case .savedSuccessfully: saved = true
+    case .saveFailed(let message, let failedKey, let isReservation):
+      if failure == nil || (isReservation && !reservation) { failure = message }
+      reservation = reservation || isReservation
+      if key == nil { key = failedKey }
+    case .sent(let done, let total):
+      sentTotal = total
+      sentComplete = done == total
+    case .size(let bytes): size = bytes
+    case .nixTryingToSave(let primary):
+      nix = true
+      key = primary
+    case .nixNotSaving:
+      nix = true
+      skipped = true
+    case .nixStoreSize(let bytes):
+      nix = true
+      storeSizes.append(bytes)
+    case .nixMaxStoreSize(let bytes):
+      nix = true
+      maxStoreSize = bytes
+    case .nixCollectingGarbage:
+      nix = true
+      collected = true
+    case .nixSaving(let primary):
+      nix = true
+      key = primary
+    case .nixSaved:
+      nix = true
+      saved = true
+    case .nixSaveFailed:
+      nix = true
+      if failure == nil { failure = "could not save the new cache" }
+    case .rustUpToDate: skipped = true
+    case .rustSaving: rustSaving = true
+    default: break
+    }
+  }
+
+  func build(step: Step, restores: [CacheRestore]) -> CacheSave {
+    var outcome = CacheSave.Outcome.unknown
+    if failure != nil && !(saved && !nix) {
+      outcome = .failed
+    } else if saved {
+      outcome = .saved
+    } else if skipped {
+      outcome = .skipped
+    } else if rustSaving, sentComplete {
+      outcome = .saved
+    }
+    var action = step.action
+    if action == nil {
+      if nix {
+        action = "nix-community/cache-nix-action"
+      } else if rustSaving || (skipped && skippedKey == nil) {
+        action = "Swatinem/rust-cache"
+      }
+    }
+    var key = self.key ?? skippedKey
+    if key == nil, action == "Swatinem/rust-cache" {
+      key = restores.last(where: { $0.action == "Swatinem/rust-cache" })?.primaryKey
+    }
+    if action == nil, let key, let restore = restores.last(where: { $0.primaryKey == key }) {
+      action = restore.action
+    }
+    if action == nil, key != nil { action = "actions/cache" }
+    var store: CacheSave.NixStore?
+    if nix, !storeSizes.isEmpty || maxStoreSize != nil {
+      store = CacheSave.NixStore(
+        sizeBeforeBytes: storeSizes.first,
+        sizeAfterBytes: collected ? storeSizes.dropFirst().last : storeSizes.first,
+        maxSizeBytes: maxStoreSize, collectedGarbage: collected)
+    }
+    return CacheSave(
+      step: step.name, action: action, key: key, outcome: outcome,
+      sizeBytes: outcome == .saved ? (sentTotal ?? size) : nil, duration: step.duration,
+      message: outcome == .failed ? failure : nil,
+      reservationConflict: outcome == .failed && reservation,
+      nixStore: store, line: step.line)
+  }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Byte-level search helpers for the log reader's hot path.
+///
+/// They wrap `memchr` and `memmem`, which the C library vectorises, so that the reader looks
+/// at most bytes only inside those calls.
+enum ByteSearch {
+  /// The first index of `byte` in `buffer[from..<to]`, or `to`.
+  ///
+  /// The corresponding C function is `memchr`.
+  @inline(__always)
+  static func index(
+    of byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int
+  ) -> Int {
+    guard from < to, let base = buffer.baseAddress else { return to }
+    guard let found = memchr(base + from, Int32(byte), to - from) else { return to }
+    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+  }
+
+  /// The first index where `needle` starts in `buffer[from..<to]`, or `to`.
+  ///
+  /// Candidates are found with `memchr` on the needle's byte at `anchor` (choose its rarest
+  /// byte: most bytes of a log are then skipped inside `memchr`) and checked with `memcmp`.
+  @inline(__always)
+  static func index(
+    of needle: UnsafeBufferPointer<UInt8>, anchor: Int = 0, in buffer: UnsafeBufferPointer<UInt8>,
+    from: Int, to: Int
+  ) -> Int {
+    let length = needle.count
+    guard length > 0, to - from >= length, let base = buffer.baseAddress,
+      let needleBase = needle.baseAddress
+    else { return to }
+    let anchorByte = needleBase[anchor]
+    var position = from + anchor
+    let lastStart = to - length
+    while position <= lastStart + anchor {
+      let found = index(of: anchorByte, in: buffer, from: position, to: lastStart + anchor + 1)
+      if found > lastStart + anchor { return to }
+      let start = found - anchor
+      if memcmp(base + start, needleBase, length) == 0 { return start }
+      position = found + 1
+    }
+    return to
+  }
+
+  /// Whether `bytes` starts with `prefix`.
+  @inline(__always)
+  static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+    let count = prefix.utf8CodeUnitCount
+    guard bytes.count >= count, let base = bytes.baseAddress else { return false }
+    return memcmp(base, prefix.utf8Start, count) == 0
+  }
+
+  /// Whether `bytes` ends with `suffix`.
+  @inline(__always)
+  static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {
+    let count = suffix.utf8CodeUnitCount
+    guard bytes.count >= count, let base = bytes.baseAddress else { return false }
+    return memcmp(base + bytes.count - count, suffix.utf8Start, count) == 0
+  }
+
+  /// The first index where `needle` starts in `bytes`, or `nil`.
+  static func firstIndex(of needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    let found = index(
+      of: UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount),
+      in: bytes, from: 0, to: bytes.count)
+    return found == bytes.count ? nil : found
+  }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+  /// The bytes from `start` to the end.
+  @inline(__always)
+  func dropping(_ start: Int) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(rebasing: self[Swift.min(start, count)...])
+  }
+
+  /// The bytes from `start` up to `end`.
+  @inline(__always)
+  func slice(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(rebasing: self[Swift.min(start, count)..<Swift.min(end, count)])
+  }
+
+  /// The bytes without leading and trailing spaces and tabs.
+  func trimmingSpaces() -> UnsafeBufferPointer<UInt8> {
+    var start = 0
+    var end = count
+    while start < end, self[start] == 0x20 || self[start] == 0x09 { start += 1 }
+    while end > start, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
+    return slice(start, end)
+  }
+
+  /// The bytes decoded as UTF-8, invalid sequences replaced by U+FFFD.
+  var string: String { String(decoding: self, as: UTF8.self) }
+}

@@ -1,0 +1,505 @@
+/// A streaming reader of one GitHub Actions job log (the raw text the runner stores).
+///
+/// Feed it the log in chunks of any size and it returns what it saw as ``LogEvent``s: steps,
+/// header inputs, cache lines, echoed cache keys and diagnostics. It holds at most one line
+/// (capped by ``Options/maximumLineLength``), so memory does not grow with the input. Most
+/// lines are rejected after a timestamp check and a one-byte test; only lines that can matter
+/// are decoded.
+///
+/// What it knows of the format (see the README's "Input formats"):
+/// - A UTF-8 BOM may start any line and is dropped; lines end at LF, CRLF or a lone CR.
+/// - Runner lines start with `YYYY-MM-DDTHH:MM:SS.fffffffZ `; a line without a timestamp in a
+///   timestamped log continues the previous line's message. A log without any timestamps
+///   (output captured with `tee`) is read the same way, with unknown times.
+/// - A step starts at a top-level `##[group]Run …` header, `Post job cleanup.` or
+///   `Cleaning up orphan processes`. The header, up to its `##[endgroup]`, shows the step's
+///   inputs and script, never its output, so echo lines in it are not counted.
+/// - ANSI colour codes, also written in caret notation (`^[[36;1m`), are ignored for matching.
+///
+/// - Important: Single-pass and not thread-safe: one owner feeds it in order, then calls
+///   ``finish()`` once.
+public struct GitHubLogParser {
+  /// Limits of the reader.
+  public struct Options: Sendable, Hashable {
+    /// The longest line kept, in bytes; longer lines are cut with a diagnostic.
+    public var maximumLineLength: Int
+    /// The longest input value or key kept, in bytes.
+    public var maximumValueLength: Int
+    /// The most diagnostics of one kind reported per input before they are summarised.
+    public var maximumRepeatedDiagnostics: Int
+
+    /// Creates options.
+    public init(
+      maximumLineLength: Int = 1 << 20, maximumValueLength: Int = 8 << 10,
+      maximumRepeatedDiagnostics: Int = 10
+    ) {
+      self.maximumLineLength = maximumLineLength
+      self.maximumValueLength = maximumValueLength
+      self.maximumRepeatedDiagnostics = maximumRepeatedDiagnostics
+    }
+
+    /// A 1 MiB line cap, 8 KiB values, 10 repeated diagnostics.
+    public static let `default` = Options()
+  }
+
+  private enum State {
+    /// Nothing read yet.
+    case start
+    /// Inside a step's `##[group]Run` header.
+    case header
+    /// Step output (or the set-up block).
+    case output
+  }
+
+  /// What the next line is expected to carry.
+  private enum Expectation {
+    case none
+    case nixPrefixes
+    case rustRestoreKey
+    case rustCacheKey
+  }
+
+  private enum Needle {
+    static let escape: UInt32 = 1 << 0
+    static let caret: UInt32 = 1 << 1
+    static let cacheKey: UInt32 = 1 << 2
+    static let upperCache: UInt32 = 1 << 3
+    /// Each needle with the index of its rarest byte, which `memchr` looks for.
+    static let all: [LineSplitter.Needle] = [
+      LineSplitter.Needle([0x1B], anchor: 0),
+      LineSplitter.Needle(Array("^[".utf8), anchor: 0),
+      LineSplitter.Needle(Array("Cache Key:".utf8), anchor: 6),
+      LineSplitter.Needle(Array("CACHE ".utf8), anchor: 3),
+    ]
+  }
+
+  private let options: Options
+  private let source: String?
+  private var splitter: LineSplitter
+  private var events: [LogEvent] = []
+  private var state = State.start
+  private var foldDepth = 0
+  private var expectation = Expectation.none
+  private var hadTimestamps = false
+  private var currentStepIsSetupAction = false
+  private var pendingInput: (name: String, value: [UInt8], line: Int)?
+  private var inWithBlock = false
+  private var lastTimestamp = TimestampBytes()
+  private var byteCount: Int64 = 0
+  private var firstNUL: Int64?
+  private var cutLines = 0
+  private var invalidUTF8Lines = 0
+  private var scratch: [UInt8] = []
+
+  /// Creates a reader.
+  ///
+  /// - Parameters:
+  ///   - source: The name of the input, used in diagnostics.
+  ///   - options: Limits of the reader.
+  public init(source: String? = nil, options: Options = .default) {
+    self.source = source
+    self.options = options
+    self.splitter = LineSplitter(maximumLineLength: options.maximumLineLength, needles: Needle.all)
+  }
+
+  /// Reads the lines that `chunk` completes.
+  ///
+  /// - Parameter chunk: The next bytes of the log, of any size.
+  /// - Returns: The events of the lines completed by this chunk, in log order.
+  public mutating func feed(_ chunk: some Collection<UInt8>) -> [LogEvent] {
+    if byteCount < 8192, firstNUL == nil {
+      var position = byteCount
+      for byte in chunk.prefix(Int(8192 - byteCount)) {
+        if byte == 0 {
+          firstNUL = position
+          break
+        }
+        position += 1
+      }
+    }
+    byteCount += Int64(chunk.count)
+    var splitter = LineSplitter(maximumLineLength: 1, needles: [])
+    swap(&splitter, &self.splitter)
+    splitter.feed(chunk) { line in self.consume(line) }
+    swap(&splitter, &self.splitter)
+    return takeEvents()
+  }
+
+  /// Reads the last line (one without a terminator) and reports the end of the input.
+  ///
+  /// - Returns: The remaining events, ending with ``LogEvent/end(_:)``.
+  public mutating func finish() -> [LogEvent] {
+    var splitter = LineSplitter(maximumLineLength: 1, needles: [])
+    swap(&splitter, &self.splitter)
+    splitter.finish { line in self.consume(line) }
+    swap(&splitter, &self.splitter)
+    flushInput()
+    let lineCount = splitter.lineCount
+    if cutLines > options.maximumRepeatedDiagnostics {
+      diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
+    }
+    if invalidUTF8Lines > options.maximumRepeatedDiagnostics {
+      diagnose(
+        .note,
+        "\(invalidUTF8Lines - options.maximumRepeatedDiagnostics) more lines had invalid UTF-8")
+    }
+    if byteCount == 0 {
+      diagnose(.warning, "empty input")
+    } else if let firstNUL {
+      diagnose(
+        .error,
+        "input looks binary (a NUL byte at offset \(firstNUL)); it is not a job log")
+    } else if !hadTimestamps {
+      diagnose(.note, "no line has a runner timestamp; times and durations are unknown")
+    }
+    events.append(
+      .end(
+        LogEvent.EndOfLog(
+          lastTime: lastTimestamp.time(), lineCount: lineCount, byteCount: byteCount,
+          hadTimestamps: hadTimestamps)))
+    return takeEvents()
+  }
+
+  private mutating func takeEvents() -> [LogEvent] {
+    var taken: [LogEvent] = []
+    swap(&taken, &events)
+    return taken
+  }
+
+  private mutating func diagnose(
+    _ severity: Diagnostic.Severity, _ message: String, line: Int? = nil
+  ) {
+    events.append(.diagnostic(Diagnostic(severity, message, source: source, line: line)))
+  }
+
+  // MARK: - Lines
+
+  private mutating func consume(_ line: LineSplitter.Line) {
+    var bytes = line.bytes
+    if line.wasCut {
+      cutLines += 1
+      if cutLines <= options.maximumRepeatedDiagnostics {
+        diagnose(
+          .warning,
+          "line is longer than \(options.maximumLineLength) bytes; only its start was read",
+          line: line.number)
+      }
+    }
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+      bytes = bytes.dropping(3)
+    }
+    var time: Int?
+    if let length = LogTime.timestampLength(bytes, requireTrailingSpace: true) {
+      time = length
+      lastTimestamp.store(bytes, length: length)
+      bytes = bytes.dropping(length)
+      hadTimestamps = true
+    }
+    let isContinuation = time == nil && hadTimestamps
+    if state == .start {
+      startFirstStep(bytes, line: line.number)
+    }
+    if state == .header {
+      headerLine(bytes, isContinuation: isContinuation, line: line.number)
+      return
+    }
+    guard !bytes.isEmpty else {
+      expectation = .none
+      return
+    }
+    if line.needles & (Needle.escape | Needle.caret) != 0 {
+      var stripped: [UInt8] = []
+      swap(&stripped, &scratch)
+      stripped.removeAll(keepingCapacity: true)
+      ANSI.strip(bytes, into: &stripped)
+      stripped.withUnsafeBufferPointer { plain in
+        outputLine(plain, needles: Needle.cacheKey | Needle.upperCache, line: line.number)
+      }
+      swap(&stripped, &scratch)
+    } else {
+      outputLine(bytes, needles: line.needles, line: line.number)
+    }
+  }
+
+  /// The first line decides whether the log starts with the runner's set-up block.
+  private mutating func startFirstStep(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    state = .output
+    if ByteSearch.hasPrefix(bytes, "##[group]Run ") { return }
+    let looksLikeRunner =
+      ByteSearch.hasPrefix(bytes, "Current runner version")
+      || ByteSearch.hasPrefix(bytes, "##[group]") || ByteSearch.hasPrefix(bytes, "Runner name:")
+      || ByteSearch.hasPrefix(bytes, "Requested labels:")
+      || ByteSearch.hasPrefix(bytes, "Job defined at:")
+    events.append(
+      .stepStarted(
+        LogEvent.StepStart(
+          kind: looksLikeRunner ? .setup : .output,
+          name: looksLikeRunner ? "Set up job" : "Output",
+          action: nil, time: lastTimestamp.time(), line: line)))
+  }
+
+  // MARK: - Step headers
+
+  private mutating func headerLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, isContinuation: Bool, line: Int
+  ) {
+    if isContinuation {
+      if pendingInput != nil {
+        appendToInput(bytes)
+      }
+      return
+    }
+    if ByteSearch.hasPrefix(bytes, "##[endgroup]") {
+      flushInput()
+      state = .output
+      foldDepth = 0
+      return
+    }
+    if ByteSearch.hasPrefix(bytes, "##[group]Run ")
+      || ByteSearch.hasPrefix(bytes, "Post job cleanup.")
+    {
+      // A header that never closed: treat the new marker as the next step.
+      flushInput()
+      state = .output
+      outputLine(bytes, needles: 0, line: line)
+      return
+    }
+    flushInput()
+    if bytes.count == 5, ByteSearch.hasPrefix(bytes, "with:") {
+      inWithBlock = true
+      return
+    }
+    if ByteSearch.hasPrefix(bytes, "env:") || ByteSearch.hasPrefix(bytes, "shell:") {
+      inWithBlock = false
+      return
+    }
+    guard inWithBlock, bytes.count > 2, bytes[0] == 0x20, bytes[1] == 0x20 else { return }
+    let text = bytes.dropping(2)
+    guard
+      let colon = ByteSearch.firstIndex(of: ": ", in: text)
+        ?? (text.last == 0x3A ? text.count - 1 : nil)
+    else { return }
+    let name = text.slice(0, colon)
+    guard Self.keptInputs.contains(where: { $0.elementsEqual(name) }) else { return }
+    pendingInput = (name.string, Array(text.dropping(colon + 2)), line)
+  }
+
+  private static let keptInputs: [[UInt8]] = [
+    "key", "restore-keys", "primary-key", "restore-prefixes-first-match", "path", "paths",
+    "lookup-only", "fail-on-cache-miss", "cache", "shared-key", "prefix-key",
+  ].map { Array($0.utf8) }
+
+  private mutating func appendToInput(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard var input = pendingInput else { return }
+    pendingInput = nil
+    if input.value.count + bytes.count < options.maximumValueLength {
+      input.value.append(0x0A)
+      input.value.append(contentsOf: bytes)
+    }
+    pendingInput = input
+  }
+
+  private mutating func flushInput() {
+    guard let input = pendingInput else { return }
+    pendingInput = nil
+    var value = input.value
+    while let last = value.last, last == 0x0A || last == 0x20 || last == 0x0D { value.removeLast() }
+    let text = value.withUnsafeBufferPointer { decode($0, line: input.line) }
+    events.append(.input(name: input.name, value: text, line: input.line))
+  }
+
+  // MARK: - Output
+
+  private mutating func apply(_ match: CacheLineMatcher.Match, line: Int) {
+    if let cacheLine = match.line { cache(cacheLine, line) }
+    switch match.expects {
+    case .nixPrefixes?: expectation = .nixPrefixes
+    case .rustRestoreKey?: expectation = .rustRestoreKey
+    case nil: break
+    }
+  }
+
+  private mutating func outputLine(_ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int)
+  {
+    guard !bytes.isEmpty else {
+      expectation = .none
+      return
+    }
+    let expected = expectation
+    expectation = .none
+    if expected != .none {
+      expectedLine(expected, bytes, line: line)
+    }
+    switch bytes[0] {
+    case UInt8(ascii: "#"): markerLine(bytes, line: line)
+    case UInt8(ascii: "P"):
+      if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
+        startStep(.post, name: "Post job cleanup", action: nil, line: line)
+      } else if ByteSearch.hasPrefix(bytes, "Path Validation Error: ") {
+        cache(.saveFailed(decode(bytes, line: line), key: nil, reservation: false), line)
+      }
+    case UInt8(ascii: "C"): cLine(bytes, line: line)
+    default:
+      if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+        apply(match, line: line)
+      } else if currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "cache is not found") {
+        cache(.notFound([]), line)
+      }
+    }
+    if needles & Needle.cacheKey != 0, let at = ByteSearch.firstIndex(of: "Cache Key:", in: bytes) {
+      let key = bytes.dropping(at + 10).trimmingSpaces()
+      if key.isEmpty {
+        // Swatinem/rust-cache prints `Cache Key:` alone, with its key on the next line.
+        expectation = .rustCacheKey
+      } else {
+        events.append(.reportedKey(decode(Self.unquoted(key), line: line), line: line))
+      }
+    }
+    if needles & Needle.upperCache != 0 {
+      if ByteSearch.firstIndex(of: "CACHE HIT", in: bytes) != nil {
+        events.append(.reportedHit(line: line))
+      }
+      if ByteSearch.firstIndex(of: "CACHE MISS", in: bytes) != nil {
+        events.append(.reportedMiss(line: line))
+      }
+    }
+  }
+
+  private mutating func expectedLine(
+    _ expected: Expectation, _ bytes: UnsafeBufferPointer<UInt8>, line: Int
+  ) {
+    switch expected {
+    case .none: break
+    case .nixPrefixes:
+      if bytes[0] == UInt8(ascii: "[") { cache(.nixPrefixes(JSONStrings.parseArray(bytes)), line) }
+    case .rustRestoreKey, .rustCacheKey:
+      guard bytes[0] == 0x20 || bytes[0] == 0x09 else { return }
+      let key = decode(bytes.trimmingSpaces(), line: line)
+      cache(expected == .rustRestoreKey ? .rustRestoreKey(key) : .rustCacheKey(key), line)
+    }
+  }
+
+  private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    guard ByteSearch.hasPrefix(bytes, "##[") else { return }
+    if ByteSearch.hasPrefix(bytes, "##[group]") {
+      if foldDepth == 0, ByteSearch.hasPrefix(bytes, "##[group]Run ") {
+        stepHeader(bytes.dropping(13), line: line)
+      } else {
+        foldDepth += 1
+      }
+    } else if ByteSearch.hasPrefix(bytes, "##[endgroup]") {
+      foldDepth = max(0, foldDepth - 1)
+    } else {
+      // `##[warning]`, `##[error]`, `##[notice]`: match the message itself.
+      guard let close = ByteSearch.firstIndex(of: "]", in: bytes), close + 1 < bytes.count else {
+        return
+      }
+      let message = bytes.dropping(close + 1)
+      if message[0] == UInt8(ascii: "C") {
+        cLine(message, line: line)
+      } else if let match = CacheLineMatcher.match(message, decode: { self.decode($0, line: line) })
+      {
+        apply(match, line: line)
+      }
+    }
+  }
+
+  /// Lines that start with `C`: the runner's markers and most cache lines.
+  private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    if ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
+      startStep(.complete, name: "Complete job", action: nil, line: line)
+    } else if ByteSearch.hasPrefix(bytes, "Complete job name: ") {
+      events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
+    } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+      apply(match, line: line)
+    }
+  }
+
+  private mutating func stepHeader(_ text: UnsafeBufferPointer<UInt8>, line: Int) {
+    let trimmed = text.trimmingSpaces()
+    let uses = Self.actionReference(trimmed)
+    let shown = trimmed.count > 200 ? trimmed.slice(0, 200) : trimmed
+    let name = "Run " + decode(shown, line: line) + (trimmed.count > 200 ? "…" : "")
+    startStep(uses == nil ? .script : .action, name: name, action: uses, line: line)
+    state = .header
+    inWithBlock = false
+  }
+
+  private mutating func startStep(_ kind: Step.Kind, name: String, action: String?, line: Int) {
+    flushInput()
+    foldDepth = 0
+    expectation = .none
+    currentStepIsSetupAction = action?.hasPrefix("actions/setup-") ?? false
+    events.append(
+      .stepStarted(
+        LogEvent.StepStart(
+          kind: kind, name: name, action: action, time: lastTimestamp.time(), line: line)))
+  }
+
+  private mutating func cache(_ cacheLine: CacheLine, _ line: Int) {
+    events.append(.cache(cacheLine, line: line))
+  }
+
+  /// `owner/repo` of a header's `uses` text, or `nil` for a script.
+  ///
+  /// `actions/cache@v4` and `actions/cache/restore@v4` give `actions/cache`;
+  /// `./path` and `docker://image` are kept whole.
+  static func actionReference(_ text: UnsafeBufferPointer<UInt8>) -> String? {
+    guard !text.isEmpty, !text.contains(0x20) else { return nil }
+    if ByteSearch.hasPrefix(text, "docker://") || ByteSearch.hasPrefix(text, "./") {
+      return text.string
+    }
+    guard let at = text.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+    let path = text.slice(0, at)
+    let parts = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+    guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+    return String(decoding: parts[0], as: UTF8.self) + "/"
+      + String(decoding: parts[1], as: UTF8.self)
+  }
+
+  /// Removes one pair of quotes or backticks around a value.
+  static func unquoted(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    guard bytes.count >= 2, let first = bytes.first, let last = bytes.last, first == last,
+      first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") || first == UInt8(ascii: "`")
+    else { return bytes }
+    return bytes.slice(1, bytes.count - 1)
+  }
+
+  /// Decodes extracted text, repairing invalid UTF-8 with a diagnostic.
+  private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> String {
+    let capped =
+      bytes.count > options.maximumValueLength ? bytes.slice(0, options.maximumValueLength) : bytes
+    if let valid = String(validating: capped, as: UTF8.self) { return valid }
+    invalidUTF8Lines += 1
+    if invalidUTF8Lines <= options.maximumRepeatedDiagnostics {
+      diagnose(.note, "invalid UTF-8 replaced by U+FFFD", line: line)
+    }
+    return String(decoding: capped, as: UTF8.self)
+  }
+}
+
+/// The bytes of the last timestamp seen, kept without allocating per line.
+private struct TimestampBytes {
+  private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  private var length = 0
+
+  @inline(__always)
+  mutating func store(_ bytes: UnsafeBufferPointer<UInt8>, length: Int) {
+    let count = min(length, 32)
+    withUnsafeMutableBytes(of: &storage) { raw in
+      raw.copyMemory(
+        from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<count]))
+    }
+    self.length = count
+  }
+
+  func time() -> LogTime? {
+    guard length > 0 else { return nil }
+    var copy = storage
+    return withUnsafeBytes(of: &copy) { raw in
+      LogTime.parsePrefix(
+        UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<length]),
+        requireTrailingSpace: false)?.time
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/// Everything one job's log says about its steps and caches.
+public struct JobRun: Sendable, Hashable, Codable {
+  /// What the job's workflow echoed about its cache (`Cache Key: K`, `CACHE HIT`, `CACHE MISS`),
+  /// counted from step output only, never from the script lines of a step header.
+  public struct ReportedCache: Sendable, Hashable, Codable {
+    /// Every `K` of a `Cache Key: K` output line, in log order.
+    public var keys: [String]
+    /// Output lines containing `CACHE HIT`.
+    public var hits: Int
+    /// Output lines containing `CACHE MISS`.
+    public var misses: Int
+
+    /// Creates an empty record.
+    public init(keys: [String] = [], hits: Int = 0, misses: Int = 0) {
+      self.keys = keys
+      self.hits = hits
+      self.misses = misses
+    }
+  }
+
+  /// The job's display name (`Complete job name:`, else the input's file name).
+  public var name: String
+  /// The input the job was read from.
+  public var source: String?
+  /// The time of the job's first line.
+  public var startedAt: LogTime?
+  /// The time of the job's last line.
+  public var completedAt: LogTime?
+  /// The steps in log order.
+  public var steps: [Step]
+  /// The cache restores in log order.
+  public var restores: [CacheRestore]
+  /// The cache saves in log order.
+  public var saves: [CacheSave]
+  /// What the workflow echoed about its cache.
+  public var reported: ReportedCache
+  /// Whether the log stops before the job's end (a cancelled job, a truncated download).
+  public var isPartial: Bool
+  /// Problems found while reading this job.
+  public var diagnostics: [Diagnostic]
+
+  /// Creates a job.
+  public init(
+    name: String,
+    source: String? = nil,
+    startedAt: LogTime? = nil,
+    completedAt: LogTime? = nil,
+    steps: [Step] = [],
+    restores: [CacheRestore] = [],
+    saves: [CacheSave] = [],
+    reported: ReportedCache = ReportedCache(),
+    isPartial: Bool = false,
+    diagnostics: [Diagnostic] = []
+  ) {
+    self.name = name
+    self.source = source
+    self.startedAt = startedAt
+    self.completedAt = completedAt
+    self.steps = steps
+    self.restores = restores
+    self.saves = saves
+    self.reported = reported
+    self.isPartial = isPartial
+    self.diagnostics = diagnostics
+  }
+
+  /// From the job's first line to its last; `nil` without timestamps.
+  public var duration: Duration? {
+    guard let startedAt, let completedAt else { return nil }
+    return startedAt.duration(to: completedAt)
+  }
+}

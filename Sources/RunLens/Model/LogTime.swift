@@ -1,0 +1,148 @@
+/// A point in time as a GitHub Actions log line writes it.
+///
+/// The runner prefixes each line with `DateTime.UtcNow.ToString("O")`, for example
+/// `2025-10-04T14:02:06.4955923Z`: seven fractional digits (100 ns ticks) and a literal `Z`.
+/// `LogTime` keeps the text exactly as written (reports echo it) and the instant as
+/// nanoseconds since 1970-01-01T00:00:00Z (durations are computed from it).
+public struct LogTime: Sendable, Hashable, Codable, Comparable {
+  /// The timestamp text as it stood in the log, without the trailing space.
+  public var text: String
+  /// Nanoseconds since the Unix epoch, UTC.
+  public var nanosecondsSinceEpoch: Int64
+
+  /// Creates a time from its text and its instant.
+  ///
+  /// - Parameters:
+  ///   - text: The ISO 8601 text.
+  ///   - nanosecondsSinceEpoch: The same instant in nanoseconds since the Unix epoch.
+  public init(text: String, nanosecondsSinceEpoch: Int64) {
+    self.text = text
+    self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+  }
+
+  /// Parses an ISO 8601 UTC timestamp of the form `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z`.
+  ///
+  /// The initializer fails when `text` is not of that form.
+  ///
+  /// - Parameter text: The timestamp text.
+  public init?(parsing text: String) {
+    var utf8 = Array(text.utf8)
+    guard
+      let parsed = utf8.withUnsafeMutableBufferPointer({ buffer in
+        LogTime.parsePrefix(UnsafeBufferPointer(buffer), requireTrailingSpace: false)
+      }), parsed.length == utf8.count
+    else { return nil }
+    self = parsed.time
+  }
+
+  /// Orders times by instant.
+  public static func < (lhs: LogTime, rhs: LogTime) -> Bool {
+    lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+  }
+
+  /// The duration from `self` to `later`.
+  ///
+  /// - Parameter later: The end of the interval.
+  /// - Returns: The elapsed time; negative when `later` is earlier.
+  public func duration(to later: LogTime) -> Duration {
+    .nanoseconds(later.nanosecondsSinceEpoch - nanosecondsSinceEpoch)
+  }
+
+  /// Parses a timestamp at the start of `bytes`.
+  ///
+  /// Accepts 1 to 9 fractional digits (or none) and requires the `Z`; with
+  /// `requireTrailingSpace` the timestamp must be followed by one space, as in log lines.
+  ///
+  /// - Returns: The time and the number of bytes it occupies, including the trailing space
+  ///   when one was required.
+  static func parsePrefix(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    requireTrailingSpace: Bool
+  ) -> (time: LogTime, length: Int)? {
+    guard let length = timestampLength(bytes, requireTrailingSpace: requireTrailingSpace)
+    else { return nil }
+    func number(_ from: Int, _ count: Int) -> Int64 {
+      var value: Int64 = 0
+      for index in from..<(from + count) { value = value * 10 + Int64(bytes[index] &- 48) }
+      return value
+    }
+    let year = number(0, 4)
+    let month = number(5, 2)
+    let day = number(8, 2)
+    let hour = number(11, 2)
+    let minute = number(14, 2)
+    let second = number(17, 2)
+    guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var fraction: Int64 = 0
+    var digits = 0
+    var index = 19
+    if bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      while bytes[index] != UInt8(ascii: "Z") {
+        fraction = fraction * 10 + Int64(bytes[index] &- 48)
+        digits += 1
+        index += 1
+      }
+    }
+    while digits < 9 {
+      fraction *= 10
+      digits += 1
+    }
+    let days = daysFromCivil(year: year, month: month, day: day)
+    let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    var textLength = length
+    if textLength > 0, bytes[textLength - 1] == UInt8(ascii: " ") { textLength -= 1 }
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<textLength]), as: UTF8.self)
+    return (LogTime(text: text, nanosecondsSinceEpoch: seconds * 1_000_000_000 + fraction), length)
+  }
+
+  /// Checks the shape of a timestamp at the start of `bytes` without decoding it.
+  ///
+  /// This is the per-line test of the log reader, so it only compares bytes.
+  ///
+  /// - Returns: The length of the timestamp (plus its trailing space when required), or `nil`.
+  @inline(__always)
+  static func timestampLength(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    requireTrailingSpace: Bool
+  ) -> Int? {
+    let count = bytes.count
+    guard count >= 20 else { return nil }
+    @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
+    guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+      bytes[16] == UInt8(ascii: ":"),
+      isDigit(bytes[0]), isDigit(bytes[1]), isDigit(bytes[2]), isDigit(bytes[3]),
+      isDigit(bytes[5]), isDigit(bytes[6]), isDigit(bytes[8]), isDigit(bytes[9]),
+      isDigit(bytes[11]), isDigit(bytes[12]), isDigit(bytes[14]), isDigit(bytes[15]),
+      isDigit(bytes[17]), isDigit(bytes[18])
+    else { return nil }
+    var index = 19
+    if bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      let fractionStart = index
+      while index < count, isDigit(bytes[index]), index - fractionStart < 9 { index += 1 }
+      guard index > fractionStart else { return nil }
+    }
+    guard index < count, bytes[index] == UInt8(ascii: "Z") else { return nil }
+    index += 1
+    if requireTrailingSpace, index < count {
+      // An empty output line may lose its trailing space; accept the bare timestamp.
+      guard bytes[index] == UInt8(ascii: " ") else { return nil }
+      index += 1
+    }
+    return index
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+  static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let monthIndex = month > 2 ? month - 3 : month + 9
+    let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+}

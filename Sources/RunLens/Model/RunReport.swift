@@ -1,0 +1,117 @@
+/// The facts of one workflow run: its jobs, their totals and the targets they meet.
+public struct RunReport: Sendable, Hashable, Codable {
+  /// Run-wide sums over all jobs.
+  public struct Totals: Sendable, Hashable, Codable {
+    /// Number of jobs.
+    public var jobs: Int
+    /// Number of cache restores.
+    public var restores: Int
+    /// Restores that found the primary key.
+    public var exactHits: Int
+    /// Restores that found an entry through a restore key or prefix.
+    public var fallbackHits: Int
+    /// Restores that found nothing.
+    public var misses: Int
+    /// Restores that failed.
+    public var errors: Int
+    /// Restores whose outcome the log does not show.
+    public var unknown: Int
+    /// Number of cache saves, and how they ended.
+    public var saves: Int
+    /// Saves that wrote an entry.
+    public var saved: Int
+    /// Saves skipped on purpose.
+    public var skippedSaves: Int
+    /// Saves that failed.
+    public var failedSaves: Int
+    /// Bytes restored, summed over restores that report a size.
+    public var restoredBytes: Int64
+    /// Bytes saved, summed over saves that wrote an entry and report a size.
+    public var savedBytes: Int64
+    /// The longest restore.
+    public var restoreMax: Duration?
+    /// From the first job's start to the last job's end.
+    public var wall: Duration?
+    /// The sum of the job durations (`nil` if any job has none).
+    public var compute: Duration?
+
+    /// Exact and fallback hits over all restores; `nil` without restores.
+    public var hitRate: Double? {
+      restores == 0 ? nil : Double(exactHits + fallbackHits) / Double(restores)
+    }
+
+    /// Exact hits over all restores; `nil` without restores.
+    public var exactHitRate: Double? {
+      restores == 0 ? nil : Double(exactHits) / Double(restores)
+    }
+  }
+
+  /// The jobs, in input order.
+  public var jobs: [JobRun]
+  /// Problems that concern the run rather than one job.
+  public var diagnostics: [Diagnostic]
+  /// The thresholds the targets are judged against.
+  public var targetOptions: Targets
+
+  /// Creates a report.
+  ///
+  /// - Parameters:
+  ///   - jobs: The jobs, in input order.
+  ///   - diagnostics: Run-level diagnostics.
+  ///   - targets: The thresholds to judge.
+  public init(jobs: [JobRun], diagnostics: [Diagnostic] = [], targets: Targets = .default) {
+    self.jobs = jobs
+    self.diagnostics = diagnostics
+    self.targetOptions = targets
+  }
+
+  /// Whether any job's log stops before the job's end.
+  public var isPartial: Bool { jobs.contains { $0.isPartial } }
+
+  /// Every diagnostic: the run's, then each job's.
+  public var allDiagnostics: [Diagnostic] { diagnostics + jobs.flatMap(\.diagnostics) }
+
+  /// All restores of all jobs.
+  public var restores: [CacheRestore] { jobs.flatMap(\.restores) }
+
+  /// The run-wide sums.
+  public var totals: Totals {
+    let restores = self.restores
+    let saves = jobs.flatMap(\.saves)
+    func count(_ outcome: CacheRestore.Outcome) -> Int {
+      restores.lazy.filter { $0.outcome == outcome }.count
+    }
+    func count(_ outcome: CacheSave.Outcome) -> Int {
+      saves.lazy.filter { $0.outcome == outcome }.count
+    }
+    let starts = jobs.compactMap(\.startedAt)
+    let ends = jobs.compactMap(\.completedAt)
+    var wall: Duration?
+    if let first = starts.min(), let last = ends.max(), starts.count == jobs.count {
+      wall = first.duration(to: last)
+    }
+    let durations = jobs.compactMap(\.duration)
+    return Totals(
+      jobs: jobs.count,
+      restores: restores.count,
+      exactHits: count(.exactHit),
+      fallbackHits: count(.fallbackHit),
+      misses: count(.miss),
+      errors: count(.error),
+      unknown: count(CacheRestore.Outcome.unknown),
+      saves: saves.count,
+      saved: count(.saved),
+      skippedSaves: count(.skipped),
+      failedSaves: count(.failed),
+      restoredBytes: restores.filter(\.outcome.isHit).compactMap(\.sizeBytes).reduce(0, +),
+      savedBytes: saves.filter { $0.outcome == .saved }.compactMap(\.sizeBytes).reduce(0, +),
+      restoreMax: restores.compactMap(\.duration).max(),
+      wall: jobs.isEmpty ? nil : wall,
+      compute: durations.count == jobs.count && !jobs.isEmpty
+        ? durations.reduce(.zero, +) : nil
+    )
+  }
+
+  /// The targets judged against this run.
+  public var targets: [Target] { targetOptions.evaluate(totals) }
+}

@@ -1,0 +1,95 @@
+/// Escaping and number formatting shared by the Markdown renderers.
+///
+/// Everything taken from an input goes through ``text(_:)`` or ``code(_:)``: test names hold
+/// `|`, backticks, `<script>`, `$math$` and `@mentions`, and none of them may break a table,
+/// run HTML, render math or ping anyone. All formatting is locale-independent.
+public enum Markdown {
+  /// Plain text that is safe in a paragraph or a table cell.
+  ///
+  /// Markdown and HTML punctuation become numeric character references, line breaks become
+  /// spaces, and `@` is followed by a zero-width space so that no mention is made.
+  public static func text(_ value: String) -> String {
+    var output = ""
+    output.reserveCapacity(value.utf8.count)
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "@": output.append("@&#8203;")
+      case "\n", "\r", "\t": output.append(" ")
+      default: appendEscaped(scalar, to: &output)
+      }
+    }
+    return output
+  }
+
+  /// Text shown as code (`<code>…</code>`), safe in a table cell.
+  public static func code(_ value: String) -> String {
+    var output = "<code>"
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "@": output.append("&#64;")
+      case "\n", "\r", "\t": output.append(" ")
+      case " ": output.append(" ")
+      default: appendEscaped(scalar, to: &output)
+      }
+    }
+    return output + "</code>"
+  }
+
+  private static func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String) {
+    switch scalar {
+    case "&", "<", ">", "\"", "'", "|", "*", "_", "`", "\\", "[", "]", "~", "$", "#", "!", "{", "}":
+      output.append("&#\(scalar.value);")
+    case let control where control.value < 0x20 || control.value == 0x7F:
+      output.append("\u{FFFD}")
+    default:
+      output.unicodeScalars.append(scalar)
+    }
+  }
+
+  /// A duration as people read it: `850 ms`, `14.3 s`, `1m 59s`, `1h 02m`; `—` when unknown.
+  public static func duration(_ duration: Duration?) -> String {
+    guard let duration else { return "—" }
+    let milliseconds = duration.milliseconds
+    if milliseconds < 0 { return "−" + Markdown.duration(.milliseconds(-milliseconds)) }
+    if milliseconds < 1000 { return "\(milliseconds) ms" }
+    if milliseconds < 60_000 {
+      let tenths = (milliseconds + 50) / 100
+      if tenths < 600 { return "\(tenths / 10).\(tenths % 10) s" }
+    }
+    let seconds = (milliseconds + 500) / 1000
+    if seconds < 3600 { return "\(seconds / 60)m \(seconds % 60)s" }
+    let minutes = (seconds + 30) / 60
+    let rest = minutes % 60
+    return "\(minutes / 60)h \(rest < 10 ? "0" : "")\(rest)m"
+  }
+
+  /// A byte count in binary units: `512 B`, `12.5 KiB`, `999.0 MiB`, `9.4 GiB`; `—` when unknown.
+  public static func bytes(_ bytes: Int64?) -> String {
+    guard let bytes else { return "—" }
+    if bytes < 1024 { return "\(bytes) B" }
+    let units: [(Int64, String)] = [
+      (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
+    ]
+    for (size, name) in units where bytes >= size {
+      let tenths = (bytes * 10 + size / 2) / size
+      return "\(tenths / 10).\(tenths % 10) \(name)"
+    }
+    return "\(bytes) B"
+  }
+
+  /// A fraction as a percentage: `100%`, `66.7%`; `—` when unknown.
+  public static func percent(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "—" }
+    let tenths = Int64((value * 1000).rounded())
+    return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(abs(tenths % 10))%"
+  }
+
+  /// A bar of up to `width` blocks for a share from 0 to 1.
+  static func bar(_ share: Double, width: Int = 10) -> String {
+    let blocks = max(0, min(width, Int((share * Double(width)).rounded())))
+    return String(repeating: "█", count: blocks) + String(repeating: "░", count: width - blocks)
+  }
+
+  /// The UTF-8 size of `text`.
+  static func size(_ text: String) -> Int { text.utf8.count }
+}

@@ -1,0 +1,354 @@
+/// Renders a ``RunReport`` as the Markdown job summary written to `$GITHUB_STEP_SUMMARY`.
+///
+/// The summary leads with what a developer wants first (did the cache hit, how long did it
+/// take, were the targets met) and then gives the tables behind it. It never exceeds
+/// ``Options/byteBudget``: when the full text is too large it drops detail in steps (long
+/// tables first, then everything but the headline, the targets and one row per job) and says
+/// so in a visible note. A table is never cut in the middle.
+public enum MarkdownSummary {
+  /// How to render.
+  public struct Options: Sendable, Hashable {
+    /// The most UTF-8 bytes the summary may have.
+    public var byteBudget: Int
+    /// The heading's text.
+    public var title: String
+
+    /// Creates options.
+    public init(
+      byteBudget: Int = 1_048_576 - 16_384, title: String = "runlens · cache and step report"
+    ) {
+      self.byteBudget = byteBudget
+      self.title = title
+    }
+
+    /// GitHub's 1 MiB step-summary limit less a margin for other steps' summaries.
+    public static let `default` = Options()
+  }
+
+  /// How much detail a rendering carries.
+  enum Detail: Int, CaseIterable {
+    case full
+    case compact
+    case minimal
+  }
+
+  /// The summary as Markdown text ending with one newline.
+  ///
+  /// - Parameters:
+  ///   - report: The run to render.
+  ///   - options: How to render.
+  /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
+  public static func render(_ report: RunReport, options: Options = .default) -> String {
+    for detail in Detail.allCases {
+      let text = finished(render(report, options: options, detail: detail))
+      if Markdown.size(text) <= options.byteBudget { return text }
+    }
+    return finished(renderSmallest(report, options: options))
+  }
+
+  /// The text with exactly one trailing newline.
+  static func finished(_ text: String) -> String {
+    var text = text
+    while text.hasSuffix("\n") { text.removeLast() }
+    return text + "\n"
+  }
+
+  static func render(_ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil)
+    -> String
+  {
+    var out = "## \(Markdown.text(options.title))\n\n"
+    let totals = report.totals
+    if detail != .full {
+      out += "> [!NOTE]\n> This summary was shortened to fit GitHub's size limit: "
+      out +=
+        detail == .compact
+        ? "long tables show only their first rows."
+        : "only the totals and one line per job are shown."
+      out += " The JSON metrics (`--json`) have every figure.\n\n"
+    }
+    if report.isPartial {
+      let names = report.jobs.filter(\.isPartial).map { "**\(Markdown.text($0.name))**" }
+      out +=
+        "> [!WARNING]\n> Partial report: the log of \(names.joined(separator: ", ")) ends before the job's end "
+      out += "(cancelled, still running or truncated). Figures cover the lines read.\n\n"
+    }
+    out += headline(report, totals) + "\n\n"
+    out += targetsTable(report.targets)
+    if detail == .minimal {
+      out += jobsTable(report, limit: jobLimit)
+      out += diagnosticsSection(report.allDiagnostics, limit: 0)
+      return out
+    }
+    if report.jobs.count > 1 { out += jobsTable(report, limit: nil) }
+    for job in report.jobs {
+      out += jobSection(job, detail: detail, headingLevel: "###")
+    }
+    out += diagnosticsSection(report.allDiagnostics, limit: detail == .full ? nil : 20)
+    return out
+  }
+
+  /// The minimal rendering with as many job rows as fit.
+  private static func renderSmallest(_ report: RunReport, options: Options) -> String {
+    var low = 0
+    var high = report.jobs.count
+    while low < high {
+      let middle = (low + high + 1) / 2
+      let text = render(report, options: options, detail: .minimal, jobLimit: middle)
+      if Markdown.size(text) <= options.byteBudget { low = middle } else { high = middle - 1 }
+    }
+    let text = render(report, options: options, detail: .minimal, jobLimit: low)
+    if Markdown.size(text) <= options.byteBudget { return text }
+    return
+      "## runlens\n\n> [!WARNING]\n> The summary does not fit in \(options.byteBudget) bytes; see the JSON metrics.\n"
+  }
+
+  // MARK: - Headline
+
+  private static func headline(_ report: RunReport, _ totals: RunReport.Totals) -> String {
+    var parts: [String] = []
+    if totals.restores == 0 {
+      parts.append("**Cache:** no restore in the log")
+    } else if totals.restores == 1, let restore = report.restores.first {
+      parts.append("**Cache:** \(outcome(restore, plain: true))")
+      if let size = restore.sizeBytes { parts.append(Markdown.bytes(size)) }
+      parts.append("restore \(Markdown.duration(restore.duration))")
+    } else {
+      let hits = totals.exactHits + totals.fallbackHits
+      var counts: [String] = []
+      if totals.exactHits > 0 { counts.append("\(totals.exactHits) exact") }
+      if totals.fallbackHits > 0 { counts.append("\(totals.fallbackHits) fallback") }
+      if totals.misses > 0 { counts.append("\(totals.misses) missed") }
+      if totals.errors > 0 { counts.append("\(totals.errors) failed") }
+      if totals.unknown > 0 { counts.append("\(totals.unknown) unknown") }
+      parts.append(
+        "**Cache:** \(hits) of \(totals.restores) restores hit (\(counts.joined(separator: ", "))), hit rate \(Markdown.percent(totals.hitRate))"
+      )
+      parts.append("slowest restore \(Markdown.duration(totals.restoreMax))")
+    }
+    if totals.saves > 0 {
+      var saves = "\(totals.saved) of \(totals.saves) saves written"
+      if totals.savedBytes > 0 { saves += " (\(Markdown.bytes(totals.savedBytes)))" }
+      if totals.failedSaves > 0 { saves += ", **\(totals.failedSaves) failed**" }
+      parts.append(saves)
+    }
+    if report.jobs.count == 1 {
+      parts.append("**Job:** \(Markdown.duration(report.jobs[0].duration))")
+    } else {
+      parts.append(
+        "**Run:** \(Markdown.duration(totals.wall)) wall, \(Markdown.duration(totals.compute)) compute"
+      )
+    }
+    let judged = report.targets.filter { $0.met != nil }
+    if !judged.isEmpty {
+      let met = judged.filter { $0.met == true }.count
+      parts.append("**Targets:** \(met == judged.count ? "✅" : "❌") \(met) of \(judged.count) met")
+    }
+    return parts.joined(separator: " · ")
+  }
+
+  private static func outcome(_ restore: CacheRestore, plain: Bool = false) -> String {
+    switch restore.outcome {
+    case .exactHit: return plain ? "exact hit" : "✅ exact hit"
+    case .fallbackHit:
+      var text = plain ? "fallback hit" : "🟡 fallback hit"
+      if let level = restore.fallbackLevel {
+        text += " (level \(level) of \(restore.restoreKeys.count))"
+      }
+      return text
+    case .miss: return plain ? "miss" : "❌ miss"
+    case .error:
+      return (plain ? "error" : "⛔ error")
+        + (restore.message.map { ": " + Markdown.text($0) } ?? "")
+    case .unknown: return plain ? "outcome unknown" : "❔ unknown"
+    }
+  }
+
+  // MARK: - Tables
+
+  private static func targetsTable(_ targets: [Target]) -> String {
+    var out = "| Target | Threshold | Value | Result |\n| --- | --- | ---: | --- |\n"
+    for target in targets {
+      let comparison = target.comparison == .above ? ">" : "<"
+      let result: String
+      switch target.met {
+      case true?: result = "✅ met"
+      case false?: result = "❌ missed"
+      case nil: result = "➖ not measured"
+      }
+      out +=
+        "| \(targetName(target.id)) | \(comparison) \(format(target.threshold, target.unit)) | "
+      out += "\(target.value.map { format($0, target.unit) } ?? "—") | \(result) |\n"
+    }
+    return out + "\n"
+  }
+
+  static func targetName(_ id: String) -> String {
+    switch id {
+    case "cache-hit-rate": "Cache hit rate"
+    case "restore-time": "Slowest cache restore"
+    case "pr-build-time-reduction": "PR build time reduction"
+    case "cache-budget": "All caches"
+    default: Markdown.text(id)
+    }
+  }
+
+  static func format(_ value: Double, _ unit: Target.Unit) -> String {
+    switch unit {
+    case .ratio: Markdown.percent(value)
+    case .milliseconds: Markdown.duration(.milliseconds(Int64(value)))
+    case .bytes: Markdown.bytes(Int64(value))
+    }
+  }
+
+  private static func jobsTable(_ report: RunReport, limit: Int?) -> String {
+    var out = "| Job | Duration | Restores | Hits | Saves |\n| --- | ---: | ---: | --- | --- |\n"
+    let shown = limit.map { Array(report.jobs.prefix($0)) } ?? report.jobs
+    for job in shown {
+      let hits = job.restores.filter(\.outcome.isHit).count
+      let saved = job.saves.filter { $0.outcome == .saved }.count
+      let failed = job.saves.filter { $0.outcome == .failed }.count
+      var name = Markdown.text(String(job.name.prefix(120)))
+      if job.isPartial { name += " (partial)" }
+      out += "| \(name) | \(Markdown.duration(job.duration)) | \(job.restores.count) | "
+      out += "\(job.restores.isEmpty ? "—" : "\(hits) of \(job.restores.count)") | "
+      out += "\(saved) saved\(failed > 0 ? ", \(failed) failed" : "") |\n"
+    }
+    if shown.count < report.jobs.count {
+      out +=
+        "\n*\(report.jobs.count - shown.count) more jobs are not shown; the JSON metrics list them all.*\n"
+    }
+    return out + "\n"
+  }
+
+  private static func jobSection(_ job: JobRun, detail: Detail, headingLevel: String) -> String {
+    let rowLimit = detail == .full ? Int.max : 20
+    var out = "\(headingLevel) \(Markdown.text(job.name))\(job.isPartial ? " (partial)" : "")\n\n"
+    if !job.restores.isEmpty {
+      out += "| Restore step | Action | Key | Outcome | Restored key | Size | Time |\n"
+      out += "| --- | --- | --- | --- | --- | ---: | ---: |\n"
+      for restore in job.restores.prefix(rowLimit) {
+        out += "| \(Markdown.text(restore.step)) | \(restore.action.map(Markdown.text) ?? "—") | "
+        out += "\(restore.primaryKey.map(Markdown.code) ?? "—") | \(outcome(restore)) | "
+        let restored =
+          restore.outcome == .exactHit
+          ? "(primary key)" : restore.restoredKey.map(Markdown.code) ?? "—"
+        out +=
+          "\(restored) | \(Markdown.bytes(restore.sizeBytes)) | \(Markdown.duration(restore.duration)) |\n"
+      }
+      out += moreRows(job.restores.count, rowLimit)
+      out += "\n"
+    } else {
+      out += "No cache restore in this job's log.\n\n"
+    }
+    if !job.saves.isEmpty {
+      out += "| Save step | Key | Outcome | Size | Time |\n| --- | --- | --- | ---: | ---: |\n"
+      for save in job.saves.prefix(rowLimit) {
+        out +=
+          "| \(Markdown.text(save.step)) | \(save.key.map(Markdown.code) ?? "—") | \(saveOutcome(save)) | "
+        out += "\(Markdown.bytes(save.sizeBytes)) | \(Markdown.duration(save.duration)) |\n"
+      }
+      out += moreRows(job.saves.count, rowLimit)
+      out += "\n"
+      for save in job.saves {
+        guard let store = save.nixStore, let before = store.sizeBeforeBytes else { continue }
+        out += "Nix store before saving: \(Markdown.bytes(before))"
+        if store.collectedGarbage {
+          out += ", \(Markdown.bytes(store.sizeAfterBytes)) after garbage collection"
+        }
+        if let max = store.maxSizeBytes { out += " (limit \(Markdown.bytes(max)))" }
+        out += ".\n\n"
+      }
+    }
+    let reported = job.reported
+    if !reported.keys.isEmpty || reported.hits > 0 || reported.misses > 0 {
+      let keyLimit = detail == .full ? 20 : 5
+      var line = "Echoed by the workflow: "
+      var parts: [String] = []
+      if !reported.keys.isEmpty {
+        var keys = reported.keys.prefix(keyLimit).map(Markdown.code).joined(separator: ", ")
+        if reported.keys.count > keyLimit { keys += " and \(reported.keys.count - keyLimit) more" }
+        parts.append("`Cache Key:` \(keys)")
+      }
+      parts.append("`CACHE HIT` ×\(reported.hits)")
+      parts.append("`CACHE MISS` ×\(reported.misses)")
+      line += parts.joined(separator: " · ")
+      out += line + " (step output only; script lines in step headers are not counted).\n\n"
+    }
+    out += stepsTable(job, limit: detail == .full ? nil : 15)
+    return out
+  }
+
+  private static func saveOutcome(_ save: CacheSave) -> String {
+    switch save.outcome {
+    case .saved: return "✅ saved"
+    case .skipped: return "⏭️ skipped (key already cached)"
+    case .failed:
+      var text = "❌ failed"
+      if save.reservationConflict {
+        text += " (reservation conflict: another job is saving this key)"
+      }
+      if let message = save.message { text += ": " + Markdown.text(String(message.prefix(300))) }
+      return text
+    case .unknown: return "❔ unknown"
+    }
+  }
+
+  private static func stepsTable(_ job: JobRun, limit: Int?) -> String {
+    guard !job.steps.isEmpty else { return "" }
+    let total = job.duration
+    var rows = Array(job.steps.enumerated())
+    var note = ""
+    if let limit, rows.count > limit {
+      rows = Array(
+        rows.sorted { ($0.element.duration ?? .zero) > ($1.element.duration ?? .zero) }.prefix(
+          limit)
+      )
+      .sorted { $0.offset < $1.offset }
+      note = "\n*Only the \(limit) longest of \(job.steps.count) steps are shown.*\n"
+    }
+    var out = "<details><summary>Step times (\(job.steps.count) steps)</summary>\n\n"
+    out += "| # | Step | Time | Share of job |\n| ---: | --- | ---: | --- |\n"
+    for (index, step) in rows {
+      var share = "—"
+      if let duration = step.duration, let total, total > .zero {
+        let fraction = Double(duration.milliseconds) / Double(total.milliseconds)
+        share = "\(Markdown.bar(fraction)) \(Markdown.percent(fraction))"
+      }
+      out +=
+        "| \(index + 1) | \(Markdown.text(step.name)) | \(Markdown.duration(step.duration)) | \(share) |\n"
+    }
+    return out + note + "\n</details>\n\n"
+  }
+
+  private static func moreRows(_ count: Int, _ limit: Int) -> String {
+    count > limit
+      ? "\n*\(count - limit) more rows are not shown; the JSON metrics list them all.*\n" : ""
+  }
+
+  private static func diagnosticsSection(_ diagnostics: [Diagnostic], limit: Int?) -> String {
+    guard !diagnostics.isEmpty else { return "" }
+    let sorted = diagnostics.enumerated().sorted {
+      $0.element.severity != $1.element.severity
+        ? $0.element.severity > $1.element.severity : $0.offset < $1.offset
+    }.map(\.element)
+    let counts = Dictionary(grouping: diagnostics, by: \.severity).mapValues(\.count)
+    var out = "<details><summary>Diagnostics: "
+    out += [Diagnostic.Severity.error, .warning, .note].compactMap { severity in
+      counts[severity].map { "\($0) \(severity.rawValue)\($0 == 1 ? "" : "s")" }
+    }.joined(separator: ", ")
+    out += "</summary>\n\n"
+    let shown = limit.map { Array(sorted.prefix($0)) } ?? sorted
+    for diagnostic in shown {
+      let icon = diagnostic.severity == .error ? "⛔" : diagnostic.severity == .warning ? "⚠️" : "ℹ️"
+      var location = diagnostic.source ?? ""
+      if let line = diagnostic.line { location += location.isEmpty ? "line \(line)" : ":\(line)" }
+      out += "- \(icon) \(diagnostic.severity.rawValue)"
+      if !location.isEmpty { out += " \(Markdown.code(location))" }
+      out += ": \(Markdown.text(diagnostic.message))\n"
+    }
+    if shown.count < sorted.count {
+      out += "- … and \(sorted.count - shown.count) more in the JSON metrics\n"
+    }
+    return out + "\n</details>\n"
+  }
+}

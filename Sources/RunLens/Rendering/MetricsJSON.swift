@@ -1,0 +1,145 @@
+/// Renders a ``RunReport`` as the versioned JSON metrics contract.
+///
+/// The names and meanings are fixed by ``schemaVersion``: fields may be added, never renamed
+/// or removed. Durations are integer milliseconds, times are the log's ISO 8601 text, and
+/// unknown values are `null`. The README's "JSON contract" section documents every field.
+public enum MetricsJSON {
+  /// The version of the contract this renderer writes.
+  public static let schemaVersion = 1
+
+  /// The report as JSON text (sorted keys, pretty-printed, one trailing newline).
+  ///
+  /// - Parameter report: The run to render.
+  /// - Returns: The JSON document.
+  public static func render(_ report: RunReport) -> String {
+    document(report).render()
+  }
+
+  /// The report as a JSON value, for callers that embed it.
+  public static func document(_ report: RunReport) -> JSONValue {
+    let totals = report.totals
+    return .object([
+      "schemaVersion": .int(Int64(schemaVersion)),
+      "partial": .bool(report.isPartial),
+      "jobs": .array(report.jobs.map(job)),
+      "totals": .object([
+        "jobs": .int(Int64(totals.jobs)),
+        "restores": .int(Int64(totals.restores)),
+        "exactHits": .int(Int64(totals.exactHits)),
+        "fallbackHits": .int(Int64(totals.fallbackHits)),
+        "misses": .int(Int64(totals.misses)),
+        "errors": .int(Int64(totals.errors)),
+        "unknown": .int(Int64(totals.unknown)),
+        "hitRate": .optional(totals.hitRate, JSONValue.double),
+        "exactHitRate": .optional(totals.exactHitRate, JSONValue.double),
+        "restoreMsMax": milliseconds(totals.restoreMax),
+        "restoredBytes": .int(totals.restoredBytes),
+        "saves": .int(Int64(totals.saves)),
+        "saved": .int(Int64(totals.saved)),
+        "skippedSaves": .int(Int64(totals.skippedSaves)),
+        "failedSaves": .int(Int64(totals.failedSaves)),
+        "savedBytes": .int(totals.savedBytes),
+        "wallMs": milliseconds(totals.wall),
+        "computeMs": milliseconds(totals.compute),
+      ]),
+      "targets": .array(report.targets.map(target)),
+      "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
+    ])
+  }
+
+  static func milliseconds(_ duration: Duration?) -> JSONValue {
+    .optional(duration) { .int($0.milliseconds) }
+  }
+
+  static func string(_ value: String?) -> JSONValue { .optional(value, JSONValue.string) }
+
+  static func time(_ value: LogTime?) -> JSONValue { .optional(value) { .string($0.text) } }
+
+  private static func job(_ job: JobRun) -> JSONValue {
+    .object([
+      "name": .string(job.name),
+      "source": string(job.source),
+      "startedAt": time(job.startedAt),
+      "completedAt": time(job.completedAt),
+      "durationMs": milliseconds(job.duration),
+      "partial": .bool(job.isPartial),
+      "steps": .array(
+        job.steps.map { step in
+          .object([
+            "name": .string(step.name),
+            "kind": .string(step.kind.rawValue),
+            "action": string(step.action),
+            "startedAt": time(step.startedAt),
+            "durationMs": milliseconds(step.duration),
+            "line": .int(Int64(step.line)),
+          ])
+        }),
+      "cache": .object([
+        "restores": .array(job.restores.map(restore)),
+        "saves": .array(job.saves.map(save)),
+        "reportedKeys": .array(job.reported.keys.map(JSONValue.string)),
+        "reportedHits": .int(Int64(job.reported.hits)),
+        "reportedMisses": .int(Int64(job.reported.misses)),
+      ]),
+    ])
+  }
+
+  private static func restore(_ restore: CacheRestore) -> JSONValue {
+    .object([
+      "step": .string(restore.step),
+      "action": string(restore.action),
+      "primaryKey": string(restore.primaryKey),
+      "restoreKeys": .array(restore.restoreKeys.map(JSONValue.string)),
+      "restoredKey": string(restore.restoredKey),
+      "outcome": .string(restore.outcome.rawValue),
+      "fallbackLevel": .optional(restore.fallbackLevel) { .int(Int64($0)) },
+      "sizeBytes": .optional(restore.sizeBytes, JSONValue.int),
+      "durationMs": milliseconds(restore.duration),
+      "message": string(restore.message),
+      "line": .int(Int64(restore.line)),
+    ])
+  }
+
+  private static func save(_ save: CacheSave) -> JSONValue {
+    .object([
+      "step": .string(save.step),
+      "action": string(save.action),
+      "key": string(save.key),
+      "outcome": .string(save.outcome.rawValue),
+      "sizeBytes": .optional(save.sizeBytes, JSONValue.int),
+      "durationMs": milliseconds(save.duration),
+      "message": string(save.message),
+      "reservationConflict": .bool(save.reservationConflict),
+      "nixStore": .optional(save.nixStore) { store in
+        .object([
+          "sizeBeforeBytes": .optional(store.sizeBeforeBytes, JSONValue.int),
+          "sizeAfterBytes": .optional(store.sizeAfterBytes, JSONValue.int),
+          "maxSizeBytes": .optional(store.maxSizeBytes, JSONValue.int),
+          "collectedGarbage": .bool(store.collectedGarbage),
+        ])
+      },
+      "line": .int(Int64(save.line)),
+    ])
+  }
+
+  private static func target(_ target: Target) -> JSONValue {
+    .object([
+      "id": .string(target.id),
+      "threshold": target.unit == .ratio
+        ? .double(target.threshold) : .int(Int64(target.threshold)),
+      "comparison": .string(target.comparison.rawValue),
+      "unit": .string(target.unit.rawValue),
+      "value": .optional(target.value) { target.unit == .ratio ? .double($0) : .int(Int64($0)) },
+      "met": .optional(target.met, JSONValue.bool),
+    ])
+  }
+
+  private static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+    .object([
+      "severity": .string(diagnostic.severity.rawValue),
+      "message": .string(diagnostic.message),
+      "source": string(diagnostic.source),
+      "line": .optional(diagnostic.line) { .int(Int64($0)) },
+    ])
+  }
+}

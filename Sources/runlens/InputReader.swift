@@ -1,0 +1,138 @@
+import RunLens
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads inputs in 64 KiB chunks and feeds them to the library's parsers.
+enum InputReader {
+  /// An input or output that could not be used.
+  struct Failure: Error {
+    var path: String
+    var reason: String
+  }
+
+  /// The chunk size of every read.
+  static let chunkSize = 64 * 1024
+
+  /// Reads one job log (`-` is standard input).
+  static func readJob(_ path: String) throws(Failure) -> JobRun {
+    let source = path == "-" ? "-" : path
+    var parser = GitHubLogParser(source: source)
+    var builder = JobRunBuilder(source: source, fallbackName: jobName(fromPath: path))
+    try forEachChunk(of: path) { chunk in builder.apply(parser.feed(chunk)) }
+    builder.apply(parser.finish())
+    return builder.build()
+  }
+
+  /// The job name a file name suggests: `3_unit (stable).txt` gives `unit (stable)`.
+  static func jobName(fromPath path: String) -> String {
+    guard path != "-" else { return "stdin" }
+    var name = Substring(path.split(separator: "/").last ?? Substring(path))
+    for suffix in [".txt", ".log"] where name.hasSuffix(suffix) {
+      name = name.dropLast(suffix.count)
+    }
+    if let underscore = name.firstIndex(of: "_"), name[..<underscore].allSatisfy(\.isNumber),
+      underscore != name.startIndex
+    {
+      name = name[name.index(after: underscore)...]
+    }
+    return name.isEmpty ? path : String(name)
+  }
+
+  /// Calls `body` with each chunk of the file (or standard input) in order.
+  ///
+  /// The corresponding C functions are `open(2)` and `read(2)`; one buffer is reused.
+  static func forEachChunk(of path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void)
+    throws(Failure)
+  {
+    let descriptor: Int32
+    if path == "-" {
+      descriptor = STDIN_FILENO
+    } else {
+      descriptor = open(path, O_RDONLY)
+      guard descriptor >= 0 else { throw Failure(path: path, reason: lastError()) }
+      var status = stat()
+      if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+        close(descriptor)
+        throw Failure(path: path, reason: "is a directory")
+      }
+    }
+    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
+    defer { buffer.deallocate() }
+    while true {
+      let count = read(descriptor, buffer.baseAddress, chunkSize)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw Failure(path: path, reason: lastError())
+      }
+      if count == 0 { break }
+      body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+    }
+  }
+
+  static func lastError() -> String {
+    String(cString: strerror(errno)).lowercased()
+  }
+}
+
+/// Writes outputs.
+enum OutputWriter {
+  /// Writes `text` to a file, replacing it.
+  static func write(_ text: String, to path: String) throws(InputReader.Failure) {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else {
+      throw InputReader.Failure(path: path, reason: InputReader.lastError())
+    }
+    defer { close(descriptor) }
+    try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// Writes `text` to standard output.
+  static func writeStandardOutput(_ text: String) {
+    try? writeAll(text, to: STDOUT_FILENO, path: "-")
+  }
+
+  private static func writeAll(_ text: String, to descriptor: Int32, path: String)
+    throws(InputReader.Failure)
+  {
+    var text = text
+    let failure: InputReader.Failure? = text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress else { return nil }
+      var offset = 0
+      while offset < bytes.count {
+        let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return InputReader.Failure(path: path, reason: InputReader.lastError())
+        }
+        offset += written
+      }
+      return nil
+    }
+    if let failure { throw failure }
+  }
+}
+
+/// Facts about the terminal.
+enum Terminal {
+  /// A standard stream.
+  enum Stream {
+    case standardInput
+    case standardError
+  }
+
+  /// Whether the stream is a terminal.
+  static func isInteractive(_ stream: Stream) -> Bool {
+    isatty(stream == .standardInput ? STDIN_FILENO : STDERR_FILENO) != 0
+  }
+
+  /// Prints a line on standard error.
+  static func printError(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
+  }
+}
