@@ -44,7 +44,10 @@ let package = Package(
     ),
     .testTarget(
       name: "runlensTests",
-      dependencies: ["runlens", "RunLens"],
+      dependencies: [
+        "runlens", "RunLens",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swiftSettings
     ),
   ]

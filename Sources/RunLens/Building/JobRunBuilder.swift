@@ -81,7 +81,7 @@ public struct JobRunBuilder {
         name: record.start.name, kind: record.start.kind, action: record.start.action,
         startedAt: record.start.time, duration: duration, line: record.start.line)
     }
-    labelPostSteps(&jobSteps)
+    let mainOfPost = labelPostSteps(&jobSteps)
 
     var restores: [CacheRestore] = []
     var saves: [CacheSave] = []
@@ -114,7 +114,11 @@ public struct JobRunBuilder {
     for (index, record) in steps.enumerated() {
       guard let save = record.save else { continue }
       var step = jobSteps[index]
-      var built = save.build(step: step, restores: restores)
+      // A post step paired with its main step saves for that step's restore.
+      let pairedRestore = mainOfPost[index].flatMap { main in
+        restores.first { $0.line == jobSteps[main].line }
+      }
+      var built = save.build(step: step, restores: restores, pairedRestore: pairedRestore)
       if step.kind == .post, step.action == nil, let action = built.action {
         // No label from the step order: name the post step after the restore it saves for.
         if let match = restores.last(where: { $0.primaryKey != nil && $0.primaryKey == built.key })
@@ -164,18 +168,23 @@ public struct JobRunBuilder {
   /// The runner runs post steps in the reverse order of the main steps whose actions have one,
   /// and prints only `Post job cleanup.`. When the number of main steps whose action is known to
   /// have a post step equals the number of post steps, they are paired in that order.
-  private func labelPostSteps(_ jobSteps: inout [Step]) {
+  ///
+  /// - Returns: The index of the main step of each post step that was paired.
+  private func labelPostSteps(_ jobSteps: inout [Step]) -> [Int: Int] {
     let posts = jobSteps.indices.filter { jobSteps[$0].kind == .post }
-    guard !posts.isEmpty else { return }
+    guard !posts.isEmpty else { return [:] }
     let mains = jobSteps.indices.filter { index in
       jobSteps[index].kind == .action
         && CacheActions.hasPostStep(jobSteps[index], inputs: steps[index].inputs)
     }
-    guard mains.count == posts.count else { return }
+    guard mains.count == posts.count else { return [:] }
+    var pairs: [Int: Int] = [:]
     for (post, main) in zip(posts, mains.reversed()) {
       jobSteps[post].name = "Post " + jobSteps[main].name
       jobSteps[post].action = jobSteps[main].action
+      pairs[post] = main
     }
+    return pairs
   }
 }
 
@@ -346,6 +355,7 @@ private struct RestoreRecord {
       }
     }
     if outcome == .fallbackHit, let primary, restored == primary { outcome = .exactHit }
+    if outcome == .exactHit, primary == nil { primary = restored }
     var level: Int?
     switch outcome {
     case .exactHit: level = 0
@@ -437,7 +447,7 @@ private struct SaveRecord {
     }
   }
 
-  func build(step: Step, restores: [CacheRestore]) -> CacheSave {
+  func build(step: Step, restores: [CacheRestore], pairedRestore: CacheRestore?) -> CacheSave {
     var outcome = CacheSave.Outcome.unknown
     if failure != nil && !(saved && !nix) {
       outcome = .failed
@@ -456,7 +466,7 @@ private struct SaveRecord {
         action = "Swatinem/rust-cache"
       }
     }
-    var key = self.key ?? skippedKey
+    var key = self.key ?? skippedKey ?? pairedRestore?.primaryKey
     if key == nil, action == "Swatinem/rust-cache" {
       key = restores.last(where: { $0.action == "Swatinem/rust-cache" })?.primaryKey
     }
@@ -473,7 +483,7 @@ private struct SaveRecord {
     }
     return CacheSave(
       step: step.name, action: action, key: key, outcome: outcome,
-      sizeBytes: outcome == .saved ? (sentTotal ?? size) : nil, duration: step.duration,
+      sizeBytes: outcome == .skipped ? nil : (sentTotal ?? size), duration: step.duration,
       message: outcome == .failed ? failure : nil,
       reservationConflict: outcome == .failed && reservation,
       nixStore: store, line: step.line)

@@ -118,7 +118,7 @@ public struct GitHubLogParser {
       }
     }
     byteCount += Int64(chunk.count)
-    var splitter = LineSplitter(maximumLineLength: 1, needles: [])
+    var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.feed(chunk) { line in self.consume(line) }
     swap(&splitter, &self.splitter)
@@ -129,12 +129,12 @@ public struct GitHubLogParser {
   ///
   /// - Returns: The remaining events, ending with ``LogEvent/end(_:)``.
   public mutating func finish() -> [LogEvent] {
-    var splitter = LineSplitter(maximumLineLength: 1, needles: [])
+    var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.finish { line in self.consume(line) }
     swap(&splitter, &self.splitter)
     flushInput()
-    let lineCount = splitter.lineCount
+    let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
     }
@@ -159,6 +159,9 @@ public struct GitHubLogParser {
           hadTimestamps: hadTimestamps)))
     return takeEvents()
   }
+
+  /// The bytes held for the line in progress; stays below the line cap plus one chunk.
+  var bufferedByteCount: Int { splitter.bufferedByteCount }
 
   private mutating func takeEvents() -> [LogEvent] {
     var taken: [LogEvent] = []
@@ -331,7 +334,9 @@ public struct GitHubLogParser {
       expectedLine(expected, bytes, line: line)
     }
     switch bytes[0] {
-    case UInt8(ascii: "#"): markerLine(bytes, line: line)
+    case UInt8(ascii: "#"):
+      // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
+      if markerLine(bytes, line: line) { return }
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
@@ -379,20 +384,21 @@ public struct GitHubLogParser {
     }
   }
 
-  private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-    guard ByteSearch.hasPrefix(bytes, "##[") else { return }
+  /// Handles a `##[…]` marker; returns whether it started a step.
+  private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if foldDepth == 0, ByteSearch.hasPrefix(bytes, "##[group]Run ") {
         stepHeader(bytes.dropping(13), line: line)
-      } else {
-        foldDepth += 1
+        return true
       }
+      foldDepth += 1
     } else if ByteSearch.hasPrefix(bytes, "##[endgroup]") {
       foldDepth = max(0, foldDepth - 1)
     } else {
       // `##[warning]`, `##[error]`, `##[notice]`: match the message itself.
       guard let close = ByteSearch.firstIndex(of: "]", in: bytes), close + 1 < bytes.count else {
-        return
+        return false
       }
       let message = bytes.dropping(close + 1)
       if message[0] == UInt8(ascii: "C") {
@@ -402,6 +408,7 @@ public struct GitHubLogParser {
         apply(match, line: line)
       }
     }
+    return false
   }
 
   /// Lines that start with `C`: the runner's markers and most cache lines.

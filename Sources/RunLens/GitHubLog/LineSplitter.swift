@@ -57,8 +57,13 @@ struct LineSplitter {
     precondition(needles.count <= 32 && maximumLineLength > 0)
     self.maximumLineLength = maximumLineLength
     self.needles = needles
-    buffer.reserveCapacity(sliceLength * 2)
   }
+
+  /// A splitter that owns nothing, to stand in while the real one is borrowed.
+  static var placeholder: LineSplitter { LineSplitter(maximumLineLength: 1, needles: []) }
+
+  /// The bytes held for a line whose end has not arrived yet.
+  var bufferedByteCount: Int { buffer.count }
 
   /// The number of lines delivered so far.
   var lineCount: Int { nextLineNumber - 1 }

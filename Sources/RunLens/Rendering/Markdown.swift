@@ -7,13 +7,20 @@ public enum Markdown {
   /// Plain text that is safe in a paragraph or a table cell.
   ///
   /// Markdown and HTML punctuation become numeric character references, line breaks become
-  /// spaces, and `@` is followed by a zero-width space so that no mention is made.
+  /// spaces, and an `@` that could start a mention (one not preceded by a letter, digit or
+  /// `_`, as in `@octocat` but not `checkout@v4`) is followed by a zero-width space.
   public static func text(_ value: String) -> String {
     var output = ""
     output.reserveCapacity(value.utf8.count)
+    var previous: Unicode.Scalar = " "
     for scalar in value.unicodeScalars {
+      defer { previous = scalar }
       switch scalar {
-      case "@": output.append("@&#8203;")
+      case "@"
+      where
+        !(previous.properties.isAlphabetic || previous.properties.numericType != nil
+        || previous == "_"):
+        output.append("@&#8203;")
       case "\n", "\r", "\t": output.append(" ")
       default: appendEscaped(scalar, to: &output)
       }

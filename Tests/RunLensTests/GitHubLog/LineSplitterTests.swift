@@ -1,0 +1,84 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("LineSplitter")
+struct LineSplitterTests {
+  /// Splits `bytes` fed in chunks of `chunkSize` and returns the lines as text.
+  static func lines(
+    _ bytes: [UInt8], chunkSize: Int = 65536, maximum: Int = 1 << 20
+  ) -> [(text: String, number: Int, cut: Bool)] {
+    var splitter = LineSplitter(maximumLineLength: maximum, needles: [])
+    var result: [(String, Int, Bool)] = []
+    var offset = 0
+    while offset < bytes.count {
+      let end = min(offset + chunkSize, bytes.count)
+      splitter.feed(bytes[offset..<end]) { result.append(($0.bytes.string, $0.number, $0.wasCut)) }
+      offset = end
+    }
+    splitter.finish { result.append(($0.bytes.string, $0.number, $0.wasCut)) }
+    return result
+  }
+
+  @Test("LF, CRLF and a lone CR all end a line", arguments: [1, 2, 3, 64])
+  func terminators(chunkSize: Int) {
+    let lines = Self.lines(Array("a\nb\r\nc\rd\n\ne".utf8), chunkSize: chunkSize)
+    #expect(lines.map(\.text) == ["a", "b", "c", "d", "", "e"])
+    #expect(lines.map(\.number) == [1, 2, 3, 4, 5, 6])
+  }
+
+  @Test("a CR at the end of a chunk and an LF at the start of the next are one line end")
+  func splitCRLF() {
+    var splitter = LineSplitter(maximumLineLength: 100, needles: [])
+    var seen: [String] = []
+    splitter.feed(Array("one\r".utf8)) { seen.append($0.bytes.string) }
+    #expect(seen.isEmpty)
+    splitter.feed(Array("\ntwo".utf8)) { seen.append($0.bytes.string) }
+    splitter.finish { seen.append($0.bytes.string) }
+    #expect(seen == ["one", "two"])
+  }
+
+  @Test("a line over the cap is cut and the rest of it skipped", arguments: [1, 5, 4096])
+  func cut(chunkSize: Int) {
+    let input = Array("short\n".utf8) + [UInt8](repeating: 0x41, count: 50) + Array("\nnext\n".utf8)
+    let lines = Self.lines(input, chunkSize: chunkSize, maximum: 10)
+    #expect(lines.map(\.text) == ["short", String(repeating: "A", count: 10), "next"])
+    #expect(lines.map(\.cut) == [false, true, false])
+    #expect(lines.map(\.number) == [1, 2, 3])
+  }
+
+  @Test("a 10 MiB line fed in 64 KiB chunks keeps at most the cap plus one chunk")
+  func boundedBuffer() {
+    var splitter = LineSplitter(maximumLineLength: 1 << 20, needles: [])
+    let chunk = [UInt8](repeating: 0x61, count: 65536)
+    var peak = 0
+    var delivered = 0
+    for _ in 0..<160 {
+      splitter.feed(chunk) { _ in delivered += 1 }
+      peak = max(peak, splitter.bufferedByteCount)
+    }
+    splitter.feed(Array("\nend\n".utf8)) { _ in delivered += 1 }
+    #expect(peak <= (1 << 20) + 65536)
+    #expect(delivered == 2)
+    #expect(splitter.bufferedByteCount == 0)
+  }
+
+  @Test("needles are reported per line, whatever the chunking", arguments: [1, 3, 4096])
+  func needles(chunkSize: Int) {
+    var splitter = LineSplitter(
+      maximumLineLength: 100,
+      needles: [
+        LineSplitter.Needle(Array("Key:".utf8), anchor: 0), LineSplitter.Needle([0x1B], anchor: 0),
+      ])
+    let input = Array("a Key: b\nnothing\n\u{1B}[1mKe\ny: no\nKey:\n".utf8)
+    var flags: [UInt32] = []
+    var offset = 0
+    while offset < input.count {
+      let end = min(offset + chunkSize, input.count)
+      splitter.feed(input[offset..<end]) { flags.append($0.needles) }
+      offset = end
+    }
+    splitter.finish { flags.append($0.needles) }
+    #expect(flags == [1, 0, 2, 0, 1])
+  }
+}

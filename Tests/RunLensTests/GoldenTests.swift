@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import RunLens
+
+/// Every `Fixtures/<case>/job.log` against its expected `summary.md` and `metrics.json`, and
+/// the rendered examples in `Reports/`.
+@Suite("Golden files")
+struct GoldenTests {
+  static let logCases = Golden.cases(containing: "job.log")
+
+  static func report(_ name: String) throws -> RunReport {
+    let path = "Fixtures/\(name)/job.log"
+    let job = JobRun(parsingLog: try Golden.bytes(path), source: path, fallbackName: "job")
+    return RunReport(jobs: [job])
+  }
+
+  @Test("fixtures exist")
+  func fixturesExist() {
+    #expect(Self.logCases.count >= 2)
+  }
+
+  @Test("summary.md and metrics.json match", arguments: logCases)
+  func goldens(_ name: String) throws {
+    let report = try Self.report(name)
+    Golden.expect(MarkdownSummary.render(report), matches: "Fixtures/\(name)/summary.md")
+    Golden.expect(MetricsJSON.render(report), matches: "Fixtures/\(name)/metrics.json")
+  }
+
+  @Test("the reader gives the same events for every chunk size", arguments: logCases)
+  func chunkInvariance(_ name: String) throws {
+    let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
+    let whole = Parsing.events(bytes, chunkSize: nil)
+    for size in [1, 2, 7, 4096, 65536] {
+      let chunked = Parsing.events(bytes, chunkSize: size)
+      #expect(chunked == whole, "chunk size \(size)")
+    }
+  }
+
+  /// The reports in `Reports/`, rendered from fixtures for people to read.
+  static let reports: [(fixture: String, name: String)] = [
+    ("nix-fallback-hit", "job-summary-fallback-hit"),
+    ("nix-miss", "job-summary-miss"),
+  ]
+
+  @Test("Reports/ is current")
+  func reportsAreCurrent() throws {
+    for (fixture, name) in Self.reports {
+      let report = try Self.report(fixture)
+      Golden.expect(MarkdownSummary.render(report), matches: "Reports/\(name).md")
+      Golden.expect(MetricsJSON.render(report), matches: "Reports/\(name).json")
+    }
+    let both = RunReport(
+      jobs: try ["nix-miss", "nix-fallback-hit"].map { try Self.report($0).jobs[0] })
+    Golden.expect(MarkdownSummary.render(both), matches: "Reports/two-jobs.md")
+  }
+}

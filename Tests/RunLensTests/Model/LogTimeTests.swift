@@ -1,0 +1,35 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("LogTime")
+struct LogTimeTests {
+  @Test("parses runner timestamps to nanoseconds since the epoch")
+  func parse() throws {
+    let time = try #require(LogTime(parsing: "2025-10-04T14:02:06.4955923Z"))
+    #expect(time.nanosecondsSinceEpoch == 1_759_586_526_495_592_300)
+    #expect(LogTime(parsing: "1970-01-01T00:00:00Z")?.nanosecondsSinceEpoch == 0)
+    #expect(
+      LogTime(parsing: "2024-02-29T23:59:59.999999999Z")?.nanosecondsSinceEpoch
+        == 1_709_251_199_999_999_999)
+  }
+
+  @Test(
+    "rejects other shapes",
+    arguments: [
+      "2025-10-04 14:02:06Z", "2025-10-04T14:02:06", "2025-13-04T14:02:06Z",
+      "2025-10-04T14:02:06.Z",
+      "x025-10-04T14:02:06Z", "2025-10-04T14:02:06.1234567890Z",
+    ])
+  func reject(text: String) {
+    #expect(LogTime(parsing: text) == nil)
+  }
+
+  @Test("durations round to milliseconds half away from zero")
+  func milliseconds() {
+    #expect(Duration.nanoseconds(1_499_999).milliseconds == 1)
+    #expect(Duration.nanoseconds(1_500_000).milliseconds == 2)
+    #expect(Duration.nanoseconds(-1_500_000).milliseconds == -2)
+    #expect(Duration.seconds(300).milliseconds == 300_000)
+  }
+}

@@ -1,0 +1,102 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("Markdown escaping and formatting")
+struct MarkdownTests {
+  @Test("text from the input cannot break a table, run HTML, render math or mention anyone")
+  func textEscaping() {
+    let escaped = Markdown.text("a|b `c` <script>alert(1)</script> @octocat $x$ *y* [z](u)\nnext")
+    #expect(!escaped.contains("|"))
+    #expect(!escaped.contains("<"))
+    #expect(!escaped.contains("`"))
+    #expect(!escaped.contains("$"))
+    #expect(!escaped.contains("*"))
+    #expect(!escaped.contains("\n"))
+    #expect(escaped.contains("@&#8203;octocat"))
+    #expect(Markdown.text("actions/checkout@v4") == "actions/checkout@v4")
+  }
+
+  @Test("code keeps text readable and inert, even a closing code fence")
+  func codeEscaping() {
+    let code = Markdown.code("key|with`tick```@user<b>")
+    #expect(code.hasPrefix("<code>") && code.hasSuffix("</code>"))
+    #expect(
+      code.dropFirst(6).dropLast(7).allSatisfy { $0 != "|" && $0 != "`" && $0 != "<" && $0 != "@" })
+  }
+
+  @Test(
+    "durations read as people write them",
+    arguments: [
+      (nil, "—"), (0, "0 ms"), (999, "999 ms"), (1000, "1.0 s"), (14_349, "14.3 s"),
+      (59_949, "59.9 s"),
+      (59_950, "1m 0s"), (119_457, "1m 59s"), (3_599_499, "59m 59s"), (3_600_000, "1h 00m"),
+      (7_530_000, "2h 06m"),
+    ] as [(Int64?, String)])
+  func durations(milliseconds: Int64?, expected: String) {
+    #expect(Markdown.duration(milliseconds.map { .milliseconds($0) }) == expected)
+  }
+
+  @Test(
+    "sizes use binary units",
+    arguments: [
+      (nil, "—"), (512, "512 B"), (1536, "1.5 KiB"), (1_047_529_213, "999.0 MiB"),
+      (10_109_745_056, "9.4 GiB"),
+    ] as [(Int64?, String)])
+  func sizes(bytes: Int64?, expected: String) {
+    #expect(Markdown.bytes(bytes) == expected)
+  }
+
+  @Test(
+    "percentages",
+    arguments: [(nil, "—"), (1.0, "100%"), (0.5, "50%"), (2.0 / 3.0, "66.7%"), (0.0, "0%")]
+      as [(Double?, String)])
+  func percentages(value: Double?, expected: String) {
+    #expect(Markdown.percent(value) == expected)
+  }
+}
+
+@Suite("MarkdownSummary")
+struct MarkdownSummaryTests {
+  /// A run of `jobs` jobs with `restores` restores each, all with long keys.
+  static func bigReport(jobs: Int, restores: Int) -> RunReport {
+    let job = { (index: Int) in
+      JobRun(
+        name: "job \(index) | <b>@team</b>",
+        startedAt: LogTime(parsing: "2025-10-04T14:00:00Z"),
+        completedAt: LogTime(parsing: "2025-10-04T14:10:00Z"),
+        steps: (0..<30).map {
+          Step(name: "Run step \($0)", kind: .script, duration: .seconds(20), line: $0 + 1)
+        },
+        restores: (0..<restores).map {
+          CacheRestore(
+            step: "Run actions/cache@v4", action: "actions/cache",
+            primaryKey: "Linux-cargo-\(index)-\($0)-" + String(repeating: "f", count: 64),
+            outcome: .miss, line: 1)
+        })
+    }
+    return RunReport(jobs: (0..<jobs).map(job))
+  }
+
+  @Test("a small report is rendered whole, ending with one newline")
+  func small() {
+    let text = MarkdownSummary.render(Self.bigReport(jobs: 1, restores: 2))
+    #expect(!text.contains("shortened"))
+    #expect(text.hasSuffix("|\n\n</details>\n") || text.hasSuffix("\n") && !text.hasSuffix("\n\n"))
+    #expect(text.contains("job 0 &#124; &#60;b&#62;@&#8203;team&#60;/b&#62;"))
+  }
+
+  @Test(
+    "an oversized report degrades visibly and never cuts a table",
+    arguments: [4_000, 60_000, 1_000_000])
+  func budget(budget: Int) {
+    let report = Self.bigReport(jobs: 300, restores: 40)
+    let text = MarkdownSummary.render(report, options: .init(byteBudget: budget))
+    #expect(text.utf8.count <= budget)
+    #expect(text.contains("[!NOTE]") || text.contains("[!WARNING]"))
+    // Every table row is complete: it starts and ends with a bar.
+    for line in text.split(separator: "\n") where line.hasPrefix("|") {
+      #expect(line.hasSuffix("|"))
+    }
+  }
+}

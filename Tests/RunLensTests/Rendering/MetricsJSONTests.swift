@@ -1,0 +1,41 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("MetricsJSON")
+struct MetricsJSONTests {
+  @Test("unknown values are written as null, never left out")
+  func nulls() {
+    let text = MetricsJSON.render(RunReport(jobs: [JobRun(name: "j")]))
+    #expect(text.contains("\"hitRate\": null"))
+    #expect(text.contains("\"wallMs\": null"))
+    #expect(text.contains("\"durationMs\": null"))
+    #expect(text.contains("\"schemaVersion\": 1"))
+    #expect(text.hasSuffix("}\n"))
+  }
+
+  @Test("strings are escaped and numbers locale-free")
+  func escaping() {
+    #expect(JSONValue.string("a\"b\\c\n\u{1}/é").render() == "\"a\\\"b\\\\c\\n\\u0001/é\"\n")
+    #expect(JSONValue.double(2.0 / 3.0).render() == "0.6667\n")
+    #expect(JSONValue.double(1).render() == "1.0\n")
+    #expect(
+      JSONValue.object(["b": .int(1), "a": .null]).render() == "{\n  \"a\": null,\n  \"b\": 1\n}\n")
+  }
+
+  @Test("targets carry id, threshold, value and met")
+  func targets() throws {
+    let job = JobRun(
+      name: "j",
+      restores: [
+        CacheRestore(step: "s", action: nil, outcome: .exactHit, duration: .seconds(400), line: 1),
+        CacheRestore(step: "s", action: nil, outcome: .miss, duration: .seconds(2), line: 2),
+      ])
+    let targets = RunReport(jobs: [job]).targets
+    #expect(targets.map(\.id) == ["cache-hit-rate", "restore-time"])
+    #expect(targets[0].value == 0.5)
+    #expect(targets[0].met == false)
+    #expect(targets[1].value == 400_000)
+    #expect(targets[1].met == false)
+  }
+}
