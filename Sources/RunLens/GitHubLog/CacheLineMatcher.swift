@@ -37,8 +37,13 @@ enum CacheLineMatcher {
     func found(_ line: CacheLine) -> Match { Match(line: line, expects: nil) }
     let has = { (prefix: StaticString) in ByteSearch.hasPrefix(bytes, prefix) }
 
-    switch bytes[0] {
-    case UInt8(ascii: "C"):
+    // Most lines are none of these: a second-byte test rejects them before any comparison.
+    guard bytes.count >= 8, let pair = Pair(rawValue: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
+    else {
+      return nil
+    }
+    switch pair {
+    case .ca, .co, .cu:
       if has("Cache hit for restore-key: ") {
         return found(.toolkitRestoreKeyHit(text("Cache hit for restore-key: ")))
       }
@@ -87,7 +92,7 @@ enum CacheLineMatcher {
       {
         return found(.nixStoreSize(size))
       }
-    case UInt8(ascii: "R"):
+    case .re:
       if has("Received "), let (done, total) = progress(after("Received ")) {
         return found(.received(done, of: total))
       }
@@ -104,7 +109,7 @@ enum CacheLineMatcher {
       if has("Restore Key:"), after("Restore Key:").isEmpty {
         return Match(line: nil, expects: .rustRestoreKey)
       }
-    case UInt8(ascii: "S"):
+    case .se, .sa:
       if has("Sent "), let (done, total) = progress(after("Sent ")) {
         return found(.sent(done, of: total))
       }
@@ -118,7 +123,7 @@ enum CacheLineMatcher {
         return found(.nixSaving(quoted("Saving a new cache with the key ")))
       }
       if has("Saved the new cache") || has("Saved a new cache") { return found(.nixSaved) }
-    case UInt8(ascii: "F"):
+    case .fo, .fa:
       if has("Found a cache with the given \"primary-key\"") { return found(.nixFoundPrimary) }
       if has("Found a cache using the \"restore-prefixes-first-match\"") {
         return found(.nixFoundPrefix)
@@ -133,32 +138,48 @@ enum CacheLineMatcher {
         return found(.notFound([]))
       }
       if has("Failed to restore: ") { return found(.restoreFailed(text("Failed to restore: "))) }
-    case UInt8(ascii: "N"):
+    case .no:
       if has("No cache found.") { return found(.rustNoCacheFound) }
       if has("Not saving a new cache") { return found(.nixNotSaving) }
-    case UInt8(ascii: "T"):
+    case .tr:
       if has("Trying to save a new cache with the key ") {
         return found(.nixTryingToSave(quoted("Trying to save a new cache with the key ")))
       }
-    case UInt8(ascii: "M"):
+    case .ma:
       if has("Maximum allowed store size in bytes: "),
         let size = leadingNumber(after("Maximum allowed store size in bytes: "))
       {
         return found(.nixMaxStoreSize(size))
       }
-    case UInt8(ascii: "U"):
+    case .un:
       if has("Unable to reserve cache") || has("Unable to finalize cache") {
         return found(saveFailure(bytes, decode))
       }
-    case UInt8(ascii: "."):
+    case .dots:
       if has("... Saving cache ...") { return found(.rustSaving) }
-    case UInt8(ascii: "["):
+    case .warning:
       // actions/cache writes some warnings as `[warning]…` through `core.info`.
       if has("[warning]"), bytes.count > 9 { return match(bytes.dropping(9), decode: decode) }
-    default:
-      break
     }
     return nil
+  }
+
+  /// The first two bytes of every line the matcher knows.
+  private enum Pair: UInt16 {
+    case ca = 0x4361  // "Ca": Cache …
+    case co = 0x436F  // "Co": Could not …, Collecting garbage.
+    case cu = 0x4375  // "Cu": Current store size …
+    case re = 0x5265  // "Re": Received, Restored, Restoring, Restore Key:
+    case se = 0x5365  // "Se": Sent, Searching …
+    case sa = 0x5361  // "Sa": Saving, Saved
+    case fo = 0x466F  // "Fo": Found …
+    case fa = 0x4661  // "Fa": Failed …
+    case no = 0x4E6F  // "No": No cache found., Not saving …
+    case tr = 0x5472  // "Tr": Trying to save …
+    case ma = 0x4D61  // "Ma": Maximum allowed store size …
+    case un = 0x556E  // "Un": Unable to reserve/finalize …
+    case dots = 0x2E2E  // "..": rust-cache's ... Saving cache ...
+    case warning = 0x5B77  // "[w": [warning]…
   }
 
   private static func saveFailure(

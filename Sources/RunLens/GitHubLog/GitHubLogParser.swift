@@ -413,9 +413,10 @@ public struct GitHubLogParser {
 
   /// Lines that start with `C`: the runner's markers and most cache lines.
   private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-    if ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
+    guard bytes.count >= 8 else { return }
+    if bytes[1] == UInt8(ascii: "l"), ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
       startStep(.complete, name: "Complete job", action: nil, line: line)
-    } else if ByteSearch.hasPrefix(bytes, "Complete job name: ") {
+    } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
       events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
     } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
       apply(match, line: line)
@@ -492,10 +493,23 @@ private struct TimestampBytes {
 
   @inline(__always)
   mutating func store(_ bytes: UnsafeBufferPointer<UInt8>, length: Int) {
+    guard let base = bytes.baseAddress else { return }
+    if length == 29 {
+      // The runner's form: four word loads and stores instead of a copy call.
+      let raw = UnsafeRawPointer(base)
+      storage = (
+        raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 21, as: UInt64.self) >> 24
+      )
+      self.length = 29
+      return
+    }
     let count = min(length, 32)
+    storage = (0, 0, 0, 0)
     withUnsafeMutableBytes(of: &storage) { raw in
-      raw.copyMemory(
-        from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<count]))
+      raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: count))
     }
     self.length = count
   }

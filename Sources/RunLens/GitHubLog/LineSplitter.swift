@@ -1,13 +1,14 @@
 /// Splits a byte stream into lines without holding more than one line.
 ///
-/// Lines end at LF, CRLF or a lone CR. Input arrives in chunks of any size; a line that spans
-/// chunks is kept in a buffer until its end arrives. A line longer than `maximumLineLength` is
-/// delivered cut to that length (``Line/wasCut``) and the rest of it is skipped, so memory stays
-/// bounded whatever the input.
+/// Lines end at LF, CRLF or a lone CR. Input arrives in chunks of any size. Lines that lie
+/// wholly inside a chunk are delivered from the chunk itself, without copying; only a line that
+/// spans chunks is gathered in a buffer. A line longer than `maximumLineLength` is delivered cut
+/// to that length (``Line/wasCut``) and the rest of it is skipped, so memory stays bounded
+/// whatever the input.
 ///
 /// For each line the splitter also reports which of a few fixed byte strings (needles) occur in
-/// it. It finds them with one `memmem` pass over the buffered bytes rather than one search per
-/// line, so that a reader can skip most lines after a single byte test.
+/// it. It finds them with `memchr` passes over each chunk rather than one search per line, so
+/// that a reader can skip most lines after a single byte test.
 ///
 /// - Important: Not thread-safe; one owner feeds it, in order.
 struct LineSplitter {
@@ -37,16 +38,20 @@ struct LineSplitter {
 
   /// The longest line kept, in bytes.
   let maximumLineLength: Int
-  /// The most bytes taken from one chunk before its lines are split; bounds the buffer.
-  private let sliceLength = 64 * 1024
   private let needles: [Needle]
-  private var buffer: [UInt8] = []
-  /// Bytes at the start of `buffer` already searched for a terminator.
-  private var searched = 0
+  /// The start of a line whose end has not arrived yet.
+  private var pending: [UInt8] = []
   /// Skipping the rest of a line that was cut.
   private var discarding = false
+  /// The last chunk ended with CR: an LF starting the next chunk completes that CRLF.
+  private var skipLeadingLF = false
   /// The number the next line gets.
   private var nextLineNumber = 1
+  /// Per needle, the index in the current chunk of its next occurrence at or after the line
+  /// being split (`Int.max` when there is none; stale when below the line's start).
+  private var cursors: [Int]
+  /// The smallest of `cursors`.
+  private var nearestNeedle = -1
 
   /// Creates a splitter.
   ///
@@ -57,140 +62,155 @@ struct LineSplitter {
     precondition(needles.count <= 32 && maximumLineLength > 0)
     self.maximumLineLength = maximumLineLength
     self.needles = needles
+    self.cursors = [Int](repeating: -1, count: needles.count)
   }
 
   /// A splitter that owns nothing, to stand in while the real one is borrowed.
   static var placeholder: LineSplitter { LineSplitter(maximumLineLength: 1, needles: []) }
 
   /// The bytes held for a line whose end has not arrived yet.
-  var bufferedByteCount: Int { buffer.count }
+  var bufferedByteCount: Int { pending.count }
 
   /// The number of lines delivered so far.
   var lineCount: Int { nextLineNumber - 1 }
 
   /// Splits the lines that `chunk` completes and passes each to `body`.
   mutating func feed(_ chunk: some Collection<UInt8>, _ body: (Line) -> Void) {
-    let handled: Void? = chunk.withContiguousStorageIfAvailable { storage in
-      var offset = 0
-      while offset < storage.count {
-        let end = min(offset + sliceLength, storage.count)
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: storage[offset..<end]))
-        split(final: false, body)
-        offset = end
-      }
-    }
+    let handled: Void? = chunk.withContiguousStorageIfAvailable { split($0, body) }
     if handled == nil {
-      var pending: [UInt8] = []
-      pending.reserveCapacity(sliceLength)
-      for byte in chunk {
-        pending.append(byte)
-        if pending.count == sliceLength {
-          buffer.append(contentsOf: pending)
-          pending.removeAll(keepingCapacity: true)
-          split(final: false, body)
-        }
-      }
-      buffer.append(contentsOf: pending)
-      split(final: false, body)
+      let copy = Array(chunk)
+      copy.withUnsafeBufferPointer { split($0, body) }
     }
   }
 
   /// Delivers the last line when the input does not end with a terminator.
   mutating func finish(_ body: (Line) -> Void) {
-    split(final: true, body)
-    buffer.removeAll()
-    searched = 0
+    if !pending.isEmpty && !discarding {
+      deliverPending(body)
+    }
+    pending.removeAll()
     discarding = false
+    skipLeadingLF = false
   }
 
-  private mutating func split(final: Bool, _ body: (Line) -> Void) {
-    var storage: [UInt8] = []
-    swap(&storage, &buffer)
-    let consumed = storage.withUnsafeBufferPointer { splitLines(in: $0, final: final, body) }
-    swap(&storage, &buffer)
-    if consumed > 0 { buffer.removeSubrange(0..<consumed) }
-    searched = max(0, searched - consumed)
-  }
-
-  /// Splits the complete lines of `data` and returns how many bytes they used.
-  private mutating func splitLines(
-    in data: UnsafeBufferPointer<UInt8>, final: Bool, _ body: (Line) -> Void
-  ) -> Int {
+  private mutating func split(_ data: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
     let count = data.count
-    var start = 0
-    var searchFrom = searched
-    var nextLF = -1
-    var nextCR = -1
-    var cursors = [Int](repeating: -1, count: needles.count)
-    while start < count {
-      if nextLF < searchFrom {
-        nextLF = ByteSearch.index(of: 0x0A, in: data, from: searchFrom, to: count)
-      }
-      if nextCR < searchFrom {
-        nextCR = ByteSearch.index(of: 0x0D, in: data, from: searchFrom, to: count)
-      }
-      var end = min(nextLF, nextCR)
-      var next: Int
-      if end == count {
-        // No terminator yet: keep the partial line unless it is too long or input ended.
-        searched = count
-        if discarding {
-          return count
+    guard count > 0 else { return }
+    var position = 0
+    if skipLeadingLF {
+      skipLeadingLF = false
+      if data[0] == 0x0A { position = 1 }
+    }
+    for index in cursors.indices { cursors[index] = -1 }
+    nearestNeedle = -1
+    var nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
+    var nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
+
+    // A line begun in an earlier chunk: gather it up to its end.
+    if !pending.isEmpty || discarding {
+      let end = min(nextLF, nextCR)
+      if !discarding {
+        let room = maximumLineLength - pending.count
+        pending.append(contentsOf: data.slice(position, min(end, position + room)))
+        if end - position > room {
+          deliverPending(body, cut: true)
+          discarding = true
         }
-        if count - start > maximumLineLength {
-          deliver(data, start, start + maximumLineLength, cut: true, &cursors, body)
-          discarding = !final
-          return count
-        }
-        if final && count > start {
-          deliver(data, start, count, cut: false, &cursors, body)
-          return count
-        }
-        return start
       }
-      if data[end] == 0x0D {
-        if end + 1 == count && !final {
-          // A CR at the end of the data may be the first half of CRLF.
-          searched = end
-          return start
-        }
-        next = end + 1 < count && data[end + 1] == 0x0A ? end + 2 : end + 1
-      } else {
-        next = end + 1
-      }
+      if end == count { return }
       if discarding {
         discarding = false
       } else {
-        var cut = false
-        if end - start > maximumLineLength {
-          end = start + maximumLineLength
-          cut = true
-        }
-        deliver(data, start, end, cut: cut, &cursors, body)
+        deliverPending(body)
       }
-      start = next
-      searchFrom = next
+      position = afterTerminator(data, end)
     }
-    searched = count
-    return start
+
+    while position < count {
+      if nextLF < position {
+        nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
+      }
+      if nextCR < position {
+        nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
+      }
+      let end = min(nextLF, nextCR)
+      if end == count {
+        // The last line of the chunk continues in the next one.
+        if count - position > maximumLineLength {
+          deliver(data, position, position + maximumLineLength, cut: true, body)
+          discarding = true
+        } else {
+          pending.append(contentsOf: data.slice(position, count))
+        }
+        return
+      }
+      if end - position > maximumLineLength {
+        deliver(data, position, position + maximumLineLength, cut: true, body)
+      } else {
+        deliver(data, position, end, cut: false, body)
+      }
+      position = afterTerminator(data, end)
+    }
+  }
+
+  /// The index after the terminator at `end`, remembering a CR that ends the chunk.
+  @inline(__always)
+  private mutating func afterTerminator(_ data: UnsafeBufferPointer<UInt8>, _ end: Int) -> Int {
+    guard data[end] == 0x0D else { return end + 1 }
+    if end + 1 == data.count {
+      skipLeadingLF = true
+      return end + 1
+    }
+    return data[end + 1] == 0x0A ? end + 2 : end + 1
   }
 
   @inline(__always)
   private mutating func deliver(
-    _ data: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, cut: Bool,
-    _ cursors: inout [Int], _ body: (Line) -> Void
+    _ data: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, cut: Bool, _ body: (Line) -> Void
   ) {
     var found: UInt32 = 0
-    for index in 0..<needles.count {
-      if cursors[index] < start {
-        let needle = needles[index]
-        cursors[index] = needle.bytes.withUnsafeBufferPointer { bytes in
-          ByteSearch.index(of: bytes, anchor: needle.anchor, in: data, from: start, to: data.count)
-        }
-      }
-      if cursors[index] + needles[index].bytes.count <= end { found |= 1 << UInt32(index) }
+    if nearestNeedle < end {
+      found = needlesBetween(data, start, end)
     }
     body(Line(bytes: data.slice(start, end), number: nextLineNumber, wasCut: cut, needles: found))
     nextLineNumber += 1
+  }
+
+  /// Advances stale cursors and reports the needles that occur in `data[start..<end]`.
+  private mutating func needlesBetween(_ data: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    -> UInt32
+  {
+    var found: UInt32 = 0
+    var nearest = Int.max
+    for index in needles.indices {
+      if cursors[index] < start {
+        let needle = needles[index]
+        let at = needle.bytes.withUnsafeBufferPointer { bytes in
+          ByteSearch.index(of: bytes, anchor: needle.anchor, in: data, from: start, to: data.count)
+        }
+        cursors[index] = at == data.count ? Int.max : at
+      }
+      let at = cursors[index]
+      if at < end && at + needles[index].bytes.count <= end { found |= 1 << UInt32(index) }
+      nearest = min(nearest, at >= end ? at : end)
+    }
+    nearestNeedle = nearest
+    return found
+  }
+
+  /// Delivers the gathered line; its needles are searched in it directly.
+  private mutating func deliverPending(_ body: (Line) -> Void, cut: Bool = false) {
+    pending.withUnsafeBufferPointer { line in
+      var found: UInt32 = 0
+      for (index, needle) in needles.enumerated() {
+        let at = needle.bytes.withUnsafeBufferPointer { bytes in
+          ByteSearch.index(of: bytes, anchor: needle.anchor, in: line, from: 0, to: line.count)
+        }
+        if at < line.count { found |= 1 << UInt32(index) }
+      }
+      body(Line(bytes: line, number: nextLineNumber, wasCut: cut, needles: found))
+    }
+    nextLineNumber += 1
+    pending.removeAll(keepingCapacity: pending.capacity <= 1 << 16)
   }
 }

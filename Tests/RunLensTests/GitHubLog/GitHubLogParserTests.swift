@@ -206,3 +206,29 @@ struct GitHubLogParserTests {
     #expect(parsed == expected)
   }
 }
+
+@Suite("GitHubLogParser limits")
+struct GitHubLogParserLimitTests {
+  @Test("a 100 MB line is cut at 1 MiB; memory stays bounded and the next line is read")
+  func hundredMegabyteLine() {
+    var parser = GitHubLogParser(source: "huge.log")
+    var events = parser.feed(Array("2025-10-04T14:00:00.0000000Z ##[group]Run ./giant.sh\n".utf8))
+    events += parser.feed(
+      Array("2025-10-04T14:00:00.0000000Z ##[endgroup]\n2025-10-04T14:00:01.0000000Z ".utf8))
+    let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+    var peak = 0
+    for _ in 0..<1600 {
+      events += parser.feed(chunk)
+      peak = max(peak, parser.bufferedByteCount)
+    }
+    events += parser.feed(Array("\n2025-10-04T14:00:02.0000000Z Cache Key: after-the-giant\n".utf8))
+    events += parser.finish()
+    #expect(peak <= 1 << 20)
+    #expect(events.contains(.reportedKey("after-the-giant", line: 4)))
+    let cuts = events.filter {
+      if case .diagnostic(let diagnostic) = $0 { return diagnostic.message.contains("longer than") }
+      return false
+    }
+    #expect(cuts.count == 1)
+  }
+}

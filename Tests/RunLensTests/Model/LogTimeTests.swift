@@ -33,3 +33,27 @@ struct LogTimeTests {
     #expect(Duration.seconds(300).milliseconds == 300_000)
   }
 }
+
+@Suite("LogTime fast path")
+struct LogTimeFastPathTests {
+  @Test(
+    "the eight-byte test agrees with the general one on runner timestamps and near misses",
+    arguments: [
+      "2025-10-04T14:02:06.4955923Z x", "2025-10-04T14:02:06.4955923Z ",
+      "2025-10-04T14:02:06.495592Z x",
+      "2025-10-04T14:02:06.4955923Zx", "2025-10-04T14:02:06,4955923Z x",
+      "2025-10-04 14:02:06.4955923Z x",
+      "2025-1a-04T14:02:06.4955923Z x", "2025-10-04T14:02:06.495592:Z x",
+      "2025-10-04T14:02:06.4955923z x",
+      "\u{FFFD}025-10-04T14:02:06.4955923Z x", "2025-10-04T14:02:06.12345678Z x",
+      "just some build output line",
+    ])
+  func agrees(text: String) {
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBufferPointer { buffer in
+      let fast = LogTime.timestampLength(buffer, requireTrailingSpace: true)
+      let general = LogTime.generalTimestampLength(buffer, requireTrailingSpace: true)
+      #expect(fast == general)
+    }
+  }
+}
