@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
     for name in names {
       do {
         jobs.append(try InputReader.readJob(name))
-      } catch let error as InputReader.Failure {
+      } catch {
         Terminal.printError("error: \(error.path): \(error.reason)")
         failed = true
       }
@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
       if let jsonPath {
         try OutputWriter.write(MetricsJSON.render(report), to: jsonPath)
       }
-    } catch let error as InputReader.Failure {
+    } catch {
       Terminal.printError("error: \(error.path): \(error.reason)")
       throw ExitCode.failure
     }
