@@ -27,6 +27,44 @@ enum InputReader {
     return builder.build()
   }
 
+  /// Reads one JUnit file into `builder`.
+  ///
+  /// - Returns: The diagnostic of a cut or malformed file.
+  static func readJUnit(_ path: String, into builder: inout TestSummaryBuilder) throws(Failure)
+    -> [Diagnostic]
+  {
+    var parser = JUnitParser(source: path)
+    builder.beginFile(path)
+    var diagnostics: [Diagnostic] = []
+    func take(_ events: [JUnitEvent]) {
+      builder.apply(events)
+      diagnostics += events.compactMap(\.diagnostic)
+    }
+    try forEachChunk(of: path) { chunk in take(parser.feed(chunk)) }
+    take(parser.finish())
+    return diagnostics
+  }
+
+  /// The JUnit files a path names: the file itself, or every `*.xml` in a directory, sorted.
+  static func junitFiles(_ path: String) throws(Failure) -> [String] {
+    var status = stat()
+    guard stat(path, &status) == 0 else { throw Failure(path: path, reason: lastError()) }
+    guard (status.st_mode & S_IFMT) == S_IFDIR else { return [path] }
+    guard let directory = opendir(path) else { throw Failure(path: path, reason: lastError()) }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name.hasSuffix(".xml"), !name.hasPrefix(".") { names.append(name) }
+    }
+    let base = path.hasSuffix("/") ? path : path + "/"
+    return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map {
+      base + $0
+    }
+  }
+
   /// The job name a file name suggests: `3_unit (stable).txt` gives `unit (stable)`.
   static func jobName(fromPath path: String) -> String {
     guard path != "-" else { return "stdin" }

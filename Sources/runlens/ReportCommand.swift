@@ -30,9 +30,15 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .customLong("json"), help: "Also write the JSON metrics to this file.")
   var jsonPath: String?
 
+  @Option(
+    name: .customLong("junit"),
+    help: "A JUnit XML file, or a directory of them (every *.xml); repeatable.")
+  var junitPaths: [String] = []
+
   func validate() throws {
-    if inputs.isEmpty && Terminal.isInteractive(.standardInput) {
-      throw ValidationError("no input: name a job log, or pipe one into standard input")
+    if inputs.isEmpty && junitPaths.isEmpty && Terminal.isInteractive(.standardInput) {
+      throw ValidationError(
+        "no input: name a job log or --junit file, or pipe a log into standard input")
     }
     if inputs.filter({ $0 == "-" }).count > 1 {
       throw ValidationError("standard input (-) can be read only once")
@@ -40,7 +46,7 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    let names = inputs.isEmpty ? ["-"] : inputs
+    let names = inputs.isEmpty && junitPaths.isEmpty ? ["-"] : inputs
     var jobs: [JobRun] = []
     var failed = false
     for name in names {
@@ -51,7 +57,26 @@ struct ReportCommand: ParsableCommand {
         failed = true
       }
     }
-    let report = RunReport(jobs: jobs)
+    var junit: TestSummary?
+    var diagnostics: [Diagnostic] = []
+    if !junitPaths.isEmpty {
+      var builder = TestSummaryBuilder()
+      for path in junitPaths {
+        do {
+          for file in try InputReader.junitFiles(path) {
+            diagnostics += try InputReader.readJUnit(file, into: &builder)
+          }
+        } catch {
+          Terminal.printError("error: \(error.path): \(error.reason)")
+          failed = true
+        }
+      }
+      junit = builder.build()
+    }
+    for diagnostic in diagnostics where diagnostic.severity == .error {
+      Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
+    }
+    let report = RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
     let primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
     do {
       if let output {

@@ -8,26 +8,48 @@ import Testing
 @Suite("Golden files")
 struct GoldenTests {
   static let logCases = Golden.cases(containing: "job.log")
+  static let junitCases = Golden.cases(containing: "junit.xml")
+  static let allCases = Array(Set(logCases + junitCases)).sorted()
 
+  /// The report of a fixture folder: its job log, its JUnit file, or both.
   static func report(_ name: String) throws -> RunReport {
-    let path = "Fixtures/\(name)/job.log"
-    let job = JobRun(parsingLog: try Golden.bytes(path), source: path, fallbackName: "job")
-    return RunReport(jobs: [job])
+    var jobs: [JobRun] = []
+    if logCases.contains(name) {
+      let path = "Fixtures/\(name)/job.log"
+      jobs.append(JobRun(parsingLog: try Golden.bytes(path), source: path, fallbackName: "job"))
+    }
+    var junit: TestSummary?
+    var diagnostics: [Diagnostic] = []
+    if junitCases.contains(name) {
+      let path = "Fixtures/\(name)/junit.xml"
+      (junit, diagnostics) = TestSummary.parsing(junit: [(path, try Golden.bytes(path))])
+    }
+    return RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
   }
 
   @Test("fixtures exist")
   func fixturesExist() {
     #expect(Self.logCases.count >= 2)
+    #expect(Self.junitCases.count >= 6)
   }
 
-  @Test("summary.md and metrics.json match", arguments: logCases)
+  @Test("summary.md and metrics.json match", arguments: allCases)
   func goldens(_ name: String) throws {
     let report = try Self.report(name)
     Golden.expect(MarkdownSummary.render(report), matches: "Fixtures/\(name)/summary.md")
     Golden.expect(MetricsJSON.render(report), matches: "Fixtures/\(name)/metrics.json")
   }
 
-  @Test("the reader gives the same events for every chunk size", arguments: logCases)
+  @Test("the JUnit reader gives the same events for every chunk size", arguments: junitCases)
+  func junitChunkInvariance(_ name: String) throws {
+    let bytes = try Golden.bytes("Fixtures/\(name)/junit.xml")
+    let whole = Parsing.junitEvents(bytes, chunkSize: nil)
+    for size in [1, 2, 7, 4096, 65536] {
+      #expect(Parsing.junitEvents(bytes, chunkSize: size) == whole, "chunk size \(size)")
+    }
+  }
+
+  @Test("the log reader gives the same events for every chunk size", arguments: logCases)
   func chunkInvariance(_ name: String) throws {
     let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
     let whole = Parsing.events(bytes, chunkSize: nil)
@@ -41,6 +63,8 @@ struct GoldenTests {
   static let reports: [(fixture: String, name: String)] = [
     ("nix-fallback-hit", "job-summary-fallback-hit"),
     ("nix-miss", "job-summary-miss"),
+    ("nextest-flaky-and-retries", "tests-flaky-and-retries"),
+    ("nextest-odd-content", "tests-odd-content"),
   ]
 
   @Test("Reports/ is current")

@@ -11,6 +11,8 @@ public struct JobRunBuilder {
   private var steps: [StepRecord] = []
   private var reported = JobRun.ReportedCache()
   private var droppedKeys = 0
+  private var tests: TestSummary?
+  private var nextestSeen: Set<String> = []
   private var diagnostics: [Diagnostic] = []
   private var end: LogEvent.EndOfLog?
 
@@ -55,6 +57,37 @@ public struct JobRunBuilder {
       reported.hits += 1
     case .reportedMiss:
       reported.misses += 1
+    case .nextestSummary(let summary, _):
+      var tests = self.tests ?? TestSummary(source: .nextestLog)
+      tests.total += summary.run + summary.skipped
+      tests.passed += summary.passed
+      tests.failed += summary.failed
+      tests.errors += summary.execFailed
+      tests.skipped += summary.skipped
+      tests.flaky += summary.flaky
+      if let duration = summary.duration { tests.duration = (tests.duration ?? .zero) + duration }
+      self.tests = tests
+    case .nextestTest(let test, _):
+      let key = test.binary + " " + test.name
+      guard var tests = self.tests, !nextestSeen.contains(key) else { return }
+      guard nextestSeen.count < TestSummaryBuilder.maximumListed else { return }
+      nextestSeen.insert(key)
+      switch test.status {
+      case .flaky:
+        tests.flakyTests.append(.init(suite: test.binary, name: test.name, attempts: test.attempts))
+      case .failed, .execFailed, .flakyFailed:
+        tests.failures.append(
+          .init(
+            suite: test.binary, name: test.name,
+            outcome: test.status == .execFailed ? .error : .failed,
+            message: test.word, failureType: nil, attempts: test.attempts,
+            isFlaky: test.status == .flakyFailed, details: nil, output: nil, cutBytes: 0))
+        if test.status == .flakyFailed {
+          tests.flakyTests.append(
+            .init(suite: test.binary, name: test.name, attempts: test.attempts))
+        }
+      }
+      self.tests = tests
     case .diagnostic(let diagnostic):
       diagnostics.append(diagnostic)
     case .end(let value):
@@ -159,7 +192,7 @@ public struct JobRunBuilder {
     return JobRun(
       name: name ?? fallbackName, source: source,
       startedAt: steps.first?.start.time ?? nil, completedAt: lastTime,
-      steps: jobSteps, restores: restores, saves: saves, reported: reported,
+      steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
       isPartial: isPartial, diagnostics: diagnostics)
   }
 

@@ -82,6 +82,8 @@ public struct GitHubLogParser {
   private var expectation = Expectation.none
   private var hadTimestamps = false
   private var currentStepIsSetupAction = false
+  /// After nextest's summary line: its final status list follows.
+  private var inNextestFinalList = false
   private var pendingInput: (name: String, value: [UInt8], line: Int)?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
@@ -344,6 +346,7 @@ public struct GitHubLogParser {
         cache(.saveFailed(decode(bytes, line: line), key: nil, reservation: false), line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
+    case UInt8(ascii: " "): nextestLine(bytes, line: line)
     default:
       if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
         apply(match, line: line)
@@ -423,6 +426,26 @@ public struct GitHubLogParser {
     }
   }
 
+  /// nextest's status lines start with spaces (the status word is right-aligned in 12 columns).
+  private mutating func nextestLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    var index = 0
+    while index < bytes.count, index < 16, bytes[index] == 0x20 { index += 1 }
+    let rest = bytes.dropping(index)
+    guard rest.count >= 8 else { return }
+    if rest[0] == UInt8(ascii: "S"), ByteSearch.hasPrefix(rest, "Summary [") {
+      if let summary = Nextest.summary(rest.string) {
+        events.append(.nextestSummary(summary, line: line))
+        inNextestFinalList = true
+      }
+    } else if inNextestFinalList {
+      if let test = Nextest.statusLine(rest.string) {
+        events.append(.nextestTest(test, line: line))
+      } else {
+        inNextestFinalList = false
+      }
+    }
+  }
+
   private mutating func stepHeader(_ text: UnsafeBufferPointer<UInt8>, line: Int) {
     let trimmed = text.trimmingSpaces()
     let uses = Self.actionReference(trimmed)
@@ -438,6 +461,7 @@ public struct GitHubLogParser {
     foldDepth = 0
     expectation = .none
     currentStepIsSetupAction = action?.hasPrefix("actions/setup-") ?? false
+    inNextestFinalList = false
     events.append(
       .stepStarted(
         LogEvent.StepStart(

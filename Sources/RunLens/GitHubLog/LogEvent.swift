@@ -19,6 +19,10 @@ public enum LogEvent: Sendable, Hashable {
   case reportedHit(line: Int)
   /// A step-output line containing `CACHE MISS`.
   case reportedMiss(line: Int)
+  /// nextest's `Summary [ … ] N tests run: …` line.
+  case nextestSummary(NextestSummary, line: Int)
+  /// A failing or flaky test in nextest's final status list (after its summary line).
+  case nextestTest(NextestTest, line: Int)
   /// A problem with the input that did not stop reading.
   case diagnostic(Diagnostic)
   /// The input ended.
@@ -36,6 +40,50 @@ public enum LogEvent: Sendable, Hashable {
     public var time: LogTime?
     /// The 1-based line number of the step's first line.
     public var line: Int
+  }
+
+  /// The counts of nextest's summary line.
+  public struct NextestSummary: Sendable, Hashable {
+    /// Tests run (`N tests run`, or `N` of `N/M tests run`).
+    public var run: Int
+    /// Passed tests (flaky ones included).
+    public var passed: Int
+    /// Flaky tests, from `(…, F flaky, …)`.
+    public var flaky: Int
+    /// Failed tests (`failed`, plus `timed out`).
+    public var failed: Int
+    /// Tests that could not be executed (`exec failed`).
+    public var execFailed: Int
+    /// Skipped tests.
+    public var skipped: Int
+    /// The run's duration in the brackets.
+    public var duration: Duration?
+  }
+
+  /// A test named in nextest's final status list.
+  public struct NextestTest: Sendable, Hashable {
+    /// How it ended.
+    public enum Status: Sendable, Hashable {
+      /// `FAIL`, `TIMEOUT`, `SIGSEGV`, `ABORT`, `LEAK-FAIL`, …
+      case failed
+      /// `XFAIL`: could not be started.
+      case execFailed
+      /// `FLAKY n/m`: passed on attempt n.
+      case flaky
+      /// `FLKY-FL n/m`: passed on attempt n but configured to fail when flaky.
+      case flakyFailed
+    }
+
+    /// How it ended.
+    public var status: Status
+    /// The status word as printed (`FAIL`, `TIMEOUT`, `FLAKY 2/3`, …).
+    public var word: String
+    /// The attempt that decided (n of `FLAKY n/m`; 1 otherwise).
+    public var attempts: Int
+    /// The binary ID.
+    public var binary: String
+    /// The test's name.
+    public var name: String
   }
 
   /// Facts known only at the end of the input.

@@ -32,6 +32,8 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   public var source: String?
   /// The 1-based line number in `source`, when the problem has one.
   public var line: Int?
+  /// The 1-based column, when known.
+  public var column: Int?
 
   /// Creates a diagnostic.
   ///
@@ -40,10 +42,23 @@ public struct Diagnostic: Sendable, Hashable, Codable {
   ///   - message: What was found.
   ///   - source: The input it concerns.
   ///   - line: The 1-based line number.
-  public init(_ severity: Severity, _ message: String, source: String? = nil, line: Int? = nil) {
+  ///   - column: The 1-based column.
+  public init(
+    _ severity: Severity, _ message: String, source: String? = nil, line: Int? = nil,
+    column: Int? = nil
+  ) {
     self.severity = severity
     self.message = message
     self.source = source
     self.line = line
+    self.column = column
+  }
+
+  /// `source:line:column: message`, as compilers print it.
+  public var location: String {
+    var text = source ?? ""
+    if let line { text += text.isEmpty ? "line \(line)" : ":\(line)" }
+    if let column, line != nil { text += ":\(column)" }
+    return text
   }
 }

@@ -34,6 +34,8 @@ public struct JobRun: Sendable, Hashable, Codable {
   public var saves: [CacheSave]
   /// What the workflow echoed about its cache.
   public var reported: ReportedCache
+  /// The tests nextest's human output reports (its summary lines), when the log has them.
+  public var tests: TestSummary?
   /// Whether the log stops before the job's end (a cancelled job, a truncated download).
   public var isPartial: Bool
   /// Problems found while reading this job.
@@ -49,6 +51,7 @@ public struct JobRun: Sendable, Hashable, Codable {
     restores: [CacheRestore] = [],
     saves: [CacheSave] = [],
     reported: ReportedCache = ReportedCache(),
+    tests: TestSummary? = nil,
     isPartial: Bool = false,
     diagnostics: [Diagnostic] = []
   ) {
@@ -60,6 +63,7 @@ public struct JobRun: Sendable, Hashable, Codable {
     self.restores = restores
     self.saves = saves
     self.reported = reported
+    self.tests = tests
     self.isPartial = isPartial
     self.diagnostics = diagnostics
   }

@@ -52,21 +52,49 @@ public struct RunReport: Sendable, Hashable, Codable {
   public var diagnostics: [Diagnostic]
   /// The thresholds the targets are judged against.
   public var targetOptions: Targets
+  /// The tests of the JUnit files given with the run, if any.
+  public var junit: TestSummary?
 
   /// Creates a report.
   ///
   /// - Parameters:
   ///   - jobs: The jobs, in input order.
+  ///   - junit: The tests of the JUnit files read with the run.
   ///   - diagnostics: Run-level diagnostics.
   ///   - targets: The thresholds to judge.
-  public init(jobs: [JobRun], diagnostics: [Diagnostic] = [], targets: Targets = .default) {
+  public init(
+    jobs: [JobRun], junit: TestSummary? = nil, diagnostics: [Diagnostic] = [],
+    targets: Targets = .default
+  ) {
     self.jobs = jobs
+    self.junit = junit
     self.diagnostics = diagnostics
     self.targetOptions = targets
   }
 
+  /// The run's tests: the JUnit files' when given, else what nextest printed in the job logs.
+  public var tests: TestSummary? {
+    if let junit { return junit }
+    let fromLogs = jobs.compactMap(\.tests)
+    guard var combined = fromLogs.first else { return nil }
+    for other in fromLogs.dropFirst() {
+      combined.total += other.total
+      combined.passed += other.passed
+      combined.failed += other.failed
+      combined.errors += other.errors
+      combined.skipped += other.skipped
+      combined.flaky += other.flaky
+      if let duration = other.duration {
+        combined.duration = (combined.duration ?? .zero) + duration
+      }
+      combined.failures += other.failures
+      combined.flakyTests += other.flakyTests
+    }
+    return combined
+  }
+
   /// Whether any job's log stops before the job's end.
-  public var isPartial: Bool { jobs.contains { $0.isPartial } }
+  public var isPartial: Bool { jobs.contains { $0.isPartial } || (junit?.isPartial ?? false) }
 
   /// Every diagnostic: the run's, then each job's.
   public var allDiagnostics: [Diagnostic] { diagnostics + jobs.flatMap(\.diagnostics) }

@@ -73,7 +73,12 @@ public enum MarkdownSummary {
       out += "(cancelled, still running or truncated). Figures cover the lines read.\n\n"
     }
     out += headline(report, totals) + "\n\n"
-    out += targetsTable(report.targets)
+    if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
+      out += targetsTable(report.targets)
+    }
+    if detail != .minimal, let tests = report.tests {
+      out += testsSection(tests, detail: detail)
+    }
     if detail == .minimal {
       out += jobsTable(report, limit: jobLimit)
       out += diagnosticsSection(report.allDiagnostics, limit: 0)
@@ -106,7 +111,9 @@ public enum MarkdownSummary {
 
   private static func headline(_ report: RunReport, _ totals: RunReport.Totals) -> String {
     var parts: [String] = []
-    if totals.restores == 0 {
+    if report.jobs.isEmpty {
+      // A JUnit-only report: no cache part.
+    } else if totals.restores == 0 {
       parts.append("**Cache:** no restore in the log")
     } else if totals.restores == 1, let restore = report.restores.first {
       parts.append("**Cache:** \(outcome(restore, plain: true))")
@@ -133,11 +140,12 @@ public enum MarkdownSummary {
     }
     if report.jobs.count == 1 {
       parts.append("**Job:** \(Markdown.duration(report.jobs[0].duration))")
-    } else {
+    } else if report.jobs.count > 1 {
       parts.append(
         "**Run:** \(Markdown.duration(totals.wall)) wall, \(Markdown.duration(totals.compute)) compute"
       )
     }
+    if let tests = report.tests { parts.append(testsHeadline(tests)) }
     let judged = report.targets.filter { $0.met != nil }
     if !judged.isEmpty {
       let met = judged.filter { $0.met == true }.count
@@ -340,8 +348,7 @@ public enum MarkdownSummary {
     let shown = limit.map { Array(sorted.prefix($0)) } ?? sorted
     for diagnostic in shown {
       let icon = diagnostic.severity == .error ? "⛔" : diagnostic.severity == .warning ? "⚠️" : "ℹ️"
-      var location = diagnostic.source ?? ""
-      if let line = diagnostic.line { location += location.isEmpty ? "line \(line)" : ":\(line)" }
+      let location = diagnostic.location
       out += "- \(icon) \(diagnostic.severity.rawValue)"
       if !location.isEmpty { out += " \(Markdown.code(location))" }
       out += ": \(Markdown.text(diagnostic.message))\n"

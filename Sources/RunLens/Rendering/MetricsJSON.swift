@@ -43,7 +43,69 @@ public enum MetricsJSON {
         "computeMs": milliseconds(totals.compute),
       ]),
       "targets": .array(report.targets.map(target)),
+      "tests": .optional(report.tests, tests),
       "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
+    ])
+  }
+
+  /// A test summary as JSON.
+  static func tests(_ tests: TestSummary) -> JSONValue {
+    func named(_ suite: String, _ name: String, _ more: [String: JSONValue]) -> JSONValue {
+      .object(more.merging(["suite": .string(suite), "name": .string(name)]) { $1 })
+    }
+    return .object([
+      "source": .string(tests.source.rawValue),
+      "total": .int(Int64(tests.total)),
+      "passed": .int(Int64(tests.passed)),
+      "failed": .int(Int64(tests.failed)),
+      "errors": .int(Int64(tests.errors)),
+      "skipped": .int(Int64(tests.skipped)),
+      "flaky": .int(Int64(tests.flaky)),
+      "durationMs": milliseconds(tests.duration),
+      "testTimeMs": .int(tests.testTime.milliseconds),
+      "partial": .bool(tests.isPartial),
+      "failures": .array(
+        tests.failures.map { failure in
+          named(
+            failure.suite, failure.name,
+            [
+              "outcome": .string(failure.outcome.rawValue),
+              "message": string(failure.message),
+              "type": string(failure.failureType),
+              "attempts": .int(Int64(failure.attempts)),
+              "flaky": .bool(failure.isFlaky),
+              "details": string(failure.details),
+              "output": string(failure.output),
+              "cutBytes": .int(Int64(failure.cutBytes)),
+            ])
+        }),
+      "unlistedFailures": .int(Int64(tests.unlistedFailures)),
+      "flakyTests": .array(
+        tests.flakyTests.map { named($0.suite, $0.name, ["attempts": .int(Int64($0.attempts))]) }),
+      "slowest": .array(
+        tests.slowest.map {
+          named($0.suite, $0.name, ["durationMs": .int($0.duration.milliseconds)])
+        }),
+      "suites": .array(
+        tests.suites.map { suite in
+          .object([
+            "name": .string(suite.name),
+            "total": .int(Int64(suite.total)),
+            "passed": .int(Int64(suite.passed)),
+            "failed": .int(Int64(suite.failed)),
+            "errors": .int(Int64(suite.errors)),
+            "skipped": .int(Int64(suite.skipped)),
+            "flaky": .int(Int64(suite.flaky)),
+            "testTimeMs": .int(suite.testTime.milliseconds),
+          ])
+        }),
+      "files": .array(
+        tests.files.map {
+          .object([
+            "path": .string($0.path), "tests": .int(Int64($0.tests)),
+            "partial": .bool($0.isPartial),
+          ])
+        }),
     ])
   }
 
@@ -81,6 +143,7 @@ public enum MetricsJSON {
         "reportedHits": .int(Int64(job.reported.hits)),
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
+      "tests": .optional(job.tests, tests),
     ])
   }
 
@@ -140,6 +203,7 @@ public enum MetricsJSON {
       "message": .string(diagnostic.message),
       "source": string(diagnostic.source),
       "line": .optional(diagnostic.line) { .int(Int64($0)) },
+      "column": .optional(diagnostic.column) { .int(Int64($0)) },
     ])
   }
 }

@@ -19,6 +19,26 @@ enum Parsing {
     return events + parser.finish()
   }
 
+  /// The events of a JUnit file fed in chunks of `chunkSize` bytes (whole when `nil`).
+  static func junitEvents(_ bytes: [UInt8], chunkSize: Int?, source: String? = nil) -> [JUnitEvent]
+  {
+    var parser = JUnitParser(source: source)
+    var events: [JUnitEvent] = []
+    var offset = 0
+    let size = chunkSize ?? max(1, bytes.count)
+    while offset < bytes.count {
+      let end = min(offset + size, bytes.count)
+      events += parser.feed(bytes[offset..<end])
+      offset = end
+    }
+    return events + parser.finish()
+  }
+
+  /// A test summary of one JUnit document given as text.
+  static func tests(_ xml: String) -> (TestSummary, [Diagnostic]) {
+    TestSummary.parsing(junit: [("junit.xml", Array(xml.utf8))])
+  }
+
   /// A job built from a log fed whole.
   static func job(_ text: String, source: String? = nil) -> JobRun {
     JobRun(parsingLog: Array(text.utf8), source: source, fallbackName: "job")

@@ -1,0 +1,161 @@
+/// Folds the events of one or more JUnit files into a ``TestSummary``.
+///
+/// Memory is bounded whatever the number of tests: counts are sums, at most
+/// ``maximumListed`` failures and flaky tests are listed (the rest are counted), the text of
+/// listed failures is kept up to ``maximumKeptText`` bytes in all, and only the 10 slowest
+/// tests and ``maximumSuites`` suites are remembered.
+public struct TestSummaryBuilder {
+  /// The most failures and flaky tests listed.
+  public static let maximumListed = 500
+  /// The most bytes of failure text (details and output) kept over all failures.
+  public static let maximumKeptText = 1 << 20
+  /// The most suites listed; further suites are summed into one row.
+  public static let maximumSuites = 2000
+  /// How many of the slowest tests are kept.
+  public static let slowestCount = 10
+
+  private var summary: TestSummary
+  private var keptText = 0
+  private var suiteIndex: [String: Int] = [:]
+  private var file: FileState?
+
+  private struct FileState {
+    var path: String
+    var tests = 0
+    var testTime = Duration.zero
+    var suiteTime: Duration? = .zero
+    var hasTopLevelSuite = false
+    var rootTime: Duration?
+    var isPartial = false
+  }
+
+  /// Creates a builder.
+  public init(source: TestSummary.Source = .junit) {
+    summary = TestSummary(source: source)
+  }
+
+  /// Starts a new file; the events that follow belong to it.
+  public mutating func beginFile(_ path: String) {
+    endFile()
+    file = FileState(path: path)
+  }
+
+  /// Applies events in order.
+  public mutating func apply(_ events: [JUnitEvent]) {
+    for event in events { apply(event) }
+  }
+
+  /// Applies one event.
+  public mutating func apply(_ event: JUnitEvent) {
+    if file == nil { file = FileState(path: "junit") }
+    switch event {
+    case .testCase(let result): add(result)
+    case .suiteEnded(_, let time, let depth):
+      guard depth == 0 else { return }
+      file?.hasTopLevelSuite = true
+      if let time, let sum = file?.suiteTime {
+        file?.suiteTime = sum + time
+      } else {
+        file?.suiteTime = nil
+      }
+    case .reportEnded(let time):
+      file?.rootTime = time
+    case .failed:
+      file?.isPartial = true
+    }
+  }
+
+  private mutating func add(_ result: TestCaseResult) {
+    summary.total += 1
+    file?.tests += 1
+    switch result.outcome {
+    case .passed: summary.passed += 1
+    case .failed: summary.failed += 1
+    case .error: summary.errors += 1
+    case .skipped: summary.skipped += 1
+    }
+    if result.isFlaky {
+      summary.flaky += 1
+      if summary.flakyTests.count < Self.maximumListed {
+        summary.flakyTests.append(
+          .init(suite: result.suite, name: result.name, attempts: result.attempts))
+      }
+    }
+    if let duration = result.duration {
+      summary.testTime += duration
+      file?.testTime += duration
+      insertSlow(.init(suite: result.suite, name: result.name, duration: duration))
+    }
+    if result.outcome == .failed || result.outcome == .error {
+      if summary.failures.count < Self.maximumListed {
+        var failure = TestSummary.Failure(
+          suite: result.suite, name: result.name, outcome: result.outcome, message: result.message,
+          failureType: result.failureType, attempts: result.attempts, isFlaky: result.isFlaky,
+          details: result.details, output: result.output, cutBytes: result.cutBytes)
+        let size = (failure.details?.utf8.count ?? 0) + (failure.output?.utf8.count ?? 0)
+        if keptText + size > Self.maximumKeptText {
+          failure.cutBytes += size
+          failure.details = nil
+          failure.output = nil
+        } else {
+          keptText += size
+        }
+        summary.failures.append(failure)
+      } else {
+        summary.unlistedFailures += 1
+      }
+    }
+    addToSuite(result)
+  }
+
+  private mutating func insertSlow(_ test: TestSummary.TimedTest) {
+    if summary.slowest.count == Self.slowestCount, let last = summary.slowest.last,
+      test.duration <= last.duration
+    {
+      return
+    }
+    let index = summary.slowest.firstIndex { $0.duration < test.duration } ?? summary.slowest.count
+    summary.slowest.insert(test, at: index)
+    if summary.slowest.count > Self.slowestCount { summary.slowest.removeLast() }
+  }
+
+  private mutating func addToSuite(_ result: TestCaseResult) {
+    var name = result.suite
+    if suiteIndex[name] == nil, suiteIndex.count >= Self.maximumSuites { name = "(other suites)" }
+    let index: Int
+    if let known = suiteIndex[name] {
+      index = known
+    } else {
+      index = summary.suites.count
+      suiteIndex[name] = index
+      summary.suites.append(
+        .init(
+          name: name, total: 0, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0,
+          testTime: .zero))
+    }
+    summary.suites[index].total += 1
+    switch result.outcome {
+    case .passed: summary.suites[index].passed += 1
+    case .failed: summary.suites[index].failed += 1
+    case .error: summary.suites[index].errors += 1
+    case .skipped: summary.suites[index].skipped += 1
+    }
+    if result.isFlaky { summary.suites[index].flaky += 1 }
+    if let duration = result.duration { summary.suites[index].testTime += duration }
+  }
+
+  private mutating func endFile() {
+    guard let state = file else { return }
+    file = nil
+    let wall = state.rootTime ?? (state.hasTopLevelSuite ? state.suiteTime : nil) ?? state.testTime
+    summary.duration = (summary.duration ?? .zero) + wall
+    summary.files.append(.init(path: state.path, tests: state.tests, isPartial: state.isPartial))
+  }
+
+  /// The summary of every file applied so far.
+  public func build() -> TestSummary {
+    var copy = self
+    copy.endFile()
+    return copy.summary
+  }
+}

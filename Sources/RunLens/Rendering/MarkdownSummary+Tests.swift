@@ -1,0 +1,158 @@
+extension MarkdownSummary {
+  /// The tests part of the headline: `**Tests:** ✅ 17 passed · ❌ 1 failed · 🔁 2 flaky …`.
+  static func testsHeadline(_ tests: TestSummary) -> String {
+    var parts = ["✅ \(tests.passed) passed"]
+    if tests.failed > 0 { parts.append("❌ \(tests.failed) failed") }
+    if tests.errors > 0 { parts.append("⛔ \(tests.errors) errors") }
+    if tests.flaky > 0 { parts.append("🔁 \(tests.flaky) flaky") }
+    parts.append("⏭️ \(tests.skipped) skipped")
+    if let duration = tests.duration { parts.append(Markdown.duration(duration)) }
+    return "**Tests:** " + parts.joined(separator: " · ")
+  }
+
+  /// The tests section: failures with their message and output, flaky tests, the slowest
+  /// tests and a per-suite table.
+  static func testsSection(_ tests: TestSummary, detail: Detail) -> String {
+    let compact = detail != .full
+    var out = "### Tests\n\n"
+    var line = "**\(tests.total) tests** (\(tests.passed) passed, \(tests.failed) failed, "
+    line += "\(tests.errors) errors, \(tests.skipped) skipped, \(tests.flaky) flaky)"
+    if let duration = tests.duration { line += " in \(Markdown.duration(duration))" }
+    switch tests.source {
+    case .junit:
+      line += ", from \(tests.files.count) JUnit file\(tests.files.count == 1 ? "" : "s")"
+    case .nextestLog:
+      line += ", from nextest's summary in the log"
+    }
+    out += line + ".\n\n"
+    for file in tests.files where file.isPartial {
+      out +=
+        "> [!WARNING]\n> \(Markdown.code(file.path)) is cut or malformed: only its first \(file.tests) tests are counted.\n\n"
+    }
+    if !tests.failures.isEmpty {
+      out += "#### Failures\n\n"
+      let listed = compact ? Array(tests.failures.prefix(20)) : tests.failures
+      for (index, failure) in listed.enumerated() {
+        out += failureBlock(failure, withText: !compact || index < 5)
+      }
+      let more = tests.failures.count - listed.count + tests.unlistedFailures
+      if more > 0 {
+        out += "*\(more) more failures are not shown; the JSON metrics list up to 500.*\n\n"
+      }
+    }
+    if !tests.flakyTests.isEmpty {
+      out += "#### Flaky tests\n\n| Suite | Test | Attempts |\n| --- | --- | ---: |\n"
+      let listed = compact ? Array(tests.flakyTests.prefix(20)) : tests.flakyTests
+      for flaky in listed {
+        out +=
+          "| \(Markdown.code(flaky.suite)) | \(Markdown.code(flaky.name)) | \(flaky.attempts) |\n"
+      }
+      if listed.count < tests.flaky {
+        out += "\n*\(tests.flaky - listed.count) more flaky tests are not shown.*\n"
+      }
+      out += "\n"
+    }
+    if !tests.slowest.isEmpty {
+      out += "<details><summary>Slowest \(tests.slowest.count) tests</summary>\n\n"
+      out += "| Suite | Test | Time |\n| --- | --- | ---: |\n"
+      for test in tests.slowest {
+        out +=
+          "| \(Markdown.code(test.suite)) | \(Markdown.code(test.name)) | \(Markdown.duration(test.duration)) |\n"
+      }
+      out += "\n</details>\n\n"
+    }
+    if !tests.suites.isEmpty {
+      let listed = compact ? Array(tests.suites.prefix(20)) : tests.suites
+      out += "<details><summary>Suites (\(tests.suites.count))</summary>\n\n"
+      out += "| Suite | Tests | Passed | Failed | Errors | Skipped | Flaky | Test time |\n"
+      out += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+      for suite in listed {
+        out +=
+          "| \(Markdown.code(suite.name)) | \(suite.total) | \(suite.passed) | \(suite.failed) | "
+        out +=
+          "\(suite.errors) | \(suite.skipped) | \(suite.flaky) | \(Markdown.duration(suite.testTime)) |\n"
+      }
+      if listed.count < tests.suites.count {
+        out += "\n*\(tests.suites.count - listed.count) more suites are not shown.*\n"
+      }
+      out += "\n</details>\n\n"
+    }
+    return out
+  }
+
+  /// One failure as a collapsible block: name and message in the summary line, the failure
+  /// text and the start of the output inside.
+  private static func failureBlock(_ failure: TestSummary.Failure, withText: Bool) -> String {
+    let icon = failure.outcome == .error ? "⛔" : "❌"
+    var summary = "\(icon) \(Markdown.code(failure.suite)) \(Markdown.code(failure.name))"
+    if failure.attempts > 1 { summary += " (\(failure.attempts) attempts)" }
+    if let message = headline(failure) {
+      summary += ": " + Markdown.text(String(message.prefix(300)))
+    }
+    var hasBody = false
+    var body = ""
+    if withText, let details = failure.details {
+      body += "<pre>\n\(html(details))\n</pre>\n\n"
+      hasBody = true
+    }
+    if withText, let output = failure.output {
+      let (start, rest) = outputStart(output)
+      body += "Output (start):\n\n<pre>\n\(html(start))\n</pre>\n\n"
+      if rest > 0 { body += "*… \(rest) more bytes of output in the JSON metrics.*\n\n" }
+      hasBody = true
+    }
+    if failure.cutBytes > 0 {
+      body += "*… \(failure.cutBytes) bytes cut.*\n\n"
+    }
+    guard hasBody else { return "- \(summary)\n\n" }
+    return "<details><summary>\(summary)</summary>\n\n\(body)</details>\n\n"
+  }
+
+  /// A failure's message for display: for a Rust panic, whose message is only its location,
+  /// the location followed by the assertion (the second line of the failure text).
+  static func headline(_ failure: TestSummary.Failure) -> String? {
+    guard let message = failure.message else { return nil }
+    guard message.hasPrefix("thread '"), message.contains(" panicked at "),
+      let details = failure.details
+    else { return message }
+    let lines = details.split(separator: "\n", omittingEmptySubsequences: true)
+    guard lines.count >= 2 else { return message }
+    var location = message
+    if location.hasSuffix(":") { location.removeLast() }
+    return location + ": " + lines[1]
+  }
+
+  /// The first 40 lines (at most 4 KiB) of an output, without leading blank lines, and the
+  /// number of bytes left out.
+  static func outputStart(_ output: String) -> (String, Int) {
+    var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+    while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
+    var kept = ""
+    for line in lines.prefix(40) {
+      if kept.utf8.count + line.utf8.count > 4096 { break }
+      kept += (kept.isEmpty ? "" : "\n") + line
+    }
+    let total = lines.joined(separator: "\n").utf8.count
+    return (kept, max(0, total - kept.utf8.count))
+  }
+
+  /// Text for a `<pre>` block: `&`, `<` and `>` as entities, so that nothing in it (a closing
+  /// tag, a code fence, a mention) is more than text.
+  static func html(_ text: String) -> String {
+    var output = ""
+    output.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": output.append("&amp;")
+      case "<": output.append("&lt;")
+      case ">": output.append("&gt;")
+      case "@": output.append("&#64;")
+      case "\r": break
+      case let control where control.value < 0x20 && control != "\n" && control != "\t":
+        output.append("\u{FFFD}")
+      default: output.unicodeScalars.append(scalar)
+      }
+    }
+    return output
+  }
+}
