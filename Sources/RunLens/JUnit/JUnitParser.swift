@@ -47,6 +47,11 @@ public struct JUnitParser {
     case none, body, out, err
   }
 
+  private static let skippedStatuses: Set<String> = [
+    "skipped", "disabled", "ignored", "notrun", "Skipped", "Disabled", "Ignored", "NotRun",
+    "SKIPPED",
+    "DISABLED", "IGNORED",
+  ]
   private let source: String?
   private let parser: LibXML2PushParser
   private var stack: [Element] = []
@@ -74,17 +79,31 @@ public struct JUnitParser {
   public mutating func feed(_ chunk: some Collection<UInt8>) -> [JUnitEvent] {
     guard !finished else { return [] }
     byteCount += chunk.count
-    let handled: [LibXML2PushParser.Event]? = chunk.withContiguousStorageIfAvailable {
-      parser.feed(UnsafeRawBufferPointer($0))
-    }
-    let raw = handled ?? Array(chunk).withUnsafeBytes { parser.feed($0) }
     var events: [JUnitEvent] = []
-    for event in raw { apply(event, to: &events) }
+    let handled: Void? = chunk.withContiguousStorageIfAvailable {
+      feedSlices(UnsafeRawBufferPointer($0), &events)
+    }
+    if handled == nil {
+      Array(chunk).withUnsafeBytes { feedSlices($0, &events) }
+    }
     if let failure = parser.failure {
       events.append(.failed(error(failure)))
       finished = true
     }
     return events
+  }
+
+  /// Feeds libxml2 16 KiB at a time, which keeps each batch of events small (large batches
+  /// would be allocated and freed through `mmap` on every chunk).
+  private mutating func feedSlices(_ bytes: UnsafeRawBufferPointer, _ events: inout [JUnitEvent]) {
+    var offset = 0
+    repeat {
+      let end = min(offset + 16 * 1024, bytes.count)
+      for event in parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])) {
+        apply(event, to: &events)
+      }
+      offset = end
+    } while offset < bytes.count && parser.failure == nil
   }
 
   /// Ends the file.
@@ -165,15 +184,14 @@ public struct JUnitParser {
       }
       current = state
     case .failure, .error, .skipped:
-      guard parent == .testcase, var state = current else { return }
+      guard parent == .testcase, let state = current else { return }
       if !state.hasStatus || (state.outcome == .skipped && element != .skipped) {
-        state.hasStatus = true
-        state.outcome = element == .failure ? .failed : element == .error ? .error : .skipped
-        state.message = attributes.message
-        state.failureType = attributes.type
+        current?.hasStatus = true
+        current?.outcome = element == .failure ? .failed : element == .error ? .error : .skipped
+        current?.message = attributes.message
+        current?.failureType = attributes.type
         target = .body
       }
-      current = state
     case .flakyFailure, .flakyError:
       guard parent == .testcase else { return }
       current?.isFlaky = true
@@ -214,6 +232,11 @@ public struct JUnitParser {
   }
 
   private func result(_ state: Case) -> TestCaseResult {
+    if state.outcome == .passed || state.outcome == .skipped, state.message == nil {
+      return TestCaseResult(
+        suite: state.suite, name: state.name, outcome: state.outcome, isFlaky: state.isFlaky,
+        attempts: state.retries + 1, duration: state.duration)
+    }
     let details = Self.text(state.body, trimming: true)
     var message = state.message.map { Self.oneLine($0) }
     if message?.isEmpty ?? true, let details {
@@ -244,24 +267,52 @@ public struct JUnitParser {
 
   /// A message on one line, at most 500 characters.
   private static func oneLine(_ text: String) -> String {
-    var line = text.replacingNewlines()
-    while let last = line.last, last.isWhitespace { line.removeLast() }
-    while let first = line.first, first.isWhitespace { line.removeFirst() }
-    return line.count > 500 ? String(line.prefix(500)) + "…" : line
-  }
-}
-
-extension String {
-  fileprivate func replacingNewlines() -> String {
-    String(map { $0.isNewline ? " " : $0 })
+    var bytes = Array(text.utf8)
+    for index in bytes.indices
+    where bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+      bytes[index] = 0x20
+    }
+    while bytes.last == 0x20 { bytes.removeLast() }
+    let start = bytes.firstIndex { $0 != 0x20 } ?? bytes.count
+    let line = String(decoding: bytes[start...], as: UTF8.self)
+    return line.utf8.count > 500 ? String(line.prefix(500)) + "…" : line
   }
 }
 
 /// Reads the `time` attribute of JUnit producers, leniently.
 enum JUnitTime {
+  /// `digits[.digits]`, the form nearly every producer writes, read without `Double`.
+  @inline(__always)
+  static func parsePlain(_ text: String) -> Duration? {
+    var seconds: Int64 = 0
+    var nanoseconds: Int64 = 0
+    var scale: Int64 = 100_000_000
+    var sawDot = false
+    var digits = 0
+    for byte in text.utf8 {
+      if byte &- 48 < 10 {
+        digits += 1
+        if sawDot {
+          nanoseconds += Int64(byte &- 48) * scale
+          scale /= 10
+        } else {
+          guard seconds < 1_000_000_000 else { return nil }
+          seconds = seconds * 10 + Int64(byte &- 48)
+        }
+      } else if byte == UInt8(ascii: "."), !sawDot {
+        sawDot = true
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0 else { return nil }
+    return .nanoseconds(seconds * 1_000_000_000 + nanoseconds)
+  }
+
   /// Seconds as `0.004`, `61.240`, `1,234.5` (thousands separator), `0,03` (decimal comma),
   /// or with a unit suffix (`80.803us`, `12ms`, `3s`).
   static func parse(_ text: String) -> Duration? {
+    if let fast = parsePlain(text) { return fast }
     var value = text.trimmingSpaces()
     guard !value.isEmpty else { return nil }
     var scale = 1.0
