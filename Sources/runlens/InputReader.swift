@@ -130,8 +130,8 @@ enum OutputWriter {
   }
 
   /// Writes `text` to standard output.
-  static func writeStandardOutput(_ text: String) {
-    try? writeAll(text, to: STDOUT_FILENO, path: "-")
+  static func writeStandardOutput(_ text: String) throws(InputReader.Failure) {
+    try writeAll(text, to: STDOUT_FILENO, path: "-")
   }
 
   private static func writeAll(_ text: String, to descriptor: Int32, path: String)

@@ -82,7 +82,7 @@ struct ReportCommand: ParsableCommand {
       if let output {
         try OutputWriter.write(primary, to: output)
       } else {
-        OutputWriter.writeStandardOutput(primary)
+        try OutputWriter.writeStandardOutput(primary)
       }
       if let jsonPath {
         try OutputWriter.write(MetricsJSON.render(report), to: jsonPath)

@@ -90,3 +90,59 @@ struct ReportCommandTests {
     #expect(result.status == 64)
   }
 }
+
+@Suite("runlens report --junit")
+struct JUnitOptionTests {
+  @Test("JUnit alone is a report; a directory means every *.xml in it")
+  func junitDirectory() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-junit-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for name in ["nextest-one-failure", "nextest-pass-3-binaries"] {
+      try FileManager.default.copyItem(
+        at: ReportCommandTests.packageRoot.appendingPathComponent("Fixtures/\(name)/junit.xml"),
+        to: directory.appendingPathComponent("\(name).xml"))
+    }
+    try Data("not junit".utf8).write(to: directory.appendingPathComponent("notes.txt"))
+    let result = try ReportCommandTests.run([
+      "report", "--junit", directory.path, "--format", "json",
+    ])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("\"total\": 18"))
+    #expect(result.stdout.contains("\"failed\": 1"))
+  }
+
+  @Test("a cut JUnit file is an error on stderr with file, line and column, and a partial report")
+  func cutFile() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-cut-\(UUID().uuidString).xml")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data("<testsuites>\n<testsuite name=\"s\">\n<testcase name=\"a\"/>\n<testca".utf8).write(
+      to: file)
+    let result = try ReportCommandTests.run(["report", "--junit", file.path, "--format", "json"])
+    #expect(result.status == 0)
+    #expect(result.stderr.hasPrefix("error: \(file.path):4:"))
+    #expect(result.stdout.contains("\"partial\": true"))
+    #expect(result.stdout.contains("\"total\": 1"))
+  }
+}
+
+@Suite("runlens output failures")
+struct OutputFailureTests {
+  @Test("a failed write to standard output exits 1 with an error")
+  func fullDisk() throws {
+    let process = Process()
+    process.executableURL = ReportCommandTests.binary
+    process.arguments = ["report", "Fixtures/nix-fallback-hit/job.log"]
+    process.currentDirectoryURL = ReportCommandTests.packageRoot
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(stderr.contains("error: -:"))
+  }
+}

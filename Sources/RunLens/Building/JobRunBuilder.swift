@@ -16,6 +16,10 @@ public struct JobRunBuilder {
   private var diagnostics: [Diagnostic] = []
   private var end: LogEvent.EndOfLog?
 
+  /// The most steps kept per job; later step starts are counted in the last step.
+  static let maximumSteps = 5000
+  private var ignoredSteps = 0
+
   /// The most echoed keys kept per job.
   static let maximumReportedKeys = 1000
 
@@ -40,6 +44,10 @@ public struct JobRunBuilder {
     case .jobName(let value, _):
       if name == nil { name = value }
     case .stepStarted(let start):
+      guard steps.count < Self.maximumSteps else {
+        ignoredSteps += 1
+        return
+      }
       steps.append(StepRecord(start: start))
     case .input(let inputName, let value, _):
       ensureStep(line: 1)
@@ -129,7 +137,7 @@ public struct JobRunBuilder {
               source: source, line: step.line))
         }
         restores.append(built)
-      } else if record.start.kind != .post, CacheActions.restores(step) {
+      } else if record.start.kind != .post, CacheActions.restores(step, inputs: record.inputs) {
         diagnostics.append(
           Diagnostic(
             .warning,
@@ -179,6 +187,13 @@ public struct JobRunBuilder {
           "\(droppedKeys) more echoed cache keys were not kept (at most \(Self.maximumReportedKeys) per job)",
           source: source))
     }
+    if ignoredSteps > 0 {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "\(ignoredSteps) more step starts were not kept (at most \(Self.maximumSteps) steps per job); their lines count in the last step",
+          source: source))
+    }
     let hasSetUp = steps.contains { $0.start.kind == .setup }
     let hasComplete = steps.contains { $0.start.kind == .complete }
     let isPartial = hasSetUp && !hasComplete
@@ -191,7 +206,7 @@ public struct JobRunBuilder {
     }
     return JobRun(
       name: name ?? fallbackName, source: source,
-      startedAt: steps.first?.start.time ?? nil, completedAt: lastTime,
+      startedAt: end?.firstTime ?? steps.first?.start.time, completedAt: lastTime,
       steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
       isPartial: isPartial, diagnostics: diagnostics)
   }
@@ -229,6 +244,14 @@ private struct StepRecord {
   var save: SaveRecord?
 
   mutating func apply(_ line: CacheLine, line number: Int) {
+    switch line {
+    case .rustRestoreKey, .rustCacheKey, .rustRestored, .rustNoCacheFound, .rustUpToDate,
+      .rustSaving:
+      // Generic words (`No cache found.`) count only where rust-cache runs.
+      guard start.action == "Swatinem/rust-cache" || start.kind == .post else { return }
+    default:
+      break
+    }
     let toSave: Bool
     switch line {
     case .savePrimaryHit, .savedWithKey, .savedSuccessfully, .saveFailed, .sent, .nixTryingToSave,
@@ -236,7 +259,7 @@ private struct StepRecord {
       .nixSaveFailed, .rustUpToDate, .rustSaving:
       toSave = true
     case .size, .toolkitHit, .nixSearching:
-      toSave = save != nil || start.kind == .post || start.name.contains("/cache/save@")
+      toSave = save != nil || start.kind == .post || start.name.contains("/save@")
     default:
       toSave = start.kind == .post
     }
@@ -268,6 +291,7 @@ private struct RestoreRecord {
   var nixFoundPrimary = false
   var nixFoundPrefix = false
   var nixNotFound = false
+  var nixPrimaryNotFound = false
   var nixRestoring: String?
   var nixFailed = false
   var rustRestoreKey: String?
@@ -291,7 +315,9 @@ private struct RestoreRecord {
     case .nixFoundPrimary:
       family = .nix
       nixFoundPrimary = true
-    case .nixPrimaryNotFound: family = .nix
+    case .nixPrimaryNotFound:
+      family = .nix
+      nixPrimaryNotFound = true
     case .nixPrefixes(let prefixes):
       family = .nix
       nixPrefixes = prefixes
@@ -347,7 +373,7 @@ private struct RestoreRecord {
       } else if nixFoundPrefix {
         outcome = .fallbackHit
         restored = nixRestoring ?? toolkitRestoreKeyHit
-      } else if nixNotFound {
+      } else if nixNotFound || (nixPrimaryNotFound && restoreKeys.isEmpty) {
         outcome = .miss
       } else if let failure {
         outcome = .error
@@ -371,20 +397,24 @@ private struct RestoreRecord {
       if restoreKeys.isEmpty, inputs["key"] == nil, let keys = notFoundKeys, keys.count > 1 {
         restoreKeys = Array(keys.dropFirst())
       }
-      restored = restoredFromKey ?? toolkitRestoreKeyHit ?? foundRestorable ?? toolkitHit
-      if let restoredKey = restored {
+      // `Cache restored from key:` confirms a restore; the toolkit's `Cache hit for…` lines
+      // only announce a download, which can still fail (`Failed to restore:`).
+      if let failure, restoredFromKey == nil {
+        outcome = .error
+        message = failure
+      } else if notFoundKeys != nil, restoredFromKey == nil {
+        outcome = .miss
+      } else if let restoredKey = restoredFromKey ?? toolkitRestoreKeyHit ?? foundRestorable
+        ?? toolkitHit
+      {
+        restored = restoredKey
         if let primary {
           outcome = restoredKey == primary ? .exactHit : .fallbackHit
         } else if toolkitRestoreKeyHit != nil {
           outcome = .fallbackHit
-        } else if toolkitHit == restoredKey {
+        } else if toolkitHit == restoredKey || CacheActions.usesOnlyPrimaryKey(step.action) {
           outcome = .exactHit
         }
-      } else if let failure {
-        outcome = .error
-        message = failure
-      } else if notFoundKeys != nil {
-        outcome = .miss
       }
     }
     if outcome == .fallbackHit, let primary, restored == primary { outcome = .exactHit }
@@ -506,7 +536,6 @@ private struct SaveRecord {
     if action == nil, let key, let restore = restores.last(where: { $0.primaryKey == key }) {
       action = restore.action
     }
-    if action == nil, key != nil { action = "actions/cache" }
     var store: CacheSave.NixStore?
     if nix, !storeSizes.isEmpty || maxStoreSize != nil {
       store = CacheSave.NixStore(

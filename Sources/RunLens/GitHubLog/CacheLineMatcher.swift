@@ -128,6 +128,14 @@ enum CacheLineMatcher {
       if has("Found a cache using the \"restore-prefixes-first-match\"") {
         return found(.nixFoundPrefix)
       }
+      if has("Found cache key \"") {
+        // rust-cache lookup-only: `Found cache key "K" full match: BOOL.`
+        let rest = bytes.dropping(15)
+        return found(
+          .rustRestored(
+            decode(firstQuoted(rest)),
+            fullMatch: ByteSearch.firstIndex(of: "full match: true", in: rest) != nil))
+      }
       if has("Failed to save: ") { return found(saveFailure(after("Failed to save: "), decode)) }
       if has("Failed to restore the cache") { return found(.nixRestoreFailed) }
       if has("Failed to restore cache entry.") {

@@ -85,6 +85,13 @@ public struct GitHubLogParser {
   /// After nextest's summary line: its final status list follows.
   private var inNextestFinalList = false
   private var pendingInput: (name: String, value: [UInt8], line: Int)?
+  /// A `##[group]Run …` line whose meaning the next line decides: a step header is followed by
+  /// its script (cyan), `with:`, `shell:`, `env:` or `##[endgroup]`; anything else makes it a
+  /// fold that a step printed in its own output.
+  private var pendingHeader: (text: [UInt8], line: Int, time: LogTime?)?
+  /// `owner/repo` of the current step's action.
+  private var currentAction: String?
+  private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
   private var byteCount: Int64 = 0
@@ -135,6 +142,9 @@ public struct GitHubLogParser {
     swap(&splitter, &self.splitter)
     splitter.finish { line in self.consume(line) }
     swap(&splitter, &self.splitter)
+    if pendingHeader != nil {
+      resolvePendingHeader(next: nil, isContinuation: false)
+    }
     flushInput()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
@@ -157,8 +167,8 @@ public struct GitHubLogParser {
     events.append(
       .end(
         LogEvent.EndOfLog(
-          lastTime: lastTimestamp.time(), lineCount: lineCount, byteCount: byteCount,
-          hadTimestamps: hadTimestamps)))
+          firstTime: firstTime, lastTime: lastTimestamp.time(), lineCount: lineCount,
+          byteCount: byteCount, hadTimestamps: hadTimestamps)))
     return takeEvents()
   }
 
@@ -198,11 +208,18 @@ public struct GitHubLogParser {
       time = length
       lastTimestamp.store(bytes, length: length)
       bytes = bytes.dropping(length)
-      hadTimestamps = true
+      if !hadTimestamps {
+        hadTimestamps = true
+        firstTime = lastTimestamp.time()
+      }
     }
     let isContinuation = time == nil && hadTimestamps
     if state == .start {
+      guard !bytes.isEmpty else { return }
       startFirstStep(bytes, line: line.number)
+    }
+    if pendingHeader != nil {
+      resolvePendingHeader(next: bytes, isContinuation: isContinuation)
     }
     if state == .header {
       headerLine(bytes, isContinuation: isContinuation, line: line.number)
@@ -262,6 +279,7 @@ public struct GitHubLogParser {
     }
     if ByteSearch.hasPrefix(bytes, "##[group]Run ")
       || ByteSearch.hasPrefix(bytes, "Post job cleanup.")
+      || ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes")
     {
       // A header that never closed: treat the new marker as the next step.
       flushInput()
@@ -315,11 +333,18 @@ public struct GitHubLogParser {
 
   // MARK: - Output
 
+  /// setup-node, setup-python, setup-go…: `npm cache is not found`, `Cache is not found`.
+  private mutating func setupCacheMiss(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    guard currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "ache is not found") else { return }
+    cache(.notFound([]), line)
+  }
+
   private mutating func apply(_ match: CacheLineMatcher.Match, line: Int) {
     if let cacheLine = match.line { cache(cacheLine, line) }
     switch match.expects {
     case .nixPrefixes?: expectation = .nixPrefixes
-    case .rustRestoreKey?: expectation = .rustRestoreKey
+    case .rustRestoreKey?:
+      if currentAction == "Swatinem/rust-cache" { expectation = .rustRestoreKey }
     case nil: break
     }
   }
@@ -350,15 +375,15 @@ public struct GitHubLogParser {
     default:
       if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
         apply(match, line: line)
-      } else if currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "cache is not found") {
-        cache(.notFound([]), line)
+      } else {
+        setupCacheMiss(bytes, line: line)
       }
     }
     if needles & Needle.cacheKey != 0, let at = ByteSearch.firstIndex(of: "Cache Key:", in: bytes) {
       let key = bytes.dropping(at + 10).trimmingSpaces()
       if key.isEmpty {
         // Swatinem/rust-cache prints `Cache Key:` alone, with its key on the next line.
-        expectation = .rustCacheKey
+        if currentAction == "Swatinem/rust-cache" { expectation = .rustCacheKey }
       } else {
         events.append(.reportedKey(decode(Self.unquoted(key), line: line), line: line))
       }
@@ -391,8 +416,9 @@ public struct GitHubLogParser {
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
-      if foldDepth == 0, ByteSearch.hasPrefix(bytes, "##[group]Run ") {
-        stepHeader(bytes.dropping(13), line: line)
+      if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
+        // At any fold depth: a step that failed inside its own fold leaves it open.
+        pendingHeader = (Array(bytes.dropping(13)), line, lastTimestamp.time())
         return true
       }
       foldDepth += 1
@@ -409,6 +435,8 @@ public struct GitHubLogParser {
       } else if let match = CacheLineMatcher.match(message, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
+      } else {
+        setupCacheMiss(message, line: line)
       }
     }
     return false
@@ -423,6 +451,8 @@ public struct GitHubLogParser {
       events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
     } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
       apply(match, line: line)
+    } else {
+      setupCacheMiss(bytes, line: line)
     }
   }
 
@@ -446,26 +476,62 @@ public struct GitHubLogParser {
     }
   }
 
-  private mutating func stepHeader(_ text: UnsafeBufferPointer<UInt8>, line: Int) {
-    let trimmed = text.trimmingSpaces()
-    let uses = Self.actionReference(trimmed)
-    let shown = trimmed.count > 200 ? trimmed.slice(0, 200) : trimmed
-    let name = "Run " + decode(shown, line: line) + (trimmed.count > 200 ? "…" : "")
-    startStep(uses == nil ? .script : .action, name: name, action: uses, line: line)
+  /// Decides what the pending `##[group]Run …` line was, from the line after it.
+  ///
+  /// - Parameters:
+  ///   - next: The next line's message (without timestamp), or `nil` at the end.
+  ///   - isContinuation: Whether the next line has no timestamp in a timestamped log.
+  private mutating func resolvePendingHeader(
+    next: UnsafeBufferPointer<UInt8>?, isContinuation: Bool
+  ) {
+    guard let candidate = pendingHeader else { return }
+    pendingHeader = nil
+    var isScript = false
+    if let next {
+      // Script lines are cyan; some copies of a log lose the ESC byte or write it as `^[`.
+      let cyan =
+        ByteSearch.hasPrefix(next, "\u{1B}[36;1m") || ByteSearch.hasPrefix(next, "^[[36;1m")
+        || ByteSearch.hasPrefix(next, "[36;1m")
+      let shell = ByteSearch.hasPrefix(next, "shell:")
+      let isHeaderBody =
+        cyan || shell || (next.count == 5 && ByteSearch.hasPrefix(next, "with:"))
+        || (next.count == 4 && ByteSearch.hasPrefix(next, "env:"))
+        || ByteSearch.hasPrefix(next, "##[endgroup]")
+      guard isHeaderBody, !isContinuation else {
+        // A fold the step printed itself (`::group::Run …`).
+        foldDepth += 1
+        return
+      }
+      isScript = cyan || shell
+    }
+    candidate.text.withUnsafeBufferPointer { text in
+      let trimmed = text.trimmingSpaces()
+      let uses = isScript ? nil : Self.actionReference(trimmed)
+      let shown = trimmed.count > 200 ? trimmed.slice(0, 200) : trimmed
+      let name = "Run " + decode(shown, line: candidate.line) + (trimmed.count > 200 ? "…" : "")
+      startStep(
+        uses == nil ? .script : .action, name: name, action: uses, line: candidate.line,
+        time: candidate.time)
+    }
     state = .header
     inWithBlock = false
   }
 
-  private mutating func startStep(_ kind: Step.Kind, name: String, action: String?, line: Int) {
+  private mutating func startStep(
+    _ kind: Step.Kind, name: String, action: String?, line: Int, time: LogTime? = nil
+  ) {
     flushInput()
+    // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
+    pendingHeader = nil
     foldDepth = 0
     expectation = .none
+    currentAction = action
     currentStepIsSetupAction = action?.hasPrefix("actions/setup-") ?? false
     inNextestFinalList = false
     events.append(
       .stepStarted(
         LogEvent.StepStart(
-          kind: kind, name: name, action: action, time: lastTimestamp.time(), line: line)))
+          kind: kind, name: name, action: action, time: time ?? lastTimestamp.time(), line: line)))
   }
 
   private mutating func cache(_ cacheLine: CacheLine, _ line: Int) {

@@ -88,6 +88,8 @@ public enum LogEvent: Sendable, Hashable {
 
   /// Facts known only at the end of the input.
   public struct EndOfLog: Sendable, Hashable {
+    /// The time of the first line that had one.
+    public var firstTime: LogTime?
     /// The time of the last line that had one.
     public var lastTime: LogTime?
     /// The number of lines read.

@@ -67,10 +67,19 @@ public enum MarkdownSummary {
       out += " The JSON metrics (`--json`) have every figure.\n\n"
     }
     if report.isPartial {
-      let names = report.jobs.filter(\.isPartial).map { "**\(Markdown.text($0.name))**" }
-      out +=
-        "> [!WARNING]\n> Partial report: the log of \(names.joined(separator: ", ")) ends before the job's end "
-      out += "(cancelled, still running or truncated). Figures cover the lines read.\n\n"
+      let partial = report.jobs.filter(\.isPartial)
+      var names = partial.prefix(5).map { "**\(Markdown.text(String($0.name.prefix(120))))**" }
+      if partial.count > 5 { names.append("\(partial.count - 5) more jobs") }
+      if !partial.isEmpty {
+        out +=
+          "> [!WARNING]\n> Partial report: the log of \(names.joined(separator: ", ")) ends before "
+        out +=
+          "the job's end (cancelled, still running or truncated). Figures cover the lines read.\n\n"
+      }
+      if let tests = report.junit, tests.isPartial {
+        out += "> [!WARNING]\n> Partial report: a JUnit file is cut or malformed; "
+        out += "its tests before the problem are counted.\n\n"
+      }
     }
     out += headline(report, totals) + "\n\n"
     if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
