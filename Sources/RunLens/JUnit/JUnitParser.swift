@@ -128,9 +128,11 @@ public struct JUnitParser {
       message = first.lowercased() + message.dropFirst()
     }
     while message.hasSuffix(".") { message.removeLast() }
-    if byteCount == 0 || failure.code == 4 {
+    if byteCount == 0 {
       code = .empty
       message = "the file is empty"
+    } else if failure.code == 4 {
+      message = "not an XML document (no root element)"
     } else if failure.code == 77 || message.contains("remature end of data")
       || (parser.failedAtEnd && parser.sawElement)
     {
