@@ -48,16 +48,7 @@ enum CacheActions {
   static func keyList(_ value: String?) -> [String] {
     guard let value else { return [] }
     return value.split(whereSeparator: \.isNewline).map {
-      $0.trimmingCharacters(in: " \t\r")
+      $0.trimmedWhitespace()
     }.filter { !$0.isEmpty }
-  }
-}
-
-extension Substring {
-  fileprivate func trimmingCharacters(in set: String) -> String {
-    var slice = self[...]
-    while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-    while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-    return String(slice)
   }
 }

@@ -57,7 +57,7 @@ enum Nextest {
     guard let open = text.firstIndex(of: "["), let close = text[open...].firstIndex(of: "]") else {
       return nil
     }
-    let word = text[..<open].trimmingCharacters()
+    let word = text[..<open].trimmedWhitespace()
     var rest = Substring(text[text.index(after: close)...])
     rest = rest.drop { $0 == " " }
     if rest.first == "(", let end = rest.firstIndex(of: ")") {
@@ -86,14 +86,5 @@ enum Nextest {
     }
     return LogEvent.NextestTest(
       status: status, word: word, attempts: attempts, binary: binary, name: name)
-  }
-}
-
-extension StringProtocol {
-  fileprivate func trimmingCharacters() -> String {
-    var slice = Substring(self)
-    while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-    while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-    return String(slice)
   }
 }

@@ -315,7 +315,7 @@ enum JUnitTime {
   /// or with a unit suffix (`80.803us`, `12ms`, `3s`).
   static func parse(_ text: String) -> Duration? {
     if let fast = parsePlain(text) { return fast }
-    var value = text.trimmingSpaces()
+    var value = text.trimmedWhitespace()
     guard !value.isEmpty else { return nil }
     var scale = 1.0
     for (suffix, factor) in [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1.0)]
@@ -340,13 +340,6 @@ enum JUnitTime {
 }
 
 extension String {
-  fileprivate func trimmingSpaces() -> String {
-    var slice = Substring(self)
-    while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-    while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-    return String(slice)
-  }
-
   fileprivate func replacingOccurrencesOfComma() -> String {
     String(map { $0 == "," ? "." : $0 })
   }
