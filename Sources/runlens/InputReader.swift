@@ -129,6 +129,28 @@ enum OutputWriter {
     try writeAll(text, to: descriptor, path: path)
   }
 
+  /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
+  /// 1 MiB limit: the summary is rendered for the room left, with less detail when needed.
+  static func appendStepSummary(_ report: RunReport, to path: String) throws(InputReader.Failure) {
+    var status = stat()
+    let existing = stat(path, &status) == 0 ? Int(status.st_size) : 0
+    let room = MarkdownSummary.stepSummaryLimit - existing - 2
+    guard room >= 1024 else {
+      Terminal.printError(
+        "warning: \(path): the step summary has \(existing) bytes already; no room for runlens")
+      return
+    }
+    var options = MarkdownSummary.Options.default
+    options.byteBudget = min(options.byteBudget, room)
+    let text = (existing > 0 ? "\n" : "") + MarkdownSummary.render(report, options: options)
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    guard descriptor >= 0 else {
+      throw InputReader.Failure(path: path, reason: InputReader.lastError())
+    }
+    defer { close(descriptor) }
+    try writeAll(text, to: descriptor, path: path)
+  }
+
   /// Writes `text` to standard output.
   static func writeStandardOutput(_ text: String) throws(InputReader.Failure) {
     try writeAll(text, to: STDOUT_FILENO, path: "-")
@@ -169,8 +191,8 @@ enum Terminal {
   }
 
   /// Prints a line on standard error.
-  static func printError(_ line: String) {
-    var text = line + "\n"
+  static func printError(_ line: String, newline: Bool = true) {
+    var text = line + (newline ? "\n" : "")
     text.withUTF8 { bytes in _ = Glibc.write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
   }
 }

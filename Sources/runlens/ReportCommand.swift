@@ -1,14 +1,21 @@
 import ArgumentParser
+import Foundation
 import RunLens
 
-/// `runlens report`: read job logs, write the Markdown summary and the JSON metrics.
+/// `runlens report`: read a run's logs and test results, write the Markdown summary and the
+/// JSON metrics.
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Report the cache restores, saves and step times of GitHub Actions job logs.",
+    abstract: "Report the cache restores, saves, step times and tests of GitHub Actions runs.",
     discussion: """
-      Each INPUT is a raw job log (one job per file) or - for standard input. Without INPUT,
-      standard input is read when it is not a terminal.
+      Each INPUT is a raw job log, `gh run view --log` output, a run-logs zip, a directory of
+      those, or - for standard input; the shape is told from the content. Without INPUT,
+      standard input is read when it is not a terminal. All inputs make one run.
+
+      Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure);
+      1 an output could not be written, or with --strict an input could not be read;
+      2 with --fail-on-targets, a target was missed; 64 usage error.
       """
   )
 
@@ -18,8 +25,18 @@ struct ReportCommand: ParsableCommand {
     case json
   }
 
-  @Argument(help: "Raw job logs, or - for standard input.")
+  @Argument(help: "Job logs, gh run view --log output, run-logs zips, directories, or - for stdin.")
   var inputs: [String] = []
+
+  @Option(
+    name: .customLong("junit"),
+    help: "A JUnit XML file, or a directory of them (every *.xml); repeatable.")
+  var junitPaths: [String] = []
+
+  @Option(
+    name: .customLong("jobs"),
+    help: "Jobs JSON of the REST API or `gh run view --json jobs`; repeatable (pages add up).")
+  var jobsPaths: [String] = []
 
   @Option(help: "The format written to standard output or --output.")
   var format: Format = .markdown
@@ -30,35 +47,45 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .customLong("json"), help: "Also write the JSON metrics to this file.")
   var jsonPath: String?
 
-  @Option(
-    name: .customLong("junit"),
-    help: "A JUnit XML file, or a directory of them (every *.xml); repeatable.")
-  var junitPaths: [String] = []
+  @Flag(
+    help: "Append the Markdown summary to the file named by $GITHUB_STEP_SUMMARY (within 1 MiB).")
+  var stepSummary = false
+
+  @Flag(
+    help: "Print ::warning:: and ::notice:: workflow commands for missed targets and failed saves.")
+  var annotations = false
+
+  @Flag(help: "Exit 1 when an input cannot be read or is malformed.")
+  var strict = false
+
+  @Flag(help: "Exit 2 when a target is missed.")
+  var failOnTargets = false
 
   func validate() throws {
-    if inputs.isEmpty && junitPaths.isEmpty && Terminal.isInteractive(.standardInput) {
+    if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
+      && Terminal.isInteractive(.standardInput)
+    {
       throw ValidationError(
-        "no input: name a job log or --junit file, or pipe a log into standard input")
+        "no input: name a job log, zip, directory or --junit file, or pipe a log into standard input"
+      )
     }
     if inputs.filter({ $0 == "-" }).count > 1 {
       throw ValidationError("standard input (-) can be read only once")
     }
+    if stepSummary, (ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] ?? "").isEmpty {
+      throw ValidationError(
+        "--step-summary needs $GITHUB_STEP_SUMMARY, which GitHub Actions sets in a job step")
+    }
   }
 
   func run() throws {
-    let names = inputs.isEmpty && junitPaths.isEmpty ? ["-"] : inputs
-    var jobs: [JobRun] = []
-    var failed = false
-    for name in names {
-      do {
-        jobs.append(try InputReader.readJob(name))
-      } catch {
-        Terminal.printError("error: \(error.path): \(error.reason)")
-        failed = true
-      }
-    }
+    var reader = RunReader()
+    let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
+    for name in names { reader.read(name) }
+    for path in jobsPaths { reader.readJobsFile(path) }
     var junit: TestSummary?
-    var diagnostics: [Diagnostic] = []
+    var diagnostics = reader.diagnostics
+    var failures = reader.failures
     if !junitPaths.isEmpty {
       var builder = TestSummaryBuilder()
       for path in junitPaths {
@@ -67,22 +94,54 @@ struct ReportCommand: ParsableCommand {
             diagnostics += try InputReader.readJUnit(file, into: &builder)
           }
         } catch {
-          Terminal.printError("error: \(error.path): \(error.reason)")
-          failed = true
+          failures.append(error)
         }
       }
       junit = builder.build()
     }
-    for diagnostic in diagnostics where diagnostic.severity == .error {
+    reader.progress.finish()
+    for failure in failures {
+      Terminal.printError("error: \(failure.path): \(failure.reason)")
+      diagnostics.append(Diagnostic(.error, "cannot read: \(failure.reason)", source: failure.path))
+    }
+    let jobs =
+      reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
+    var report = RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
+    let run = RunInfo(environment: ProcessInfo.processInfo.environment)
+    if !run.isEmpty { report.run = run }
+    for diagnostic in report.allDiagnostics where diagnostic.severity == .error {
+      if failures.contains(where: { $0.path == diagnostic.source }) { continue }
       Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
     }
-    let report = RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
-    let primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
+
+    try writeOutputs(report)
+
+    if strict, report.allDiagnostics.contains(where: { $0.severity == .error }) {
+      throw ExitCode.failure
+    }
+    if failOnTargets, report.targets.contains(where: { $0.met == false }) {
+      throw ExitCode(2)
+    }
+  }
+
+  private func writeOutputs(_ report: RunReport) throws {
     do {
-      if let output {
-        try OutputWriter.write(primary, to: output)
-      } else {
-        try OutputWriter.writeStandardOutput(primary)
+      if annotations {
+        let lines = Annotations.render(report)
+        if !lines.isEmpty {
+          try OutputWriter.writeStandardOutput(lines.joined(separator: "\n") + "\n")
+        }
+      }
+      if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
+        try OutputWriter.appendStepSummary(report, to: path)
+      }
+      if format == .json || output != nil || !stepSummary {
+        let primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
+        if let output {
+          try OutputWriter.write(primary, to: output)
+        } else {
+          try OutputWriter.writeStandardOutput(primary)
+        }
       }
       if let jsonPath {
         try OutputWriter.write(MetricsJSON.render(report), to: jsonPath)
@@ -91,6 +150,5 @@ struct ReportCommand: ParsableCommand {
       Terminal.printError("error: \(error.path): \(error.reason)")
       throw ExitCode.failure
     }
-    if failed { throw ExitCode.failure }
   }
 }

@@ -11,6 +11,7 @@ public struct JobRunBuilder {
   private var steps: [StepRecord] = []
   private var reported = JobRun.ReportedCache()
   private var droppedKeys = 0
+  private var stepLabels: [(line: Int, name: String)] = []
   private var tests: TestSummary?
   private var nextestSeen: Set<String> = []
   private var diagnostics: [Diagnostic] = []
@@ -31,6 +32,14 @@ public struct JobRunBuilder {
   public init(source: String?, fallbackName: String) {
     self.source = source
     self.fallbackName = fallbackName
+  }
+
+  /// Names the step that starts at or after `line` (and before the next label's line).
+  ///
+  /// gh's step column and the jobs API name steps as the workflow does (`Checkout code`),
+  /// where the log only shows `Run actions/checkout@v4`.
+  public mutating func labelStep(_ name: String, atLine line: Int) {
+    stepLabels.append((line, name))
   }
 
   /// Applies events in order.
@@ -123,6 +132,7 @@ public struct JobRunBuilder {
         startedAt: record.start.time, duration: duration, line: record.start.line)
     }
     let mainOfPost = labelPostSteps(&jobSteps)
+    applyStepLabels(&jobSteps)
 
     var restores: [CacheRestore] = []
     var saves: [CacheSave] = []
@@ -209,6 +219,19 @@ public struct JobRunBuilder {
       startedAt: end?.firstTime ?? steps.first?.start.time, completedAt: lastTime,
       steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
       isPartial: isPartial, diagnostics: diagnostics)
+  }
+
+  /// Renames the first step of each labelled range; the log's own text stays in `header`.
+  private func applyStepLabels(_ jobSteps: inout [Step]) {
+    let labels = stepLabels.sorted { $0.line < $1.line }
+    for (index, label) in labels.enumerated() {
+      let end = index + 1 < labels.count ? labels[index + 1].line : Int.max
+      guard let step = jobSteps.firstIndex(where: { $0.line >= label.line && $0.line < end }) else {
+        continue
+      }
+      if jobSteps[step].header == nil { jobSteps[step].header = jobSteps[step].name }
+      jobSteps[step].name = label.name
+    }
   }
 
   /// Names post steps after their main steps.

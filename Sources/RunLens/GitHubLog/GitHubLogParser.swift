@@ -172,6 +172,9 @@ public struct GitHubLogParser {
     return takeEvents()
   }
 
+  /// The number of lines read so far.
+  public var lineCount: Int { splitter.lineCount }
+
   /// The bytes held for the line in progress; stays below the line cap plus one chunk.
   var bufferedByteCount: Int { splitter.bufferedByteCount }
 

@@ -36,6 +36,12 @@ public struct JobRun: Sendable, Hashable, Codable {
   public var reported: ReportedCache
   /// The tests nextest's human output reports (its summary lines), when the log has them.
   public var tests: TestSummary?
+  /// The job's conclusion from the jobs API (`success`, `failure`, `cancelled`, …).
+  public var conclusion: String?
+  /// The job's page on GitHub, from the jobs API.
+  public var url: String?
+  /// Whether the job's figures come from a log (`false` for a job known only from the API).
+  public var hasLog: Bool = true
   /// Whether the log stops before the job's end (a cancelled job, a truncated download).
   public var isPartial: Bool
   /// Problems found while reading this job.

@@ -54,6 +54,8 @@ public struct RunReport: Sendable, Hashable, Codable {
   public var targetOptions: Targets
   /// The tests of the JUnit files given with the run, if any.
   public var junit: TestSummary?
+  /// The run's identity from the GitHub environment, when known.
+  public var run: RunInfo?
 
   /// Creates a report.
   ///

@@ -15,6 +15,8 @@ public struct Step: Sendable, Hashable, Codable {
     case post
     /// The runner's `Cleaning up orphan processes` block ("Complete job").
     case complete
+    /// A step the jobs API lists but the log does not show (skipped, or no log).
+    case api
   }
 
   /// The step's name: `Set up job`, `Run …` as in the header, `Post …`, or `Complete job`.
@@ -29,6 +31,13 @@ public struct Step: Sendable, Hashable, Codable {
   public var duration: Duration?
   /// The 1-based line number of the step's first line.
   public var line: Int
+  /// The log's own text for the step (`Run actions/checkout@v4`) when ``name`` comes from gh
+  /// or the jobs API.
+  public var header: String?
+  /// The step's number in the jobs API.
+  public var number: Int?
+  /// The step's conclusion in the jobs API (`success`, `failure`, `skipped`, …).
+  public var conclusion: String?
 
   /// Creates a step.
   public init(
@@ -37,7 +46,9 @@ public struct Step: Sendable, Hashable, Codable {
     action: String? = nil,
     startedAt: LogTime? = nil,
     duration: Duration? = nil,
-    line: Int
+    line: Int,
+    number: Int? = nil,
+    conclusion: String? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -45,5 +56,7 @@ public struct Step: Sendable, Hashable, Codable {
     self.startedAt = startedAt
     self.duration = duration
     self.line = line
+    self.number = number
+    self.conclusion = conclusion
   }
 }

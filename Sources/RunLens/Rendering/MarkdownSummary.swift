@@ -25,6 +25,9 @@ public enum MarkdownSummary {
     public static let `default` = Options()
   }
 
+  /// GitHub's limit for one step's summary file, in bytes.
+  public static let stepSummaryLimit = 1_048_576
+
   /// How much detail a rendering carries.
   enum Detail: Int, CaseIterable {
     case full

@@ -21,6 +21,13 @@ public enum MetricsJSON {
     return .object([
       "schemaVersion": .int(Int64(schemaVersion)),
       "partial": .bool(report.isPartial),
+      "run": .optional(report.run) { run in
+        .object([
+          "repository": string(run.repository), "runId": string(run.runID),
+          "runAttempt": string(run.runAttempt), "sha": string(run.sha), "ref": string(run.ref),
+          "workflow": string(run.workflow),
+        ])
+      },
       "jobs": .array(report.jobs.map(job)),
       "totals": .object([
         "jobs": .int(Int64(totals.jobs)),
@@ -121,6 +128,9 @@ public enum MetricsJSON {
     .object([
       "name": .string(job.name),
       "source": string(job.source),
+      "conclusion": string(job.conclusion),
+      "url": string(job.url),
+      "hasLog": .bool(job.hasLog),
       "startedAt": time(job.startedAt),
       "completedAt": time(job.completedAt),
       "durationMs": milliseconds(job.duration),
@@ -134,6 +144,9 @@ public enum MetricsJSON {
             "startedAt": time(step.startedAt),
             "durationMs": milliseconds(step.duration),
             "line": .int(Int64(step.line)),
+            "header": string(step.header),
+            "number": .optional(step.number) { .int(Int64($0)) },
+            "conclusion": string(step.conclusion),
           ])
         }),
       "cache": .object([

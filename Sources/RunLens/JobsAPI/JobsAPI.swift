@@ -1,0 +1,156 @@
+internal import FoundationEssentials
+
+/// A job as the REST jobs API (`GET …/actions/runs/{id}/jobs`) or `gh run view --json jobs`
+/// describes it.
+public struct APIJob: Sendable, Hashable {
+  /// A step of the job.
+  public struct Step: Sendable, Hashable {
+    /// The step's number (1-based, in run order).
+    public var number: Int
+    /// The step's name (`Set up job`, the workflow's `name:`, `Post …`, `Complete job`).
+    public var name: String
+    /// `success`, `failure`, `skipped`, `cancelled`, … or `nil` while running.
+    public var conclusion: String?
+    /// When the step started (whole seconds in current responses).
+    public var startedAt: LogTime?
+    /// When the step completed.
+    public var completedAt: LogTime?
+  }
+
+  /// The job's display name (the same as the log's `Complete job name:`).
+  public var name: String
+  /// The job's id.
+  public var id: Int64?
+  /// The job's conclusion, or `nil` while running.
+  public var conclusion: String?
+  /// When the job started.
+  public var startedAt: LogTime?
+  /// When the job completed.
+  public var completedAt: LogTime?
+  /// The job's steps in number order.
+  public var steps: [Step]
+  /// The job's page on GitHub.
+  public var url: String?
+}
+
+/// Reads the jobs JSON of the REST API (`{"total_count": N, "jobs": […]}`, snake_case) and of
+/// `gh run view --json jobs` (`{"jobs": […]}`, camelCase), or a bare array of jobs.
+public enum JobsAPI {
+  /// A jobs document that could not be read.
+  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+  }
+
+  /// The jobs of a document.
+  ///
+  /// - Parameter bytes: The JSON text.
+  /// - Returns: The jobs in document order.
+  /// - Throws: ``ParseError`` when the text is not a jobs document.
+  public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [APIJob] {
+    let decoder = JSONDecoder()
+    let data = Data(bytes)
+    let raw: [RawJob]
+    if let envelope = try? decoder.decode(Envelope.self, from: data), let jobs = envelope.jobs {
+      raw = jobs
+    } else if let array = try? decoder.decode([RawJob].self, from: data) {
+      raw = array
+    } else {
+      do {
+        _ = try decoder.decode(Envelope.self, from: data)
+      } catch {
+        throw ParseError(message: "not a jobs document (\(error))")
+      }
+      throw ParseError(
+        message: "no \"jobs\" list: expected the jobs API envelope or gh run view --json jobs")
+    }
+    return raw.map { job in
+      APIJob(
+        name: job.name, id: job.id ?? job.databaseId, conclusion: nonEmpty(job.conclusion),
+        startedAt: time(job.started_at ?? job.startedAt),
+        completedAt: time(job.completed_at ?? job.completedAt),
+        steps: (job.steps ?? []).map { step in
+          APIJob.Step(
+            number: step.number ?? 0, name: step.name, conclusion: nonEmpty(step.conclusion),
+            startedAt: time(step.started_at ?? step.startedAt),
+            completedAt: time(step.completed_at ?? step.completedAt))
+        }.sorted { $0.number < $1.number },
+        url: job.html_url ?? job.url)
+    }
+  }
+
+  // Both spellings are optional fields: the REST API writes snake_case, gh camelCase.
+  // swift-format-ignore: AlwaysUseLowerCamelCase
+  private struct Envelope: Decodable {
+    var jobs: [RawJob]?
+  }
+
+  // swift-format-ignore: AlwaysUseLowerCamelCase
+  private struct RawJob: Decodable {
+    var name: String
+    var id: Int64?
+    var databaseId: Int64?
+    var conclusion: String?
+    var started_at: String?
+    var startedAt: String?
+    var completed_at: String?
+    var completedAt: String?
+    var html_url: String?
+    var url: String?
+    var steps: [RawStep]?
+  }
+
+  // swift-format-ignore: AlwaysUseLowerCamelCase
+  private struct RawStep: Decodable {
+    var name: String
+    var number: Int?
+    var conclusion: String?
+    var started_at: String?
+    var startedAt: String?
+    var completed_at: String?
+    var completedAt: String?
+  }
+
+  private static func nonEmpty(_ value: String?) -> String? {
+    guard let value, !value.isEmpty else { return nil }
+    return value
+  }
+
+  /// An API time; gh's `0001-01-01T00:00:00Z` means unset.
+  private static func time(_ value: String?) -> LogTime? {
+    guard let text = value, !text.hasPrefix("0001-01-01") else { return nil }
+    return LogTime(parsingISO8601: text)
+  }
+}
+
+extension LogTime {
+  /// Parses an ISO 8601 time with `Z` or a `±HH:MM` offset, with or without a fraction.
+  ///
+  /// The initializer fails for other forms.
+  ///
+  /// - Parameter text: The time, for example `2019-08-08T15:00:00.000-08:00`.
+  public init?(parsingISO8601 text: String) {
+    if let plain = LogTime(parsing: text) {
+      self = plain
+      return
+    }
+    guard text.count >= 25 else { return nil }
+    let offsetText = text.suffix(6)
+    let sign: Int64
+    switch offsetText.first {
+    case "+": sign = 1
+    case "-": sign = -1
+    default: return nil
+    }
+    let parts = offsetText.dropFirst().split(separator: ":")
+    guard parts.count == 2, let hours = Int64(parts[0]), let minutes = Int64(parts[1]),
+      let local = LogTime(parsing: String(text.dropLast(6)) + "Z")
+    else { return nil }
+    self = LogTime(
+      text: text,
+      nanosecondsSinceEpoch: local.nanosecondsSinceEpoch - sign * (hours * 60 + minutes)
+        * 60_000_000_000)
+  }
+}

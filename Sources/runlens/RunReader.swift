@@ -1,0 +1,326 @@
+import Foundation
+import RunLens
+import ZIPFoundation
+
+/// Reads every input of one run: job logs, `gh run view --log` files, run-logs zips,
+/// directories, standard input and jobs JSON, each recognised from its content.
+///
+/// Trouble with one input is recorded (``failures``) and the others are still read.
+struct RunReader {
+  /// The jobs read, in input order.
+  var jobs: [JobRun] = []
+  /// The jobs of jobs-API documents.
+  var apiJobs: [APIJob] = []
+  /// Run-level diagnostics (unreadable entries, zip bombs, documents that are not jobs JSON).
+  var diagnostics: [Diagnostic] = []
+  /// Inputs that could not be read at all.
+  var failures: [InputReader.Failure] = []
+  /// Reports bytes and files read on a terminal.
+  var progress = ProgressLine()
+
+  /// The most bytes one zip may unpack to, and the ratio to its packed size above which a
+  /// large entry is refused as a zip bomb.
+  static let zipLimit: Int64 = 64 << 30
+  static let bombRatio: Int64 = 200
+
+  /// Reads one input (`-` is standard input).
+  mutating func read(_ path: String) {
+    if path != "-", isDirectory(path) {
+      readDirectory(path)
+      return
+    }
+    do {
+      var chunks = try ChunkReader(path: path)
+      guard let first = try chunks.next() else {
+        jobs.append(
+          JobRun(
+            parsingLog: [UInt8](), source: path, fallbackName: InputReader.jobName(fromPath: path)))
+        return
+      }
+      switch InputKind.detect(first) {
+      case .zip:
+        if path == "-" {
+          let spooled = try spool(first: first, rest: &chunks)
+          defer { try? FileManager.default.removeItem(atPath: spooled) }
+          readZip(spooled, shownAs: "-")
+        } else {
+          chunks.close()
+          readZip(path, shownAs: path)
+        }
+      case .ghLog:
+        var parser = GhRunLogParser(source: path)
+        var builder = GhRunBuilder(source: path)
+        try stream(first: first, rest: &chunks) { builder.apply(parser.feed($0)) }
+        builder.apply(parser.finish())
+        jobs += builder.build()
+      case .json:
+        var bytes = Array(first)
+        try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: &chunks) {
+          bytes.append(contentsOf: $0)
+        }
+        readJobsJSON(bytes, path: path)
+      case .jobLog:
+        var parser = GitHubLogParser(source: path)
+        var builder = JobRunBuilder(source: path, fallbackName: InputReader.jobName(fromPath: path))
+        try stream(first: first, rest: &chunks) { builder.apply(parser.feed($0)) }
+        builder.apply(parser.finish())
+        jobs.append(builder.build())
+      }
+      progress.fileDone()
+    } catch {
+      failures.append(Self.failure(error, path: path))
+    }
+  }
+
+  /// An error as an input failure.
+  static func failure(_ error: any Error, path: String) -> InputReader.Failure {
+    if let failure = error as? InputReader.Failure { return failure }
+    return InputReader.Failure(path: path, reason: "\(error)")
+  }
+
+  /// Reads a jobs JSON file given with `--jobs`.
+  mutating func readJobsFile(_ path: String) {
+    do {
+      var chunks = try ChunkReader(path: path)
+      var bytes: [UInt8] = []
+      try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: &chunks) {
+        bytes.append(contentsOf: $0)
+      }
+      readJobsJSON(bytes, path: path)
+    } catch {
+      failures.append(Self.failure(error, path: path))
+    }
+  }
+
+  private mutating func readJobsJSON(_ bytes: [UInt8], path: String) {
+    do {
+      apiJobs += try JobsAPI.parse(bytes)
+    } catch {
+      diagnostics.append(Diagnostic(.error, error.message, source: path))
+    }
+  }
+
+  private mutating func stream(
+    first: UnsafeBufferPointer<UInt8>, rest: inout ChunkReader,
+    _ body: (UnsafeBufferPointer<UInt8>) -> Void
+  ) throws(InputReader.Failure) {
+    if !first.isEmpty {
+      body(first)
+      progress.add(first.count)
+    }
+    while let chunk = try rest.next() {
+      body(chunk)
+      progress.add(chunk.count)
+    }
+  }
+
+  private mutating func spool(first: UnsafeBufferPointer<UInt8>, rest: inout ChunkReader) throws
+    -> String
+  {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString).zip"
+    ).path
+    guard FileManager.default.createFile(atPath: path, contents: nil),
+      let handle = FileHandle(forWritingAtPath: path)
+    else {
+      throw InputReader.Failure(path: "-", reason: "cannot write a temporary file for the zip")
+    }
+    defer { try? handle.close() }
+    try stream(first: first, rest: &rest) { handle.write(Data($0)) }
+    return path
+  }
+
+  // MARK: - Directories and zips
+
+  private func isDirectory(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
+  }
+
+  /// Every log, zip and gh file of a directory (two levels, for an extracted run-logs zip).
+  private mutating func readDirectory(_ path: String) {
+    let base = URL(fileURLWithPath: path)
+    var paths: [String] = []
+    guard let top = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+      failures.append(InputReader.Failure(path: path, reason: "cannot list the directory"))
+      return
+    }
+    for name in top where !name.hasPrefix(".") {
+      if isDirectory(base.appendingPathComponent(name).path) {
+        let inner =
+          (try? FileManager.default.contentsOfDirectory(
+            atPath: base.appendingPathComponent(name).path)) ?? []
+        paths += inner.filter { !$0.hasPrefix(".") }.map { name + "/" + $0 }
+      } else {
+        paths.append(name)
+      }
+    }
+    let plan = RunLogsLayout.plan(paths)
+    for job in plan.jobs {
+      readPlannedJob(job, source: path) { file, body in
+        var chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
+        while let chunk = try chunks.next() { body(chunk) }
+      }
+    }
+    for other in plan.others where !isDirectory(base.appendingPathComponent(other).path) {
+      read(base.appendingPathComponent(other).path)
+    }
+  }
+
+  private mutating func readZip(_ path: String, shownAs name: String) {
+    let archive: Archive
+    do {
+      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+    } catch {
+      diagnostics.append(
+        Diagnostic(
+          .error, "not a readable zip (corrupt, or cut before its central directory): \(error)",
+          source: name))
+      return
+    }
+    var entries: [String: Entry] = [:]
+    for entry in archive where entry.type == .file {
+      entries[entry.path] = entry
+    }
+    let plan = RunLogsLayout.plan(Array(entries.keys))
+    var unpacked: Int64 = 0
+    for job in plan.jobs {
+      readPlannedJob(job, source: name) { file, body in
+        guard let entry = entries[file] else { return }
+        let packed = Int64(entry.compressedSize)
+        let declared = Int64(entry.uncompressedSize)
+        if declared > 1 << 30, declared > packed * Self.bombRatio {
+          throw InputReader.Failure(
+            path: "\(name): \(file)",
+            reason: "refused: it would unpack \(declared) bytes from \(packed) (a zip bomb?)")
+        }
+        var seen: Int64 = 0
+        _ = try archive.extract(entry, bufferSize: InputReader.chunkSize, skipCRC32: false) {
+          data in
+          seen += Int64(data.count)
+          unpacked += Int64(data.count)
+          if seen > declared + (1 << 20) || unpacked > Self.zipLimit {
+            throw InputReader.Failure(
+              path: "\(name): \(file)",
+              reason: "unpacks to more than it declares (a zip bomb?); stopped")
+          }
+          data.withUnsafeBytes { raw in body(raw.bindMemory(to: UInt8.self)) }
+        }
+      }
+    }
+    for other in plan.others {
+      diagnostics.append(
+        Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
+    }
+  }
+
+  /// Reads one planned job's files into one job, labelling steps from step-file names.
+  private mutating func readPlannedJob(
+    _ job: RunLogsLayout.Job, source: String,
+    read: (String, (UnsafeBufferPointer<UInt8>) -> Void) throws -> Void
+  ) {
+    let jobSource = "\(source)/\(job.files.first?.path ?? job.name)"
+    var parser = GitHubLogParser(source: jobSource)
+    var builder = JobRunBuilder(source: jobSource, fallbackName: job.name)
+    var progress = self.progress
+    for file in job.files {
+      if let step = file.stepName { builder.labelStep(step, atLine: parser.lineCount + 1) }
+      var last: UInt8 = 0x0A
+      do {
+        try read(file.path) { chunk in
+          builder.apply(parser.feed(chunk))
+          if let byte = chunk.last { last = byte }
+          progress.add(chunk.count)
+        }
+      } catch {
+        let failure = Self.failure(error, path: file.path)
+        diagnostics.append(Diagnostic(.error, failure.reason, source: failure.path))
+      }
+      if last != 0x0A { builder.apply(parser.feed(CollectionOfOne(0x0A))) }
+    }
+    builder.apply(parser.finish())
+    jobs.append(builder.build())
+    self.progress = progress
+    self.progress.fileDone()
+  }
+}
+
+/// Reads a file (or standard input) in 64 KiB chunks into one reused buffer.
+///
+/// The corresponding C functions are `open(2)` and `read(2)`.
+struct ChunkReader {
+  private var descriptor: Int32
+  private let path: String
+  private let buffer: UnsafeMutableBufferPointer<UInt8>
+
+  init(path: String) throws(InputReader.Failure) {
+    self.path = path
+    if path == "-" {
+      descriptor = STDIN_FILENO
+    } else {
+      descriptor = open(path, O_RDONLY)
+      guard descriptor >= 0 else {
+        throw InputReader.Failure(path: path, reason: InputReader.lastError())
+      }
+    }
+    buffer = .allocate(capacity: InputReader.chunkSize)
+  }
+
+  /// The next chunk, valid until the next call; `nil` at the end.
+  mutating func next() throws(InputReader.Failure) -> UnsafeBufferPointer<UInt8>? {
+    guard descriptor >= 0 else { return nil }
+    while true {
+      let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      if count < 0 {
+        if errno == EINTR { continue }
+        let reason = errno == EISDIR ? "is a directory" : InputReader.lastError()
+        close()
+        throw InputReader.Failure(path: path, reason: reason)
+      }
+      if count == 0 {
+        close()
+        return nil
+      }
+      return UnsafeBufferPointer(rebasing: buffer[0..<count])
+    }
+  }
+
+  /// Closes the file; further reads return `nil`.
+  mutating func close() {
+    if descriptor > STDIN_FILENO { Glibc.close(descriptor) }
+    descriptor = -1
+  }
+}
+
+/// A progress line on standard error while reading large inputs, shown only on a terminal.
+struct ProgressLine {
+  private let enabled = Terminal.isInteractive(.standardError)
+  private var bytes: Int64 = 0
+  private var files = 0
+  private var shownAt: Int64 = 0
+
+  mutating func add(_ count: Int) {
+    bytes += Int64(count)
+    if enabled, bytes - shownAt >= 64 << 20 {
+      shownAt = bytes
+      show()
+    }
+  }
+
+  mutating func fileDone() {
+    files += 1
+    if enabled, shownAt > 0 { show() }
+  }
+
+  private func show() {
+    let megabytes = Double(bytes) / 1_048_576
+    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(Int(megabytes)) MiB read"
+    Terminal.printError(text, newline: false)
+  }
+
+  /// Clears the line.
+  func finish() {
+    if enabled, shownAt > 0 { Terminal.printError("\r\u{1B}[K", newline: false) }
+  }
+}
