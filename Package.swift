@@ -48,6 +48,7 @@ let package = Package(
       dependencies: [
         "runlens", "RunLens",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: swiftSettings
     ),

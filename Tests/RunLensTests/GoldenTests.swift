@@ -9,7 +9,8 @@ import Testing
 struct GoldenTests {
   static let logCases = Golden.cases(containing: "job.log")
   static let junitCases = Golden.cases(containing: "junit.xml")
-  static let allCases = Array(Set(logCases + junitCases)).sorted()
+  static let ghCases = Golden.cases(containing: "gh.txt")
+  static let allCases = Array(Set(logCases + junitCases + ghCases)).sorted()
 
   /// The report of a fixture folder: its job log, its JUnit file, or both.
   static func report(_ name: String) throws -> RunReport {
@@ -17,6 +18,20 @@ struct GoldenTests {
     if logCases.contains(name) {
       let path = "Fixtures/\(name)/job.log"
       jobs.append(JobRun(parsingLog: try Golden.bytes(path), source: path, fallbackName: "job"))
+    }
+    if ghCases.contains(name) {
+      let path = "Fixtures/\(name)/gh.txt"
+      var parser = GhRunLogParser(source: path)
+      var builder = GhRunBuilder(source: path)
+      builder.apply(parser.feed(try Golden.bytes(path)))
+      builder.apply(parser.finish())
+      jobs += builder.build()
+      let jobsPath = "Fixtures/\(name)/jobs.json"
+      if FileManager.default.fileExists(
+        atPath: Golden.packageRoot.appendingPathComponent(jobsPath).path)
+      {
+        jobs = RunReport.merge(jobs, with: try JobsAPI.parse(try Golden.bytes(jobsPath)))
+      }
     }
     var junit: TestSummary?
     var diagnostics: [Diagnostic] = []
@@ -49,6 +64,26 @@ struct GoldenTests {
     }
   }
 
+  @Test("the gh reader gives the same events for every chunk size", arguments: ghCases)
+  func ghChunkInvariance(_ name: String) throws {
+    let bytes = try Golden.bytes("Fixtures/\(name)/gh.txt")
+    func events(_ size: Int) -> [GhRunLogParser.Event] {
+      var parser = GhRunLogParser()
+      var events: [GhRunLogParser.Event] = []
+      var offset = 0
+      while offset < bytes.count {
+        let end = min(offset + size, bytes.count)
+        events += parser.feed(bytes[offset..<end])
+        offset = end
+      }
+      return events + parser.finish()
+    }
+    let whole = events(bytes.count)
+    for size in [1, 7, 4096, 65536] {
+      #expect(events(size) == whole, "chunk size \(size)")
+    }
+  }
+
   @Test("the log reader gives the same events for every chunk size", arguments: logCases)
   func chunkInvariance(_ name: String) throws {
     let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
@@ -65,6 +100,7 @@ struct GoldenTests {
     ("nix-miss", "job-summary-miss"),
     ("nextest-flaky-and-retries", "tests-flaky-and-retries"),
     ("nextest-odd-content", "tests-odd-content"),
+    ("gh-run-three-jobs", "run-three-jobs"),
   ]
 
   @Test("Reports/ is current")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import ZIPFoundation
 
 @testable import runlens
 
@@ -76,7 +77,9 @@ struct ReportCommandTests {
 
   @Test("an unreadable input is an error on stderr and a diagnostic; exit 0, or 1 with --strict")
   func unreadable() throws {
-    let result = try Self.run(["report", "no-such.log", "Fixtures/empty/job.log", "--format", "json"])
+    let result = try Self.run([
+      "report", "no-such.log", "Fixtures/empty/job.log", "--format", "json",
+    ])
     #expect(result.status == 0)
     #expect(result.stderr == "error: no-such.log: no such file or directory\n")
     #expect(result.stdout.contains("\"schemaVersion\": 1"))
@@ -145,5 +148,153 @@ struct OutputFailureTests {
     process.waitUntilExit()
     #expect(process.terminationStatus == 1)
     #expect(stderr.contains("error: -:"))
+  }
+}
+
+@Suite("runlens report: run-logs zips and directories")
+struct RunLogsTests {
+  static let unitLog = ReportCommandTests.packageRoot.appendingPathComponent(
+    "Fixtures/nix-fallback-hit/job.log")
+  static let missLog = ReportCommandTests.packageRoot.appendingPathComponent(
+    "Fixtures/nix-miss/job.log")
+
+  /// A temporary folder removed by the caller.
+  static func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// Splits a job log into step files at its step starts (as the zip's step files are).
+  static func stepFiles(of log: URL) throws -> [(name: String, data: Data)] {
+    let text = try String(contentsOf: log, encoding: .utf8)
+    var files: [(String, [Substring])] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let starts =
+        line.contains("##[group]Run ") || line.hasSuffix("Post job cleanup.")
+        || line.hasSuffix("Cleaning up orphan processes")
+      if files.isEmpty || (starts && !line.contains("Runner Image")) {
+        files.append(("\(files.count + 1)_Step \(files.count + 1).txt", []))
+      }
+      files[files.count - 1].1.append(line)
+    }
+    return files.map { ($0.0, Data(($0.1.joined(separator: "\n") + "\n").utf8)) }
+  }
+
+  /// Writes a zip with the given entries.
+  static func zip(_ entries: [(String, Data)], to url: URL) throws {
+    let archive = try Archive(url: url, accessMode: .create)
+    for (path, data) in entries {
+      try archive.addEntry(
+        with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
+      ) { position, size in
+        data.subdata(in: Int(position)..<Int(position) + size)
+      }
+    }
+  }
+
+  static func metrics(_ arguments: [String]) throws -> (
+    status: Int32, json: [String: Any], stderr: String
+  ) {
+    let result = try ReportCommandTests.run(["report", "--format", "json"] + arguments)
+    let json =
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+    return (result.status, json, result.stderr)
+  }
+
+  static func jobNames(_ json: [String: Any]) -> [String] {
+    (json["jobs"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+  }
+
+  static func durations(_ json: [String: Any]) -> [Int] {
+    (json["jobs"] as? [[String: Any]] ?? []).compactMap { $0["durationMs"] as? Int }
+  }
+
+  @Test(
+    "each job is counted once in every zip layout", arguments: ["job files", "step files", "both"])
+  func layouts(layout: String) throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let unit = try Data(contentsOf: Self.unitLog)
+    let miss = try Data(contentsOf: Self.missLog)
+    var entries: [(String, Data)] = []
+    if layout != "step files" {
+      entries += [("1_unit (stable, ubuntu-latest).txt", unit), ("2_unit miss.txt", miss)]
+    }
+    if layout != "job files" {
+      entries += try Self.stepFiles(of: Self.unitLog).map {
+        ("unit (stable, ubuntu-latest)/\($0.name)", $0.data)
+      }
+      entries += try Self.stepFiles(of: Self.missLog).map { ("unit miss/\($0.name)", $0.data) }
+    }
+    let zip = folder.appendingPathComponent("logs.zip")
+    try Self.zip(entries, to: zip)
+    let (status, json, _) = try Self.metrics([zip.path])
+    #expect(status == 0)
+    #expect(
+      Self.jobNames(json) == ["unit (stable, ubuntu-latest)", "unit (stable, ubuntu-latest)"])
+    #expect(Self.durations(json) == [119_457, 417_673])
+    let totals = json["totals"] as? [String: Any]
+    #expect(totals?["restores"] as? Int == 2)
+    #expect(totals?["fallbackHits"] as? Int == 1)
+  }
+
+  @Test("a zip from standard input is read like a file")
+  func zipFromStdin() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let zip = folder.appendingPathComponent("logs.zip")
+    try Self.zip([("1_unit.txt", try Data(contentsOf: Self.unitLog))], to: zip)
+    let process = Process()
+    process.executableURL = ReportCommandTests.binary
+    process.arguments = ["report", "--format", "json", "-"]
+    process.standardInput = try FileHandle(forReadingFrom: zip)
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    #expect(Self.durations(json) == [119_457])
+  }
+
+  @Test("a corrupt or cut zip is a clear error, not silence")
+  func corruptZip() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let zip = folder.appendingPathComponent("logs.zip")
+    try Self.zip([("1_unit.txt", try Data(contentsOf: Self.unitLog))], to: zip)
+    let bytes = try Data(contentsOf: zip)
+    try bytes.prefix(bytes.count / 2).write(to: zip)
+    let (status, json, stderr) = try Self.metrics([zip.path])
+    #expect(status == 0)
+    #expect(stderr.contains("not a readable zip"))
+    let diagnostics = json["diagnostics"] as? [[String: Any]] ?? []
+    #expect(
+      diagnostics.contains { ($0["message"] as? String ?? "").contains("not a readable zip") })
+  }
+
+  @Test("a directory of logs, gh output and a zip is one run, in name order")
+  func directory() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.copyItem(
+      at: Self.missLog, to: folder.appendingPathComponent("a-miss.log"))
+    try FileManager.default.copyItem(
+      at: ReportCommandTests.packageRoot.appendingPathComponent(
+        "Fixtures/gh-run-three-jobs/gh.txt"),
+      to: folder.appendingPathComponent("b-run.txt"))
+    try Self.zip(
+      [("1_zipped.txt", try Data(contentsOf: Self.unitLog))],
+      to: folder.appendingPathComponent("c.zip"))
+    let (status, json, _) = try Self.metrics([folder.path])
+    #expect(status == 0)
+    #expect(
+      Self.jobNames(json) == [
+        "unit (stable, ubuntu-latest)", "Pre-build Shared Dependencies",
+        "unit (stable, ubuntu-latest)",
+        "Build harness (x86_64)", "unit (stable, ubuntu-latest)",
+      ])
   }
 }

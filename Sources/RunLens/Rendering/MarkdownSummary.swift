@@ -96,9 +96,20 @@ public enum MarkdownSummary {
       out += diagnosticsSection(report.allDiagnostics, limit: 0)
       return out
     }
-    if report.jobs.count > 1 { out += jobsTable(report, limit: nil) }
-    for job in report.jobs {
-      out += jobSection(job, detail: detail, headingLevel: "###")
+    if report.jobs.count > 1 {
+      out += "### Jobs\n\n" + jobsTable(report, limit: nil)
+      if detail == .full { out += Timeline.render(report) }
+      for job in report.jobs {
+        var summary = Markdown.text(job.name)
+        if job.isPartial { summary += " (partial)" }
+        out += "<details><summary>\(summary)</summary>\n\n"
+        out += jobSection(job, detail: detail, headingLevel: nil)
+        out += "</details>\n\n"
+      }
+    } else {
+      for job in report.jobs {
+        out += jobSection(job, detail: detail, headingLevel: "###")
+      }
     }
     out += diagnosticsSection(report.allDiagnostics, limit: detail == .full ? nil : 20)
     return out
@@ -221,17 +232,17 @@ public enum MarkdownSummary {
   }
 
   private static func jobsTable(_ report: RunReport, limit: Int?) -> String {
-    var out = "| Job | Duration | Restores | Hits | Saves |\n| --- | ---: | ---: | --- | --- |\n"
+    var out = "| Job | Conclusion | Duration | Cache | Saves | Tests |\n"
+    out += "| --- | --- | ---: | --- | --- | --- |\n"
     let shown = limit.map { Array(report.jobs.prefix($0)) } ?? report.jobs
     for job in shown {
-      let hits = job.restores.filter(\.outcome.isHit).count
-      let saved = job.saves.filter { $0.outcome == .saved }.count
-      let failed = job.saves.filter { $0.outcome == .failed }.count
       var name = Markdown.text(String(job.name.prefix(120)))
       if job.isPartial { name += " (partial)" }
-      out += "| \(name) | \(Markdown.duration(job.duration)) | \(job.restores.count) | "
-      out += "\(job.restores.isEmpty ? "—" : "\(hits) of \(job.restores.count)") | "
-      out += "\(saved) saved\(failed > 0 ? ", \(failed) failed" : "") |\n"
+      if !job.hasLog { name += " (no log)" }
+      out += "| \(name) | \(conclusion(job.conclusion)) | \(Markdown.duration(job.duration)) | "
+      out += "\(cacheCell(job)) | "
+      out += "\(savesCell(job.saves)) | "
+      out += "\(testsCell(job.tests)) |\n"
     }
     if shown.count < report.jobs.count {
       out +=
@@ -240,9 +251,50 @@ public enum MarkdownSummary {
     return out + "\n"
   }
 
-  private static func jobSection(_ job: JobRun, detail: Detail, headingLevel: String) -> String {
+  private static func conclusion(_ value: String?) -> String {
+    switch value {
+    case "success"?: "✅ success"
+    case "failure"?: "❌ failure"
+    case "cancelled"?: "⏹️ cancelled"
+    case "skipped"?: "⏭️ skipped"
+    case "timed_out"?: "⏱️ timed out"
+    case let other?: Markdown.text(other)
+    case nil: "—"
+    }
+  }
+
+  private static func cacheCell(_ job: JobRun) -> String {
+    guard !job.restores.isEmpty else { return "—" }
+    if job.restores.count == 1, let restore = job.restores.first { return outcome(restore) }
+    let hits = job.restores.filter(\.outcome.isHit).count
+    return "\(hits) of \(job.restores.count) hit"
+  }
+
+  private static func savesCell(_ saves: [CacheSave]) -> String {
+    guard !saves.isEmpty else { return "—" }
+    let outcomes: [(CacheSave.Outcome, String)] = [
+      (.saved, "saved"), (.skipped, "skipped"), (.failed, "**failed**"), (.unknown, "unknown"),
+    ]
+    return outcomes.compactMap { outcome, word in
+      let count = saves.filter { $0.outcome == outcome }.count
+      return count > 0 ? "\(count) \(word)" : nil
+    }.joined(separator: ", ")
+  }
+
+  private static func testsCell(_ tests: TestSummary?) -> String {
+    guard let tests else { return "—" }
+    var parts = ["\(tests.passed) passed"]
+    if tests.failed + tests.errors > 0 { parts.append("**\(tests.failed + tests.errors) failed**") }
+    if tests.flaky > 0 { parts.append("\(tests.flaky) flaky") }
+    return parts.joined(separator: ", ")
+  }
+
+  private static func jobSection(_ job: JobRun, detail: Detail, headingLevel: String?) -> String {
     let rowLimit = detail == .full ? Int.max : 20
-    var out = "\(headingLevel) \(Markdown.text(job.name))\(job.isPartial ? " (partial)" : "")\n\n"
+    var out = ""
+    if let headingLevel {
+      out += "\(headingLevel) \(Markdown.text(job.name))\(job.isPartial ? " (partial)" : "")\n\n"
+    }
     if !job.restores.isEmpty {
       out += "| Restore step | Action | Key | Outcome | Restored key | Size | Time |\n"
       out += "| --- | --- | --- | --- | --- | ---: | ---: |\n"
@@ -334,8 +386,8 @@ public enum MarkdownSummary {
         let fraction = Double(duration.milliseconds) / Double(total.milliseconds)
         share = "\(Markdown.bar(fraction)) \(Markdown.percent(fraction))"
       }
-      out +=
-        "| \(index + 1) | \(Markdown.text(step.name)) | \(Markdown.duration(step.duration)) | \(share) |\n"
+      let time = step.conclusion == "skipped" ? "skipped" : Markdown.duration(step.duration)
+      out += "| \(step.number ?? index + 1) | \(Markdown.text(step.name)) | \(time) | \(share) |\n"
     }
     return out + note + "\n</details>\n\n"
   }
