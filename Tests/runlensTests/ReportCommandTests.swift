@@ -298,3 +298,76 @@ struct RunLogsTests {
       ])
   }
 }
+
+@Suite("runlens report in a CI step")
+struct CIStepTests {
+  static func run(_ arguments: [String], environment: [String: String]) throws -> (
+    Int32, String, String
+  ) {
+    let process = Process()
+    process.executableURL = ReportCommandTests.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = ReportCommandTests.packageRoot
+    process.environment = environment
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, stdout, stderr)
+  }
+
+  @Test("--step-summary appends without truncating and stays within 1 MiB")
+  func stepSummary() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "summary-\(UUID().uuidString).md")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let earlier = "## Earlier step\n\n" + String(repeating: "x", count: 1_042_000) + "\n"
+    try Data(earlier.utf8).write(to: file)
+    let (status, stdout, _) = try Self.run(
+      ["report", "--step-summary", "Fixtures/gh-run-three-jobs/gh.txt"],
+      environment: ["GITHUB_STEP_SUMMARY": file.path])
+    #expect(status == 0)
+    #expect(stdout.isEmpty)
+    let written = try String(contentsOf: file, encoding: .utf8)
+    #expect(written.hasPrefix(earlier))
+    #expect(written.utf8.count <= 1_048_576)
+    #expect(written.contains("## runlens"))
+    #expect(written.contains("shortened"))
+  }
+
+  @Test("--step-summary without $GITHUB_STEP_SUMMARY is a usage error")
+  func stepSummaryWithoutVariable() throws {
+    let (status, _, stderr) = try Self.run(
+      ["report", "--step-summary", "Fixtures/empty/job.log"], environment: [:])
+    #expect(status == 64)
+    #expect(stderr.contains("GITHUB_STEP_SUMMARY"))
+  }
+
+  @Test("--annotations prints escaped workflow commands; --fail-on-targets exits 2")
+  func annotationsAndTargets() throws {
+    let (status, stdout, _) = try Self.run(
+      [
+        "report", "--annotations", "--fail-on-targets", "--format", "json", "-o", "/dev/null",
+        "Fixtures/failed-save-reservation/job.log",
+      ], environment: [:])
+    #expect(status == 2)
+    let lines = stdout.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("::warning title=runlens%3A cache hit rate missed::") })
+    #expect(lines.contains { $0.hasPrefix("::warning title=runlens%3A cache save failed::") })
+    #expect(lines.contains { $0.hasPrefix("::notice title=runlens%3A cache save skipped::") })
+  }
+
+  @Test("GitHub's environment becomes the JSON's run object")
+  func runMetadata() throws {
+    let (_, stdout, _) = try Self.run(
+      ["report", "--format", "json", "Fixtures/empty/job.log"],
+      environment: ["GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "42", "GITHUB_SHA": "abc"])
+    #expect(stdout.contains("\"repository\": \"o/r\""))
+    #expect(stdout.contains("\"runId\": \"42\""))
+  }
+}
