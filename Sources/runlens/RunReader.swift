@@ -173,10 +173,7 @@ struct RunReader {
     do {
       archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
     } catch {
-      diagnostics.append(
-        Diagnostic(
-          .error, "not a readable zip (corrupt, or cut before its central directory): \(error)",
-          source: name))
+      readCutZip(path, shownAs: name, error: error)
       return
     }
     var entries: [String: Entry] = [:]
@@ -212,6 +209,43 @@ struct RunReader {
     for other in plan.others {
       diagnostics.append(
         Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
+    }
+  }
+
+  /// A zip without a central directory: its entries are read from their local headers, and the
+  /// jobs before the cut are kept.
+  private mutating func readCutZip(_ path: String, shownAs name: String, error: any Error) {
+    guard let reader = CutZipReader(path: path) else {
+      diagnostics.append(Diagnostic(.error, "not a readable zip: \(error)", source: name))
+      return
+    }
+    let found = reader.entries()
+    guard !found.isEmpty else {
+      diagnostics.append(
+        Diagnostic(.error, "not a readable zip (no entry could be found): \(error)", source: name))
+      return
+    }
+    diagnostics.append(
+      Diagnostic(
+        .error,
+        "not a readable zip (cut before its central directory); the \(found.count) entries before the cut were read",
+        source: name))
+    var entries: [String: CutZipReader.Entry] = [:]
+    for entry in found where !entry.path.hasSuffix("/") { entries[entry.path] = entry }
+    let plan = RunLogsLayout.plan(Array(entries.keys))
+    for job in plan.jobs {
+      readPlannedJob(job, source: name) { file, body in
+        guard let entry = entries[file] else { return }
+        do {
+          try reader.extract(entry) { data in
+            data.withUnsafeBytes { body($0.bindMemory(to: UInt8.self)) }
+          }
+        } catch {
+          throw InputReader.Failure(
+            path: "\(name): \(file)", reason: "the entry is cut; its lines before the cut were read"
+          )
+        }
+      }
     }
   }
 

@@ -259,20 +259,37 @@ struct RunLogsTests {
     #expect(Self.durations(json) == [119_457])
   }
 
-  @Test("a corrupt or cut zip is a clear error, not silence")
-  func corruptZip() throws {
+  @Test("a cut zip is a clear error and keeps the jobs before the cut")
+  func cutZip() throws {
     let folder = try Self.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let zip = folder.appendingPathComponent("logs.zip")
-    try Self.zip([("1_unit.txt", try Data(contentsOf: Self.unitLog))], to: zip)
+    try Self.zip(
+      [
+        ("1_first.txt", try Data(contentsOf: Self.unitLog)),
+        ("2_second.txt", try Data(contentsOf: Self.missLog)),
+      ],
+      to: zip)
     let bytes = try Data(contentsOf: zip)
-    try bytes.prefix(bytes.count / 2).write(to: zip)
+    try bytes.prefix(bytes.count - 2000).write(to: zip)
     let (status, json, stderr) = try Self.metrics([zip.path])
     #expect(status == 0)
-    #expect(stderr.contains("not a readable zip"))
+    #expect(stderr.contains("cut before its central directory"))
+    #expect(Self.durations(json).first == 119_457)
+    #expect(Self.jobNames(json).count == 2)
     let diagnostics = json["diagnostics"] as? [[String: Any]] ?? []
-    #expect(
-      diagnostics.contains { ($0["message"] as? String ?? "").contains("not a readable zip") })
+    #expect(diagnostics.contains { ($0["message"] as? String ?? "").contains("the entry is cut") })
+  }
+
+  @Test("garbage that starts like a zip is a clear error")
+  func corruptZip() throws {
+    let folder = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let zip = folder.appendingPathComponent("bad.zip")
+    try Data([0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0xFF, count: 100)).write(to: zip)
+    let (status, _, stderr) = try Self.metrics([zip.path])
+    #expect(status == 0)
+    #expect(stderr.contains("not a readable zip"))
   }
 
   @Test("a directory of logs, gh output and a zip is one run, in name order")
