@@ -61,6 +61,9 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Exit 2 when a target is missed.")
   var failOnTargets = false
 
+  @Option(help: "A runlens.json with targets (default: ./runlens.json when present).")
+  var config: String?
+
   func validate() throws {
     if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       && Terminal.isInteractive(.standardInput)
@@ -106,7 +109,9 @@ struct ReportCommand: ParsableCommand {
     }
     let jobs =
       reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
-    var report = RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
+    let configuration = try ConfigurationFile.load(config)
+    var report = RunReport(
+      jobs: jobs, junit: junit, diagnostics: diagnostics, targets: configuration.targets)
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
     for diagnostic in report.allDiagnostics where diagnostic.severity == .error {

@@ -7,9 +7,10 @@ struct RunLensCommand: ParsableCommand {
     commandName: "runlens",
     abstract: "Cache, timing and test facts from GitHub Actions logs.",
     discussion: """
-      Exit codes: 0 success; 1 an input could not be read; 64 usage error.
+      report (the default) reads logs and JUnit files; compare sets baseline runs against
+      candidate runs; budget checks a repository's caches. See each one's --help.
       """,
-    subcommands: [ReportCommand.self],
+    subcommands: [ReportCommand.self, CompareCommand.self, BudgetCommand.self],
     defaultSubcommand: ReportCommand.self
   )
 }

@@ -388,3 +388,62 @@ struct CIStepTests {
     #expect(stdout.contains("\"runId\": \"42\""))
   }
 }
+
+@Suite("runlens compare and budget")
+struct CompareBudgetCommandTests {
+  @Test("compare prints the PR comment; metrics JSON and logs both count as runs")
+  func compare() throws {
+    let folder = "Fixtures/compare-3v3-faster"
+    let result = try ReportCommandTests.run(
+      [
+        "compare", "--baseline", "\(folder)/baseline-1.json", "\(folder)/baseline-2.json",
+        "\(folder)/baseline-3.json",
+        "--candidate", "\(folder)/candidate-1.json", "\(folder)/candidate-2.json",
+        "\(folder)/candidate-3.json",
+      ])
+    #expect(result.status == 0)
+    let expected = try String(
+      contentsOf: ReportCommandTests.packageRoot.appendingPathComponent("\(folder)/comparison.md"),
+      encoding: .utf8)
+    #expect(result.stdout == expected)
+    let logs = try ReportCommandTests.run(
+      [
+        "compare", "--format", "json", "--baseline", "Fixtures/nix-miss/job.log", "--candidate",
+        "Fixtures/nix-fallback-hit/job.log",
+      ])
+    #expect(logs.status == 0)
+    #expect(logs.stdout.contains("\"wallReduction\": 0.714"))
+    #expect(logs.stdout.contains("\"judged\": false"))
+  }
+
+  @Test("budget reads listings and --limit; --fail-on-limit exits 2")
+  func budget() throws {
+    let listing = "Fixtures/budget-over-decimal/caches.json"
+    let over = try ReportCommandTests.run(
+      ["budget", listing, "--as-of", "2025-10-08T00:00:00Z", "--format", "json", "--fail-on-limit"])
+    #expect(over.status == 2)
+    #expect(over.stdout.contains("\"overLimit\": true"))
+    let under = try ReportCommandTests.run(
+      [
+        "budget", listing, "--as-of", "2025-10-08T00:00:00Z", "--limit", "10GiB", "--format",
+        "json", "--fail-on-limit",
+      ])
+    #expect(under.status == 0)
+    #expect(under.stdout.contains("\"overLimit\": false"))
+    let bad = try ReportCommandTests.run(["budget", listing, "--limit", "lots"])
+    #expect(bad.status == 64)
+  }
+
+  @Test("a runlens.json with an unknown key is a usage error")
+  func badConfig() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data(#"{"targets":{"hitRate":0.9}}"#.utf8).write(to: file)
+    let result = try ReportCommandTests.run([
+      "report", "--config", file.path, "Fixtures/empty/job.log",
+    ])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("unknown key \"hitRate\""))
+  }
+}

@@ -57,14 +57,17 @@ public struct Targets: Sendable, Hashable, Codable {
   public var cacheHitRate: Double
   /// Every restore must take less than this.
   public var restoreTime: Duration
+  /// A comparison's median wall time must be at least this fraction below the baseline's.
+  var prReduction: Double
 
   /// Creates thresholds.
-  public init(cacheHitRate: Double, restoreTime: Duration) {
+  public init(cacheHitRate: Double, restoreTime: Duration, prBuildTimeReduction: Double = 0.3) {
     self.cacheHitRate = cacheHitRate
     self.restoreTime = restoreTime
+    self.prReduction = prBuildTimeReduction
   }
 
-  /// Hit rate above 0.8, restores under 5 minutes.
+  /// Hit rate above 0.8, restores under 5 minutes, PR build time 30% below the baseline.
   public static let `default` = Targets(cacheHitRate: 0.8, restoreTime: .seconds(300))
 
   /// Judges `totals` against these thresholds.

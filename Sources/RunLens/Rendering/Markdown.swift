@@ -84,6 +84,23 @@ public enum Markdown {
     return "\(bytes) B"
   }
 
+  /// A byte count in decimal units, as GitHub states cache limits: `2.9 GB`, `999.0 MB`.
+  public static func decimalBytes(_ bytes: Int64) -> String {
+    let units: [(Int64, String)] = [
+      (1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1000, "kB"),
+    ]
+    for (size, name) in units where bytes >= size {
+      let tenths = (bytes * 10 + size / 2) / size
+      return "\(tenths / 10).\(tenths % 10) \(name)"
+    }
+    return "\(bytes) B"
+  }
+
+  /// `1 entry`, `2 entries`.
+  static func count(_ value: Int, _ singular: String, _ plural: String) -> String {
+    "\(value) \(value == 1 ? singular : plural)"
+  }
+
   /// A fraction as a percentage: `100%`, `66.7%`; `—` when unknown.
   public static func percent(_ value: Double?) -> String {
     guard let value, value.isFinite else { return "—" }

@@ -111,6 +111,7 @@ public enum MarkdownSummary {
         out += jobSection(job, detail: detail, headingLevel: "###")
       }
     }
+    out += CacheBudgetReport.adviceSection(Advice.forReport(report, targets: report.targetOptions))
     out += diagnosticsSection(report.allDiagnostics, limit: detail == .full ? nil : 20)
     return out
   }

@@ -51,6 +51,10 @@ public enum MetricsJSON {
       ]),
       "targets": .array(report.targets.map(target)),
       "tests": .optional(report.tests, tests),
+      "advice": .array(
+        Advice.forReport(report, targets: report.targetOptions).map {
+          .object(["id": .string($0.id), "message": .string($0.message)])
+        }),
       "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
     ])
   }

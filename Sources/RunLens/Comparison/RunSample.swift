@@ -1,0 +1,131 @@
+internal import FoundationEssentials
+
+/// The figures of one run that a comparison needs, from a ``RunReport`` or from the JSON
+/// metrics `runlens report --format json` wrote.
+public struct RunSample: Sendable, Hashable {
+  /// A job's duration and its steps'.
+  public struct Job: Sendable, Hashable {
+    /// The job's name.
+    public var name: String
+    /// The job's duration in milliseconds.
+    public var durationMs: Int64?
+    /// Each step's name and duration in milliseconds.
+    public var steps: [(name: String, durationMs: Int64?)]
+
+    /// Creates a job.
+    public init(name: String, durationMs: Int64?, steps: [(name: String, durationMs: Int64?)]) {
+      self.name = name
+      self.durationMs = durationMs
+      self.steps = steps
+    }
+
+    /// Jobs are equal when their names and durations are.
+    public static func == (lhs: Job, rhs: Job) -> Bool {
+      lhs.name == rhs.name && lhs.durationMs == rhs.durationMs
+        && lhs.steps.map(\.name) == rhs.steps.map(\.name)
+        && lhs.steps.map(\.durationMs) == rhs.steps.map(\.durationMs)
+    }
+
+    /// Hashes the name and duration.
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(name)
+      hasher.combine(durationMs)
+    }
+  }
+
+  /// Where the sample came from.
+  public var source: String
+  /// First job start to last job end, in milliseconds.
+  public var wallMs: Int64?
+  /// The sum of job durations, in milliseconds.
+  public var computeMs: Int64?
+  /// Cache restores, exact hits and fallback hits.
+  public var restores: Int
+  /// Exact hits.
+  public var exactHits: Int
+  /// Fallback hits.
+  public var fallbackHits: Int
+  /// The longest restore, in milliseconds.
+  public var restoreMsMax: Int64?
+  /// The jobs.
+  public var jobs: [Job]
+
+  /// The figures of a report.
+  public init(report: RunReport, source: String) {
+    let totals = report.totals
+    self.source = source
+    wallMs = totals.wall?.milliseconds
+    computeMs = totals.compute?.milliseconds
+    restores = totals.restores
+    exactHits = totals.exactHits
+    fallbackHits = totals.fallbackHits
+    restoreMsMax = totals.restoreMax?.milliseconds
+    jobs = report.jobs.map { job in
+      Job(
+        name: job.name, durationMs: job.duration?.milliseconds,
+        steps: job.steps.filter { $0.kind != .api || $0.duration != nil }.map {
+          ($0.name, $0.duration?.milliseconds)
+        })
+    }
+  }
+
+  /// A JSON document that is not runlens metrics.
+  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+  }
+
+  /// The figures of a metrics document written by `runlens report --format json`.
+  ///
+  /// - Throws: ``ParseError`` when the text is not runlens metrics of a known schema version.
+  public init(metricsJSON bytes: [UInt8], source: String) throws(ParseError) {
+    let metrics: Metrics
+    do {
+      metrics = try JSONDecoder().decode(Metrics.self, from: Data(bytes))
+    } catch {
+      throw ParseError(message: "not runlens metrics JSON (\(error))")
+    }
+    guard metrics.schemaVersion == MetricsJSON.schemaVersion else {
+      throw ParseError(
+        message:
+          "metrics schemaVersion \(metrics.schemaVersion) is not \(MetricsJSON.schemaVersion)")
+    }
+    self.source = source
+    wallMs = metrics.totals.wallMs
+    computeMs = metrics.totals.computeMs
+    restores = metrics.totals.restores
+    exactHits = metrics.totals.exactHits
+    fallbackHits = metrics.totals.fallbackHits
+    restoreMsMax = metrics.totals.restoreMsMax
+    jobs = metrics.jobs.map { job in
+      Job(
+        name: job.name, durationMs: job.durationMs,
+        steps: (job.steps ?? []).map { ($0.name, $0.durationMs) })
+    }
+  }
+
+  private struct Metrics: Decodable {
+    struct Totals: Decodable {
+      var wallMs: Int64?
+      var computeMs: Int64?
+      var restores: Int
+      var exactHits: Int
+      var fallbackHits: Int
+      var restoreMsMax: Int64?
+    }
+    struct Job: Decodable {
+      struct Step: Decodable {
+        var name: String
+        var durationMs: Int64?
+      }
+      var name: String
+      var durationMs: Int64?
+      var steps: [Step]?
+    }
+    var schemaVersion: Int
+    var totals: Totals
+    var jobs: [Job]
+  }
+}

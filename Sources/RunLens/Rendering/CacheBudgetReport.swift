@@ -1,0 +1,120 @@
+/// Renders a ``CacheBudget`` as JSON and Markdown.
+public enum CacheBudgetReport {
+  /// The version of the budget JSON contract.
+  public static let schemaVersion = 1
+
+  /// A size in decimal and binary units: `10.1 GB (9.4 GiB)`.
+  public static func bothUnits(_ bytes: Int64) -> String {
+    "\(Markdown.decimalBytes(bytes)) (\(Markdown.bytes(bytes)))"
+  }
+
+  /// The budget as JSON (sorted keys, pretty-printed, one trailing newline).
+  public static func json(_ budget: CacheBudget, advice: [Advice]) -> String {
+    func entry(_ entry: CacheEntry) -> JSONValue {
+      .object([
+        "key": .string(entry.key),
+        "ref": MetricsJSON.string(entry.ref),
+        "sizeBytes": .int(entry.sizeBytes),
+        "lastAccessedAt": MetricsJSON.time(entry.lastAccessedAt),
+        "createdAt": MetricsJSON.time(entry.createdAt),
+      ])
+    }
+    return JSONValue.object([
+      "schemaVersion": .int(Int64(schemaVersion)),
+      "totalBytes": .int(budget.totalBytes),
+      "entries": .int(Int64(budget.entries.count)),
+      "limitBytes": .int(budget.limitBytes),
+      "overLimit": .bool(budget.overLimit),
+      "limitDecimalBytes": .int(10_000_000_000),
+      "limitBinaryBytes": .int(10_737_418_240),
+      "asOf": .string(budget.asOf.text),
+      "groups": .array(
+        budget.groups.map { group in
+          .object([
+            "name": .string(group.name), "bytes": .int(group.bytes),
+            "entries": .int(Int64(group.entries)),
+            "keys": .int(Int64(group.keys)),
+            "allocation": .optional(group.allocation) { allocation in
+              .object([
+                "label": .string(allocation.label), "bytesPerKey": .int(allocation.bytesPerKey),
+                "allowedBytes": .optional(group.allowedBytes, JSONValue.int),
+                "over": .bool(group.overAllocation),
+              ])
+            },
+          ])
+        }),
+      "largest": .array(budget.entries.prefix(10).map(entry)),
+      "stale": .array(
+        budget.stale.map {
+          .object([
+            "key": .string($0.key), "lastAccessedAt": MetricsJSON.time($0.lastAccessedAt),
+            "sizeBytes": .int($0.sizeBytes),
+          ])
+        }),
+      "evictedFirst": .array(budget.evictedFirst.map(entry)),
+      "advice": .array(
+        advice.map { .object(["id": .string($0.id), "message": .string($0.message)]) }),
+    ]).render()
+  }
+
+  /// The budget as Markdown.
+  public static func markdown(_ budget: CacheBudget, advice: [Advice]) -> String {
+    var out = "## runlens · cache budget\n\n"
+    let share = Double(budget.totalBytes) / Double(max(1, budget.limitBytes))
+    out += budget.overLimit ? "**❌ Over the limit:** " : "**✅ Within the limit:** "
+    out += "\(budget.entries.count) entries take \(bothUnits(budget.totalBytes)) of "
+    out +=
+      "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.code(budget.asOf.text)).\n\n"
+    let decimal: Int64 = 10_000_000_000
+    let binary: Int64 = 10_737_418_240
+    if (budget.totalBytes > decimal) != (budget.totalBytes > binary) {
+      out +=
+        "> [!NOTE]\n> GitHub says \"10 GB\" without saying which: the total is over 10 × 10⁹ bytes but under "
+      out +=
+        "10 × 2³⁰ bytes (\(Markdown.bytes(binary))). Both readings are shown; `--limit` chooses.\n\n"
+    }
+    out +=
+      "### Key families\n\n| Family | Size | Entries | Keys | Allocation (per key × keys) |\n| --- | ---: | ---: | ---: | --- |\n"
+    for group in budget.groups.prefix(50) {
+      var allocation = "—"
+      if let allowed = group.allowedBytes, let plan = group.allocation {
+        allocation =
+          "\(group.overAllocation ? "❌" : "✅") \(Markdown.decimalBytes(allowed)) (\(Markdown.text(plan.label)))"
+      }
+      out +=
+        "| \(Markdown.code(group.name)) | \(Markdown.decimalBytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
+    }
+    out += "\n### Largest entries\n\n| Key | Ref | Size | Last used |\n| --- | --- | ---: | --- |\n"
+    for entry in budget.entries.prefix(10) {
+      out +=
+        "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.decimalBytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+    }
+    let stale = budget.stale
+    if !stale.isEmpty {
+      out +=
+        "\n### Idle more than 7 days (GitHub evicts these)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
+      for entry in stale.prefix(50) {
+        out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
+        out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+      }
+    }
+    let evicted = budget.evictedFirst
+    if !evicted.isEmpty {
+      out +=
+        "\n### Evicted first (least recently used) to get under the limit\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
+      for entry in evicted.prefix(50) {
+        out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
+        out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+      }
+    }
+    out += adviceSection(advice)
+    return MarkdownSummary.finished(out)
+  }
+
+  /// The advice as a Markdown section, or nothing when there is none.
+  static func adviceSection(_ advice: [Advice]) -> String {
+    guard !advice.isEmpty else { return "" }
+    return "\n### Advice\n\n" + advice.map { "- \(Markdown.text($0.message))\n" }.joined()
+  }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import RunLens
+
+/// `runlens budget`: the repository's caches against the limit and the planned allocations.
+struct BudgetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "budget",
+    abstract: "Check a repository's caches against GitHub's limit and the planned allocations.",
+    discussion: """
+      Each CACHES file is `gh cache list --limit 1000 --json createdAt,id,key,lastAccessedAt,ref,sizeInBytes,version`
+      output or a page of the REST `GET /repos/{o}/{r}/actions/caches` answer; pages add up.
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-limit, over the
+      limit; 64 usage error.
+      """
+  )
+
+  @Argument(help: "Cache listings (gh cache list --json …, or REST caches pages).")
+  var listings: [String] = []
+
+  @Option(help: "The repository limit: 10GB (default), 10GiB, or bytes.")
+  var limit: String?
+
+  @Option(help: "Judge idle entries at this ISO 8601 time (default: now).")
+  var asOf: String?
+
+  @Option(help: "The output format.")
+  var format: ReportCommand.Format = .markdown
+
+  @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+  var output: String?
+
+  @Option(
+    help: "A runlens.json with the limit and allocations (default: ./runlens.json when present).")
+  var config: String?
+
+  @Flag(help: "Exit 2 when the caches are over the limit.")
+  var failOnLimit = false
+
+  func validate() throws {
+    if listings.isEmpty { throw ValidationError("budget needs at least one cache listing") }
+    if let limit, ByteSize.parse(limit) == nil {
+      throw ValidationError(
+        "--limit is not a size: \(limit) (try 10GB, 10GiB or a number of bytes)")
+    }
+    if let asOf, LogTime(parsingISO8601: asOf) == nil {
+      throw ValidationError("--as-of is not an ISO 8601 time: \(asOf) (try 2025-10-04T12:00:00Z)")
+    }
+  }
+
+  func run() throws {
+    var configuration = try ConfigurationFile.load(config)
+    if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
+    var entries: [CacheEntry] = []
+    var failed = false
+    for path in listings {
+      do {
+        var chunks = try ChunkReader(path: path)
+        var bytes: [UInt8] = []
+        while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
+        entries += try CacheListing.parse(bytes)
+      } catch let error as InputReader.Failure {
+        Terminal.printError("error: \(error.path): \(error.reason)")
+        failed = true
+      } catch {
+        Terminal.printError("error: \(path): \(error)")
+        failed = true
+      }
+    }
+    let now = asOf.flatMap(LogTime.init(parsingISO8601:)) ?? Self.now()
+    let budget = CacheBudget(
+      entries: entries, limitBytes: configuration.limitBytes, asOf: now,
+      allocations: configuration.allocations)
+    let advice = Advice.forBudget(budget)
+    let text =
+      format == .json
+      ? CacheBudgetReport.json(budget, advice: advice)
+      : CacheBudgetReport.markdown(budget, advice: advice)
+    do {
+      if let output {
+        try OutputWriter.write(text, to: output)
+      } else {
+        try OutputWriter.writeStandardOutput(text)
+      }
+    } catch {
+      Terminal.printError("error: \(error.path): \(error.reason)")
+      throw ExitCode.failure
+    }
+    if failed { throw ExitCode.failure }
+    if failOnLimit, budget.overLimit { throw ExitCode(2) }
+  }
+
+  /// The current time, the CLI's to read; the library never looks at the clock.
+  static func now() -> LogTime {
+    let seconds = Date().timeIntervalSince1970.rounded(.down)
+    let text = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
+    return LogTime(text: text, nanosecondsSinceEpoch: Int64(seconds) * 1_000_000_000)
+  }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import RunLens
+
+/// `runlens compare`: baseline runs against candidate runs, for a pull-request comment.
+struct CompareCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "compare",
+    abstract: "Compare baseline runs with candidate runs: build time, cache hit rate, restores.",
+    discussion: """
+      Each PATH is one run: JSON metrics written by `runlens report --format json`, or anything
+      `runlens report` reads as one run (a run-logs zip, a directory of job logs, gh output).
+      With fewer than 3 runs a side the difference is reported but not judged.
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-targets, a target
+      was missed; 64 usage error.
+      """
+  )
+
+  @Option(parsing: .upToNextOption, help: "Baseline runs.")
+  var baseline: [String] = []
+
+  @Option(parsing: .upToNextOption, help: "Candidate runs.")
+  var candidate: [String] = []
+
+  @Option(help: "The output format.")
+  var format: ReportCommand.Format = .markdown
+
+  @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+  var output: String?
+
+  @Option(help: "A runlens.json with targets (default: ./runlens.json when present).")
+  var config: String?
+
+  @Option(help: "The build-time reduction target as a fraction (default 0.3).")
+  var reductionTarget: Double?
+
+  @Flag(help: "Exit 2 when a target is missed.")
+  var failOnTargets = false
+
+  func validate() throws {
+    if baseline.isEmpty || candidate.isEmpty {
+      throw ValidationError("compare needs --baseline PATH ... and --candidate PATH ...")
+    }
+    if let reductionTarget, !(0..<1).contains(reductionTarget) {
+      throw ValidationError("--reduction-target must be from 0 to 1")
+    }
+  }
+
+  func run() throws {
+    var configuration = try ConfigurationFile.load(config)
+    if let reductionTarget { configuration.targets.prBuildTimeReduction = reductionTarget }
+    var failed = false
+    func samples(_ paths: [String]) -> [RunSample] {
+      paths.compactMap { path in
+        do throws(InputReader.Failure) {
+          return try RunSamples.read(path, targets: configuration.targets)
+        } catch {
+          Terminal.printError("error: \(error.path): \(error.reason)")
+          failed = true
+          return nil
+        }
+      }
+    }
+    let comparison = Comparison(
+      baseline: samples(baseline), candidate: samples(candidate), targets: configuration.targets)
+    let advice = Advice.forComparison(comparison)
+    let text =
+      format == .json
+      ? ComparisonReport.json(comparison, advice: advice)
+      : ComparisonReport.markdown(comparison, advice: advice)
+    do {
+      if let output {
+        try OutputWriter.write(text, to: output)
+      } else {
+        try OutputWriter.writeStandardOutput(text)
+      }
+    } catch {
+      Terminal.printError("error: \(error.path): \(error.reason)")
+      throw ExitCode.failure
+    }
+    if failed { throw ExitCode.failure }
+    if failOnTargets, comparison.targets.contains(where: { $0.met == false }) { throw ExitCode(2) }
+  }
+}
+
+/// Reads one run for a comparison.
+enum RunSamples {
+  /// A metrics JSON file, or anything `report` reads, as one run.
+  static func read(_ path: String, targets: Targets) throws(InputReader.Failure) -> RunSample {
+    var chunks = try ChunkReader(path: path)
+    let first = try chunks.next().map { Array($0) } ?? []
+    if InputKind.detect(first) == .json {
+      var bytes = first
+      while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
+      do {
+        return try RunSample(metricsJSON: bytes, source: path)
+      } catch {
+        throw InputReader.Failure(path: path, reason: error.message)
+      }
+    }
+    chunks.close()
+    var reader = RunReader()
+    reader.read(path)
+    if let failure = reader.failures.first { throw failure }
+    let jobs =
+      reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
+    return RunSample(report: RunReport(jobs: jobs, targets: targets), source: path)
+  }
+}
+
+/// Finds and reads `runlens.json`.
+enum ConfigurationFile {
+  /// The configuration at `path`, or `./runlens.json` when present, or the defaults.
+  static func load(_ path: String?) throws -> Configuration {
+    let chosen =
+      path ?? (FileManager.default.fileExists(atPath: "runlens.json") ? "runlens.json" : nil)
+    guard let chosen else { return Configuration() }
+    guard let data = FileManager.default.contents(atPath: chosen) else {
+      throw ValidationError("\(chosen): cannot read the configuration file")
+    }
+    do {
+      return try Configuration(json: [UInt8](data))
+    } catch {
+      throw ValidationError("\(chosen): \(error.message)")
+    }
+  }
+}
