@@ -1,3 +1,4 @@
+import Foundation
 import RunLens
 
 #if canImport(Glibc)
@@ -47,9 +48,11 @@ enum InputReader {
 
   /// The JUnit files a path names: the file itself, or every `*.xml` in a directory, sorted.
   static func junitFiles(_ path: String) throws(Failure) -> [String] {
-    var status = stat()
-    guard stat(path, &status) == 0 else { throw Failure(path: path, reason: lastError()) }
-    guard (status.st_mode & S_IFMT) == S_IFDIR else { return [path] }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw Failure(path: path, reason: "no such file or directory")
+    }
+    guard isDirectory.boolValue else { return [path] }
     guard let directory = opendir(path) else { throw Failure(path: path, reason: lastError()) }
     defer { closedir(directory) }
     var names: [String] = []
@@ -92,8 +95,8 @@ enum InputReader {
     } else {
       descriptor = open(path, O_RDONLY)
       guard descriptor >= 0 else { throw Failure(path: path, reason: lastError()) }
-      var status = stat()
-      if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         close(descriptor)
         throw Failure(path: path, reason: "is a directory")
       }
@@ -132,8 +135,8 @@ enum OutputWriter {
   /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
   /// 1 MiB limit: the summary is rendered for the room left, with less detail when needed.
   static func appendStepSummary(_ report: RunReport, to path: String) throws(InputReader.Failure) {
-    var status = stat()
-    let existing = stat(path, &status) == 0 ? Int(status.st_size) : 0
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     let room = MarkdownSummary.stepSummaryLimit - existing - 2
     guard room >= 1024 else {
       Terminal.printError(
