@@ -96,7 +96,9 @@ enum InputReader {
       descriptor = open(path, O_RDONLY)
       guard descriptor >= 0 else { throw Failure(path: path, reason: lastError()) }
       var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+        isDirectory.boolValue
+      {
         close(descriptor)
         throw Failure(path: path, reason: "is a directory")
       }
