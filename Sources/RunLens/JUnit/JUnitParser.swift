@@ -99,8 +99,10 @@ public struct JUnitParser {
     var offset = 0
     repeat {
       let end = min(offset + 16 * 1024, bytes.count)
-      for event in parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])) {
-        apply(event, to: &events)
+      let batch = parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+      let arena = parser.arena
+      arena.withUnsafeBufferPointer { arena in
+        for event in batch { apply(event, arena: arena, to: &events) }
       }
       offset = end
     } while offset < bytes.count && parser.failure == nil
@@ -113,7 +115,11 @@ public struct JUnitParser {
     guard !finished else { return [] }
     finished = true
     var events: [JUnitEvent] = []
-    for event in parser.finish() { apply(event, to: &events) }
+    let batch = parser.finish()
+    let arena = parser.arena
+    arena.withUnsafeBufferPointer { arena in
+      for event in batch { apply(event, arena: arena, to: &events) }
+    }
     if let failure = parser.failure {
       events.append(.failed(error(failure)))
     }
@@ -147,16 +153,20 @@ public struct JUnitParser {
       message: message)
   }
 
-  private mutating func apply(_ event: LibXML2PushParser.Event, to events: inout [JUnitEvent]) {
+  private mutating func apply(
+    _ event: LibXML2PushParser.Event, arena: UnsafeBufferPointer<UInt8>,
+    to events: inout [JUnitEvent]
+  ) {
     switch event {
     case .start(let element, let attributes):
       let parent = stack.last
       stack.append(element)
-      start(element, attributes, parent: parent)
+      start(element, Values(attributes, arena), parent: parent)
     case .end(let element, let dropped):
       stack.removeLast()
       end(element, dropped: dropped, to: &events)
-    case .text(let bytes):
+    case .text(let span):
+      let bytes = arena.slice(span.start, span.start + span.count)
       switch target {
       case .none: break
       case .body: current?.body.append(contentsOf: bytes)
@@ -166,22 +176,51 @@ public struct JUnitParser {
     }
   }
 
-  private mutating func start(
-    _ element: Element, _ attributes: LibXML2PushParser.Attributes, parent: Element?
-  ) {
+  /// An element's attributes, read from the batch's arena only when asked for.
+  private struct Values {
+    let attributes: LibXML2PushParser.Attributes
+    let arena: UnsafeBufferPointer<UInt8>
+
+    init(_ attributes: LibXML2PushParser.Attributes, _ arena: UnsafeBufferPointer<UInt8>) {
+      self.attributes = attributes
+      self.arena = arena
+    }
+
+    func bytes(_ span: LibXML2PushParser.Span?) -> UnsafeBufferPointer<UInt8>? {
+      span.map { arena.slice($0.start, $0.start + $0.count) }
+    }
+
+    func string(_ span: LibXML2PushParser.Span?) -> String? {
+      bytes(span).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    var name: String? { string(attributes.name) }
+    var classname: String? { string(attributes.classname) }
+    var message: String? { string(attributes.message) }
+    var type: String? { string(attributes.type) }
+    var timeText: String? { string(attributes.time) }
+    var duration: Duration? { bytes(attributes.time).flatMap(JUnitTime.parse) }
+
+    /// Whether `status` says the case did not run.
+    var isSkippedStatus: Bool {
+      guard let status = bytes(attributes.status) else { return false }
+      let lowered = String(decoding: status, as: UTF8.self).lowercased()
+      return ["skipped", "disabled", "ignored", "notrun"].contains(lowered)
+    }
+  }
+
+  private mutating func start(_ element: Element, _ attributes: Values, parent: Element?) {
     switch element {
     case .testsuites:
-      rootTime = attributes.time
+      rootTime = attributes.timeText
     case .testsuite:
-      suites.append((attributes.name ?? "", attributes.time))
+      suites.append((attributes.name ?? "", attributes.timeText))
     case .testcase:
       var state = Case(
         suite: suites.last?.name ?? attributes.classname ?? "", name: attributes.name ?? "",
-        duration: attributes.time.flatMap(JUnitTime.parse))
+        duration: attributes.duration)
       if state.suite.isEmpty, let classname = attributes.classname { state.suite = classname }
-      if let status = attributes.status?.lowercased(),
-        ["skipped", "disabled", "ignored", "notrun"].contains(status)
-      {
+      if attributes.attributes.status != nil, attributes.isSkippedStatus {
         state.outcome = .skipped
       }
       current = state
@@ -283,6 +322,36 @@ public struct JUnitParser {
 
 /// Reads the `time` attribute of JUnit producers, leniently.
 enum JUnitTime {
+  /// The same as ``parse(_:)-swift.type.method`` on bytes, without making a `String` for the
+  /// usual `digits[.digits]` form.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
+    var seconds: Int64 = 0
+    var nanoseconds: Int64 = 0
+    var scale: Int64 = 100_000_000
+    var sawDot = false
+    var digits = 0
+    for byte in bytes {
+      if byte &- 48 < 10 {
+        digits += 1
+        if sawDot {
+          nanoseconds += Int64(byte &- 48) * scale
+          scale /= 10
+        } else {
+          guard seconds < 1_000_000_000 else {
+            return parse(String(decoding: bytes, as: UTF8.self))
+          }
+          seconds = seconds * 10 + Int64(byte &- 48)
+        }
+      } else if byte == UInt8(ascii: "."), !sawDot {
+        sawDot = true
+      } else {
+        return parse(String(decoding: bytes, as: UTF8.self))
+      }
+    }
+    guard digits > 0 else { return nil }
+    return .nanoseconds(seconds * 1_000_000_000 + nanoseconds)
+  }
+
   /// `digits[.digits]`, the form nearly every producer writes, read without `Double`.
   @inline(__always)
   static func parsePlain(_ text: String) -> Duration? {

@@ -41,16 +41,21 @@ final class LibXML2PushParser {
     }
   }
 
-  /// The attributes a JUnit reader uses; others are ignored.
+  /// Bytes in ``arena``: the events of a batch refer to the batch's arena instead of holding
+  /// strings, so that a test case costs no allocation until a reader keeps something.
+  struct Span: Sendable, Hashable {
+    var start: Int
+    var count: Int
+  }
+
+  /// The attributes a JUnit reader uses, as spans of ``arena``; others are ignored.
   struct Attributes: Sendable, Hashable {
-    var name: String?
-    var classname: String?
-    var time: String?
-    var message: String?
-    var type: String?
-    var status: String?
-    var timestamp: String?
-    var file: String?
+    var name: Span?
+    var classname: Span?
+    var time: Span?
+    var message: Span?
+    var type: Span?
+    var status: Span?
   }
 
   /// What the parser saw.
@@ -59,9 +64,12 @@ final class LibXML2PushParser {
     case start(Element, Attributes)
     /// An end tag; `droppedTextBytes` counts the element's text beyond the limit.
     case end(Element, droppedTextBytes: Int)
-    /// Text inside a text-bearing element (entities already decoded).
-    case text([UInt8])
+    /// Text inside a text-bearing element (entities already decoded), a span of ``arena``.
+    case text(Span)
   }
+
+  /// The bytes the last batch of events refers to; replaced by the next ``feed(_:)``.
+  private(set) var arena: [UInt8] = []
 
   /// A libxml2 error, with its 1-based line and column.
   struct Failure: Error, Sendable, Hashable {
@@ -76,7 +84,7 @@ final class LibXML2PushParser {
   private var context: xmlParserCtxtPtr?
   private var handler = xmlSAXHandler()
   private var events: [Event] = []
-  private var pendingText: [UInt8] = []
+  private var pendingText: Span?
   private var stack: [Element] = []
   private var textCount = 0
   private var droppedText = 0
@@ -149,6 +157,7 @@ final class LibXML2PushParser {
 
   private func parse(_ bytes: UnsafeRawBufferPointer, terminate: Bool) -> [Event] {
     guard failure == nil, let context else { return [] }
+    arena.removeAll(keepingCapacity: true)
     var offset = 0
     repeat {
       // xmlParseChunk takes an Int32 size: feed large buffers in pieces.
@@ -210,16 +219,13 @@ final class LibXML2PushParser {
         guard let name = attributes[index * 5], let start = attributes[index * 5 + 3],
           let end = attributes[index * 5 + 4]
         else { continue }
-        let value = { Self.attributeValue(start, end) }
         switch Self.attributeName(name) {
-        case 1: values.name = value()
-        case 2: values.classname = value()
-        case 3: values.time = value()
-        case 4: values.message = value()
-        case 5: values.type = value()
-        case 6: values.status = value()
-        case 7: values.timestamp = value()
-        case 8: values.file = value()
+        case 1: values.name = store(start, end)
+        case 2: values.classname = store(start, end)
+        case 3: values.time = store(start, end)
+        case 4: values.message = store(start, end)
+        case 5: values.type = store(start, end)
+        case 6: values.status = store(start, end)
         default: break
         }
       }
@@ -242,16 +248,18 @@ final class LibXML2PushParser {
     let room = max(0, textLimit - textCount)
     let kept = min(room, count)
     if kept > 0 {
-      pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: kept))
+      if pendingText == nil { pendingText = Span(start: arena.count, count: 0) }
+      arena.append(contentsOf: UnsafeBufferPointer(start: bytes, count: kept))
+      pendingText?.count += kept
       textCount += kept
     }
     droppedText += count - kept
   }
 
   private func flushText() {
-    guard !pendingText.isEmpty else { return }
-    events.append(.text(pendingText))
-    pendingText.removeAll(keepingCapacity: true)
+    guard let span = pendingText else { return }
+    pendingText = nil
+    events.append(.text(span))
   }
 
   // MARK: - Names
@@ -288,7 +296,7 @@ final class LibXML2PushParser {
     return .other
   }
 
-  /// 1 name, 2 classname, 3 time, 4 message, 5 type, 6 status, 7 timestamp, 8 file, 0 other.
+  /// 1 name, 2 classname, 3 time, 4 message, 5 type, 6 status, 0 other.
   private static func attributeName(_ name: UnsafePointer<xmlChar>) -> Int {
     let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
     func equals(_ text: StaticString) -> Bool {
@@ -300,22 +308,20 @@ final class LibXML2PushParser {
     if equals("message") { return 4 }
     if equals("type") { return 5 }
     if equals("status") { return 6 }
-    if equals("timestamp") { return 7 }
-    if equals("file") { return 8 }
     return 0
   }
 
-  /// An attribute value as text.
+  /// Copies an attribute value into the arena.
   ///
   /// Without entity substitution libxml2 hands out every `&` of a value as `&#38;` (so that a
   /// tree could keep it escaped); no other `&` can occur, so replacing `&#38;` with `&` is exact.
-  private static func attributeValue(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>)
-    -> String
-  {
+  private func store(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) -> Span {
     let bytes = UnsafeBufferPointer(start: start, count: max(0, end - start))
-    guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
+    let span = Span(start: arena.count, count: 0)
+    guard bytes.contains(UInt8(ascii: "&")) else {
+      arena.append(contentsOf: bytes)
+      return Span(start: span.start, count: bytes.count)
+    }
     var index = 0
     while index < bytes.count {
       if bytes[index] == UInt8(ascii: "&"), index + 4 < bytes.count,
@@ -323,13 +329,13 @@ final class LibXML2PushParser {
         bytes[index + 2] == UInt8(ascii: "3"), bytes[index + 3] == UInt8(ascii: "8"),
         bytes[index + 4] == UInt8(ascii: ";")
       {
-        output.append(UInt8(ascii: "&"))
+        arena.append(UInt8(ascii: "&"))
         index += 5
       } else {
-        output.append(bytes[index])
+        arena.append(bytes[index])
         index += 1
       }
     }
-    return String(decoding: output, as: UTF8.self)
+    return Span(start: span.start, count: arena.count - span.start)
   }
 }
