@@ -296,32 +296,50 @@ enum JSONStrings {
 /// Removes ANSI escape sequences, also when ESC is written in caret notation (`^[`).
 enum ANSI {
   /// Appends `bytes` without escape sequences to `output`.
+  ///
+  /// Runs between escapes are copied whole; ESC is found with `memchr`.
   static func strip(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
     var index = 0
     let count = bytes.count
     while index < count {
-      let byte = bytes[index]
-      var sequenceStart: Int?
-      if byte == 0x1B {
-        sequenceStart = index + 1
-      } else if byte == UInt8(ascii: "^"), index + 2 < count, bytes[index + 1] == UInt8(ascii: "["),
-        bytes[index + 2] == UInt8(ascii: "[")
-      {
-        sequenceStart = index + 2
+      let escape = ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
+      let caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: index, to: escape)
+      var next = min(escape, caret)
+      var start: Int?
+      while next < count {
+        if bytes[next] == 0x1B {
+          start = next + 1
+          break
+        }
+        if next + 2 < count, bytes[next + 1] == UInt8(ascii: "["),
+          bytes[next + 2] == UInt8(ascii: "[")
+        {
+          start = next + 2
+          break
+        }
+        // A `^` that does not start `^[[`: keep looking after it.
+        let again = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: next + 1, to: escape)
+        next = min(escape, again)
       }
-      guard let start = sequenceStart else {
-        output.append(byte)
-        index += 1
-        continue
-      }
-      if start < count, bytes[start] == UInt8(ascii: "[") {
+      output.append(contentsOf: bytes.slice(index, next))
+      guard let sequence = start else { return }
+      if sequence < count, bytes[sequence] == UInt8(ascii: "[") {
         // CSI: parameters and intermediates, then one final byte in 0x40...0x7E.
-        var end = start + 1
+        var end = sequence + 1
         while end < count, !(0x40...0x7E).contains(bytes[end]) { end += 1 }
         index = min(end + 1, count)
+      } else if sequence < count, bytes[sequence] == UInt8(ascii: "]") {
+        // OSC (a window title, a hyperlink): up to BEL or ESC \.
+        var end = sequence + 1
+        while end < count, bytes[end] != 0x07,
+          !(bytes[end] == 0x1B && end + 1 < count && bytes[end + 1] == 0x5C)
+        {
+          end += 1
+        }
+        index = end < count && bytes[end] == 0x1B ? end + 2 : min(end + 1, count)
       } else {
         // Another escape: drop ESC and the byte after it.
-        index = min(start + 1, count)
+        index = min(sequence + 1, count)
       }
     }
   }

@@ -82,3 +82,20 @@ struct LineSplitterTests {
     #expect(flags == [1, 0, 2, 0, 1])
   }
 }
+
+@Suite("ANSI")
+struct ANSITests {
+  @Test(
+    "escape sequences are removed, in ESC and caret notation, and nothing else",
+    arguments: [
+      ("a\u{1B}[1;32mb^[[0mc", "abc"), ("^[d ^x ^", "^[d ^x ^"), ("x\u{1B}", "x"),
+      ("\u{1B}]0;title\u{7}y", "y"), ("\u{1B}]8;;https://x\u{1B}\\link", "link"),
+      ("\u{1B}[36;1mecho \"CACHE HIT\"\u{1B}[0m", "echo \"CACHE HIT\""), ("plain", "plain"),
+      ("^[[", ""),
+    ])
+  func strip(input: String, expected: String) {
+    var output: [UInt8] = []
+    Array(input.utf8).withUnsafeBufferPointer { ANSI.strip($0, into: &output) }
+    #expect(String(decoding: output, as: UTF8.self) == expected)
+  }
+}
