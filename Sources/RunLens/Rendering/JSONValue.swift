@@ -26,47 +26,86 @@ public enum JSONValue: Sendable, Hashable {
 
   /// The document as pretty-printed text ending with a newline.
   public func render() -> String {
-    var output = ""
+    var output: [UInt8] = []
+    output.reserveCapacity(4096)
     write(to: &output, indent: 0)
-    output.append("\n")
-    return output
+    output.append(0x0A)
+    return String(decoding: output, as: UTF8.self)
   }
 
-  private func write(to output: inout String, indent: Int) {
+  private static func indentation(_ count: Int, _ output: inout [UInt8]) {
+    output.append(contentsOf: repeatElement(0x20, count: count))
+  }
+
+  private func write(to output: inout [UInt8], indent: Int) {
     switch self {
-    case .null: output.append("null")
-    case .bool(let value): output.append(value ? "true" : "false")
-    case .int(let value): output.append(String(value))
-    case .double(let value): output.append(Self.format(value))
+    case .null: output.append(contentsOf: "null".utf8)
+    case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+    case .int(let value): output.append(contentsOf: String(value).utf8)
+    case .double(let value): output.append(contentsOf: Self.format(value).utf8)
     case .string(let value): Self.writeString(value, to: &output)
     case .array(let values):
       guard !values.isEmpty else {
-        output.append("[]")
+        output.append(contentsOf: "[]".utf8)
         return
       }
-      output.append("[\n")
+      output.append(contentsOf: "[\n".utf8)
       for (index, value) in values.enumerated() {
-        output.append(String(repeating: " ", count: indent + 2))
+        Self.indentation(indent + 2, &output)
         value.write(to: &output, indent: indent + 2)
-        output.append(index + 1 < values.count ? ",\n" : "\n")
+        output.append(contentsOf: (index + 1 < values.count ? ",\n" : "\n").utf8)
       }
-      output.append(String(repeating: " ", count: indent) + "]")
+      Self.indentation(indent, &output)
+      output.append(UInt8(ascii: "]"))
     case .object(let members):
       guard !members.isEmpty else {
-        output.append("{}")
+        output.append(contentsOf: "{}".utf8)
         return
       }
-      output.append("{\n")
+      output.append(contentsOf: "{\n".utf8)
       let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
       for (index, key) in keys.enumerated() {
-        output.append(String(repeating: " ", count: indent + 2))
+        Self.indentation(indent + 2, &output)
         Self.writeString(key, to: &output)
-        output.append(": ")
+        output.append(contentsOf: ": ".utf8)
         members[key, default: .null].write(to: &output, indent: indent + 2)
-        output.append(index + 1 < keys.count ? ",\n" : "\n")
+        output.append(contentsOf: (index + 1 < keys.count ? ",\n" : "\n").utf8)
       }
-      output.append(String(repeating: " ", count: indent) + "}")
+      Self.indentation(indent, &output)
+      output.append(UInt8(ascii: "}"))
     }
+  }
+
+  /// A JSON string: runs of bytes that need no escape are copied whole.
+  private static func writeString(_ value: String, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
+    var value = value
+    value.withUTF8 { bytes in
+      var runStart = 0
+      for index in 0..<bytes.count {
+        let byte = bytes[index]
+        guard
+          byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
+        else {
+          continue
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+        case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+        case 0x0A: output.append(contentsOf: "\\n".utf8)
+        case 0x0D: output.append(contentsOf: "\\r".utf8)
+        case 0x09: output.append(contentsOf: "\\t".utf8)
+        default:
+          let hex = String(byte, radix: 16)
+          output.append(
+            contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+        }
+        runStart = index + 1
+      }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+    }
+    output.append(UInt8(ascii: "\""))
   }
 
   /// A number rounded to four decimals, written without locale and without exponent.
@@ -82,21 +121,4 @@ public enum JSONValue: Sendable, Hashable {
     return (negative ? "-" : "") + String(whole) + "." + fraction
   }
 
-  private static func writeString(_ value: String, to output: inout String) {
-    output.append("\"")
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": output.append("\\\"")
-      case "\\": output.append("\\\\")
-      case "\n": output.append("\\n")
-      case "\r": output.append("\\r")
-      case "\t": output.append("\\t")
-      case let control where control.value < 0x20 || control.value == 0x7F:
-        let hex = String(control.value, radix: 16)
-        output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-      default: output.unicodeScalars.append(scalar)
-      }
-    }
-    output.append("\"")
-  }
 }

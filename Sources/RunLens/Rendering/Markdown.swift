@@ -10,46 +10,77 @@ public enum Markdown {
   /// spaces, and an `@` that could start a mention (one not preceded by a letter, digit or
   /// `_`, as in `@octocat` but not `checkout@v4`) is followed by a zero-width space.
   public static func text(_ value: String) -> String {
-    var output = ""
-    output.reserveCapacity(value.utf8.count)
-    var previous: Unicode.Scalar = " "
-    for scalar in value.unicodeScalars {
-      defer { previous = scalar }
-      switch scalar {
-      case "@"
-      where
-        !(previous.properties.isAlphabetic || previous.properties.numericType != nil
-        || previous == "_"):
-        output.append("@&#8203;")
-      case "\n", "\r", "\t": output.append(" ")
-      default: appendEscaped(scalar, to: &output)
-      }
-    }
-    return output
+    escape(value, mode: .text)
   }
 
   /// Text shown as code (`<code>…</code>`), safe in a table cell.
   public static func code(_ value: String) -> String {
-    var output = "<code>"
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "@": output.append("&#64;")
-      case "\n", "\r", "\t": output.append(" ")
-      case " ": output.append(" ")
-      default: appendEscaped(scalar, to: &output)
-      }
-    }
-    return output + "</code>"
+    "<code>" + escape(value, mode: .code) + "</code>"
   }
 
-  private static func appendEscaped(_ scalar: Unicode.Scalar, to output: inout String) {
-    switch scalar {
-    case "&", "<", ">", "\"", "'", "|", "*", "_", "`", "\\", "[", "]", "~", "$", "#", "!", "{", "}":
-      output.append("&#\(scalar.value);")
-    case let control where control.value < 0x20 || control.value == 0x7F:
-      output.append("\u{FFFD}")
-    default:
-      output.unicodeScalars.append(scalar)
+  /// Where escaped text goes.
+  enum Mode {
+    /// A paragraph or table cell.
+    case text
+    /// Inside `<code>`.
+    case code
+    /// Inside `<pre>`: line breaks kept, only `&`, `<`, `>` and `@` escaped.
+    case pre
+  }
+
+  /// Escapes `value` byte by byte: every character that needs it is ASCII, so runs of other
+  /// bytes are copied whole.
+  static func escape(_ value: String, mode: Mode) -> String {
+    var value = value
+    return value.withUTF8 { bytes in
+      var output: [UInt8] = []
+      output.reserveCapacity(bytes.count + 16)
+      var runStart = 0
+      var previous: UInt8 = 0x20
+      for index in 0..<bytes.count {
+        let byte = bytes[index]
+        defer { previous = byte }
+        let replacement: String?
+        switch byte {
+        case 0x0A, 0x09:
+          replacement = mode == .pre ? nil : " "
+        case 0x0D:
+          replacement = mode == .pre ? "" : " "
+        case 0x00..<0x20, 0x7F:
+          replacement = "\u{FFFD}"
+        case UInt8(ascii: "&"):
+          replacement = mode == .pre ? "&amp;" : "&#38;"
+        case UInt8(ascii: "<"):
+          replacement = mode == .pre ? "&lt;" : "&#60;"
+        case UInt8(ascii: ">"):
+          replacement = mode == .pre ? "&gt;" : "&#62;"
+        case UInt8(ascii: "@"):
+          switch mode {
+          case .code, .pre: replacement = "&#64;"
+          case .text:
+            let wordBefore =
+              previous >= 0x80 || (previous | 0x20) &- 0x61 < 26 || previous &- 0x30 < 10
+              || previous == 0x5F
+            replacement = wordBefore ? nil : "@&#8203;"
+          }
+        case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "|"), UInt8(ascii: "*"),
+          UInt8(ascii: "_"),
+          UInt8(ascii: "`"), UInt8(ascii: "\\"), UInt8(ascii: "["), UInt8(ascii: "]"),
+          UInt8(ascii: "~"),
+          UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "!"), UInt8(ascii: "{"),
+          UInt8(ascii: "}"):
+          replacement = mode == .pre ? nil : "&#\(byte);"
+        default:
+          replacement = nil
+        }
+        guard let replacement else { continue }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        output.append(contentsOf: replacement.utf8)
+        runStart = index + 1
+      }
+      if runStart == 0 { return String(decoding: bytes, as: UTF8.self) }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+      return String(decoding: output, as: UTF8.self)
     }
   }
 

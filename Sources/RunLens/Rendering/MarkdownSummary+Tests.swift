@@ -125,34 +125,31 @@ extension MarkdownSummary {
   /// The first 40 lines (at most 4 KiB) of an output, without leading blank lines, and the
   /// number of bytes left out.
   static func outputStart(_ output: String) -> (String, Int) {
-    var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
-    while let first = lines.first, first.allSatisfy(\.isWhitespace) { lines.removeFirst() }
-    var kept = ""
-    for line in lines.prefix(40) {
-      if kept.utf8.count + line.utf8.count > 4096 { break }
-      kept += (kept.isEmpty ? "" : "\n") + line
+    var utf8 = Substring(output).utf8[...]
+    // Leading blank lines.
+    while let newline = utf8.firstIndex(of: 0x0A),
+      utf8[..<newline].allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 })
+    {
+      utf8 = utf8[utf8.index(after: newline)...]
     }
-    let total = lines.joined(separator: "\n").utf8.count
-    return (kept, max(0, total - kept.utf8.count))
+    var end = utf8.startIndex
+    var lines = 0
+    var position = utf8.startIndex
+    while position < utf8.endIndex, lines < 40 {
+      let next = utf8[position...].firstIndex(of: 0x0A) ?? utf8.endIndex
+      if utf8.distance(from: utf8.startIndex, to: next) > 4096 { break }
+      end = next
+      lines += 1
+      position = next < utf8.endIndex ? utf8.index(after: next) : next
+    }
+    let kept = String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
+    return (kept, utf8.distance(from: end, to: utf8.endIndex))
   }
 
   /// Text for a `<pre>` block: `&`, `<` and `>` as entities, so that nothing in it (a closing
   /// tag, a code fence, a mention) is more than text.
   static func html(_ text: String) -> String {
-    var output = ""
-    output.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": output.append("&amp;")
-      case "<": output.append("&lt;")
-      case ">": output.append("&gt;")
-      case "@": output.append("&#64;")
-      case "\r": break
-      case let control where control.value < 0x20 && control != "\n" && control != "\t":
-        output.append("\u{FFFD}")
-      default: output.unicodeScalars.append(scalar)
-      }
-    }
-    return output
+    Markdown.escape(text, mode: .pre)
   }
+
 }
