@@ -87,6 +87,28 @@ struct CompareCommand: ParsableCommand {
 enum RunSamples {
   /// A metrics JSON file, or anything `report` reads, as one run.
   static func read(_ path: String, targets: Targets) throws(InputReader.Failure) -> RunSample {
+    if path == "-" {
+      // Read standard input once, into a file both readers can open.
+      let spooled = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "runlens-\(UUID().uuidString)"
+      ).path
+      guard FileManager.default.createFile(atPath: spooled, contents: nil),
+        let handle = FileHandle(forWritingAtPath: spooled)
+      else { throw InputReader.Failure(path: "-", reason: "cannot write a temporary file") }
+      defer { try? FileManager.default.removeItem(atPath: spooled) }
+      var chunks = try ChunkReader(path: "-")
+      while let chunk = try chunks.next() { handle.write(Data(chunk)) }
+      try? handle.close()
+      var sample = try read(spooled, targets: targets)
+      sample.source = "-"
+      return sample
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      return try report(path, targets: targets)
+    }
     var chunks = try ChunkReader(path: path)
     let first = try chunks.next().map { Array($0) } ?? []
     if InputKind.detect(first) == .json {
@@ -99,6 +121,12 @@ enum RunSamples {
       }
     }
     chunks.close()
+    return try report(path, targets: targets)
+  }
+
+  private static func report(_ path: String, targets: Targets) throws(InputReader.Failure)
+    -> RunSample
+  {
     var reader = RunReader()
     reader.read(path)
     if let failure = reader.failures.first { throw failure }

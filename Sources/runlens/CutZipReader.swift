@@ -113,13 +113,17 @@ struct CutZipReader {
         offset += UInt64(chunk.count)
       }
     case 8:
+      // ZIPFoundation's inflate loop on Linux tells zlib that every chunk is `size` bytes long,
+      // so a short last chunk is padded with zeros (never read past); small chunks keep what a
+      // cut entry loses at its end small.
       _ = try Data.decompress(
-        size: Int64(entry.compressedSize), bufferSize: 1 << 16, skipCRC32: true,
+        size: Int64(entry.compressedSize), bufferSize: 4096, skipCRC32: true,
         provider: { position, size in
           let offset = entry.dataOffset + UInt64(position)
           guard offset < end else { throw CocoaError(.fileReadCorruptFile) }
-          let chunk = self.read(offset, Int(min(UInt64(size), end - offset)))
+          var chunk = self.read(offset, Int(min(UInt64(size), end - offset)))
           guard !chunk.isEmpty else { throw CocoaError(.fileReadCorruptFile) }
+          if chunk.count < size { chunk += [UInt8](repeating: 0, count: size - chunk.count) }
           return Data(chunk)
         }, consumer: body)
     default:

@@ -21,6 +21,8 @@ struct RunReader {
   /// The most bytes one zip may unpack to, and the ratio to its packed size above which a
   /// large entry is refused as a zip bomb.
   static let zipLimit: Int64 = 64 << 30
+  /// The most bytes of a JSON input held in memory (jobs documents are far smaller).
+  static let jsonLimit = 64 << 20
   static let bombRatio: Int64 = 200
 
   /// Reads one input (`-` is standard input).
@@ -56,9 +58,19 @@ struct RunReader {
       case .json:
         var bytes = Array(first)
         try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: &chunks) {
-          bytes.append(contentsOf: $0)
+          if bytes.count < Self.jsonLimit { bytes.append(contentsOf: $0) }
         }
-        readJobsJSON(bytes, path: path)
+        if let api = try? JobsAPI.parse(bytes) {
+          apiJobs += api
+        } else {
+          // Not a jobs document after all: read it as a log.
+          var parser = GitHubLogParser(source: path)
+          var builder = JobRunBuilder(
+            source: path, fallbackName: InputReader.jobName(fromPath: path))
+          builder.apply(parser.feed(bytes))
+          builder.apply(parser.finish())
+          jobs.append(builder.build())
+        }
       case .jobLog:
         var parser = GitHubLogParser(source: path)
         var builder = JobRunBuilder(source: path, fallbackName: InputReader.jobName(fromPath: path))
@@ -236,10 +248,20 @@ struct RunReader {
     for job in plan.jobs {
       readPlannedJob(job, source: name) { file, body in
         guard let entry = entries[file] else { return }
+        var unpacked: Int64 = 0
         do {
           try reader.extract(entry) { data in
+            unpacked += Int64(data.count)
+            if unpacked > 64 << 20, unpacked > Int64(entry.compressedSize) * Self.bombRatio {
+              throw InputReader.Failure(
+                path: "\(name): \(file)",
+                reason: "refused: it unpacks to over \(Self.bombRatio) times its size (a zip bomb?)"
+              )
+            }
             data.withUnsafeBytes { body($0.bindMemory(to: UInt8.self)) }
           }
+        } catch let failure as InputReader.Failure {
+          throw failure
         } catch {
           throw InputReader.Failure(
             path: "\(name): \(file)", reason: "the entry is cut; its lines before the cut were read"
@@ -258,6 +280,7 @@ struct RunReader {
     var parser = GitHubLogParser(source: jobSource)
     var builder = JobRunBuilder(source: jobSource, fallbackName: job.name)
     var progress = self.progress
+    var bytesRead = 0
     for file in job.files {
       if let step = file.stepName { builder.labelStep(step, atLine: parser.lineCount + 1) }
       var last: UInt8 = 0x0A
@@ -266,15 +289,18 @@ struct RunReader {
           builder.apply(parser.feed(chunk))
           if let byte = chunk.last { last = byte }
           progress.add(chunk.count)
+          bytesRead += chunk.count
         }
       } catch {
         let failure = Self.failure(error, path: file.path)
         diagnostics.append(Diagnostic(.error, failure.reason, source: failure.path))
+        builder.markPartial("\(file.path) could not be read to its end: \(failure.reason)")
       }
       if last != 0x0A { builder.apply(parser.feed(CollectionOfOne(0x0A))) }
     }
     builder.apply(parser.finish())
-    jobs.append(builder.build())
+    // A job none of whose bytes could be read is not a job of the run, only a diagnostic.
+    if bytesRead > 0 { jobs.append(builder.build()) }
     self.progress = progress
     self.progress.fileDone()
   }

@@ -447,3 +447,34 @@ struct CompareBudgetCommandTests {
     #expect(result.stderr.contains("unknown key \"hitRate\""))
   }
 }
+
+@Suite("runlens compare inputs")
+struct CompareInputTests {
+  @Test("a run on standard input and a directory count like files")
+  func stdinAndDirectory() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.copyItem(
+      at: ReportCommandTests.packageRoot.appendingPathComponent(
+        "Fixtures/gh-run-three-jobs/gh.txt"),
+      to: folder.appendingPathComponent("run.txt"))
+    let process = Process()
+    process.executableURL = ReportCommandTests.binary
+    process.arguments = [
+      "compare", "--format", "json", "--baseline", "-", "--candidate", folder.path,
+    ]
+    process.standardInput = try FileHandle(
+      forReadingFrom: ReportCommandTests.packageRoot.appendingPathComponent(
+        "Fixtures/gh-run-three-jobs/gh.txt"))
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(text.contains("\"wallReduction\": 0.0"))
+    #expect(text.components(separatedBy: "\"median\": 449314").count == 3)
+  }
+}

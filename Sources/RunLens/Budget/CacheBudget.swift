@@ -42,7 +42,13 @@ public struct CacheBudget: Sendable, Hashable {
     /// The allocation that applies, if any.
     public var allocation: Allocation?
     /// What the allocation allows for this family (`bytesPerKey` × `keys`).
-    public var allowedBytes: Int64? { allocation.map { $0.bytesPerKey * Int64(keys) } }
+    public var allowedBytes: Int64? {
+      allocation.map { allocation in
+        let (product, overflow) = allocation.bytesPerKey.multipliedReportingOverflow(
+          by: Int64(keys))
+        return overflow ? Int64.max : product
+      }
+    }
     /// Whether the family takes more than its allocation.
     public var overAllocation: Bool { allowedBytes.map { bytes > $0 } ?? false }
   }
@@ -184,7 +190,10 @@ public enum ByteSize {
     ]
     for (unit, factor) in units where trimmed.hasSuffix(unit) {
       guard let value = Double(trimmed.dropLast(unit.count)), value >= 0 else { return nil }
-      return Int64((value * factor).rounded())
+      let bytes = (value * factor).rounded()
+      // At most 1 EB: anything larger is a typo, and would not fit in 64 bits anyway.
+      guard bytes.isFinite, bytes <= 1e18 else { return nil }
+      return Int64(bytes)
     }
     guard let value = Int64(trimmed), value >= 0 else { return nil }
     return value

@@ -32,6 +32,16 @@ public struct GhRunBuilder {
   }
 }
 
+private func containsAny(_ bytes: [UInt8], _ needles: [String]) -> Bool {
+  needles.contains { needle in
+    let pattern = Array(needle.utf8)
+    guard bytes.count >= pattern.count else { return false }
+    return (0...(bytes.count - pattern.count)).contains {
+      bytes[$0..<$0 + pattern.count].elementsEqual(pattern)
+    }
+  }
+}
+
 /// The shapes an input can have, told from its first bytes.
 public enum InputKind: String, Sendable, Hashable {
   /// One raw job log.
@@ -55,7 +65,10 @@ public enum InputKind: String, Sendable, Hashable {
     if significant.count == 2, let first = significant.first, let second = significant.last,
       (first == UInt8(ascii: "{") && (second == UInt8(ascii: "\"") || second == UInt8(ascii: "}")))
         || (first == UInt8(ascii: "[")
-          && (second == UInt8(ascii: "{") || second == UInt8(ascii: "]")))
+          && (second == UInt8(ascii: "{") || second == UInt8(ascii: "]"))),
+      // An object or array that names jobs: a log captured with `tee` may well start with one
+      // line of JSON, such as cargo's messages.
+      containsAny(head, ["\"jobs\"", "\"steps\"", "\"total_count\"", "\"schemaVersion\"", "[]"])
     {
       return .json
     }

@@ -12,6 +12,7 @@ public struct JobRunBuilder {
   private var reported = JobRun.ReportedCache()
   private var droppedKeys = 0
   private var stepLabels: [(line: Int, name: String)] = []
+  private var markedPartial = false
   private var tests: TestSummary?
   private var nextestSeen: Set<String> = []
   private var diagnostics: [Diagnostic] = []
@@ -32,6 +33,12 @@ public struct JobRunBuilder {
   public init(source: String?, fallbackName: String) {
     self.source = source
     self.fallbackName = fallbackName
+  }
+
+  /// Marks the job as read only in part (its input could not be read to the end).
+  public mutating func markPartial(_ reason: String) {
+    markedPartial = true
+    diagnostics.append(Diagnostic(.warning, reason, source: source))
   }
 
   /// Names the step that starts at or after `line` (and before the next label's line).
@@ -206,8 +213,17 @@ public struct JobRunBuilder {
     }
     let hasSetUp = steps.contains { $0.start.kind == .setup }
     let hasComplete = steps.contains { $0.start.kind == .complete }
-    let isPartial = hasSetUp && !hasComplete
-    if isPartial {
+    let hasSteps = steps.contains { [.action, .script, .post].contains($0.start.kind) }
+    // A log with steps but without the runner's set-up block starts in the middle of a job
+    // (`gh run view --log-failed`, one step's file); one without the closing block ends early.
+    let isPartial = markedPartial || (hasSetUp && !hasComplete) || (!hasSetUp && hasSteps)
+    if !hasSetUp, hasSteps {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the log starts after the job's start (no runner set-up block): it holds only some steps, as `gh run view --log-failed` prints them; the job's time covers those steps",
+          source: source))
+    } else if isPartial, !markedPartial {
       diagnostics.append(
         Diagnostic(
           .warning,

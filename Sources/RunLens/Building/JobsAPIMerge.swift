@@ -13,7 +13,12 @@ extension RunReport {
   public static func merge(_ jobs: [JobRun], with api: [APIJob]) -> [JobRun] {
     var remaining = jobs
     var merged: [JobRun] = []
-    for apiJob in api {
+    var seen = Set<String>()
+    // Pages may overlap: a job listed twice (same id, else same name and start) counts once.
+    let unique = api.filter { job in
+      seen.insert(job.id.map { "id \($0)" } ?? "\(job.name) \(job.startedAt?.text ?? "")").inserted
+    }
+    for apiJob in unique {
       if let index = remaining.firstIndex(where: { $0.name == apiJob.name }) {
         merged.append(remaining.remove(at: index).merging(apiJob))
       } else {
@@ -53,20 +58,38 @@ extension JobRun {
     if ran.count == steps.count {
       for (index, step) in ran.enumerated() { pairs[index] = step }
     } else {
-      // By time: the API step whose second-resolution span holds the log step's start.
+      // First by name: gh and step files name steps as the API does, and the log's own
+      // "Set up job" and "Complete job" are the API's names too.
       var used = Set<Int>()
       for (index, step) in steps.enumerated() {
-        guard let start = step.startedAt?.nanosecondsSinceEpoch else { continue }
-        let match = ran.first { candidate in
-          guard !used.contains(candidate.number),
-            let from = candidate.startedAt?.nanosecondsSinceEpoch,
-            let to = candidate.completedAt?.nanosecondsSinceEpoch
-          else { return false }
-          return start >= from - 1_000_000_000 && start <= to + 1_000_000_000
-        }
-        if let match {
+        if let match = ran.first(where: { !used.contains($0.number) && $0.name == step.name }) {
           used.insert(match.number)
           pairs[index] = match
+        }
+      }
+      // Then in order by time, never past a step already matched: the API's times are whole
+      // seconds, so a window alone would also take a neighbour.
+      var cursor = 0
+      for (index, step) in steps.enumerated() {
+        if let matched = pairs[index], let position = ran.firstIndex(of: matched) {
+          cursor = position + 1
+          continue
+        }
+        guard let start = step.startedAt?.nanosecondsSinceEpoch else { continue }
+        var position = cursor
+        while position < ran.count {
+          let candidate = ran[position]
+          if used.contains(candidate.number) { break }
+          if let from = candidate.startedAt?.nanosecondsSinceEpoch,
+            let to = candidate.completedAt?.nanosecondsSinceEpoch,
+            start >= from - 1_000_000_000, start <= to + 1_000_000_000
+          {
+            used.insert(candidate.number)
+            pairs[index] = candidate
+            cursor = position + 1
+            break
+          }
+          position += 1
         }
       }
     }

@@ -6,6 +6,8 @@ public struct Comparison: Sendable, Hashable {
   public struct Side: Sendable, Hashable {
     /// Number of runs.
     public var runs: Int
+    /// Runs with a wall time (the ones the statistics use).
+    public var timedRuns: Int
     /// Run wall time, in milliseconds.
     public var wall: Statistics.Summary?
     /// Run compute time (sum of job durations), in milliseconds.
@@ -21,6 +23,7 @@ public struct Comparison: Sendable, Hashable {
 
     init(_ samples: [RunSample]) {
       runs = samples.count
+      timedRuns = samples.filter { $0.wallMs != nil }.count
       wall = Statistics.summary(samples.compactMap(\.wallMs))
       compute = Statistics.summary(samples.compactMap(\.computeMs))
       restores = samples.reduce(0) { $0 + $1.restores }
@@ -128,39 +131,57 @@ public struct Comparison: Sendable, Hashable {
 
   private static func jobRows(_ baseline: [RunSample], _ candidate: [RunSample]) -> [Row] {
     var names: [String] = []
-    for sample in baseline + candidate {
-      for job in sample.jobs where !names.contains(job.name) { names.append(job.name) }
+    var before: [String: [Int64]] = [:]
+    var after: [String: [Int64]] = [:]
+    for (samples, isBaseline) in [(baseline, true), (candidate, false)] {
+      for sample in samples {
+        for job in sample.jobs {
+          if before[job.name] == nil, after[job.name] == nil { names.append(job.name) }
+          if isBaseline {
+            before[job.name, default: []] += job.durationMs.map { [$0] } ?? []
+          } else {
+            after[job.name, default: []] += job.durationMs.map { [$0] } ?? []
+          }
+        }
+      }
     }
     return names.map { name in
-      func durations(_ samples: [RunSample]) -> [Int64] {
-        samples.flatMap { $0.jobs.filter { $0.name == name }.compactMap(\.durationMs) }
-      }
-      return Row(
-        job: name, step: nil, baselineMedianMs: median(durations(baseline)),
-        candidateMedianMs: median(durations(candidate)))
+      Row(
+        job: name, step: nil, baselineMedianMs: median(before[name] ?? []),
+        candidateMedianMs: median(after[name] ?? []))
     }
   }
 
   private static func stepRows(_ baseline: [RunSample], _ candidate: [RunSample]) -> [Row] {
-    var keys: [(String, String)] = []
+    struct Key: Hashable {
+      var job: String
+      var step: String
+    }
+    var keys: [Key] = []
+    var before: [Key: [Int64]] = [:]
+    var after: [Key: [Int64]] = [:]
     for sample in baseline {
       for job in sample.jobs {
-        for step in job.steps where !keys.contains(where: { $0 == (job.name, step.name) }) {
-          keys.append((job.name, step.name))
+        for step in job.steps {
+          let key = Key(job: job.name, step: step.name)
+          if before[key] == nil { keys.append(key) }
+          before[key, default: []] += step.durationMs.map { [$0] } ?? []
         }
       }
     }
-    return keys.compactMap { job, step in
-      func durations(_ samples: [RunSample]) -> [Int64] {
-        samples.flatMap { sample in
-          sample.jobs.filter { $0.name == job }.flatMap {
-            $0.steps.filter { $0.name == step }.compactMap(\.durationMs)
-          }
+    for sample in candidate {
+      for job in sample.jobs {
+        for step in job.steps {
+          after[Key(job: job.name, step: step.name), default: []] +=
+            step.durationMs.map { [$0] } ?? []
         }
       }
-      guard let before = median(durations(baseline)), let after = median(durations(candidate))
-      else { return nil }
-      return Row(job: job, step: step, baselineMedianMs: before, candidateMedianMs: after)
+    }
+    return keys.compactMap { key in
+      guard let first = median(before[key] ?? []), let second = median(after[key] ?? []) else {
+        return nil
+      }
+      return Row(job: key.job, step: key.step, baselineMedianMs: first, candidateMedianMs: second)
     }
   }
 }

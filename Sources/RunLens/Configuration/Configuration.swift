@@ -60,8 +60,9 @@ public struct Configuration: Sendable, Hashable {
         self.targets.cacheHitRate = rate
       }
       if let seconds = targets.restoreTimeSeconds {
-        guard seconds > 0 else {
-          throw ParseError(message: "targets.restoreTimeSeconds must be positive, not \(seconds)")
+        guard seconds > 0, seconds <= 86_400 * 365 else {
+          throw ParseError(
+            message: "targets.restoreTimeSeconds must be from 0 to a year, not \(seconds)")
         }
         self.targets.restoreTime = .milliseconds(Int64(seconds * 1000))
       }

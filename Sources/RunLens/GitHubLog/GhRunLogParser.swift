@@ -21,7 +21,11 @@ public struct GhRunLogParser {
   }
 
   private let source: String?
-  private var splitter = LineSplitter(maximumLineLength: 1 << 20, needles: [])
+  private var splitter = LineSplitter(
+    maximumLineLength: 1 << 20, needles: [], splitsOnLoneCR: false)
+  /// The gh line of the previous raw line, for events about it (a step header is confirmed by
+  /// the line after it).
+  private var previousLine = 0
   private var job: (name: [UInt8], parser: GitHubLogParser, firstLine: Int)?
   private var step: [UInt8] = []
   private var events: [Event] = []
@@ -81,7 +85,11 @@ public struct GhRunLogParser {
   }
 
   private mutating func consume(_ line: LineSplitter.Line) {
-    let bytes = line.bytes
+    var bytes = line.bytes
+    if bytes.last == 0x0D { bytes = bytes.slice(0, bytes.count - 1) }
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+      bytes = bytes.dropping(3)
+    }
     guard let firstTab = bytes.firstIndex(of: 0x09),
       let secondTab = bytes.dropping(firstTab + 1).firstIndex(of: 0x09).map({ $0 + firstTab + 1 })
     else {
@@ -109,43 +117,49 @@ public struct GhRunLogParser {
     }
     guard var current = job else { return }
     job = nil
+    // One gh line may hold several raw lines (a lone CR inside it): events about the raw lines
+    // from this one on belong to this gh line, earlier ones to the previous gh line.
+    let firstInner = current.parser.lineCount + 1
     var produced = current.parser.feed(raw)
     produced += current.parser.feed(CollectionOfOne(0x0A))
-    let offset = current.firstLine - 1
-    for event in produced { events.append(.log(event.shiftingLines(by: offset))) }
+    let previous = previousLine
+    for event in produced {
+      events.append(.log(event.mappingLines { $0 >= firstInner ? line.number : previous }))
+    }
+    previousLine = line.number
     job = current
   }
 
   private mutating func endJob() {
     guard var current = job else { return }
     job = nil
-    let offset = current.firstLine - 1
-    for event in current.parser.finish() { events.append(.log(event.shiftingLines(by: offset))) }
+    let last = previousLine
+    for event in current.parser.finish() { events.append(.log(event.mappingLines { _ in last })) }
   }
+
 }
 
 extension LogEvent {
-  /// The same event with its line numbers moved by `offset`.
-  func shiftingLines(by offset: Int) -> LogEvent {
-    guard offset != 0 else { return self }
+  /// The same event with its line numbers mapped by `map`.
+  func mappingLines(_ map: (Int) -> Int) -> LogEvent {
     switch self {
-    case .jobName(let name, let line): return .jobName(name, line: line + offset)
+    case .jobName(let name, let line): return .jobName(name, line: map(line))
     case .stepStarted(var start):
-      start.line += offset
+      start.line = map(start.line)
       return .stepStarted(start)
     case .input(let name, let value, let line):
-      return .input(name: name, value: value, line: line + offset)
-    case .cache(let cacheLine, let line): return .cache(cacheLine, line: line + offset)
-    case .reportedKey(let key, let line): return .reportedKey(key, line: line + offset)
-    case .reportedHit(let line): return .reportedHit(line: line + offset)
-    case .reportedMiss(let line): return .reportedMiss(line: line + offset)
-    case .nextestSummary(let summary, let line):
-      return .nextestSummary(summary, line: line + offset)
-    case .nextestTest(let test, let line): return .nextestTest(test, line: line + offset)
+      return .input(name: name, value: value, line: map(line))
+    case .cache(let cacheLine, let line): return .cache(cacheLine, line: map(line))
+    case .reportedKey(let key, let line): return .reportedKey(key, line: map(line))
+    case .reportedHit(let line): return .reportedHit(line: map(line))
+    case .reportedMiss(let line): return .reportedMiss(line: map(line))
+    case .nextestSummary(let summary, let line): return .nextestSummary(summary, line: map(line))
+    case .nextestTest(let test, let line): return .nextestTest(test, line: map(line))
     case .diagnostic(var diagnostic):
-      diagnostic.line = diagnostic.line.map { $0 + offset }
+      diagnostic.line = diagnostic.line.map(map)
       return .diagnostic(diagnostic)
     case .end: return self
     }
   }
+
 }

@@ -38,6 +38,8 @@ struct LineSplitter {
 
   /// The longest line kept, in bytes.
   let maximumLineLength: Int
+  /// Whether a CR not followed by LF ends a line (raw logs), or stays in it (gh's columns).
+  let splitsOnLoneCR: Bool
   private let needles: [Needle]
   /// The start of a line whose end has not arrived yet.
   private var pending: [UInt8] = []
@@ -58,9 +60,11 @@ struct LineSplitter {
   /// - Parameters:
   ///   - maximumLineLength: The longest line kept, in bytes.
   ///   - needles: Up to 32 byte strings to report per line; none may contain CR or LF.
-  init(maximumLineLength: Int, needles: [Needle]) {
+  ///   - splitsOnLoneCR: Whether a CR not followed by LF ends a line.
+  init(maximumLineLength: Int, needles: [Needle], splitsOnLoneCR: Bool = true) {
     precondition(needles.count <= 32 && maximumLineLength > 0)
     self.maximumLineLength = maximumLineLength
+    self.splitsOnLoneCR = splitsOnLoneCR
     self.needles = needles
     self.cursors = [Int](repeating: -1, count: needles.count)
   }
@@ -104,7 +108,8 @@ struct LineSplitter {
     for index in cursors.indices { cursors[index] = -1 }
     nearestNeedle = -1
     var nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
-    var nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
+    var nextCR =
+      splitsOnLoneCR ? ByteSearch.index(of: 0x0D, in: data, from: position, to: count) : count
 
     // A line begun in an earlier chunk: gather it up to its end.
     if !pending.isEmpty || discarding {
@@ -130,7 +135,7 @@ struct LineSplitter {
       if nextLF < position {
         nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
       }
-      if nextCR < position {
+      if nextCR < position, splitsOnLoneCR {
         nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
       }
       let end = min(nextLF, nextCR)

@@ -114,10 +114,12 @@ public struct RunReport: Sendable, Hashable, Codable {
     func count(_ outcome: CacheSave.Outcome) -> Int {
       saves.lazy.filter { $0.outcome == outcome }.count
     }
+    // Over the jobs that have times: a job known only by name (skipped, still running, an
+    // empty input) must not make the run's time unknown.
     let starts = jobs.compactMap(\.startedAt)
     let ends = jobs.compactMap(\.completedAt)
     var wall: Duration?
-    if let first = starts.min(), let last = ends.max(), starts.count == jobs.count {
+    if let first = starts.min(), let last = ends.max() {
       wall = first.duration(to: last)
     }
     let durations = jobs.compactMap(\.duration)
@@ -136,9 +138,8 @@ public struct RunReport: Sendable, Hashable, Codable {
       restoredBytes: restores.filter(\.outcome.isHit).compactMap(\.sizeBytes).reduce(0, +),
       savedBytes: saves.filter { $0.outcome == .saved }.compactMap(\.sizeBytes).reduce(0, +),
       restoreMax: restores.compactMap(\.duration).max(),
-      wall: jobs.isEmpty ? nil : wall,
-      compute: durations.count == jobs.count && !jobs.isEmpty
-        ? durations.reduce(.zero, +) : nil
+      wall: wall,
+      compute: durations.isEmpty ? nil : durations.reduce(.zero, +)
     )
   }
 

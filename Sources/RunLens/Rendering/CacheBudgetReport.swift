@@ -57,6 +57,13 @@ public enum CacheBudgetReport {
     ]).render()
   }
 
+  /// The most rows of one table; the JSON has every row.
+  static let rows = 50
+
+  private static func more(_ count: Int) -> String {
+    count > rows ? "\n*\(count - rows) more rows are in the JSON (`--format json`).*\n" : ""
+  }
+
   /// The budget as Markdown.
   public static func markdown(_ budget: CacheBudget, advice: [Advice]) -> String {
     var out = "## runlens · cache budget\n\n"
@@ -67,7 +74,9 @@ public enum CacheBudgetReport {
       "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.code(budget.asOf.text)).\n\n"
     let decimal: Int64 = 10_000_000_000
     let binary: Int64 = 10_737_418_240
-    if (budget.totalBytes > decimal) != (budget.totalBytes > binary) {
+    if budget.limitBytes == decimal || budget.limitBytes == binary,
+      (budget.totalBytes > decimal) != (budget.totalBytes > binary)
+    {
       out +=
         "> [!NOTE]\n> GitHub says \"10 GB\" without saying which: the total is over 10 × 10⁹ bytes but under "
       out +=
@@ -75,7 +84,7 @@ public enum CacheBudgetReport {
     }
     out +=
       "### Key families\n\n| Family | Size | Entries | Keys | Allocation (per key × keys) |\n| --- | ---: | ---: | ---: | --- |\n"
-    for group in budget.groups.prefix(50) {
+    for group in budget.groups.prefix(rows) {
       var allocation = "—"
       if let allowed = group.allowedBytes, let plan = group.allocation {
         allocation =
@@ -84,6 +93,7 @@ public enum CacheBudgetReport {
       out +=
         "| \(Markdown.code(group.name)) | \(Markdown.decimalBytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
     }
+    out += more(budget.groups.count)
     out += "\n### Largest entries\n\n| Key | Ref | Size | Last used |\n| --- | --- | ---: | --- |\n"
     for entry in budget.entries.prefix(10) {
       out +=
@@ -94,20 +104,22 @@ public enum CacheBudgetReport {
     if !stale.isEmpty {
       out +=
         "\n### Idle more than 7 days (GitHub evicts these)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
-      for entry in stale.prefix(50) {
+      for entry in stale.prefix(rows) {
         out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
         out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
       }
     }
+    out += more(stale.count)
     let evicted = budget.evictedFirst
     if !evicted.isEmpty {
       out +=
         "\n### Evicted first (least recently used) to get under the limit\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
-      for entry in evicted.prefix(50) {
+      for entry in evicted.prefix(rows) {
         out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
         out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
       }
     }
+    out += more(evicted.count)
     out += adviceSection(advice)
     return MarkdownSummary.finished(out)
   }

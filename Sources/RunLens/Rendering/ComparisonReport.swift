@@ -91,8 +91,12 @@ public enum ComparisonReport {
     text +=
       ": median \(Markdown.duration(.milliseconds(before))) → \(Markdown.duration(.milliseconds(after)))"
     text +=
-      " over \(Markdown.count(comparison.baseline.runs, "baseline run", "baseline runs")) and "
-    text += Markdown.count(comparison.candidate.runs, "candidate run", "candidate runs")
+      " over \(Markdown.count(comparison.baseline.timedRuns, "baseline run", "baseline runs")) and "
+    text += Markdown.count(comparison.candidate.timedRuns, "candidate run", "candidate runs")
+    let untimed =
+      comparison.baseline.runs - comparison.baseline.timedRuns + comparison.candidate.runs
+      - comparison.candidate.timedRuns
+    if untimed > 0 { text += " (\(Markdown.count(untimed, "run", "runs")) without times left out)" }
     let verdict = comparison.verdict
     if !verdict.judged {
       text +=
@@ -123,7 +127,14 @@ public enum ComparisonReport {
       let text = MarkdownSummary.finished(render(comparison, advice: advice, rows: rows))
       if text.utf8.count <= budget { return text }
     }
-    return MarkdownSummary.finished(marker + "\n" + headline(comparison))
+    // Long names in the advice: keep the headline, the tables and short advice.
+    let short = advice.map { Advice(id: $0.id, message: String($0.message.prefix(300))) }
+    let text = MarkdownSummary.finished(render(comparison, advice: short, rows: 0))
+    if text.utf8.count <= budget { return text }
+    return MarkdownSummary.finished(
+      marker + "\n" + String(headline(comparison).prefix(budget / 2))
+        + "\n\n> [!NOTE]\n> The tables do not fit in a comment; the JSON (`--format json`) has them."
+    )
   }
 
   private static func change(_ before: Int64?, _ after: Int64?) -> String {
@@ -220,7 +231,7 @@ extension Advice {
         Advice(
           id: "too-few-runs",
           message:
-            "With \(comparison.baseline.runs) baseline and \(comparison.candidate.runs) candidate runs the change cannot be told from run-to-run noise: compare at least \(Comparison.minimumRuns) runs a side."
+            "With \(comparison.baseline.timedRuns) baseline and \(comparison.candidate.timedRuns) candidate runs with times the change cannot be told from run-to-run noise: compare at least \(Comparison.minimumRuns) runs a side."
         ))
     }
     if let reduction = comparison.wallReduction, reduction < 0, comparison.verdict.isClear ?? true {

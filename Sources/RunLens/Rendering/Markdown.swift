@@ -134,9 +134,12 @@ public enum Markdown {
 
   /// A fraction as a percentage: `100%`, `66.7%`; `—` when unknown.
   public static func percent(_ value: Double?) -> String {
-    guard let value, value.isFinite else { return "—" }
+    guard let value, value.isFinite, abs(value) < 1e12 else { return "—" }
     let tenths = Int64((value * 1000).rounded())
-    return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(abs(tenths % 10))%"
+    let sign = tenths < 0 ? "−" : ""
+    let magnitude = abs(tenths)
+    return sign
+      + (magnitude % 10 == 0 ? "\(magnitude / 10)%" : "\(magnitude / 10).\(magnitude % 10)%")
   }
 
   /// A bar of up to `width` blocks for a share from 0 to 1.

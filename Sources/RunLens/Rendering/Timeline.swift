@@ -13,6 +13,7 @@ enum Timeline {
     guard let origin = timed.compactMap(\.startedAt).min() else { return "" }
     var out = "```mermaid\ngantt\n  title Jobs (minutes:seconds from the run's start)\n"
     out += "  dateFormat x\n  axisFormat %M:%S\n  section Jobs\n"
+    let moreJobs = timed.count - min(timed.count, maximumBars)
     for (index, job) in timed.prefix(maximumBars).enumerated() {
       guard let start = job.startedAt, let end = job.completedAt else { continue }
       let tag = job.conclusion == "failure" ? "crit, " : ""
@@ -20,13 +21,17 @@ enum Timeline {
         "  \(label(job.name)) :\(tag)j\(index), \(offset(start, origin)), \(max(offset(end, origin), offset(start, origin) + 1))\n"
     }
     out += "```\n\n"
+    if moreJobs > 0 {
+      out +=
+        "*The chart shows the first \(maximumBars) jobs; \(moreJobs) more are in the table.*\n\n"
+    }
     guard let slowest = timed.max(by: { ($0.duration ?? .zero) < ($1.duration ?? .zero) }),
       let jobStart = slowest.startedAt
     else { return out }
     let restoreLines = Set(slowest.restores.map(\.line))
     let saveLines = Set(slowest.saves.map(\.line))
     out +=
-      "```mermaid\ngantt\n  title Steps of \(label(slowest.name)) (cache restores: crit, saves: active)\n"
+      "```mermaid\ngantt\n  title Steps of \(label(slowest.name).dropFirst(2)) (cache restores: crit, saves: active)\n"
     out += "  dateFormat x\n  axisFormat %M:%S\n  section Steps\n"
     for (index, step) in slowest.steps.prefix(maximumBars).enumerated() {
       guard let start = step.startedAt, let duration = step.duration else { continue }
@@ -37,14 +42,20 @@ enum Timeline {
         ? "crit, " : saveLines.contains(step.line) ? "active, " : ""
       out += "  \(label(step.name)) :\(tag)s\(index), \(from), \(to)\n"
     }
-    return out + "```\n\n"
+    out += "```\n\n"
+    if slowest.steps.count > maximumBars {
+      out += "*The chart shows the first \(maximumBars) of \(slowest.steps.count) steps.*\n\n"
+    }
+    return out
   }
 
   private static func offset(_ time: LogTime, _ origin: LogTime) -> Int64 {
     origin.duration(to: time).milliseconds
   }
 
-  /// A task name Mermaid accepts: no `:`, `;`, `#` or line breaks, at most 60 characters.
+  /// A task name Mermaid accepts: no `:`, `;`, `#` or line breaks, at most 60 characters, and
+  /// a leading `·` so that no name reads as a gantt keyword (`title`, `section`, `call`, `click`,
+  /// `excludes`, a date…).
   static func label(_ name: String) -> String {
     var text = ""
     for character in name.prefix(60) {
@@ -54,6 +65,6 @@ enum Timeline {
       }
     }
     let trimmed = text.trimmedWhitespace()
-    return trimmed.isEmpty ? "step" : trimmed
+    return "· " + (trimmed.isEmpty ? "step" : trimmed)
   }
 }
