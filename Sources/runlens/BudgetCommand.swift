@@ -76,16 +76,7 @@ struct BudgetCommand: ParsableCommand {
       format == .json
       ? CacheBudgetReport.json(budget, advice: advice)
       : CacheBudgetReport.markdown(budget, advice: advice)
-    do {
-      if let output {
-        try OutputWriter.write(text, to: output)
-      } else {
-        try OutputWriter.writeStandardOutput(text)
-      }
-    } catch {
-      Terminal.printError("error: \(error.path): \(error.reason)")
-      throw ExitCode.failure
-    }
+    try OutputWriter.emit(text, to: output)
     if failed { throw ExitCode.failure }
     if failOnLimit, budget.overLimit { throw ExitCode(2) }
   }

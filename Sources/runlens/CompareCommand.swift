@@ -68,16 +68,7 @@ struct CompareCommand: ParsableCommand {
       format == .json
       ? ComparisonReport.json(comparison, advice: advice)
       : ComparisonReport.markdown(comparison, advice: advice)
-    do {
-      if let output {
-        try OutputWriter.write(text, to: output)
-      } else {
-        try OutputWriter.writeStandardOutput(text)
-      }
-    } catch {
-      Terminal.printError("error: \(error.path): \(error.reason)")
-      throw ExitCode.failure
-    }
+    try OutputWriter.emit(text, to: output)
     if failed { throw ExitCode.failure }
     if failOnTargets, comparison.targets.contains(where: { $0.met == false }) { throw ExitCode(2) }
   }

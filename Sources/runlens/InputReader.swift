@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RunLens
 
@@ -154,6 +155,17 @@ enum OutputWriter {
     }
     defer { close(descriptor) }
     try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// Writes `text` to `path`, or to standard output when there is none; a failure is printed
+  /// and exits 1.
+  static func emit(_ text: String, to path: String?) throws {
+    do {
+      if let path { try write(text, to: path) } else { try writeStandardOutput(text) }
+    } catch {
+      Terminal.printError("error: \(error.path): \(error.reason)")
+      throw ExitCode.failure
+    }
   }
 
   /// Writes `text` to standard output.

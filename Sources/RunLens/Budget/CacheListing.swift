@@ -20,12 +20,7 @@ public struct CacheEntry: Sendable, Hashable, Codable {
 /// `GET /repos/{o}/{r}/actions/caches` envelope (`{"total_count", "actions_caches": […]}`).
 public enum CacheListing {
   /// A document that is not a cache listing.
-  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-    /// The message.
-    public var description: String { message }
-  }
+  public typealias ParseError = DocumentError
 
   /// The entries of one listing document.
   ///

@@ -70,12 +70,7 @@ public struct RunSample: Sendable, Hashable {
   }
 
   /// A JSON document that is not runlens metrics.
-  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-    /// The message.
-    public var description: String { message }
-  }
+  public typealias ParseError = DocumentError
 
   /// The figures of a metrics document written by `runlens report --format json`.
   ///

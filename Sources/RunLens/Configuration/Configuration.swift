@@ -25,12 +25,7 @@ public struct Configuration: Sendable, Hashable {
   public init() {}
 
   /// A configuration file that cannot be used.
-  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-    /// The message.
-    public var description: String { message }
-  }
+  public typealias ParseError = DocumentError
 
   /// Reads a configuration file's JSON.
   ///

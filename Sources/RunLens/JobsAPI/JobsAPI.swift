@@ -37,12 +37,7 @@ public struct APIJob: Sendable, Hashable {
 /// `gh run view --json jobs` (`{"jobs": […]}`, camelCase), or a bare array of jobs.
 public enum JobsAPI {
   /// A jobs document that could not be read.
-  public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-    /// The message.
-    public var description: String { message }
-  }
+  public typealias ParseError = DocumentError
 
   /// The jobs of a document.
   ///

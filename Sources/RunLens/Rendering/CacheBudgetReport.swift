@@ -100,28 +100,22 @@ public enum CacheBudgetReport {
         "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.decimalBytes(entry.sizeBytes)) | "
       out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
     }
-    let stale = budget.stale
-    if !stale.isEmpty {
-      out +=
-        "\n### Idle more than 7 days (GitHub evicts these)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
-      for entry in stale.prefix(rows) {
-        out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-        out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
-      }
-    }
-    out += more(stale.count)
-    let evicted = budget.evictedFirst
-    if !evicted.isEmpty {
-      out +=
-        "\n### Evicted first (least recently used) to get under the limit\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
-      for entry in evicted.prefix(rows) {
-        out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-        out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
-      }
-    }
-    out += more(evicted.count)
+    out += entryTable("Idle more than 7 days (GitHub evicts these)", budget.stale)
+    out += entryTable(
+      "Evicted first (least recently used) to get under the limit", budget.evictedFirst)
     out += adviceSection(advice)
     return MarkdownSummary.finished(out)
+  }
+
+  /// A titled table of entries (key, size, last use), or nothing when there are none.
+  private static func entryTable(_ title: String, _ entries: [CacheEntry]) -> String {
+    guard !entries.isEmpty else { return "" }
+    var out = "\n### \(title)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
+    for entry in entries.prefix(rows) {
+      out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+    }
+    return out + more(entries.count)
   }
 
   /// The advice as a Markdown section, or nothing when there is none.
