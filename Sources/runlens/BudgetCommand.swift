@@ -55,7 +55,7 @@ struct BudgetCommand: ParsableCommand {
     var failed = false
     for path in listings {
       do {
-        var chunks = try ChunkReader(path: path)
+        let chunks = try ChunkReader(path: path)
         var bytes: [UInt8] = []
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
         entries += try CacheListing.parse(bytes)

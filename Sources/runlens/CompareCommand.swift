@@ -87,7 +87,7 @@ enum RunSamples {
         let handle = FileHandle(forWritingAtPath: spooled)
       else { throw InputReader.Failure(path: "-", reason: "cannot write a temporary file") }
       defer { try? FileManager.default.removeItem(atPath: spooled) }
-      var chunks = try ChunkReader(path: "-")
+      let chunks = try ChunkReader(path: "-")
       while let chunk = try chunks.next() { handle.write(Data(chunk)) }
       try? handle.close()
       var sample = try read(spooled, targets: targets)
@@ -100,7 +100,7 @@ enum RunSamples {
     {
       return try report(path, targets: targets)
     }
-    var chunks = try ChunkReader(path: path)
+    let chunks = try ChunkReader(path: path)
     let first = try chunks.next().map { Array($0) } ?? []
     if InputKind.detect(first) == .json {
       var bytes = first

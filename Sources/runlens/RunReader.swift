@@ -32,7 +32,7 @@ struct RunReader {
       return
     }
     do {
-      var chunks = try ChunkReader(path: path)
+      let chunks = try ChunkReader(path: path)
       guard let first = try chunks.next() else {
         jobs.append(
           JobRun(
@@ -42,7 +42,7 @@ struct RunReader {
       switch InputKind.detect(first) {
       case .zip:
         if path == "-" {
-          let spooled = try spool(first: first, rest: &chunks)
+          let spooled = try spool(first: first, rest: chunks)
           defer { try? FileManager.default.removeItem(atPath: spooled) }
           readZip(spooled, shownAs: "-")
         } else {
@@ -52,12 +52,12 @@ struct RunReader {
       case .ghLog:
         var parser = GhRunLogParser(source: path)
         var builder = GhRunBuilder(source: path)
-        try stream(first: first, rest: &chunks) { builder.apply(parser.feed($0)) }
+        try stream(first: first, rest: chunks) { builder.apply(parser.feed($0)) }
         builder.apply(parser.finish())
         jobs += builder.build()
       case .json:
         var bytes = Array(first)
-        try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: &chunks) {
+        try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: chunks) {
           if bytes.count < Self.jsonLimit { bytes.append(contentsOf: $0) }
         }
         if let api = try? JobsAPI.parse(bytes) {
@@ -74,7 +74,7 @@ struct RunReader {
       case .jobLog:
         var parser = GitHubLogParser(source: path)
         var builder = JobRunBuilder(source: path, fallbackName: InputReader.jobName(fromPath: path))
-        try stream(first: first, rest: &chunks) { builder.apply(parser.feed($0)) }
+        try stream(first: first, rest: chunks) { builder.apply(parser.feed($0)) }
         builder.apply(parser.finish())
         jobs.append(builder.build())
       }
@@ -93,9 +93,9 @@ struct RunReader {
   /// Reads a jobs JSON file given with `--jobs`.
   mutating func readJobsFile(_ path: String) {
     do {
-      var chunks = try ChunkReader(path: path)
+      let chunks = try ChunkReader(path: path)
       var bytes: [UInt8] = []
-      try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: &chunks) {
+      try stream(first: UnsafeBufferPointer(start: nil, count: 0), rest: chunks) {
         bytes.append(contentsOf: $0)
       }
       readJobsJSON(bytes, path: path)
@@ -113,7 +113,7 @@ struct RunReader {
   }
 
   private mutating func stream(
-    first: UnsafeBufferPointer<UInt8>, rest: inout ChunkReader,
+    first: UnsafeBufferPointer<UInt8>, rest: ChunkReader,
     _ body: (UnsafeBufferPointer<UInt8>) -> Void
   ) throws(InputReader.Failure) {
     if !first.isEmpty {
@@ -126,7 +126,7 @@ struct RunReader {
     }
   }
 
-  private mutating func spool(first: UnsafeBufferPointer<UInt8>, rest: inout ChunkReader) throws
+  private mutating func spool(first: UnsafeBufferPointer<UInt8>, rest: ChunkReader) throws
     -> String
   {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -138,7 +138,7 @@ struct RunReader {
       throw InputReader.Failure(path: "-", reason: "cannot write a temporary file for the zip")
     }
     defer { try? handle.close() }
-    try stream(first: first, rest: &rest) { handle.write(Data($0)) }
+    try stream(first: first, rest: rest) { handle.write(Data($0)) }
     return path
   }
 
@@ -171,7 +171,7 @@ struct RunReader {
     let plan = RunLogsLayout.plan(paths)
     for job in plan.jobs {
       readPlannedJob(job, source: path) { file, body in
-        var chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
+        let chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
         while let chunk = try chunks.next() { body(chunk) }
       }
     }
@@ -306,13 +306,23 @@ struct RunReader {
   }
 }
 
-/// Reads a file (or standard input) in 64 KiB chunks into one reused buffer.
+/// Reads a file (or standard input) in chunks.
 ///
-/// The corresponding C functions are `open(2)` and `read(2)`.
-struct ChunkReader {
+/// A regular file is mapped a window at a time (`mmap` with `MAP_POPULATE`, then `munmap`), so
+/// its bytes are never copied and at most one window is resident; a pipe or a terminal is read
+/// in 64 KiB chunks into one reused buffer. The corresponding C functions are `open(2)`,
+/// `mmap(2)` and `read(2)`.
+final class ChunkReader {
+  /// The bytes mapped at a time.
+  static let window = 4 << 20
+
   private var descriptor: Int32
   private let path: String
   private let buffer: UnsafeMutableBufferPointer<UInt8>
+  /// The file's size when it can be mapped.
+  private var mappable: Int64?
+  private var offset: Int64 = 0
+  private var mapped: (base: UnsafeMutableRawPointer, length: Int)?
 
   init(path: String) throws(InputReader.Failure) {
     self.path = path
@@ -325,11 +335,49 @@ struct ChunkReader {
       }
     }
     buffer = .allocate(capacity: InputReader.chunkSize)
+    if descriptor != STDIN_FILENO {
+      let size = lseek(descriptor, 0, SEEK_END)
+      if size > 0 {
+        mappable = Int64(size)
+      }
+      lseek(descriptor, 0, SEEK_SET)
+    }
+  }
+
+  deinit {
+    unmap()
+    buffer.deallocate()
+    if descriptor > STDIN_FILENO { Glibc.close(descriptor) }
+  }
+
+  private func unmap() {
+    if let mapped {
+      munmap(mapped.base, mapped.length)
+      self.mapped = nil
+    }
   }
 
   /// The next chunk, valid until the next call; `nil` at the end.
-  mutating func next() throws(InputReader.Failure) -> UnsafeBufferPointer<UInt8>? {
+  func next() throws(InputReader.Failure) -> UnsafeBufferPointer<UInt8>? {
     guard descriptor >= 0 else { return nil }
+    if let size = mappable {
+      unmap()
+      guard offset < size else {
+        close()
+        return nil
+      }
+      let length = Int(min(Int64(Self.window), size - offset))
+      let base = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, off_t(offset))
+      if let base, base != UnsafeMutableRawPointer(bitPattern: -1) {
+        madvise(base, length, MADV_SEQUENTIAL)
+        mapped = (base, length)
+        offset += Int64(length)
+        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: length)
+      }
+      // Not mappable after all (a special file): read it instead, from where the map stopped.
+      mappable = nil
+      lseek(descriptor, off_t(offset), SEEK_SET)
+    }
     while true {
       let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
       if count < 0 {
@@ -347,7 +395,8 @@ struct ChunkReader {
   }
 
   /// Closes the file; further reads return `nil`.
-  mutating func close() {
+  func close() {
+    unmap()
     if descriptor > STDIN_FILENO { Glibc.close(descriptor) }
     descriptor = -1
   }

@@ -460,7 +460,15 @@ public struct GitHubLogParser {
   }
 
   /// nextest's status lines start with spaces (the status word is right-aligned in 12 columns).
+  @inline(__always)
   private mutating func nextestLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    // nextest right-aligns its status word in 12 columns, so its summary line is always
+    // `     Summary [`: outside the final status list, one byte test rejects every other line.
+    guard inNextestFinalList || (bytes.count > 14 && bytes[5] == UInt8(ascii: "S")) else { return }
+    nextestStatusLine(bytes, line: line)
+  }
+
+  private mutating func nextestStatusLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     var index = 0
     while index < bytes.count, index < 16, bytes[index] == 0x20 { index += 1 }
     let rest = bytes.dropping(index)
