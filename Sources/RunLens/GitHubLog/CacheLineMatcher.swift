@@ -20,6 +20,20 @@ enum CacheLineMatcher {
     var expects: Follow?
   }
 
+  /// Whether a line starting with `byte` can be one the matcher knows: most output lines start
+  /// with something else and skip the call.
+  @inline(__always)
+  static func mayStart(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "C"), UInt8(ascii: "R"), UInt8(ascii: "S"), UInt8(ascii: "F"),
+      UInt8(ascii: "N"),
+      UInt8(ascii: "T"), UInt8(ascii: "M"), UInt8(ascii: "U"), UInt8(ascii: "."), UInt8(ascii: "["):
+      return true
+    default:
+      return false
+    }
+  }
+
   /// Recognises `bytes`, a message without timestamp and colour codes.
   ///
   /// - Parameters:

@@ -337,6 +337,7 @@ public struct GitHubLogParser {
   // MARK: - Output
 
   /// setup-node, setup-python, setup-go…: `npm cache is not found`, `Cache is not found`.
+  @inline(__always)
   private mutating func setupCacheMiss(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "ache is not found") else { return }
     cache(.notFound([]), line)
@@ -376,9 +377,11 @@ public struct GitHubLogParser {
     case UInt8(ascii: "C"): cLine(bytes, line: line)
     case UInt8(ascii: " "): nextestLine(bytes, line: line)
     default:
-      if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+      if CacheLineMatcher.mayStart(bytes[0]),
+        let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) })
+      {
         apply(match, line: line)
-      } else {
+      } else if currentStepIsSetupAction {
         setupCacheMiss(bytes, line: line)
       }
     }
