@@ -19,16 +19,6 @@ enum InputReader {
   /// The chunk size of every read.
   static let chunkSize = 64 * 1024
 
-  /// Reads one job log (`-` is standard input).
-  static func readJob(_ path: String) throws(Failure) -> JobRun {
-    let source = path == "-" ? "-" : path
-    var parser = GitHubLogParser(source: source)
-    var builder = JobRunBuilder(source: source, fallbackName: jobName(fromPath: path))
-    try forEachChunk(of: path) { chunk in builder.apply(parser.feed(chunk)) }
-    builder.apply(parser.finish())
-    return builder.build()
-  }
-
   /// Reads one JUnit file into `builder`.
   ///
   /// - Returns: The diagnostic of a cut or malformed file.
@@ -42,7 +32,8 @@ enum InputReader {
       builder.apply(events)
       diagnostics += events.compactMap(\.diagnostic)
     }
-    try forEachChunk(of: path) { chunk in take(parser.feed(chunk)) }
+    let chunks = try ChunkReader(path: path)
+    while let chunk = try chunks.next() { take(parser.feed(chunk)) }
     take(parser.finish())
     return diagnostics
   }
@@ -82,40 +73,6 @@ enum InputReader {
       name = name[name.index(after: underscore)...]
     }
     return name.isEmpty ? path : String(name)
-  }
-
-  /// Calls `body` with each chunk of the file (or standard input) in order.
-  ///
-  /// The corresponding C functions are `open(2)` and `read(2)`; one buffer is reused.
-  static func forEachChunk(of path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void)
-    throws(Failure)
-  {
-    let descriptor: Int32
-    if path == "-" {
-      descriptor = STDIN_FILENO
-    } else {
-      descriptor = open(path, O_RDONLY)
-      guard descriptor >= 0 else { throw Failure(path: path, reason: lastError()) }
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-        isDirectory.boolValue
-      {
-        close(descriptor)
-        throw Failure(path: path, reason: "is a directory")
-      }
-    }
-    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-    let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
-    defer { buffer.deallocate() }
-    while true {
-      let count = read(descriptor, buffer.baseAddress, chunkSize)
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw Failure(path: path, reason: lastError())
-      }
-      if count == 0 { break }
-      body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
-    }
   }
 
   static func lastError() -> String {

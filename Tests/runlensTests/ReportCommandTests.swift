@@ -16,12 +16,15 @@ struct ReportCommandTests {
       .deletingLastPathComponent().appendingPathComponent("runlens")
   }
 
-  /// Runs the binary in the package root.
-  static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+  /// Runs the binary in the package root, with the given environment or this process's.
+  static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+    status: Int32, stdout: String, stderr: String
+  ) {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
+    if let environment { process.environment = environment }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -321,21 +324,7 @@ struct CIStepTests {
   static func run(_ arguments: [String], environment: [String: String]) throws -> (
     Int32, String, String
   ) {
-    let process = Process()
-    process.executableURL = ReportCommandTests.binary
-    process.arguments = arguments
-    process.currentDirectoryURL = ReportCommandTests.packageRoot
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, stdout, stderr)
+    try ReportCommandTests.run(arguments, environment: environment)
   }
 
   @Test("--step-summary appends without truncating and stays within 1 MiB")

@@ -26,16 +26,8 @@ public enum CacheListing {
   ///
   /// - Throws: ``ParseError`` when the text is not a listing.
   public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [CacheEntry] {
-    let decoder = JSONDecoder()
-    let data = Data(bytes)
-    let raw: [Raw]
-    if let envelope = try? decoder.decode(Envelope.self, from: data),
-      let caches = envelope.actions_caches
-    {
-      raw = caches
-    } else if let array = try? decoder.decode([Raw].self, from: data) {
-      raw = array
-    } else {
+    guard let raw = JSONList.decode(bytes, envelope: Envelope.self, items: { $0.actions_caches })
+    else {
       throw ParseError(
         message:
           "not a cache listing: expected `gh cache list --json …` output or the REST caches envelope"

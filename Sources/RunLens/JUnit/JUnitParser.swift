@@ -322,8 +322,8 @@ public struct JUnitParser {
 
 /// Reads the `time` attribute of JUnit producers, leniently.
 enum JUnitTime {
-  /// The same as ``parse(_:)-swift.type.method`` on bytes, without making a `String` for the
-  /// usual `digits[.digits]` form.
+  /// Seconds read from bytes: the usual `digits[.digits]` without making a `String`, other
+  /// forms through ``parseLenient(_:)``.
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
     var seconds: Int64 = 0
     var nanoseconds: Int64 = 0
@@ -338,42 +338,14 @@ enum JUnitTime {
           scale /= 10
         } else {
           guard seconds < 1_000_000_000 else {
-            return parse(String(decoding: bytes, as: UTF8.self))
+            return parseLenient(String(decoding: bytes, as: UTF8.self))
           }
           seconds = seconds * 10 + Int64(byte &- 48)
         }
       } else if byte == UInt8(ascii: "."), !sawDot {
         sawDot = true
       } else {
-        return parse(String(decoding: bytes, as: UTF8.self))
-      }
-    }
-    guard digits > 0 else { return nil }
-    return .nanoseconds(seconds * 1_000_000_000 + nanoseconds)
-  }
-
-  /// `digits[.digits]`, the form nearly every producer writes, read without `Double`.
-  @inline(__always)
-  static func parsePlain(_ text: String) -> Duration? {
-    var seconds: Int64 = 0
-    var nanoseconds: Int64 = 0
-    var scale: Int64 = 100_000_000
-    var sawDot = false
-    var digits = 0
-    for byte in text.utf8 {
-      if byte &- 48 < 10 {
-        digits += 1
-        if sawDot {
-          nanoseconds += Int64(byte &- 48) * scale
-          scale /= 10
-        } else {
-          guard seconds < 1_000_000_000 else { return nil }
-          seconds = seconds * 10 + Int64(byte &- 48)
-        }
-      } else if byte == UInt8(ascii: "."), !sawDot {
-        sawDot = true
-      } else {
-        return nil
+        return parseLenient(String(decoding: bytes, as: UTF8.self))
       }
     }
     guard digits > 0 else { return nil }
@@ -383,7 +355,12 @@ enum JUnitTime {
   /// Seconds as `0.004`, `61.240`, `1,234.5` (thousands separator), `0,03` (decimal comma),
   /// or with a unit suffix (`80.803us`, `12ms`, `3s`).
   static func parse(_ text: String) -> Duration? {
-    if let fast = parsePlain(text) { return fast }
+    var text = text
+    return text.withUTF8 { parse($0) }
+  }
+
+  /// The forms other than `digits[.digits]`, read through `Double`.
+  private static func parseLenient(_ text: String) -> Duration? {
     var value = text.trimmedWhitespace()
     guard !value.isEmpty else { return nil }
     var scale = 1.0

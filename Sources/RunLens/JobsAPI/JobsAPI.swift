@@ -45,21 +45,9 @@ public enum JobsAPI {
   /// - Returns: The jobs in document order.
   /// - Throws: ``ParseError`` when the text is not a jobs document.
   public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [APIJob] {
-    let decoder = JSONDecoder()
-    let data = Data(bytes)
-    let raw: [RawJob]
-    if let envelope = try? decoder.decode(Envelope.self, from: data), let jobs = envelope.jobs {
-      raw = jobs
-    } else if let array = try? decoder.decode([RawJob].self, from: data) {
-      raw = array
-    } else {
-      do {
-        _ = try decoder.decode(Envelope.self, from: data)
-      } catch {
-        throw ParseError(message: "not a jobs document (\(error))")
-      }
+    guard let raw = JSONList.decode(bytes, envelope: Envelope.self, items: { $0.jobs }) else {
       throw ParseError(
-        message: "no \"jobs\" list: expected the jobs API envelope or gh run view --json jobs")
+        message: "not a jobs document: expected the jobs API envelope or gh run view --json jobs")
     }
     return raw.map { job in
       APIJob(
