@@ -26,7 +26,7 @@ public struct GhRunLogParser {
   /// The gh line of the previous raw line, for events about it (a step header is confirmed by
   /// the line after it).
   private var previousLine = 0
-  private var job: (name: [UInt8], parser: GitHubLogParser, firstLine: Int)?
+  private var job: (name: [UInt8], parser: GitHubLogParser)?
   private var step: [UInt8] = []
   private var events: [Event] = []
   private var malformedLines = 0
@@ -102,10 +102,7 @@ public struct GhRunLogParser {
     if job == nil || !(job?.name.elementsEqual(jobName) ?? false) {
       endJob()
       let name = jobName.string
-      job = (
-        Array(jobName), GitHubLogParser(source: source.map { "\($0) (job \(name))" } ?? name),
-        line.number
-      )
+      job = (Array(jobName), GitHubLogParser(source: source.map { "\($0) (job \(name))" } ?? name))
       step = []
       events.append(.job(name: name, line: line.number))
     }
