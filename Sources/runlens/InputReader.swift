@@ -28,13 +28,15 @@ enum InputReader {
     var parser = JUnitParser(source: path)
     builder.beginFile(path)
     var diagnostics: [Diagnostic] = []
-    func take(_ events: [JUnitEvent]) {
-      builder.apply(events)
-      diagnostics += events.compactMap(\.diagnostic)
-    }
     let chunks = try ChunkReader(path: path)
-    while let chunk = try chunks.next() { take(parser.feed(chunk)) }
-    take(parser.finish())
+    while let chunk = try chunks.next() {
+      if let error = parser.feed(chunk, into: &builder) {
+        diagnostics.append(error.diagnostic)
+      }
+    }
+    if let error = parser.finish(into: &builder) {
+      diagnostics.append(error.diagnostic)
+    }
     return diagnostics
   }
 

@@ -64,6 +64,37 @@ struct GoldenTests {
     }
   }
 
+  @Test(
+    "reading straight into a summary equals applying the events, for every chunk size",
+    arguments: junitCases)
+  func junitFastPathEqualsEvents(_ name: String) throws {
+    let path = "Fixtures/\(name)/junit.xml"
+    let bytes = try Golden.bytes(path)
+    var expected = TestSummaryBuilder()
+    expected.beginFile(path)
+    expected.apply(Parsing.junitEvents(bytes, chunkSize: nil, source: path))
+    for size in [1, 7, 4096, 65536] {
+      var parser = JUnitParser(source: path)
+      var builder = TestSummaryBuilder()
+      builder.beginFile(path)
+      var errors: [JUnitParseError] = []
+      var offset = 0
+      while offset < bytes.count {
+        let end = min(offset + size, bytes.count)
+        if let error = parser.feed(bytes[offset..<end], into: &builder) { errors.append(error) }
+        offset = end
+      }
+      if let error = parser.finish(into: &builder) { errors.append(error) }
+      #expect(builder.build() == expected.build(), "chunk size \(size)")
+      let expectedErrors = Parsing.junitEvents(bytes, chunkSize: size, source: path).compactMap {
+        event -> JUnitParseError? in
+        if case .failed(let error) = event { return error }
+        return nil
+      }
+      #expect(errors == expectedErrors, "chunk size \(size)")
+    }
+  }
+
   @Test("the gh reader gives the same events for every chunk size", arguments: ghCases)
   func ghChunkInvariance(_ name: String) throws {
     let bytes = try Golden.bytes("Fixtures/\(name)/gh.txt")

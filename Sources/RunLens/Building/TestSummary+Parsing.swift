@@ -13,9 +13,9 @@ extension TestSummary {
     for file in files {
       var parser = JUnitParser(source: file.name)
       builder.beginFile(file.name)
-      let events = parser.feed(file.bytes) + parser.finish()
-      builder.apply(events)
-      diagnostics += events.compactMap(\.diagnostic)
+      for error in [parser.feed(file.bytes, into: &builder), parser.finish(into: &builder)] {
+        if let error { diagnostics.append(error.diagnostic) }
+      }
     }
     return (builder.build(), diagnostics)
   }
@@ -25,7 +25,13 @@ extension JUnitEvent {
   /// The diagnostic of a ``failed(_:)`` event.
   public var diagnostic: Diagnostic? {
     guard case .failed(let error) = self else { return nil }
-    return Diagnostic(
-      .error, error.message, source: error.source, line: error.line, column: error.column)
+    return error.diagnostic
+  }
+}
+
+extension JUnitParseError {
+  /// The error as a diagnostic naming file, line and column.
+  public var diagnostic: Diagnostic {
+    Diagnostic(.error, message, source: source, line: line, column: column)
   }
 }

@@ -17,6 +17,8 @@ public struct TestSummaryBuilder {
   private var summary: TestSummary
   private var keptText = 0
   private var suiteIndex: [String: Int] = [:]
+  /// The suite of the last test case and its row: cases come grouped by suite.
+  private var lastSuite: (name: String, index: Int)?
   private var file: FileState?
 
   private struct FileState {
@@ -65,29 +67,37 @@ public struct TestSummaryBuilder {
     }
   }
 
-  private mutating func add(_ result: TestCaseResult) {
+  /// Counts one test case; its name is made only when the case is listed.
+  mutating func add(_ test: some TestCaseFacts) {
+    if file == nil { file = FileState(path: "junit") }
     summary.total += 1
     file?.tests += 1
-    switch result.outcome {
+    let outcome = test.outcome
+    switch outcome {
     case .passed: summary.passed += 1
     case .failed: summary.failed += 1
     case .error: summary.errors += 1
     case .skipped: summary.skipped += 1
     }
-    if result.isFlaky {
+    if test.isFlaky {
       summary.flaky += 1
       if summary.flakyTests.count < Self.maximumListed {
         summary.flakyTests.append(
-          .init(suite: result.suite, name: result.name, attempts: result.attempts))
+          .init(suite: test.suite, name: test.testName, attempts: test.attempts))
       }
     }
-    if let duration = result.duration {
+    if let duration = test.duration {
       summary.testTime += duration
       file?.testTime += duration
-      insertSlow(.init(suite: result.suite, name: result.name, duration: duration))
+      if summary.slowest.count < Self.slowestCount
+        || duration > summary.slowest[summary.slowest.count - 1].duration
+      {
+        insertSlow(.init(suite: test.suite, name: test.testName, duration: duration))
+      }
     }
-    if result.outcome == .failed || result.outcome == .error {
+    if outcome == .failed || outcome == .error {
       if summary.failures.count < Self.maximumListed {
+        let result = test.result()
         var failure = TestSummary.Failure(
           suite: result.suite, name: result.name, outcome: result.outcome, message: result.message,
           failureType: result.failureType, attempts: result.attempts, isFlaky: result.isFlaky,
@@ -105,7 +115,7 @@ public struct TestSummaryBuilder {
         summary.unlistedFailures += 1
       }
     }
-    addToSuite(result)
+    addToSuite(test)
   }
 
   private mutating func insertSlow(_ test: TestSummary.TimedTest) {
@@ -119,8 +129,28 @@ public struct TestSummaryBuilder {
     if summary.slowest.count > Self.slowestCount { summary.slowest.removeLast() }
   }
 
-  private mutating func addToSuite(_ result: TestCaseResult) {
-    var name = result.suite
+  private mutating func addToSuite(_ result: some TestCaseFacts) {
+    let index: Int
+    if let last = lastSuite, last.name == result.suite {
+      index = last.index
+    } else {
+      index = suiteRow(result.suite)
+      lastSuite = (result.suite, index)
+    }
+    summary.suites[index].total += 1
+    switch result.outcome {
+    case .passed: summary.suites[index].passed += 1
+    case .failed: summary.suites[index].failed += 1
+    case .error: summary.suites[index].errors += 1
+    case .skipped: summary.suites[index].skipped += 1
+    }
+    if result.isFlaky { summary.suites[index].flaky += 1 }
+    if let duration = result.duration { summary.suites[index].testTime += duration }
+  }
+
+  /// The row of a suite, added when new (or the "(other suites)" row beyond the limit).
+  private mutating func suiteRow(_ suite: String) -> Int {
+    var name = suite
     if suiteIndex[name] == nil, suiteIndex.count >= Self.maximumSuites { name = "(other suites)" }
     let index: Int
     if let known = suiteIndex[name] {
@@ -133,15 +163,7 @@ public struct TestSummaryBuilder {
           name: name, total: 0, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0,
           testTime: .zero))
     }
-    summary.suites[index].total += 1
-    switch result.outcome {
-    case .passed: summary.suites[index].passed += 1
-    case .failed: summary.suites[index].failed += 1
-    case .error: summary.suites[index].errors += 1
-    case .skipped: summary.suites[index].skipped += 1
-    }
-    if result.isFlaky { summary.suites[index].flaky += 1 }
-    if let duration = result.duration { summary.suites[index].testTime += duration }
+    return index
   }
 
   private mutating func endFile() {
@@ -158,4 +180,23 @@ public struct TestSummaryBuilder {
     copy.endFile()
     return copy.summary
   }
+}
+
+/// What the summary reads of a test case; the name and the full result are asked for only
+/// when the case is listed.
+protocol TestCaseFacts {
+  var suite: String { get }
+  var outcome: TestCaseResult.Outcome { get }
+  var isFlaky: Bool { get }
+  var attempts: Int { get }
+  var duration: Duration? { get }
+  /// The test's name.
+  var testName: String { get }
+  /// Everything known of the case.
+  func result() -> TestCaseResult
+}
+
+extension TestCaseResult: TestCaseFacts {
+  var testName: String { name }
+  func result() -> TestCaseResult { self }
 }

@@ -1,11 +1,14 @@
 /// A streaming reader of JUnit XML: nextest's two dialects and the other common producers
 /// (pytest, jest-junit, Maven Surefire, go-junit-report, PHPUnit's nested suites).
 ///
-/// Feed it a file in chunks of any size; it returns a ``JUnitEvent`` for each test case and
-/// suite as it closes. It runs libxml2's SAX2 push parser (``LibXML2PushParser``), never
-/// builds a tree, and keeps at most ``Options/maximumTextPerTest`` bytes of any test's text,
-/// so memory does not grow with the file. A malformed or cut file ends with
-/// ``JUnitEvent/failed(_:)`` naming line and column; the test cases before it are kept.
+/// Feed it a file in chunks of any size. ``feed(_:)`` returns a ``JUnitEvent`` for each test
+/// case and suite as it closes; ``feed(_:into:)`` folds them straight into a
+/// ``TestSummaryBuilder`` without making an event, or a name `String`, for the test cases
+/// the summary does not list (the fast path the CLI uses). It runs libxml2's SAX2 push parser
+/// (``LibXML2PushParser``), never builds a tree, and keeps at most
+/// ``Options/maximumTextPerElement`` bytes of any element's text, so memory does not grow
+/// with the file. A malformed or cut file ends with ``JUnitEvent/failed(_:)`` naming line and
+/// column; the test cases before it are kept.
 ///
 /// - Important: Single-pass and not thread-safe; the reader owns a libxml2 context, so one
 ///   owner feeds it in order and calls ``finish()`` once. Do not copy it.
@@ -24,41 +27,8 @@ public struct JUnitParser {
     public static let `default` = Options()
   }
 
-  private typealias Element = LibXML2PushParser.Element
-
-  /// A test case being read.
-  private struct Case {
-    var suite: String
-    var name: String
-    var duration: Duration?
-    var outcome = TestCaseResult.Outcome.passed
-    var hasStatus = false
-    var isFlaky = false
-    var retries = 0
-    var message: String?
-    var failureType: String?
-    var body: [UInt8] = []
-    var out: [UInt8] = []
-    var err: [UInt8] = []
-    var cutBytes = 0
-  }
-
-  private enum Target {
-    case none, body, out, err
-  }
-
-  private static let skippedStatuses: Set<String> = [
-    "skipped", "disabled", "ignored", "notrun", "Skipped", "Disabled", "Ignored", "NotRun",
-    "SKIPPED",
-    "DISABLED", "IGNORED",
-  ]
-  private let source: String?
   private let parser: LibXML2PushParser
-  private var stack: [Element] = []
-  private var suites: [(name: String, time: String?)] = []
-  private var current: Case?
-  private var rootTime: String?
-  private var target = Target.none
+  private var fold: JUnitFold { parser.fold }
   private var byteCount = 0
   private var finished = false
 
@@ -68,8 +38,8 @@ public struct JUnitParser {
   ///   - source: The file's name, for errors.
   ///   - options: Limits of the reader.
   public init(source: String? = nil, options: Options = .default) {
-    self.source = source
-    self.parser = LibXML2PushParser(textLimit: options.maximumTextPerElement)
+    self.parser = LibXML2PushParser(
+      textLimit: options.maximumTextPerElement, fold: JUnitFold(source: source))
   }
 
   /// Reads the next bytes of the file.
@@ -79,33 +49,33 @@ public struct JUnitParser {
   public mutating func feed(_ chunk: some Collection<UInt8>) -> [JUnitEvent] {
     guard !finished else { return [] }
     byteCount += chunk.count
-    var events: [JUnitEvent] = []
-    let handled: Void? = chunk.withContiguousStorageIfAvailable {
-      feedSlices(UnsafeRawBufferPointer($0), &events)
-    }
-    if handled == nil {
-      Array(chunk).withUnsafeBytes { feedSlices($0, &events) }
-    }
-    if let failure = parser.failure {
-      events.append(.failed(error(failure)))
-      finished = true
-    }
-    return events
+    parse(chunk)
+    return takeEvents()
   }
 
-  /// Feeds libxml2 16 KiB at a time, which keeps each batch of events small (large batches
-  /// would be allocated and freed through `mmap` on every chunk).
-  private mutating func feedSlices(_ bytes: UnsafeRawBufferPointer, _ events: inout [JUnitEvent]) {
-    var offset = 0
-    repeat {
-      let end = min(offset + 16 * 1024, bytes.count)
-      let batch = parser.feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-      let arena = parser.arena
-      arena.withUnsafeBufferPointer { arena in
-        for event in batch { apply(event, arena: arena, to: &events) }
-      }
-      offset = end
-    } while offset < bytes.count && parser.failure == nil
+  /// Reads the next bytes of the file into a summary.
+  ///
+  /// The same as applying ``feed(_:)``'s events to `builder`, but a test case that the summary
+  /// only counts costs no event and no `String`.
+  ///
+  /// - Parameters:
+  ///   - chunk: The next bytes, of any size.
+  ///   - builder: The summary the test cases and suites go to.
+  /// - Returns: The error that ends the file here, if any (it has also gone to `builder`).
+  public mutating func feed(_ chunk: some Collection<UInt8>, into builder: inout TestSummaryBuilder)
+    -> JUnitParseError?
+  {
+    guard !finished else { return nil }
+    byteCount += chunk.count
+    fold.attach(&builder)
+    parse(chunk)
+    fold.detach(&builder)
+    let error = failure()
+    if let error {
+      builder.apply(.failed(error))
+      finished = true
+    }
+    return error
   }
 
   /// Ends the file.
@@ -113,20 +83,47 @@ public struct JUnitParser {
   /// - Returns: The remaining events; ``JUnitEvent/failed(_:)`` when the file is cut.
   public mutating func finish() -> [JUnitEvent] {
     guard !finished else { return [] }
+    parser.finish()
+    defer { finished = true }
+    return takeEvents()
+  }
+
+  /// Ends the file whose test cases went to `builder`.
+  ///
+  /// - Returns: The error when the file is cut or malformed (it has also gone to `builder`).
+  public mutating func finish(into builder: inout TestSummaryBuilder) -> JUnitParseError? {
+    guard !finished else { return nil }
+    fold.attach(&builder)
+    parser.finish()
     finished = true
-    var events: [JUnitEvent] = []
-    let batch = parser.finish()
-    let arena = parser.arena
-    arena.withUnsafeBufferPointer { arena in
-      for event in batch { apply(event, arena: arena, to: &events) }
+    fold.detach(&builder)
+    let error = failure()
+    if let error { builder.apply(.failed(error)) }
+    return error
+  }
+
+  private func parse(_ chunk: some Collection<UInt8>) {
+    let handled: Void? = chunk.withContiguousStorageIfAvailable {
+      parser.feed(UnsafeRawBufferPointer($0))
     }
-    if let failure = parser.failure {
-      events.append(.failed(error(failure)))
+    if handled == nil {
+      Array(chunk).withUnsafeBytes { parser.feed($0) }
+    }
+  }
+
+  private mutating func takeEvents() -> [JUnitEvent] {
+    var events: [JUnitEvent] = []
+    swap(&events, &fold.events)
+    if let error = failure() {
+      events.append(.failed(error))
+      finished = true
     }
     return events
   }
 
-  private func error(_ failure: LibXML2PushParser.Failure) -> JUnitParseError {
+  /// The parser's failure as the error a user reads, or `nil`.
+  private func failure() -> JUnitParseError? {
+    guard let failure = parser.failure else { return nil }
     var code = JUnitParseError.Code.malformed(libxml2Code: failure.code)
     var message = failure.message
     if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase ?? false
@@ -149,122 +146,210 @@ public struct JUnitParser {
       message = "entity references are never expanded (no DTDs, no external entities): " + message
     }
     return JUnitParseError(
-      code: code, source: source, line: max(1, failure.line), column: max(1, failure.column),
+      code: code, source: fold.source, line: max(1, failure.line), column: max(1, failure.column),
       message: message)
   }
+}
 
-  private mutating func apply(
-    _ event: LibXML2PushParser.Event, arena: UnsafeBufferPointer<UInt8>,
-    to events: inout [JUnitEvent]
+/// The JUnit state machine, run from inside libxml2's callbacks: it follows suites and test
+/// cases and, as each closes, either appends a ``JUnitEvent`` or hands the case to an attached
+/// ``TestSummaryBuilder``.
+///
+/// A test case's name stays bytes until something asks for it, so a case the summary only
+/// counts makes no `String`.
+///
+/// - Important: Not thread-safe; owned by one ``LibXML2PushParser``.
+final class JUnitFold: TestCaseFacts {
+  typealias Element = LibXML2PushParser.Element
+
+  private enum Target {
+    case none, body, out, err
+  }
+
+  let source: String?
+  /// The events of the current chunk (when no builder is attached).
+  @exclusivity(unchecked) var events: [JUnitEvent] = []
+  /// The summary cases go to while ``isAttached``.
+  @exclusivity(unchecked) private var builder = TestSummaryBuilder()
+  @exclusivity(unchecked) private var isAttached = false
+
+  @exclusivity(unchecked) private var suites: [(name: String, time: Duration?)] = []
+  /// The name of the innermost open suite ("" outside suites).
+  @exclusivity(unchecked) private var innermostSuite = ""
+  @exclusivity(unchecked) private var rootTime: Duration?
+  @exclusivity(unchecked) private var inCase = false
+  @exclusivity(unchecked) private var target = Target.none
+  /// The last `classname` made into a string, to reuse for the next case of the same class.
+  @exclusivity(unchecked) private var lastClassname: (bytes: [UInt8], text: String) = ([], "")
+
+  // The test case being read.
+  @exclusivity(unchecked) private(set) var suite = ""
+  /// The raw bytes of the case's name: `nameCount` bytes at the start of `nameBuffer`.
+  @exclusivity(unchecked) private var nameBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(
+    capacity: 256)
+  @exclusivity(unchecked) private var nameCount = 0
+  @exclusivity(unchecked) private(set) var duration: Duration?
+  @exclusivity(unchecked) private(set) var outcome = TestCaseResult.Outcome.passed
+  @exclusivity(unchecked) private var hasStatus = false
+  @exclusivity(unchecked) private(set) var isFlaky = false
+  @exclusivity(unchecked) private var retries = 0
+  @exclusivity(unchecked) private var message: String?
+  @exclusivity(unchecked) private var failureType: String?
+  @exclusivity(unchecked) private var body: [UInt8] = []
+  @exclusivity(unchecked) private var out: [UInt8] = []
+  @exclusivity(unchecked) private var err: [UInt8] = []
+  @exclusivity(unchecked) private var cutBytes = 0
+
+  init(source: String?) {
+    self.source = source
+  }
+
+  deinit {
+    nameBuffer.deallocate()
+  }
+
+  /// Moves `builder` in; cases go to it until ``detach(_:)``.
+  func attach(_ builder: inout TestSummaryBuilder) {
+    swap(&self.builder, &builder)
+    isAttached = true
+  }
+
+  /// Moves the builder back out.
+  func detach(_ builder: inout TestSummaryBuilder) {
+    swap(&self.builder, &builder)
+    isAttached = false
+  }
+
+  private func emit(_ event: JUnitEvent) {
+    if isAttached { builder.apply(event) } else { events.append(event) }
+  }
+
+  // MARK: TestCaseFacts
+
+  var attempts: Int { retries + 1 }
+
+  var testName: String {
+    LibXML2PushParser.decoded(UnsafeBufferPointer(rebasing: nameBuffer[..<nameCount]))
+  }
+
+  func result() -> TestCaseResult {
+    let name = testName
+    if outcome == .passed || outcome == .skipped, message == nil {
+      return TestCaseResult(
+        suite: suite, name: name, outcome: outcome, isFlaky: isFlaky, attempts: attempts,
+        duration: duration)
+    }
+    let details = Self.text(body)
+    var message = message.map { Self.oneLine($0) }
+    if message?.isEmpty ?? true, let details {
+      message = details.split(separator: "\n", omittingEmptySubsequences: true).first.map {
+        Self.oneLine(String($0))
+      }
+    }
+    var output = Self.text(out)
+    if let err = Self.text(err), !err.isEmpty {
+      output = (output.map { $0 + "\n" } ?? "") + err
+    }
+    let kept = outcome == .failed || outcome == .error
+    return TestCaseResult(
+      suite: suite, name: name, outcome: outcome, isFlaky: isFlaky, attempts: attempts,
+      duration: duration, message: message, failureType: failureType,
+      details: kept ? details : nil, output: kept ? output : nil, cutBytes: kept ? cutBytes : 0)
+  }
+
+  // MARK: Callbacks
+
+  func start(
+    _ element: Element, parent: Element?, _ attributes: LibXML2PushParser.Attributes
   ) {
-    switch event {
-    case .start(let element, let attributes):
-      let parent = stack.last
-      stack.append(element)
-      start(element, Values(attributes, arena), parent: parent)
-    case .end(let element, let dropped):
-      stack.removeLast()
-      end(element, dropped: dropped, to: &events)
-    case .text(let span):
-      let bytes = arena.slice(span.start, span.start + span.count)
-      switch target {
-      case .none: break
-      case .body: current?.body.append(contentsOf: bytes)
-      case .out: current?.out.append(contentsOf: bytes)
-      case .err: current?.err.append(contentsOf: bytes)
-      }
-    }
-  }
-
-  /// An element's attributes, read from the batch's arena only when asked for.
-  private struct Values {
-    let attributes: LibXML2PushParser.Attributes
-    let arena: UnsafeBufferPointer<UInt8>
-
-    init(_ attributes: LibXML2PushParser.Attributes, _ arena: UnsafeBufferPointer<UInt8>) {
-      self.attributes = attributes
-      self.arena = arena
-    }
-
-    func bytes(_ span: LibXML2PushParser.Span?) -> UnsafeBufferPointer<UInt8>? {
-      span.map { arena.slice($0.start, $0.start + $0.count) }
-    }
-
-    func string(_ span: LibXML2PushParser.Span?) -> String? {
-      bytes(span).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    var name: String? { string(attributes.name) }
-    var classname: String? { string(attributes.classname) }
-    var message: String? { string(attributes.message) }
-    var type: String? { string(attributes.type) }
-    var timeText: String? { string(attributes.time) }
-    var duration: Duration? { bytes(attributes.time).flatMap(JUnitTime.parse) }
-
-    /// Whether `status` says the case did not run.
-    var isSkippedStatus: Bool {
-      guard let status = bytes(attributes.status) else { return false }
-      let lowered = String(decoding: status, as: UTF8.self).lowercased()
-      return ["skipped", "disabled", "ignored", "notrun"].contains(lowered)
-    }
-  }
-
-  private mutating func start(_ element: Element, _ attributes: Values, parent: Element?) {
     switch element {
-    case .testsuites:
-      rootTime = attributes.timeText
-    case .testsuite:
-      suites.append((attributes.name ?? "", attributes.timeText))
     case .testcase:
-      var state = Case(
-        suite: suites.last?.name ?? attributes.classname ?? "", name: attributes.name ?? "",
-        duration: attributes.duration)
-      if state.suite.isEmpty, let classname = attributes.classname { state.suite = classname }
-      if attributes.attributes.status != nil, attributes.isSkippedStatus {
-        state.outcome = .skipped
-      }
-      current = state
+      startCase(attributes)
+    case .testsuite:
+      innermostSuite = attributes.string(.name) ?? ""
+      suites.append((innermostSuite, attributes.raw(.time).flatMap(JUnitTime.parse)))
+    case .testsuites:
+      rootTime = attributes.raw(.time).flatMap(JUnitTime.parse)
     case .failure, .error, .skipped:
-      guard parent == .testcase, let state = current else { return }
-      if !state.hasStatus || (state.outcome == .skipped && element != .skipped) {
-        current?.hasStatus = true
-        current?.outcome = element == .failure ? .failed : element == .error ? .error : .skipped
-        current?.message = attributes.message
-        current?.failureType = attributes.type
+      guard parent == .testcase, inCase else { return }
+      if !hasStatus || (outcome == .skipped && element != .skipped) {
+        hasStatus = true
+        outcome = element == .failure ? .failed : element == .error ? .error : .skipped
+        message = attributes.string(.message)
+        failureType = attributes.string(.type)
         target = .body
       }
     case .flakyFailure, .flakyError:
-      guard parent == .testcase else { return }
-      current?.isFlaky = true
-      current?.retries += 1
+      guard parent == .testcase, inCase else { return }
+      isFlaky = true
+      retries += 1
     case .rerunFailure, .rerunError:
-      guard parent == .testcase else { return }
-      current?.retries += 1
+      guard parent == .testcase, inCase else { return }
+      retries += 1
     case .systemOut, .systemErr:
-      guard parent == .testcase, current != nil else { return }
+      guard parent == .testcase, inCase else { return }
       target = element == .systemOut ? .out : .err
     default:
       break
     }
   }
 
-  private mutating func end(_ element: Element, dropped: Int, to events: inout [JUnitEvent]) {
+  private func startCase(_ attributes: LibXML2PushParser.Attributes) {
+    inCase = true
+    if !innermostSuite.isEmpty {
+      suite = innermostSuite
+    } else if let classname = attributes.raw(.classname) {
+      if !lastClassname.bytes.elementsEqual(classname) {
+        lastClassname = (Array(classname), LibXML2PushParser.decoded(classname))
+      }
+      suite = lastClassname.text
+    } else {
+      suite = ""
+    }
+    keepName(attributes.raw(.name))
+    duration = attributes.raw(.time).flatMap(JUnitTime.parse)
+    outcome = .passed
+    if let status = attributes.raw(.status), Self.isSkippedStatus(status) { outcome = .skipped }
+    hasStatus = false
+    isFlaky = false
+    retries = 0
+    message = nil
+    failureType = nil
+    if !body.isEmpty { body.removeAll(keepingCapacity: true) }
+    if !out.isEmpty { out.removeAll(keepingCapacity: true) }
+    if !err.isEmpty { err.removeAll(keepingCapacity: true) }
+    cutBytes = 0
+    target = .none
+  }
+
+  /// Copies the raw name into `nameBuffer`.
+  private func keepName(_ name: UnsafeBufferPointer<UInt8>?) {
+    nameCount = 0
+    guard let name, name.count > 0 else { return }
+    if name.count > nameBuffer.count {
+      nameBuffer.deallocate()
+      nameBuffer = .allocate(capacity: max(name.count, 2 * nameBuffer.count))
+    }
+    UnsafeMutableRawBufferPointer(nameBuffer).copyMemory(from: UnsafeRawBufferPointer(name))
+    nameCount = name.count
+  }
+
+  func end(_ element: Element, parent: Element?, droppedTextBytes: Int) {
     switch element {
     case .testcase:
-      guard let state = current else { return }
-      current = nil
+      guard inCase else { return }
+      inCase = false
       target = .none
-      events.append(.testCase(result(state)))
+      if isAttached { builder.add(self) } else { events.append(.testCase(result())) }
     case .testsuite:
       guard let suite = suites.popLast() else { return }
-      events.append(
-        .suiteEnded(
-          name: suite.name, time: suite.time.flatMap(JUnitTime.parse), depth: suites.count))
+      innermostSuite = suites.last?.name ?? ""
+      emit(.suiteEnded(name: suite.name, time: suite.time, depth: suites.count))
     case .testsuites:
-      events.append(.reportEnded(time: rootTime.flatMap(JUnitTime.parse)))
+      emit(.reportEnded(time: rootTime))
     case .failure, .error, .skipped, .systemOut, .systemErr:
-      if target != .none, stack.last == .testcase {
-        current?.cutBytes += dropped
+      if target != .none, parent == .testcase {
+        cutBytes += droppedTextBytes
         target = .none
       }
     default:
@@ -272,37 +357,27 @@ public struct JUnitParser {
     }
   }
 
-  private func result(_ state: Case) -> TestCaseResult {
-    if state.outcome == .passed || state.outcome == .skipped, state.message == nil {
-      return TestCaseResult(
-        suite: state.suite, name: state.name, outcome: state.outcome, isFlaky: state.isFlaky,
-        attempts: state.retries + 1, duration: state.duration)
+  func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+    switch target {
+    case .none: break
+    case .body: body.append(contentsOf: bytes)
+    case .out: out.append(contentsOf: bytes)
+    case .err: err.append(contentsOf: bytes)
     }
-    let details = Self.text(state.body, trimming: true)
-    var message = state.message.map { Self.oneLine($0) }
-    if message?.isEmpty ?? true, let details {
-      message = details.split(separator: "\n", omittingEmptySubsequences: true).first.map {
-        Self.oneLine(String($0))
-      }
-    }
-    var output = Self.text(state.out, trimming: true)
-    if let err = Self.text(state.err, trimming: true), !err.isEmpty {
-      output = (output.map { $0 + "\n" } ?? "") + err
-    }
-    let kept = state.outcome == .failed || state.outcome == .error
-    return TestCaseResult(
-      suite: state.suite, name: state.name, outcome: state.outcome, isFlaky: state.isFlaky,
-      attempts: state.retries + 1, duration: state.duration, message: message,
-      failureType: state.failureType, details: kept ? details : nil,
-      output: kept ? output : nil, cutBytes: kept ? state.cutBytes : 0)
   }
 
-  private static func text(_ bytes: [UInt8], trimming: Bool) -> String? {
+  // MARK: Helpers
+
+  /// Whether a `status` attribute says the case did not run.
+  private static func isSkippedStatus(_ status: UnsafeBufferPointer<UInt8>) -> Bool {
+    let lowered = String(decoding: status, as: UTF8.self).lowercased()
+    return ["skipped", "disabled", "ignored", "notrun"].contains(lowered)
+  }
+
+  private static func text(_ bytes: [UInt8]) -> String? {
     guard !bytes.isEmpty else { return nil }
     var text = String(decoding: bytes, as: UTF8.self)
-    if trimming {
-      while let last = text.last, last.isWhitespace { text.removeLast() }
-    }
+    while let last = text.last, last.isWhitespace { text.removeLast() }
     return text.isEmpty ? nil : text
   }
 
@@ -326,21 +401,25 @@ enum JUnitTime {
   /// forms through ``parseLenient(_:)``.
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
     var seconds: Int64 = 0
-    var nanoseconds: Int64 = 0
-    var scale: Int64 = 100_000_000
+    var fraction: Int64 = 0
+    var fractionDigits = 0
     var sawDot = false
     var digits = 0
     for byte in bytes {
-      if byte &- 48 < 10 {
+      let digit = byte &- 48
+      if digit < 10 {
         digits += 1
         if sawDot {
-          nanoseconds += Int64(byte &- 48) * scale
-          scale /= 10
+          // Digits beyond nanoseconds are dropped.
+          if fractionDigits < 9 {
+            fraction = fraction &* 10 &+ Int64(digit)
+            fractionDigits += 1
+          }
         } else {
           guard seconds < 1_000_000_000 else {
             return parseLenient(String(decoding: bytes, as: UTF8.self))
           }
-          seconds = seconds * 10 + Int64(byte &- 48)
+          seconds = seconds &* 10 &+ Int64(digit)
         }
       } else if byte == UInt8(ascii: "."), !sawDot {
         sawDot = true
@@ -349,7 +428,11 @@ enum JUnitTime {
       }
     }
     guard digits > 0 else { return nil }
-    return .nanoseconds(seconds * 1_000_000_000 + nanoseconds)
+    while fractionDigits < 9 {
+      fraction &*= 10
+      fractionDigits += 1
+    }
+    return .nanoseconds(seconds &* 1_000_000_000 &+ fraction)
   }
 
   /// Seconds as `0.004`, `61.240`, `1,234.5` (thousands separator), `0,03` (decimal comma),

@@ -6,8 +6,8 @@ import CLibXML2
   import Darwin
 #endif
 
-/// The one place that calls libxml2: a SAX2 push parser that turns JUnit XML bytes into
-/// ``LibXML2PushParser/Event``s.
+/// The one place that calls libxml2: a SAX2 push parser that hands the JUnit elements, their
+/// attributes and their text straight to a ``JUnitFold`` from inside libxml2's callbacks.
 ///
 /// The parser never substitutes entities, never loads a DTD and never touches the network:
 /// it is created without `XML_PARSE_NOENT`, `XML_PARSE_DTDLOAD` or `XML_PARSE_HUGE`, with
@@ -15,17 +15,18 @@ import CLibXML2
 /// external-subset callbacks, so a declared entity is never stored and a reference to it is
 /// an error, not an expansion (this defeats XXE and "billion laughs" files).
 ///
-/// The C callbacks only append to an internal array, which ``feed(_:)`` returns and clears;
-/// re-entrancy never reaches the rest of the library. Element names are recognised in the
-/// callbacks (byte comparisons, no `String`), and only the attributes and text that JUnit
-/// readers use are copied out. Text is kept only inside elements that carry it
-/// (`failure`, `system-out`, …) and at most ``textLimit`` bytes per element.
+/// Element and attribute names are told apart by pointer: libxml2 interns every name in the
+/// context's dictionary, so the names a JUnit reader knows are looked up there once and a
+/// callback compares addresses, with no `strlen`, `memcmp` or `String`. Nothing is queued
+/// between libxml2 and the fold, and nothing is copied but the text the fold keeps. Text is
+/// passed on only inside elements that carry it (`failure`, `system-out`, …) and at most
+/// ``textLimit`` bytes per element.
 ///
 /// - Important: Not thread-safe and not `Sendable`: one owner feeds it in order.
 final class LibXML2PushParser {
   /// The JUnit elements a reader distinguishes.
-  enum Element: UInt8, Sendable {
-    case testsuites, testsuite, testcase, failure, error, skipped
+  enum Element: UInt8, Sendable, CaseIterable {
+    case testcase, testsuite, testsuites, failure, error, skipped
     case flakyFailure, flakyError, rerunFailure, rerunError
     case systemOut, systemErr, properties, property, other
 
@@ -39,40 +40,96 @@ final class LibXML2PushParser {
         return false
       }
     }
+
+    /// The element's tag name; `nil` for ``other``.
+    fileprivate var tag: StaticString? {
+      switch self {
+      case .testcase: "testcase"
+      case .testsuite: "testsuite"
+      case .testsuites: "testsuites"
+      case .failure: "failure"
+      case .error: "error"
+      case .skipped: "skipped"
+      case .flakyFailure: "flakyFailure"
+      case .flakyError: "flakyError"
+      case .rerunFailure: "rerunFailure"
+      case .rerunError: "rerunError"
+      case .systemOut: "system-out"
+      case .systemErr: "system-err"
+      case .properties: "properties"
+      case .property: "property"
+      case .other: nil
+      }
+    }
   }
 
-  /// Bytes in ``arena``: the events of a batch refer to the batch's arena instead of holding
-  /// strings, so that a test case costs no allocation until a reader keeps something.
-  struct Span: Sendable, Hashable {
-    var start: Int
-    var count: Int
+  /// The attributes a JUnit reader uses; others are ignored.
+  enum AttributeName: Int, CaseIterable {
+    case name, classname, time, message, type, status
+
+    fileprivate var text: StaticString {
+      switch self {
+      case .name: "name"
+      case .classname: "classname"
+      case .time: "time"
+      case .message: "message"
+      case .type: "type"
+      case .status: "status"
+      }
+    }
   }
 
-  /// The attributes a JUnit reader uses, as spans of ``arena``; others are ignored.
-  struct Attributes: Sendable, Hashable {
-    var name: Span?
-    var classname: Span?
-    var time: Span?
-    var message: Span?
-    var type: Span?
-    var status: Span?
+  /// The attributes of a start tag, valid only during the call that hands them out.
+  ///
+  /// Values are raw: without entity substitution libxml2 hands out every `&` of a value as
+  /// `&#38;` (so that a tree could keep it escaped); ``decoded(_:)`` undoes that.
+  struct Attributes {
+    fileprivate let list: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    fileprivate let count: Int
+    fileprivate let names: UnsafePointer<UnsafePointer<xmlChar>?>
+
+    /// The raw bytes of an attribute, or `nil` when the tag does not have it.
+    func raw(_ name: AttributeName) -> UnsafeBufferPointer<UInt8>? {
+      guard let list, let wanted = names[name.rawValue] else { return nil }
+      var index = 0
+      while index < count {
+        let entry = list + index * 5
+        if entry[0] == wanted, let start = entry[3], let end = entry[4] {
+          return UnsafeBufferPointer(start: start, count: max(0, end - start))
+        }
+        index += 1
+      }
+      return nil
+    }
+
+    /// An attribute's value as a string, `&#38;` turned back into `&`.
+    func string(_ name: AttributeName) -> String? {
+      raw(name).map(LibXML2PushParser.decoded)
+    }
   }
 
-  /// What the parser saw.
-  enum Event: Sendable, Hashable {
-    /// A start tag.
-    case start(Element, Attributes)
-    /// An end tag; `droppedTextBytes` counts the element's text beyond the limit.
-    case end(Element, droppedTextBytes: Int)
-    /// Text inside a text-bearing element (entities already decoded), a span of ``arena``.
-    case text(Span)
+  /// A raw attribute value as a string: replacing `&#38;` with `&` is exact, since no other
+  /// `&` can occur in a value libxml2 hands out without entity substitution.
+  static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "&"), index + 4 < bytes.count,
+        bytes[index + 1] == UInt8(ascii: "#"),
+        bytes[index + 2] == UInt8(ascii: "3"), bytes[index + 3] == UInt8(ascii: "8"),
+        bytes[index + 4] == UInt8(ascii: ";")
+      {
+        out.append(UInt8(ascii: "&"))
+        index += 5
+      } else {
+        out.append(bytes[index])
+        index += 1
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
-
-  // The state the C callbacks touch is marked `@exclusivity(unchecked)`: only this class
-  // reaches it, one callback at a time, and the runtime checks cost about 8% of a large file.
-
-  /// The bytes the last batch of events refers to; replaced by the next ``feed(_:)``.
-  @exclusivity(unchecked) private(set) var arena: [UInt8] = []
 
   /// A libxml2 error, with its 1-based line and column.
   struct Failure: Error, Sendable, Hashable {
@@ -82,15 +139,24 @@ final class LibXML2PushParser {
     var column: Int
   }
 
-  /// The most text kept per element, in bytes.
+  // The state the C callbacks touch is marked `@exclusivity(unchecked)`: only this class
+  // reaches it, one callback at a time, and the runtime checks cost about 8% of a large file.
+
+  /// The most text passed on per element, in bytes.
   let textLimit: Int
+  /// Where the elements go.
+  let fold: JUnitFold
   private var context: xmlParserCtxtPtr?
   private var handler = xmlSAXHandler()
-  @exclusivity(unchecked) private var events: [Event] = []
-  @exclusivity(unchecked) private var pendingText: Span?
+  /// The interned element names, in ``Element`` order (``Element/other`` last, `nil`).
+  private let elementNames: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
+  /// The interned attribute names, in ``AttributeName`` order.
+  private let attributeNames: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
   @exclusivity(unchecked) private var stack: [Element] = []
   @exclusivity(unchecked) private var textCount = 0
   @exclusivity(unchecked) private var droppedText = 0
+  /// Whether the innermost open element carries text, and so the text callbacks are on.
+  @exclusivity(unchecked) private var inText = false
   /// The first error; after it the parser ignores further input.
   private(set) var failure: Failure?
   /// Whether the first error came when the input ended (a cut document).
@@ -102,13 +168,21 @@ final class LibXML2PushParser {
 
   /// Creates a push parser.
   ///
-  /// The corresponding libxml2 functions are `xmlCreatePushParserCtxt` and
-  /// `xmlCtxtUseOptions`.
+  /// The corresponding libxml2 functions are `xmlCreatePushParserCtxt`, `xmlCtxtUseOptions`
+  /// and `xmlDictLookup`.
   ///
-  /// - Parameter textLimit: The most text kept per element, in bytes.
-  init(textLimit: Int) {
+  /// - Parameters:
+  ///   - textLimit: The most text passed on per element, in bytes.
+  ///   - fold: Where the elements go.
+  init(textLimit: Int, fold: JUnitFold) {
     _ = Self.initialize
     self.textLimit = textLimit
+    self.fold = fold
+    stack.reserveCapacity(16)
+    elementNames = .allocate(capacity: Element.allCases.count)
+    elementNames.initialize(repeating: nil, count: Element.allCases.count)
+    attributeNames = .allocate(capacity: AttributeName.allCases.count)
+    attributeNames.initialize(repeating: nil, count: AttributeName.allCases.count)
     handler.initialized = UInt32(XML_SAX2_MAGIC)
     handler.startElementNs = { context, localName, _, _, _, _, attributeCount, _, attributes in
       guard let context, let localName else { return }
@@ -118,11 +192,10 @@ final class LibXML2PushParser {
       guard let context else { return }
       LibXML2PushParser.from(context).endElement()
     }
-    handler.characters = { context, bytes, count in
-      guard let context, let bytes else { return }
-      LibXML2PushParser.from(context).characters(bytes, Int(count))
-    }
-    handler.cdataBlock = handler.characters
+    // Text callbacks are switched on only inside text-bearing elements (see `listenToText`):
+    // the whitespace between elements then never leaves libxml2.
+    handler.characters = nil
+    handler.cdataBlock = nil
     // Errors are read from the context after each chunk; this keeps libxml2 from printing them.
     handler.serror = { _, _ in }
     handler.warning = nil
@@ -131,6 +204,13 @@ final class LibXML2PushParser {
       &handler, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
     if let context {
       xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
+      for element in Element.allCases {
+        guard let tag = element.tag else { continue }
+        elementNames[Int(element.rawValue)] = Self.intern(tag, context)
+      }
+      for name in AttributeName.allCases {
+        attributeNames[name.rawValue] = Self.intern(name.text, context)
+      }
     }
   }
 
@@ -138,29 +218,54 @@ final class LibXML2PushParser {
     if let context {
       xmlFreeParserCtxt(context)
     }
+    elementNames.deallocate()
+    attributeNames.deallocate()
+  }
+
+  private static func intern(_ text: StaticString, _ context: xmlParserCtxtPtr)
+    -> UnsafePointer<xmlChar>?
+  {
+    xmlDictLookup(context.pointee.dict, text.utf8Start, Int32(text.utf8CodeUnitCount))
+  }
+
+  private static let charactersCallback: charactersSAXFunc = { context, bytes, count in
+    guard let context, let bytes else { return }
+    LibXML2PushParser.from(context).characters(bytes, Int(count))
+  }
+
+  /// Turns libxml2's text callbacks on or off.
+  ///
+  /// libxml2 reads `ctxt->sax` at every text run
+  /// and skips a run whose callback is `NULL`, so most whitespace costs no call.
+  @inline(__always)
+  private func listenToText(_ on: Bool) {
+    guard on != inText else { return }
+    inText = on
+    guard let sax = context?.pointee.sax else { return }
+    sax.pointee.characters = on ? Self.charactersCallback : nil
+    sax.pointee.cdataBlock = on ? Self.charactersCallback : nil
   }
 
   private static func from(_ context: UnsafeMutableRawPointer) -> LibXML2PushParser {
     Unmanaged<LibXML2PushParser>.fromOpaque(context).takeUnretainedValue()
   }
 
-  /// Parses the next bytes and returns the events they complete.
+  /// Parses the next bytes, handing what they complete to the fold.
   ///
   /// The corresponding libxml2 function is `xmlParseChunk`.
-  func feed(_ bytes: UnsafeRawBufferPointer) -> [Event] {
+  func feed(_ bytes: UnsafeRawBufferPointer) {
     parse(bytes, terminate: false)
   }
 
   /// Ends the input; a document that is not complete is a ``failure``.
   ///
   /// The corresponding libxml2 function is `xmlParseChunk` with `terminate` set.
-  func finish() -> [Event] {
+  func finish() {
     parse(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
   }
 
-  private func parse(_ bytes: UnsafeRawBufferPointer, terminate: Bool) -> [Event] {
-    guard failure == nil, let context else { return [] }
-    arena.removeAll(keepingCapacity: true)
+  private func parse(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {
+    guard failure == nil, let context else { return }
     var offset = 0
     repeat {
       // xmlParseChunk takes an Int32 size: feed large buffers in pieces.
@@ -177,10 +282,6 @@ final class LibXML2PushParser {
         break
       }
     } while offset < bytes.count
-    flushText()
-    var taken: [Event] = []
-    swap(&taken, &events)
-    return taken
   }
 
   private func recordFailure(_ context: xmlParserCtxtPtr, status: Int32) {
@@ -204,141 +305,53 @@ final class LibXML2PushParser {
     _ localName: UnsafePointer<xmlChar>, _ attributeCount: Int32,
     _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
   ) {
-    flushText()
     sawElement = true
-    let element = Self.element(localName)
+    let element = element(localName)
+    let parent = stack.last
     stack.append(element)
+    listenToText(element.carriesText)
     if element.carriesText {
       textCount = 0
       droppedText = 0
     }
-    guard element != .other else {
-      events.append(.start(.other, Attributes()))
-      return
-    }
-    var values = Attributes()
-    if let attributes {
-      for index in 0..<Int(attributeCount) {
-        guard let name = attributes[index * 5], let start = attributes[index * 5 + 3],
-          let end = attributes[index * 5 + 4]
-        else { continue }
-        switch Self.attributeName(name) {
-        case 1: values.name = store(start, end)
-        case 2: values.classname = store(start, end)
-        case 3: values.time = store(start, end)
-        case 4: values.message = store(start, end)
-        case 5: values.type = store(start, end)
-        case 6: values.status = store(start, end)
-        default: break
-        }
-      }
-    }
-    events.append(.start(element, values))
+    guard element != .other else { return }
+    fold.start(
+      element, parent: parent,
+      Attributes(list: attributes, count: Int(attributeCount), names: attributeNames))
   }
 
   private func endElement() {
-    flushText()
     let element = stack.popLast() ?? .other
-    events.append(.end(element, droppedTextBytes: element.carriesText ? droppedText : 0))
+    let dropped = element.carriesText ? droppedText : 0
+    let parent = stack.last
+    listenToText(parent?.carriesText ?? false)
     if element.carriesText {
       droppedText = 0
       textCount = 0
     }
+    guard element != .other else { return }
+    fold.end(element, parent: parent, droppedTextBytes: dropped)
   }
 
   private func characters(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
-    guard let innermost = stack.last, innermost.carriesText else { return }
-    let room = max(0, textLimit - textCount)
-    let kept = min(room, count)
+    guard inText else { return }
+    let kept = min(max(0, textLimit - textCount), count)
     if kept > 0 {
-      if pendingText == nil { pendingText = Span(start: arena.count, count: 0) }
-      arena.append(contentsOf: UnsafeBufferPointer(start: bytes, count: kept))
-      pendingText?.count += kept
       textCount += kept
+      fold.text(UnsafeBufferPointer(start: bytes, count: kept))
     }
     droppedText += count - kept
   }
 
-  private func flushText() {
-    guard let span = pendingText else { return }
-    pendingText = nil
-    events.append(.text(span))
-  }
-
-  // MARK: - Names
-
-  private static func element(_ name: UnsafePointer<xmlChar>) -> Element {
-    let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-    func equals(_ text: StaticString) -> Bool {
-      text.utf8CodeUnitCount == length && memcmp(name, text.utf8Start, length) == 0
-    }
-    switch name[0] {
-    case UInt8(ascii: "t"):
-      if equals("testcase") { return .testcase }
-      if equals("testsuite") { return .testsuite }
-      if equals("testsuites") { return .testsuites }
-    case UInt8(ascii: "f"):
-      if equals("failure") { return .failure }
-      if equals("flakyFailure") { return .flakyFailure }
-      if equals("flakyError") { return .flakyError }
-    case UInt8(ascii: "e"):
-      if equals("error") { return .error }
-    case UInt8(ascii: "s"):
-      if equals("skipped") { return .skipped }
-      if equals("system-out") { return .systemOut }
-      if equals("system-err") { return .systemErr }
-    case UInt8(ascii: "r"):
-      if equals("rerunFailure") { return .rerunFailure }
-      if equals("rerunError") { return .rerunError }
-    case UInt8(ascii: "p"):
-      if equals("property") { return .property }
-      if equals("properties") { return .properties }
-    default:
-      break
+  /// The element an interned name stands for.
+  @inline(__always)
+  private func element(_ name: UnsafePointer<xmlChar>) -> Element {
+    // testcase first: it is most of a large file.
+    var index: UInt8 = 0
+    while index < Element.other.rawValue {
+      if elementNames[Int(index)] == name { return Element(rawValue: index) ?? .other }
+      index += 1
     }
     return .other
-  }
-
-  /// 1 name, 2 classname, 3 time, 4 message, 5 type, 6 status, 0 other.
-  private static func attributeName(_ name: UnsafePointer<xmlChar>) -> Int {
-    let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-    func equals(_ text: StaticString) -> Bool {
-      text.utf8CodeUnitCount == length && memcmp(name, text.utf8Start, length) == 0
-    }
-    if equals("name") { return 1 }
-    if equals("classname") { return 2 }
-    if equals("time") { return 3 }
-    if equals("message") { return 4 }
-    if equals("type") { return 5 }
-    if equals("status") { return 6 }
-    return 0
-  }
-
-  /// Copies an attribute value into the arena.
-  ///
-  /// Without entity substitution libxml2 hands out every `&` of a value as `&#38;` (so that a
-  /// tree could keep it escaped); no other `&` can occur, so replacing `&#38;` with `&` is exact.
-  private func store(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) -> Span {
-    let bytes = UnsafeBufferPointer(start: start, count: max(0, end - start))
-    let span = Span(start: arena.count, count: 0)
-    guard bytes.contains(UInt8(ascii: "&")) else {
-      arena.append(contentsOf: bytes)
-      return Span(start: span.start, count: bytes.count)
-    }
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "&"), index + 4 < bytes.count,
-        bytes[index + 1] == UInt8(ascii: "#"),
-        bytes[index + 2] == UInt8(ascii: "3"), bytes[index + 3] == UInt8(ascii: "8"),
-        bytes[index + 4] == UInt8(ascii: ";")
-      {
-        arena.append(UInt8(ascii: "&"))
-        index += 5
-      } else {
-        arena.append(bytes[index])
-        index += 1
-      }
-    }
-    return Span(start: span.start, count: arena.count - span.start)
   }
 }
