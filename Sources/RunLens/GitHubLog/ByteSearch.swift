@@ -65,6 +65,13 @@ enum ByteSearch {
     return memcmp(base + bytes.count - count, suffix.utf8Start, count) == 0
   }
 
+  /// Whether `text` contains `needle`, compared as UTF-8 bytes (much cheaper than
+  /// `String.contains`, which compares characters).
+  static func contains(_ text: String, _ needle: StaticString) -> Bool {
+    var text = text
+    return text.withUTF8 { firstIndex(of: needle, in: $0) != nil }
+  }
+
   /// The first index where `needle` starts in `bytes`, or `nil`.
   static func firstIndex(of needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     let found = index(

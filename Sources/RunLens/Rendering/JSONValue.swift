@@ -63,7 +63,7 @@ public enum JSONValue: Sendable, Hashable {
         return
       }
       output.append(contentsOf: "{\n".utf8)
-      let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
       for (index, key) in keys.enumerated() {
         Self.indentation(indent + 2, &output)
         Self.writeString(key, to: &output)

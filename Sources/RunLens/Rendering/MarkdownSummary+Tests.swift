@@ -112,38 +112,66 @@ extension MarkdownSummary {
   /// the location followed by the assertion (the second line of the failure text).
   static func headline(_ failure: TestSummary.Failure) -> String? {
     guard let message = failure.message else { return nil }
-    guard message.hasPrefix("thread '"), message.contains(" panicked at "),
+    guard message.hasPrefix("thread '"), ByteSearch.contains(message, " panicked at "),
       let details = failure.details
     else { return message }
-    let lines = details.split(separator: "\n", omittingEmptySubsequences: true)
-    guard lines.count >= 2 else { return message }
+    guard let assertion = secondLine(of: details) else { return message }
     var location = message
     if location.hasSuffix(":") { location.removeLast() }
-    return location + ": " + lines[1]
+    return location + ": " + assertion
+  }
+
+  /// The second non-empty line of a text (a line ends at LF, and a CR before it is dropped);
+  /// only the bytes up to that line are looked at.
+  static func secondLine(of text: String) -> String? {
+    var text = text
+    return text.withUTF8 { bytes -> String? in
+      var start = 0
+      var seen = 0
+      while start < bytes.count {
+        let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+        var end = start + (rest.firstIndex(of: 0x0A) ?? rest.count)
+        let next = end + 1
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        if end > start {
+          seen += 1
+          if seen == 2 { return String(decoding: bytes[start..<end], as: UTF8.self) }
+        }
+        start = next
+      }
+      return nil
+    }
   }
 
   /// The first 40 lines (at most 4 KiB) of an output, without leading blank lines, and the
   /// number of bytes left out.
   static func outputStart(_ output: String) -> (String, Int) {
-    var utf8 = Substring(output).utf8[...]
-    // Leading blank lines.
-    while let newline = utf8.firstIndex(of: 0x0A),
-      utf8[..<newline].allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 })
-    {
-      utf8 = utf8[utf8.index(after: newline)...]
+    var output = output
+    return output.withUTF8 { bytes -> (String, Int) in
+      func newline(from position: Int) -> Int? {
+        UnsafeBufferPointer(rebasing: bytes[position...]).firstIndex(of: 0x0A).map {
+          position + $0
+        }
+      }
+      // Leading blank lines.
+      var first = 0
+      while let newline = newline(from: first),
+        bytes[first..<newline].allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 })
+      {
+        first = newline + 1
+      }
+      var end = first
+      var lines = 0
+      var position = first
+      while position < bytes.count, lines < 40 {
+        let next = newline(from: position) ?? bytes.count
+        if next - first > 4096 { break }
+        end = next
+        lines += 1
+        position = next < bytes.count ? next + 1 : next
+      }
+      return (String(decoding: bytes[first..<end], as: UTF8.self), bytes.count - end)
     }
-    var end = utf8.startIndex
-    var lines = 0
-    var position = utf8.startIndex
-    while position < utf8.endIndex, lines < 40 {
-      let next = utf8[position...].firstIndex(of: 0x0A) ?? utf8.endIndex
-      if utf8.distance(from: utf8.startIndex, to: next) > 4096 { break }
-      end = next
-      lines += 1
-      position = next < utf8.endIndex ? utf8.index(after: next) : next
-    }
-    let kept = String(decoding: utf8[utf8.startIndex..<end], as: UTF8.self)
-    return (kept, utf8.distance(from: end, to: utf8.endIndex))
   }
 
   /// Text for a `<pre>` block: `&`, `<` and `>` as entities, so that nothing in it (a closing
