@@ -11,7 +11,7 @@ import RunLens
 /// Reads inputs in 64 KiB chunks and feeds them to the library's parsers.
 enum InputReader {
   /// An input or output that could not be used.
-  struct Failure: Error {
+  struct Failure: Error, Sendable {
     var path: String
     var reason: String
   }

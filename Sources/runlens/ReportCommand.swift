@@ -82,26 +82,29 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    var reader = RunReader()
     let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
-    for name in names { reader.read(name) }
-    for path in jobsPaths { reader.readJobsFile(path) }
-    var junit: TestSummary?
-    var diagnostics = reader.diagnostics
-    var failures = reader.failures
-    if !junitPaths.isEmpty {
-      var builder = TestSummaryBuilder()
-      for path in junitPaths {
-        do {
-          for file in try InputReader.junitFiles(path) {
-            diagnostics += try InputReader.readJUnit(file, into: &builder)
-          }
-        } catch {
-          failures.append(error)
-        }
-      }
-      junit = builder.build()
+    let readLogs = { [jobsPaths] () -> RunReader in
+      var reader = RunReader()
+      for name in names { reader.read(name) }
+      for path in jobsPaths { reader.readJobsFile(path) }
+      return reader
     }
+    // Logs and JUnit files share nothing: with both, the JUnit files are read on a second
+    // thread while the logs are read here.
+    var reader: RunReader
+    var junitRead: JUnitRead?
+    if junitPaths.isEmpty {
+      reader = readLogs()
+    } else if names.isEmpty && jobsPaths.isEmpty {
+      reader = RunReader()
+      junitRead = Self.readJUnit(junitPaths)
+    } else {
+      (junitRead, reader) = Parallel.run(
+        { [junitPaths] in Self.readJUnit(junitPaths) }, while: readLogs)
+    }
+    let junit = junitRead?.summary
+    var diagnostics = reader.diagnostics + (junitRead?.diagnostics ?? [])
+    let failures = reader.failures + (junitRead?.failures ?? [])
     reader.progress.finish()
     for failure in failures {
       Terminal.printError("error: \(failure.path): \(failure.reason)")
@@ -129,6 +132,30 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
+  /// What the JUnit files gave.
+  struct JUnitRead: Sendable {
+    var summary: TestSummary
+    var diagnostics: [Diagnostic] = []
+    var failures: [InputReader.Failure] = []
+  }
+
+  /// Reads every JUnit file the paths name into one summary.
+  static func readJUnit(_ paths: [String]) -> JUnitRead {
+    var builder = TestSummaryBuilder()
+    var diagnostics: [Diagnostic] = []
+    var failures: [InputReader.Failure] = []
+    for path in paths {
+      do {
+        for file in try InputReader.junitFiles(path) {
+          diagnostics += try InputReader.readJUnit(file, into: &builder)
+        }
+      } catch {
+        failures.append(error)
+      }
+    }
+    return JUnitRead(summary: builder.build(), diagnostics: diagnostics, failures: failures)
+  }
+
   private func writeOutputs(_ report: RunReport) throws {
     do {
       if annotations {
@@ -140,8 +167,17 @@ struct ReportCommand: ParsableCommand {
       if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
         try OutputWriter.appendStepSummary(report, to: path)
       }
-      if format == .json || output != nil || !stepSummary {
-        let primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
+      let writesPrimary = format == .json || output != nil || !stepSummary
+      var primary: String?
+      var json: String?
+      if writesPrimary, format == .markdown, jsonPath != nil {
+        // Both documents are wanted: the JSON is rendered on a second thread meanwhile.
+        (json, primary) = Parallel.run(
+          { MetricsJSON.render(report) }, while: { MarkdownSummary.render(report) })
+      } else if writesPrimary {
+        primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
+      }
+      if let primary {
         if let output {
           try OutputWriter.write(primary, to: output)
         } else {
@@ -149,7 +185,7 @@ struct ReportCommand: ParsableCommand {
         }
       }
       if let jsonPath {
-        try OutputWriter.write(MetricsJSON.render(report), to: jsonPath)
+        try OutputWriter.write(json ?? MetricsJSON.render(report), to: jsonPath)
       }
     } catch {
       Terminal.printError("error: \(error.path): \(error.reason)")

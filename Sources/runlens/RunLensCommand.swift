@@ -34,7 +34,6 @@ struct RunLensCommand: ParsableCommand {
       return main(nil)
     }
     do {
-      var command = command
       try command.run()
     } catch {
       exit(withError: error)
