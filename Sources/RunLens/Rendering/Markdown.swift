@@ -28,59 +28,74 @@ public enum Markdown {
     case pre
   }
 
+  /// For each byte, whether ``escape(_:mode:)`` may replace it: one table for `<pre>` text,
+  /// one for the other modes.
+  private static let attention: (pre: [Bool], other: [Bool]) = {
+    var pre = [Bool](repeating: false, count: 256)
+    for byte in 0..<0x20 where byte != 0x0A && byte != 0x09 { pre[byte] = true }
+    for byte in [0x7F, 0x26, 0x3C, 0x3E, 0x40] { pre[byte] = true }
+    var other = pre
+    other[0x0A] = true
+    other[0x09] = true
+    for byte in Array("\"'|*_`\\[]~$#!{}".utf8) { other[Int(byte)] = true }
+    return (pre, other)
+  }()
+
   /// Escapes `value` byte by byte: every character that needs it is ASCII, so runs of other
-  /// bytes are copied whole.
+  /// bytes are skipped by a table lookup and copied whole.
   static func escape(_ value: String, mode: Mode) -> String {
     var value = value
+    let table = mode == .pre ? attention.pre : attention.other
     return value.withUTF8 { bytes in
-      var output: [UInt8] = []
-      output.reserveCapacity(bytes.count + 16)
-      var runStart = 0
-      var previous: UInt8 = 0x20
-      for index in 0..<bytes.count {
-        let byte = bytes[index]
-        defer { previous = byte }
-        let replacement: String?
-        switch byte {
-        case 0x0A, 0x09:
-          replacement = mode == .pre ? nil : " "
-        case 0x0D:
-          replacement = mode == .pre ? "" : " "
-        case 0x00..<0x20, 0x7F:
-          replacement = "\u{FFFD}"
-        case UInt8(ascii: "&"):
-          replacement = mode == .pre ? "&amp;" : "&#38;"
-        case UInt8(ascii: "<"):
-          replacement = mode == .pre ? "&lt;" : "&#60;"
-        case UInt8(ascii: ">"):
-          replacement = mode == .pre ? "&gt;" : "&#62;"
-        case UInt8(ascii: "@"):
-          switch mode {
-          case .code, .pre: replacement = "&#64;"
-          case .text:
-            let wordBefore =
-              previous >= 0x80 || (previous | 0x20) &- 0x61 < 26 || previous &- 0x30 < 10
-              || previous == 0x5F
-            replacement = wordBefore ? nil : "@&#8203;"
+      table.withUnsafeBufferPointer { table in
+        var output: [UInt8] = []
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+          let byte = bytes[index]
+          guard table[Int(byte)] else {
+            index += 1
+            continue
           }
-        case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "|"), UInt8(ascii: "*"),
-          UInt8(ascii: "_"),
-          UInt8(ascii: "`"), UInt8(ascii: "\\"), UInt8(ascii: "["), UInt8(ascii: "]"),
-          UInt8(ascii: "~"),
-          UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "!"), UInt8(ascii: "{"),
-          UInt8(ascii: "}"):
-          replacement = mode == .pre ? nil : "&#\(byte);"
-        default:
-          replacement = nil
+          let previous = index > 0 ? bytes[index - 1] : 0x20
+          index += 1
+          let replacement: String?
+          switch byte {
+          case 0x0A, 0x09:
+            replacement = mode == .pre ? nil : " "
+          case 0x0D:
+            replacement = mode == .pre ? "" : " "
+          case 0x00..<0x20, 0x7F:
+            replacement = "\u{FFFD}"
+          case UInt8(ascii: "&"):
+            replacement = mode == .pre ? "&amp;" : "&#38;"
+          case UInt8(ascii: "<"):
+            replacement = mode == .pre ? "&lt;" : "&#60;"
+          case UInt8(ascii: ">"):
+            replacement = mode == .pre ? "&gt;" : "&#62;"
+          case UInt8(ascii: "@"):
+            switch mode {
+            case .code, .pre: replacement = "&#64;"
+            case .text:
+              let wordBefore =
+                previous >= 0x80 || (previous | 0x20) &- 0x61 < 26 || previous &- 0x30 < 10
+                || previous == 0x5F
+              replacement = wordBefore ? nil : "@&#8203;"
+            }
+          default:
+            // The Markdown punctuation of the `other` table.
+            replacement = "&#\(byte);"
+          }
+          guard let replacement else { continue }
+          if output.isEmpty { output.reserveCapacity(bytes.count + bytes.count / 8 + 16) }
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1]))
+          output.append(contentsOf: replacement.utf8)
+          runStart = index
         }
-        guard let replacement else { continue }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-        output.append(contentsOf: replacement.utf8)
-        runStart = index + 1
+        if runStart == 0 { return String(decoding: bytes, as: UTF8.self) }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        return String(decoding: output, as: UTF8.self)
       }
-      if runStart == 0 { return String(decoding: bytes, as: UTF8.self) }
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-      return String(decoding: output, as: UTF8.self)
     }
   }
 
