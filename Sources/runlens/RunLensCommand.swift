@@ -14,23 +14,20 @@ struct RunLensCommand: ParsableCommand {
     defaultSubcommand: ReportCommand.self
   )
 
-  /// Runs `report` straight when its arguments parse, without the whole command tree.
+  /// Runs `report` straight when its arguments are the usual ones, without ArgumentParser.
   ///
-  /// `report` is the last step of every CI job, and parsing through the root builds the
-  /// argument sets of every subcommand by reflection, about a millisecond of start-up.
-  /// Anything else, and any arguments `report` rejects (or `--help`), go through the whole
-  /// tree, so messages and usage are the same as ever.
+  /// `report` is the last step of every CI job, and ArgumentParser finds a command's options
+  /// by reflection, which is most of the process's start-up. ``ReportCommand/quickParse(_:)``
+  /// reads the usual arguments; anything else, and any command that fails validation, goes
+  /// through ArgumentParser and the whole command tree, so messages, usage and `--help` are
+  /// the same as ever.
   static func main() {
     var arguments = Array(CommandLine.arguments.dropFirst())
-    let others = ["compare", "budget", "help", "-h", "--help", "--version"]
-    if let first = arguments.first, others.contains(first) {
-      return main(nil)
-    }
     if arguments.first == "report" { arguments.removeFirst() }
-    let command: ReportCommand
-    do {
-      command = try ReportCommand.parse(arguments)
-    } catch {
+    let others = ["compare", "budget", "help"]
+    guard let first = arguments.first, !others.contains(first),
+      let command = ReportCommand.quickParse(arguments), (try? command.validate()) != nil
+    else {
       return main(nil)
     }
     do {
