@@ -38,7 +38,7 @@ struct RunReader {
       return
     }
     do {
-      let chunks = try ChunkReader(path: path)
+      let chunks = try ChunkReader(path: path, findsLineFeeds: true)
       guard let first = try chunks.next() else {
         jobs.append(
           JobRun(
@@ -80,7 +80,17 @@ struct RunReader {
       case .jobLog:
         var parser = GitHubLogParser(source: path)
         var builder = JobRunBuilder(source: path, fallbackName: InputReader.jobName(fromPath: path))
-        try stream(first: first, rest: chunks) { builder.apply(parser.feed($0)) }
+        // A chunk's line ends, when the read-ahead thread found them, spare the parse a search.
+        var chunk: UnsafeBufferPointer<UInt8>? = first
+        while let bytes = chunk {
+          if let lineFeeds = chunks.lineFeeds {
+            builder.apply(parser.feed(bytes, lineFeeds: lineFeeds))
+          } else {
+            builder.apply(parser.feed(bytes))
+          }
+          progress.add(bytes.count)
+          chunk = try chunks.next()
+        }
         builder.apply(parser.finish())
         jobs.append(builder.build())
       }
@@ -335,8 +345,18 @@ final class ChunkReader {
   private let path: String
   private let buffer: UnsafeMutableBufferPointer<UInt8>
   private let ring: ReadAhead?
+  /// The offsets of the LF bytes of the chunk last returned, when the read-ahead thread found
+  /// them (only with `findsLineFeeds`, only for a file read ahead).
+  private(set) var lineFeeds: UnsafeBufferPointer<UInt32>?
 
-  init(path: String) throws(InputReader.Failure) {
+  /// Opens a file (`-` is standard input).
+  ///
+  /// - Parameters:
+  ///   - path: The file.
+  ///   - findsLineFeeds: Whether the read-ahead thread also finds each chunk's LF bytes, for
+  ///     a log parser (``lineFeeds``).
+  /// - Throws: ``InputReader/Failure`` when the file cannot be opened.
+  init(path: String, findsLineFeeds: Bool = false) throws(InputReader.Failure) {
     self.path = path
     if path == "-" {
       descriptor = STDIN_FILENO
@@ -351,7 +371,7 @@ final class ChunkReader {
     if size >= 0 { lseek(descriptor, 0, SEEK_SET) }
     if size >= Self.readAheadThreshold {
       buffer = .allocate(capacity: 0)
-      ring = ReadAhead(descriptor: descriptor)
+      ring = ReadAhead(descriptor: descriptor, findsLineFeeds: findsLineFeeds)
     } else {
       buffer = .allocate(capacity: InputReader.chunkSize)
       ring = nil
@@ -366,9 +386,12 @@ final class ChunkReader {
   /// The next chunk, valid until the next call; `nil` at the end.
   func next() throws(InputReader.Failure) -> UnsafeBufferPointer<UInt8>? {
     guard descriptor >= 0 else { return nil }
+    lineFeeds = nil
     if let ring {
       switch ring.next() {
-      case .bytes(let chunk): return chunk
+      case .bytes(let chunk, let feeds):
+        lineFeeds = feeds
+        return chunk
       case .end:
         close()
         return nil
@@ -411,7 +434,7 @@ final class ChunkReader {
   /// slot the reader holds is given back on its next call, so a chunk stays valid until then.
   private final class ReadAhead: @unchecked Sendable {
     enum Chunk {
-      case bytes(UnsafeBufferPointer<UInt8>)
+      case bytes(UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>?)
       case end
       case failure(Int32)
     }
@@ -420,6 +443,11 @@ final class ChunkReader {
     private let storage: UnsafeMutableBufferPointer<UInt8>
     /// Per slot: the bytes read, 0 at the end, or `-errno`.
     private let counts: UnsafeMutableBufferPointer<Int>
+    /// Per slot, room for one LF offset per byte (pages are touched only as far as used), and
+    /// the number found; `nil` when not asked for.
+    private let feeds: UnsafeMutableBufferPointer<UInt32>?
+    private let feedCounts: UnsafeMutableBufferPointer<Int>
+    private let feedBase: UnsafeMutablePointer<UInt32>?
     private let free = DispatchSemaphore(value: ChunkReader.ringSlots)
     private let filled = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
@@ -430,11 +458,17 @@ final class ChunkReader {
     private var holding = false
     private var ended = false
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, findsLineFeeds: Bool) {
       self.descriptor = descriptor
       storage = .allocate(capacity: ChunkReader.ringSlots * ChunkReader.ringChunkSize)
       counts = .allocate(capacity: ChunkReader.ringSlots)
       counts.initialize(repeating: 0)
+      feeds =
+        findsLineFeeds
+        ? .allocate(capacity: ChunkReader.ringSlots * ChunkReader.ringChunkSize) : nil
+      feedCounts = .allocate(capacity: ChunkReader.ringSlots)
+      feedCounts.initialize(repeating: 0)
+      feedBase = feeds?.baseAddress
       let thread = Thread { [self] in fill() }
       thread.stackSize = 1 << 16
       thread.start()
@@ -443,6 +477,12 @@ final class ChunkReader {
     deinit {
       storage.deallocate()
       counts.deallocate()
+      feeds?.deallocate()
+      feedCounts.deallocate()
+    }
+
+    private func feedSlot(_ index: Int) -> UnsafeMutablePointer<UInt32>? {
+      feedBase.map { $0 + index * ChunkReader.ringChunkSize }
     }
 
     private func slot(_ index: Int) -> UnsafeMutableBufferPointer<UInt8> {
@@ -453,6 +493,8 @@ final class ChunkReader {
     /// The thread: reads into each free slot in turn until the end, an error or a stop.
     private func fill() {
       var index = 0
+      // Lines of the previous chunk were short: scan words rather than call memchr per line.
+      var dense = false
       while true {
         free.wait()
         if stopping { break }
@@ -461,7 +503,14 @@ final class ChunkReader {
         repeat {
           count = Glibc.read(descriptor, target.baseAddress, target.count)
         } while count < 0 && errno == EINTR
-        counts[index % ChunkReader.ringSlots] = count < 0 ? -Int(errno) : count
+        let slotIndex = index % ChunkReader.ringSlots
+        counts[slotIndex] = count < 0 ? -Int(errno) : count
+        if count > 0, let offsets = feedSlot(slotIndex) {
+          let found = GitHubLogParser.lineFeeds(
+            in: UnsafeBufferPointer(rebasing: target[0..<count]), into: offsets, dense: dense)
+          feedCounts[slotIndex] = found
+          dense = found * 64 > count
+        }
         filled.signal()
         if count <= 0 { break }
         index += 1
@@ -478,7 +527,10 @@ final class ChunkReader {
       taken += 1
       let count = counts[index]
       if count > 0 {
-        return .bytes(UnsafeBufferPointer(rebasing: slot(index)[0..<count]))
+        let lineFeeds = feedSlot(index).map {
+          UnsafeBufferPointer(start: UnsafePointer($0), count: feedCounts[index])
+        }
+        return .bytes(UnsafeBufferPointer(rebasing: slot(index)[0..<count]), lineFeeds: lineFeeds)
       }
       ended = true
       return count == 0 ? .end : .failure(Int32(-count))

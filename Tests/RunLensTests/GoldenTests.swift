@@ -115,6 +115,37 @@ struct GoldenTests {
     }
   }
 
+  @Test(
+    "line ends found beforehand, densely or not, give the same events at every chunk size",
+    arguments: logCases)
+  func lineFeedInvariance(_ name: String) throws {
+    let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
+    let whole = Parsing.events(bytes, chunkSize: nil)
+    for size in [1, 7, 4096, 65536] {
+      for dense in [false, true] {
+        var parser = GitHubLogParser()
+        var events: [LogEvent] = []
+        var offset = 0
+        while offset < bytes.count {
+          let end = min(offset + size, bytes.count)
+          bytes[offset..<end].withUnsafeBufferPointer { chunk in
+            let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: chunk.count)
+            defer { offsets.deallocate() }
+            let count = GitHubLogParser.lineFeeds(in: chunk, into: offsets, dense: dense)
+            let expected = chunk.indices.filter { chunk[$0] == 0x0A }
+            #expect(
+              Array(UnsafeBufferPointer(start: offsets, count: count)).map(Int.init) == expected)
+            events += parser.feed(
+              chunk, lineFeeds: UnsafeBufferPointer(start: offsets, count: count))
+          }
+          offset = end
+        }
+        events += parser.finish()
+        #expect(events == whole, "chunk size \(size), dense \(dense)")
+      }
+    }
+  }
+
   @Test("the log reader gives the same events for every chunk size", arguments: logCases)
   func chunkInvariance(_ name: String) throws {
     let bytes = try Golden.bytes("Fixtures/\(name)/job.log")

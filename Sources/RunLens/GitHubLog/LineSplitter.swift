@@ -80,11 +80,78 @@ struct LineSplitter {
 
   /// Splits the lines that `chunk` completes and passes each to `body`.
   mutating func feed(_ chunk: some Collection<UInt8>, _ body: (Line) -> Void) {
-    let handled: Void? = chunk.withContiguousStorageIfAvailable { split($0, body) }
+    let handled: Void? = chunk.withContiguousStorageIfAvailable { split($0, nil, body) }
     if handled == nil {
       let copy = Array(chunk)
-      copy.withUnsafeBufferPointer { split($0, body) }
+      copy.withUnsafeBufferPointer { split($0, nil, body) }
     }
+  }
+
+  /// Splits the lines that `chunk` completes, with the offsets of its LF bytes found
+  /// beforehand (by a read-ahead thread), and passes each line to `body`.
+  ///
+  /// - Parameters:
+  ///   - chunk: The next bytes.
+  ///   - lineFeeds: The offset in `chunk` of every LF byte, ascending.
+  ///   - body: Receives each line.
+  mutating func feed(
+    _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>,
+    _ body: (Line) -> Void
+  ) {
+    split(chunk, lineFeeds, body)
+  }
+
+  /// The offsets of every LF byte of `bytes`, written to `offsets` (which must have room for
+  /// `bytes.count` entries); returns how many there are.
+  ///
+  /// - Parameters:
+  ///   - bytes: A chunk.
+  ///   - offsets: Room for `bytes.count` offsets.
+  ///   - dense: Whether lines are short (under about 64 bytes): then the bytes are tested
+  ///     eight at a time (a word XOR the LF pattern has a zero byte exactly where an LF is,
+  ///     and the exact zero-byte test flags each with its high bit), with no branch on where
+  ///     lines end but one per LF. Otherwise `memchr` finds each LF, skipping long lines
+  ///     faster.
+  /// - Returns: How many offsets were written.
+  static func lineFeeds(
+    in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
+    dense: Bool
+  ) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    var found = 0
+    var position = 0
+    let count = bytes.count
+    guard dense else {
+      while position < count {
+        let at = ByteSearch.index(of: 0x0A, in: bytes, from: position, to: count)
+        if at == count { break }
+        offsets[found] = UInt32(truncatingIfNeeded: at)
+        found += 1
+        position = at + 1
+      }
+      return found
+    }
+    let raw = UnsafeRawPointer(base)
+    while position + 8 <= count {
+      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+      let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
+      var flags =
+        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+      while flags != 0 {
+        offsets[found] = UInt32(truncatingIfNeeded: position + flags.trailingZeroBitCount >> 3)
+        found += 1
+        flags &= flags &- 1
+      }
+      position += 8
+    }
+    while position < count {
+      if base[position] == 0x0A {
+        offsets[found] = UInt32(truncatingIfNeeded: position)
+        found += 1
+      }
+      position += 1
+    }
+    return found
   }
 
   /// Delivers the last line when the input does not end with a terminator.
@@ -97,7 +164,10 @@ struct LineSplitter {
     skipLeadingLF = false
   }
 
-  private mutating func split(_ data: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
+  private mutating func split(
+    _ data: UnsafeBufferPointer<UInt8>, _ lineFeeds: UnsafeBufferPointer<UInt32>?,
+    _ body: (Line) -> Void
+  ) {
     let count = data.count
     guard count > 0 else { return }
     var position = 0
@@ -107,7 +177,14 @@ struct LineSplitter {
     }
     for index in cursors.indices { cursors[index] = -1 }
     nearestNeedle = -1
-    var nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
+    // The next LF at or after `from`: from the given offsets, or searched.
+    var feedIndex = 0
+    @inline(__always) func lineFeed(from: Int) -> Int {
+      guard let lineFeeds else { return ByteSearch.lineFeed(in: data, from: from, to: count) }
+      while feedIndex < lineFeeds.count, Int(lineFeeds[feedIndex]) < from { feedIndex += 1 }
+      return feedIndex < lineFeeds.count ? Int(lineFeeds[feedIndex]) : count
+    }
+    var nextLF = lineFeed(from: position)
     var nextCR =
       splitsOnLoneCR ? ByteSearch.index(of: 0x0D, in: data, from: position, to: count) : count
 
@@ -133,7 +210,7 @@ struct LineSplitter {
 
     while position < count {
       if nextLF < position {
-        nextLF = ByteSearch.index(of: 0x0A, in: data, from: position, to: count)
+        nextLF = lineFeed(from: position)
       }
       if nextCR < position, splitsOnLoneCR {
         nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
