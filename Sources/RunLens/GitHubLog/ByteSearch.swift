@@ -52,6 +52,29 @@ enum ByteSearch {
     return index(of: 0x0A, in: buffer, from: position, to: to)
   }
 
+  /// Whether any of the eight bytes of `word` may need a JSON escape.
+  ///
+  /// The bytes that do are controls, `"`, `\\` and DEL. It may flag a word that needs none
+  /// (the caller then tests its bytes), and never misses one.
+  @inline(__always)
+  static func mayNeedJSONEscape(_ word: UInt64) -> Bool {
+    hasByteBelow(word, 0x20) || hasByte(word, 0x22) || hasByte(word, 0x5C) || hasByte(word, 0x7F)
+  }
+
+  /// Whether a byte of `word` equals `byte` (the zero-byte test on `word ^ pattern`).
+  @inline(__always)
+  static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+  }
+
+  /// Whether a byte of `word` is below `limit` (at most 128): the borrow of a subtraction
+  /// reaches the high bit of such a byte, and bytes of 0x80 and above are masked out.
+  @inline(__always)
+  static func hasByteBelow(_ word: UInt64, _ limit: UInt8) -> Bool {
+    (word &- 0x0101_0101_0101_0101 &* UInt64(limit)) & ~word & 0x8080_8080_8080_8080 != 0
+  }
+
   /// The first index where `needle` starts in `buffer[from..<to]`, or `to`.
   ///
   /// Candidates are found with `memchr` on the needle's byte at `anchor` (choose its rarest

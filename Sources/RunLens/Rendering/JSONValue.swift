@@ -82,14 +82,24 @@ public enum JSONValue: Sendable, Hashable {
     var value = value
     value.withUTF8 { bytes in
       var runStart = 0
-      for index in 0..<bytes.count {
+      var index = 0
+      while index < bytes.count {
+        // Eight bytes at a time while none needs an escape (most of a failure's text).
+        if index + 8 <= bytes.count, let base = bytes.baseAddress,
+          !ByteSearch.mayNeedJSONEscape(
+            UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        {
+          index += 8
+          continue
+        }
         let byte = bytes[index]
+        index += 1
         guard
           byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
         else {
           continue
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1]))
         switch byte {
         case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
         case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
@@ -101,7 +111,7 @@ public enum JSONValue: Sendable, Hashable {
           output.append(
             contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
         }
-        runStart = index + 1
+        runStart = index
       }
       output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }

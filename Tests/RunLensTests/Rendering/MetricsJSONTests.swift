@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RunLens
@@ -21,6 +22,19 @@ struct MetricsJSONTests {
     #expect(JSONValue.double(1).render() == "1.0\n")
     #expect(
       JSONValue.object(["b": .int(1), "a": .null]).render() == "{\n  \"a\": null,\n  \"b\": 1\n}\n")
+  }
+
+  @Test("long strings escape every special byte wherever it falls in an eight-byte word")
+  func escapingAtEveryOffset() throws {
+    let specials: [Character] = ["\"", "\\", "\n", "\t", "\u{1}", "\u{7F}", "é", "🔑"]
+    for special in specials {
+      for offset in 0..<17 {
+        let text = String(repeating: "x", count: offset) + String(special) + "tail of the line"
+        let rendered = JSONValue.string(text).render()
+        let decoded = try JSONDecoder().decode(String.self, from: Data(rendered.utf8))
+        #expect(decoded == text, "special \(special.unicodeScalars.first!.value) at \(offset)")
+      }
+    }
   }
 
   @Test("targets carry id, threshold, value and met")
