@@ -21,10 +21,16 @@ enum InputReader {
 
   /// Reads one JUnit file into `builder`.
   ///
+  /// - Parameters:
+  ///   - path: The file.
+  ///   - builder: The summary its test cases go to.
+  ///   - afterChunk: Called with the builder after each chunk.
   /// - Returns: The diagnostic of a cut or malformed file.
-  static func readJUnit(_ path: String, into builder: inout TestSummaryBuilder) throws(Failure)
-    -> [Diagnostic]
-  {
+  /// - Throws: ``Failure`` when the file cannot be read.
+  static func readJUnit(
+    _ path: String, into builder: inout TestSummaryBuilder,
+    afterChunk: (borrowing TestSummaryBuilder) -> Void = { _ in }
+  ) throws(Failure) -> [Diagnostic] {
     var parser = JUnitParser(source: path)
     builder.beginFile(path)
     var diagnostics: [Diagnostic] = []
@@ -33,10 +39,12 @@ enum InputReader {
       if let error = parser.feed(chunk, into: &builder) {
         diagnostics.append(error.diagnostic)
       }
+      afterChunk(builder)
     }
     if let error = parser.finish(into: &builder) {
       diagnostics.append(error.diagnostic)
     }
+    afterChunk(builder)
     return diagnostics
   }
 
@@ -96,7 +104,10 @@ enum OutputWriter {
 
   /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
   /// 1 MiB limit: the summary is rendered for the room left, with less detail when needed.
-  static func appendStepSummary(_ report: RunReport, to path: String) throws(InputReader.Failure) {
+  static func appendStepSummary(
+    _ report: RunReport, to path: String,
+    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+  ) throws(InputReader.Failure) {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     let room = MarkdownSummary.stepSummaryLimit - existing - 2
@@ -107,7 +118,8 @@ enum OutputWriter {
     }
     var options = MarkdownSummary.Options.default
     options.byteBudget = min(options.byteBudget, room)
-    let text = (existing > 0 ? "\n" : "") + MarkdownSummary.render(report, options: options)
+    let summary = MarkdownSummary.render(report, options: options, rendered: rendered)
+    let text = (existing > 0 ? "\n" : "") + summary
     let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     guard descriptor >= 0 else {
       throw InputReader.Failure(path: path, reason: InputReader.lastError())

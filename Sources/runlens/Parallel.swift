@@ -1,4 +1,5 @@
 import Foundation
+import RunLens
 
 /// Two pieces of work at once: one on a second thread, one on the calling thread.
 ///
@@ -36,5 +37,43 @@ enum Parallel {
   private final class ResultBox<A>: @unchecked Sendable {
     var value: A?
     let done = DispatchSemaphore(value: 0)
+  }
+}
+
+/// Test failures handed from the JUnit thread to the thread that renders them ahead.
+///
+/// The JUnit thread pushes each batch of newly listed failures; the other thread takes them
+/// in order until the feed is finished and empty. A lock and a condition variable guard the
+/// queue.
+final class FailureFeed: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var pending: [TestSummary.Failure] = []
+  private var finished = false
+
+  /// Adds failures, in the summary's order.
+  func push(_ failures: some Sequence<TestSummary.Failure>) {
+    condition.lock()
+    pending.append(contentsOf: failures)
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// Says no failure follows.
+  func finish() {
+    condition.lock()
+    finished = true
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// The failures pushed since the last call, waiting until there are some; `nil` once the
+  /// feed is finished and every failure was taken.
+  func next() -> [TestSummary.Failure]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while pending.isEmpty && !finished { condition.wait() }
+    guard !pending.isEmpty else { return nil }
+    defer { pending.removeAll() }
+    return pending
   }
 }

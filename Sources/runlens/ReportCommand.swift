@@ -89,18 +89,33 @@ struct ReportCommand: ParsableCommand {
       for path in jobsPaths { reader.readJobsFile(path) }
       return reader
     }
-    // Logs and JUnit files share nothing: with both, the JUnit files are read on a second
-    // thread while the logs are read here.
+    // JUnit files share nothing with logs: they are read on a second thread while the logs
+    // are read here, and then this thread renders each test failure as soon as the JUnit
+    // thread lists it (most of the rendering work of a large test report).
     var reader: RunReader
     var junitRead: JUnitRead?
+    var rendered = RenderedFailures(markdown: false, json: false)
     if junitPaths.isEmpty {
       reader = readLogs()
-    } else if names.isEmpty && jobsPaths.isEmpty {
-      reader = RunReader()
-      junitRead = Self.readJUnit(junitPaths)
     } else {
-      (junitRead, reader) = Parallel.run(
-        { [junitPaths] in Self.readJUnit(junitPaths) }, while: readLogs)
+      let feed = FailureFeed()
+      let readsLogs = !(names.isEmpty && jobsPaths.isEmpty)
+      let (markdown, json) = renderedDocuments
+      (junitRead, (reader, rendered)) = Parallel.run(
+        { [junitPaths] in
+          defer { feed.finish() }
+          return Self.readJUnit(junitPaths, feed: feed)
+        },
+        while: {
+          let reader = readsLogs ? readLogs() : RunReader()
+          var rendered = RenderedFailures(markdown: markdown, json: json)
+          if markdown || json {
+            while let batch = feed.next() {
+              for failure in batch { rendered.append(failure) }
+            }
+          }
+          return (reader, rendered)
+        })
     }
     let junit = junitRead?.summary
     var diagnostics = reader.diagnostics + (junitRead?.diagnostics ?? [])
@@ -122,7 +137,7 @@ struct ReportCommand: ParsableCommand {
       Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
     }
 
-    try writeOutputs(report)
+    try writeOutputs(report, rendered: rendered)
 
     if strict, report.allDiagnostics.contains(where: { $0.severity == .error }) {
       throw ExitCode.failure
@@ -139,15 +154,30 @@ struct ReportCommand: ParsableCommand {
     var failures: [InputReader.Failure] = []
   }
 
-  /// Reads every JUnit file the paths name into one summary.
-  static func readJUnit(_ paths: [String]) -> JUnitRead {
+  /// Which documents the outputs need: (Markdown, JSON).
+  private var renderedDocuments: (Bool, Bool) {
+    let writesPrimary = format == .json || output != nil || !stepSummary
+    return (
+      stepSummary || (writesPrimary && format == .markdown),
+      jsonPath != nil || (writesPrimary && format == .json)
+    )
+  }
+
+  /// Reads every JUnit file the paths name into one summary, handing each failure to `feed`
+  /// as soon as the summary lists it.
+  static func readJUnit(_ paths: [String], feed: FailureFeed? = nil) -> JUnitRead {
     var builder = TestSummaryBuilder()
     var diagnostics: [Diagnostic] = []
     var failures: [InputReader.Failure] = []
+    var handed = 0
     for path in paths {
       do {
         for file in try InputReader.junitFiles(path) {
-          diagnostics += try InputReader.readJUnit(file, into: &builder)
+          diagnostics += try InputReader.readJUnit(file, into: &builder) { builder in
+            guard let feed, builder.listedFailureCount > handed else { return }
+            feed.push(builder.listedFailures(from: handed))
+            handed = builder.listedFailureCount
+          }
         }
       } catch {
         failures.append(error)
@@ -156,7 +186,7 @@ struct ReportCommand: ParsableCommand {
     return JUnitRead(summary: builder.build(), diagnostics: diagnostics, failures: failures)
   }
 
-  private func writeOutputs(_ report: RunReport) throws {
+  private func writeOutputs(_ report: RunReport, rendered: RenderedFailures) throws {
     do {
       if annotations {
         let lines = Annotations.render(report)
@@ -165,7 +195,7 @@ struct ReportCommand: ParsableCommand {
         }
       }
       if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
-        try OutputWriter.appendStepSummary(report, to: path)
+        try OutputWriter.appendStepSummary(report, to: path, rendered: rendered)
       }
       let writesPrimary = format == .json || output != nil || !stepSummary
       var primary: String?
@@ -173,9 +203,13 @@ struct ReportCommand: ParsableCommand {
       if writesPrimary, format == .markdown, jsonPath != nil {
         // Both documents are wanted: the JSON is rendered on a second thread meanwhile.
         (json, primary) = Parallel.run(
-          { MetricsJSON.render(report) }, while: { MarkdownSummary.render(report) })
+          { MetricsJSON.render(report, rendered: rendered) },
+          while: { MarkdownSummary.render(report, rendered: rendered) })
       } else if writesPrimary {
-        primary = format == .json ? MetricsJSON.render(report) : MarkdownSummary.render(report)
+        primary =
+          format == .json
+          ? MetricsJSON.render(report, rendered: rendered)
+          : MarkdownSummary.render(report, rendered: rendered)
       }
       if let primary {
         if let output {
@@ -185,7 +219,7 @@ struct ReportCommand: ParsableCommand {
         }
       }
       if let jsonPath {
-        try OutputWriter.write(json ?? MetricsJSON.render(report), to: jsonPath)
+        try OutputWriter.write(json ?? MetricsJSON.render(report, rendered: rendered), to: jsonPath)
       }
     } catch {
       Terminal.printError("error: \(error.path): \(error.reason)")

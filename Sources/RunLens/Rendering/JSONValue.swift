@@ -18,6 +18,9 @@ public enum JSONValue: Sendable, Hashable {
   case array([JSONValue])
   /// An object; keys are written sorted.
   case object([String: JSONValue])
+  /// JSON text rendered ahead for this place in the document (see ``RenderedFailures``),
+  /// written as it is: its lines after the first carry the indentation of this place.
+  case rendered(String)
 
   /// The value, or `null` when `value` is `nil`.
   static func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue {
@@ -34,42 +37,66 @@ public enum JSONValue: Sendable, Hashable {
   }
 
   private static func indentation(_ count: Int, _ output: inout [UInt8]) {
-    output.append(contentsOf: repeatElement(0x20, count: count))
+    for _ in 0..<count { output.append(0x20) }
   }
 
-  private func write(to output: inout [UInt8], indent: Int) {
+  /// Appends literal text without going through `String`.
+  @inline(__always)
+  private static func put(_ text: StaticString, _ output: inout [UInt8]) {
+    output.append(
+      contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Appends an integer's decimal digits.
+  private static func put(_ value: Int64, _ output: inout [UInt8]) {
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[31 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      output.append(contentsOf: buffer[(32 - count)...])
+    }
+  }
+
+  func write(to output: inout [UInt8], indent: Int) {
     switch self {
-    case .null: output.append(contentsOf: "null".utf8)
-    case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-    case .int(let value): output.append(contentsOf: String(value).utf8)
+    case .rendered(let text): output.append(contentsOf: text.utf8)
+    case .null: Self.put("null", &output)
+    case .bool(let value): Self.put(value ? "true" : "false", &output)
+    case .int(let value): Self.put(value, &output)
     case .double(let value): output.append(contentsOf: Self.format(value).utf8)
     case .string(let value): Self.writeString(value, to: &output)
     case .array(let values):
       guard !values.isEmpty else {
-        output.append(contentsOf: "[]".utf8)
+        Self.put("[]", &output)
         return
       }
-      output.append(contentsOf: "[\n".utf8)
+      Self.put("[\n", &output)
       for (index, value) in values.enumerated() {
         Self.indentation(indent + 2, &output)
         value.write(to: &output, indent: indent + 2)
-        output.append(contentsOf: (index + 1 < values.count ? ",\n" : "\n").utf8)
+        Self.put(index + 1 < values.count ? ",\n" : "\n", &output)
       }
       Self.indentation(indent, &output)
       output.append(UInt8(ascii: "]"))
     case .object(let members):
       guard !members.isEmpty else {
-        output.append(contentsOf: "{}".utf8)
+        Self.put("{}", &output)
         return
       }
-      output.append(contentsOf: "{\n".utf8)
-      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      for (index, key) in keys.enumerated() {
+      Self.put("{\n", &output)
+      let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for (index, member) in sorted.enumerated() {
         Self.indentation(indent + 2, &output)
-        Self.writeString(key, to: &output)
-        output.append(contentsOf: ": ".utf8)
-        members[key, default: .null].write(to: &output, indent: indent + 2)
-        output.append(contentsOf: (index + 1 < keys.count ? ",\n" : "\n").utf8)
+        Self.writeString(member.key, to: &output)
+        Self.put(": ", &output)
+        member.value.write(to: &output, indent: indent + 2)
+        Self.put(index + 1 < sorted.count ? ",\n" : "\n", &output)
       }
       Self.indentation(indent, &output)
       output.append(UInt8(ascii: "}"))

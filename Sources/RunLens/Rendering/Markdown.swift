@@ -44,11 +44,21 @@ public enum Markdown {
   /// Escapes `value` byte by byte: every character that needs it is ASCII, so runs of other
   /// bytes are skipped by a table lookup and copied whole.
   static func escape(_ value: String, mode: Mode) -> String {
+    var output: [UInt8] = []
+    guard escape(value, mode: mode, into: &output) else { return value }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// Appends `value`, escaped, to `output`.
+  ///
+  /// - Returns: Whether anything was replaced (when not, `output` holds `value`'s bytes).
+  @discardableResult
+  static func escape(_ value: String, mode: Mode, into output: inout [UInt8]) -> Bool {
     var value = value
     let table = mode == .pre ? attention.pre : attention.other
     return value.withUTF8 { bytes in
       table.withUnsafeBufferPointer { table in
-        var output: [UInt8] = []
+        var replaced = false
         var runStart = 0
         var index = 0
         while index < bytes.count {
@@ -59,7 +69,7 @@ public enum Markdown {
           }
           let previous = index > 0 ? bytes[index - 1] : 0x20
           index += 1
-          let replacement: String?
+          let replacement: StaticString?
           switch byte {
           case 0x0A, 0x09:
             replacement = mode == .pre ? nil : " "
@@ -83,18 +93,25 @@ public enum Markdown {
               replacement = wordBefore ? nil : "@&#8203;"
             }
           default:
-            // The Markdown punctuation of the `other` table.
-            replacement = "&#\(byte);"
+            // The Markdown punctuation of the `other` table: `&#NN;`.
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1]))
+            output.append(contentsOf: [0x26, 0x23])
+            if byte >= 100 { output.append(0x30 + byte / 100) }
+            output.append(contentsOf: [0x30 + byte / 10 % 10, 0x30 + byte % 10, 0x3B])
+            runStart = index
+            replaced = true
+            continue
           }
           guard let replacement else { continue }
-          if output.isEmpty { output.reserveCapacity(bytes.count + bytes.count / 8 + 16) }
           output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1]))
-          output.append(contentsOf: replacement.utf8)
+          output.append(
+            contentsOf: UnsafeBufferPointer(
+              start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
           runStart = index
+          replaced = true
         }
-        if runStart == 0 { return String(decoding: bytes, as: UTF8.self) }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-        return String(decoding: output, as: UTF8.self)
+        return replaced
       }
     }
   }

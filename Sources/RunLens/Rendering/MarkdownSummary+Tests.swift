@@ -12,7 +12,10 @@ extension MarkdownSummary {
 
   /// The tests section: failures with their message and output, flaky tests, the slowest
   /// tests and a per-suite table.
-  static func testsSection(_ tests: TestSummary, detail: Detail) -> String {
+  static func testsSection(
+    _ tests: TestSummary, detail: Detail,
+    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+  ) -> String {
     let compact = detail != .full
     var out = "### Tests\n\n"
     var line = "**\(tests.total) tests** (\(tests.passed) passed, \(tests.failed) failed, "
@@ -33,7 +36,10 @@ extension MarkdownSummary {
       out += "#### Failures\n\n"
       let listed = compact ? Array(tests.failures.prefix(20)) : tests.failures
       for (index, failure) in listed.enumerated() {
-        out += failureBlock(failure, withText: !compact || index < 5)
+        let withText = !compact || index < 5
+        out +=
+          withText && index < rendered.markdown.count
+          ? rendered.markdown[index] : failureBlock(failure, withText: withText)
       }
       let more = tests.failures.count - listed.count + tests.unlistedFailures
       if more > 0 {
@@ -82,30 +88,55 @@ extension MarkdownSummary {
 
   /// One failure as a collapsible block: name and message in the summary line, the failure
   /// text and the start of the output inside.
-  private static func failureBlock(_ failure: TestSummary.Failure, withText: Bool) -> String {
-    let icon = failure.outcome == .error ? "⛔" : "❌"
-    var summary = "\(icon) \(Markdown.code(failure.suite)) \(Markdown.code(failure.name))"
-    if failure.attempts > 1 { summary += " (\(failure.attempts) attempts)" }
+  ///
+  /// It is built in one byte buffer (the failures of a large report are most of a summary).
+  static func failureBlock(_ failure: TestSummary.Failure, withText: Bool) -> String {
+    let details = withText ? failure.details : nil
+    let output = withText ? failure.output.map(outputStart) : nil
+    var out: [UInt8] = []
+    out.reserveCapacity(
+      (details?.utf8.count ?? 0) + (output?.0.utf8.count ?? 0) + failure.suite.utf8.count
+        + failure.name.utf8.count + 600)
+    func put(_ text: StaticString) {
+      out.append(
+        contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+    func put(_ text: String) { out.append(contentsOf: text.utf8) }
+    let hasBody = details != nil || output != nil
+    put(hasBody ? "<details><summary>" : "- ")
+    put(failure.outcome == .error ? "⛔ <code>" : "❌ <code>")
+    Markdown.escape(failure.suite, mode: .code, into: &out)
+    put("</code> <code>")
+    Markdown.escape(failure.name, mode: .code, into: &out)
+    put("</code>")
+    if failure.attempts > 1 { put(" (\(failure.attempts) attempts)") }
     if let message = headline(failure) {
-      summary += ": " + Markdown.text(String(message.prefix(300)))
+      put(": ")
+      // At most 300 characters; a text of at most 300 bytes has no more.
+      let shown = message.utf8.count <= 300 ? message : String(message.prefix(300))
+      Markdown.escape(shown, mode: .text, into: &out)
     }
-    var hasBody = false
-    var body = ""
-    if withText, let details = failure.details {
-      body += "<pre>\n\(html(details))\n</pre>\n\n"
-      hasBody = true
+    guard hasBody else {
+      put("\n\n")
+      return String(decoding: out, as: UTF8.self)
     }
-    if withText, let output = failure.output {
-      let (start, rest) = outputStart(output)
-      body += "Output (start):\n\n<pre>\n\(html(start))\n</pre>\n\n"
-      if rest > 0 { body += "*… \(rest) more bytes of output in the JSON metrics.*\n\n" }
-      hasBody = true
+    put("</summary>\n\n")
+    if let details {
+      put("<pre>\n")
+      Markdown.escape(details, mode: .pre, into: &out)
+      put("\n</pre>\n\n")
+    }
+    if let (start, rest) = output {
+      put("Output (start):\n\n<pre>\n")
+      Markdown.escape(start, mode: .pre, into: &out)
+      put("\n</pre>\n\n")
+      if rest > 0 { put("*… \(rest) more bytes of output in the JSON metrics.*\n\n") }
     }
     if failure.cutBytes > 0 {
-      body += "*… \(failure.cutBytes) bytes cut.*\n\n"
+      put("*… \(failure.cutBytes) bytes cut.*\n\n")
     }
-    guard hasBody else { return "- \(summary)\n\n" }
-    return "<details><summary>\(summary)</summary>\n\n\(body)</details>\n\n"
+    put("</details>\n\n")
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// A failure's message for display: for a Rust panic, whose message is only its location,

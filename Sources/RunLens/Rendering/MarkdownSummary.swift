@@ -42,8 +42,21 @@ public enum MarkdownSummary {
   ///   - options: How to render.
   /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
   public static func render(_ report: RunReport, options: Options = .default) -> String {
+    render(report, options: options, rendered: RenderedFailures(markdown: false, json: false))
+  }
+
+  /// The summary, using failures rendered ahead.
+  ///
+  /// - Parameters:
+  ///   - report: The run to summarize.
+  ///   - options: Title and size budget.
+  ///   - rendered: The first failures of `report.tests`, rendered ahead.
+  /// - Returns: The same Markdown as ``render(_:options:)``.
+  public static func render(
+    _ report: RunReport, options: Options = .default, rendered: RenderedFailures
+  ) -> String {
     for detail in Detail.allCases {
-      let text = finished(render(report, options: options, detail: detail))
+      let text = finished(render(report, options: options, detail: detail, rendered: rendered))
       if Markdown.size(text) <= options.byteBudget { return text }
     }
     return finished(renderSmallest(report, options: options))
@@ -56,9 +69,10 @@ public enum MarkdownSummary {
     return text + "\n"
   }
 
-  static func render(_ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil)
-    -> String
-  {
+  static func render(
+    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil,
+    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+  ) -> String {
     var out = "## \(Markdown.text(options.title))\n\n"
     let totals = report.totals
     if detail != .full {
@@ -89,7 +103,7 @@ public enum MarkdownSummary {
       out += targetsTable(report.targets)
     }
     if detail != .minimal, let tests = report.tests {
-      out += testsSection(tests, detail: detail)
+      out += testsSection(tests, detail: detail, rendered: rendered)
     }
     if detail == .minimal {
       out += jobsTable(report, limit: jobLimit)

@@ -15,8 +15,25 @@ public enum MetricsJSON {
     document(report).render()
   }
 
+  /// The report as JSON text, using failures rendered ahead.
+  ///
+  /// - Parameters:
+  ///   - report: The run to render.
+  ///   - rendered: The first failures of `report.tests`, rendered ahead.
+  /// - Returns: The same document as ``render(_:)``.
+  public static func render(_ report: RunReport, rendered: RenderedFailures) -> String {
+    document(report, rendered: rendered).render()
+  }
+
   /// The report as a JSON value, for callers that embed it.
   public static func document(_ report: RunReport) -> JSONValue {
+    document(report, rendered: RenderedFailures(markdown: false, json: false))
+  }
+
+  /// The indentation of a failure object in the document: root, `tests`, `failures`.
+  static let failureIndent = 6
+
+  static func document(_ report: RunReport, rendered: RenderedFailures) -> JSONValue {
     let totals = report.totals
     return .object([
       "schemaVersion": .int(Int64(schemaVersion)),
@@ -50,7 +67,7 @@ public enum MetricsJSON {
         "computeMs": milliseconds(totals.compute),
       ]),
       "targets": .array(report.targets.map(target)),
-      "tests": .optional(report.tests, tests),
+      "tests": .optional(report.tests) { tests($0, rendered: rendered) },
       "advice": .array(
         Advice.forReport(report, targets: report.targetOptions).map {
           .object(["id": .string($0.id), "message": .string($0.message)])
@@ -60,10 +77,27 @@ public enum MetricsJSON {
   }
 
   /// A test summary as JSON.
-  static func tests(_ tests: TestSummary) -> JSONValue {
-    func named(_ suite: String, _ name: String, _ more: [String: JSONValue]) -> JSONValue {
-      .object(more.merging(["suite": .string(suite), "name": .string(name)]) { $1 })
-    }
+  static func named(_ suite: String, _ name: String, _ more: [String: JSONValue]) -> JSONValue {
+    .object(more.merging(["suite": .string(suite), "name": .string(name)]) { $1 })
+  }
+
+  /// One failure of `tests.failures`.
+  static func failure(_ failure: TestSummary.Failure) -> JSONValue {
+    named(
+      failure.suite, failure.name,
+      [
+        "outcome": .string(failure.outcome.rawValue),
+        "message": string(failure.message),
+        "type": string(failure.failureType),
+        "attempts": .int(Int64(failure.attempts)),
+        "flaky": .bool(failure.isFlaky),
+        "details": string(failure.details),
+        "output": string(failure.output),
+        "cutBytes": .int(Int64(failure.cutBytes)),
+      ])
+  }
+
+  static func tests(_ tests: TestSummary, rendered: RenderedFailures) -> JSONValue {
     return .object([
       "source": .string(tests.source.rawValue),
       "total": .int(Int64(tests.total)),
@@ -76,19 +110,9 @@ public enum MetricsJSON {
       "testTimeMs": .int(tests.testTime.milliseconds),
       "partial": .bool(tests.isPartial),
       "failures": .array(
-        tests.failures.map { failure in
-          named(
-            failure.suite, failure.name,
-            [
-              "outcome": .string(failure.outcome.rawValue),
-              "message": string(failure.message),
-              "type": string(failure.failureType),
-              "attempts": .int(Int64(failure.attempts)),
-              "flaky": .bool(failure.isFlaky),
-              "details": string(failure.details),
-              "output": string(failure.output),
-              "cutBytes": .int(Int64(failure.cutBytes)),
-            ])
+        tests.failures.indices.map { index in
+          index < rendered.json.count
+            ? .rendered(rendered.json[index]) : failure(tests.failures[index])
         }),
       "unlistedFailures": .int(Int64(tests.unlistedFailures)),
       "flakyTests": .array(
@@ -160,7 +184,9 @@ public enum MetricsJSON {
         "reportedHits": .int(Int64(job.reported.hits)),
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
-      "tests": .optional(job.tests, tests),
+      "tests": .optional(job.tests) {
+        tests($0, rendered: RenderedFailures(markdown: false, json: false))
+      },
     ])
   }
 
