@@ -102,30 +102,59 @@ enum OutputWriter {
     try writeAll(text, to: descriptor, path: path)
   }
 
-  /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
-  /// 1 MiB limit: the summary is rendered for the room left, with less detail when needed.
-  static func appendStepSummary(
-    _ report: RunReport, to path: String,
+  /// The Markdown summary to append to the step-summary file, rendered for the room the file
+  /// has left under GitHub's 1 MiB limit (with less detail when needed); `nil`, with a
+  /// warning, when there is no room.
+  static func stepSummaryText(
+    _ report: RunReport, for path: String,
     rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
-  ) throws(InputReader.Failure) {
+  ) -> String? {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
     let room = MarkdownSummary.stepSummaryLimit - existing - 2
     guard room >= 1024 else {
       Terminal.printError(
         "warning: \(path): the step summary has \(existing) bytes already; no room for runlens")
-      return
+      return nil
     }
     var options = MarkdownSummary.Options.default
     options.byteBudget = min(options.byteBudget, room)
     let summary = MarkdownSummary.render(report, options: options, rendered: rendered)
-    let text = (existing > 0 ? "\n" : "") + summary
+    return (existing > 0 ? "\n" : "") + summary
+  }
+
+  /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
+  /// 1 MiB limit (``stepSummaryText(_:for:rendered:)``).
+  static func appendStepSummary(
+    _ report: RunReport, to path: String,
+    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+  ) throws(InputReader.Failure) {
+    guard let text = stepSummaryText(report, for: path, rendered: rendered) else { return }
+    try append(text, to: path)
+  }
+
+  /// Appends `text` to the file at `path`, creating it when missing.
+  static func append(_ text: String, to path: String) throws(InputReader.Failure) {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     guard descriptor >= 0 else {
       throw InputReader.Failure(path: path, reason: InputReader.lastError())
     }
     defer { close(descriptor) }
     try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// Writes UTF-8 bytes to `path` (truncating it), or to standard output when `path` is `nil`.
+  static func write(bytes: [UInt8], to path: String?) throws(InputReader.Failure) {
+    guard let path else {
+      try writeAll(bytes, to: STDOUT_FILENO, path: "-")
+      return
+    }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else {
+      throw InputReader.Failure(path: path, reason: InputReader.lastError())
+    }
+    defer { close(descriptor) }
+    try writeAll(bytes, to: descriptor, path: path)
   }
 
   /// Writes `text` to `path`, or to standard output when there is none; a failure is printed
@@ -148,20 +177,32 @@ enum OutputWriter {
     throws(InputReader.Failure)
   {
     var text = text
-    let failure: InputReader.Failure? = text.withUTF8 { bytes in
-      guard let base = bytes.baseAddress else { return nil }
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return InputReader.Failure(path: path, reason: InputReader.lastError())
-        }
-        offset += written
-      }
-      return nil
-    }
+    let failure = text.withUTF8 { bytes in writeAll(bytes, to: descriptor, path: path) }
     if let failure { throw failure }
+  }
+
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String)
+    throws(InputReader.Failure)
+  {
+    let failure = bytes.withUnsafeBufferPointer { writeAll($0, to: descriptor, path: path) }
+    if let failure { throw failure }
+  }
+
+  /// Writes every byte, retrying after interruptions; returns the failure, if any.
+  private static func writeAll(
+    _ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32, path: String
+  ) -> InputReader.Failure? {
+    guard let base = bytes.baseAddress else { return nil }
+    var offset = 0
+    while offset < bytes.count {
+      let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return InputReader.Failure(path: path, reason: InputReader.lastError())
+      }
+      offset += written
+    }
+    return nil
   }
 }
 

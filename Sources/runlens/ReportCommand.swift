@@ -187,6 +187,29 @@ struct ReportCommand: ParsableCommand {
   }
 
   private func writeOutputs(_ report: RunReport, rendered: RenderedFailures) throws {
+    let summaryPath =
+      stepSummary ? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] : nil
+    let writesPrimary = format == .json || output != nil || !stepSummary
+    let wantsJSON = jsonPath != nil || (writesPrimary && format == .json)
+    let wantsMarkdown = summaryPath != nil || (writesPrimary && format == .markdown)
+    // The Markdown here (step summary and primary output), the JSON meanwhile on a second
+    // thread when both are wanted; written afterwards in a fixed order.
+    let markdown = { () -> (stepSummary: String?, primary: String?) in
+      (
+        summaryPath.flatMap { OutputWriter.stepSummaryText(report, for: $0, rendered: rendered) },
+        writesPrimary && format == .markdown
+          ? MarkdownSummary.render(report, rendered: rendered) : nil
+      )
+    }
+    let json: @Sendable () -> [UInt8] = { MetricsJSON.renderUTF8(report, rendered: rendered) }
+    let jsonBytes: [UInt8]?
+    let texts: (stepSummary: String?, primary: String?)
+    if wantsJSON && wantsMarkdown {
+      (jsonBytes, texts) = Parallel.run(json, while: markdown)
+    } else {
+      jsonBytes = wantsJSON ? json() : nil
+      texts = wantsMarkdown ? markdown() : (nil, nil)
+    }
     do {
       if annotations {
         let lines = Annotations.render(report)
@@ -194,32 +217,20 @@ struct ReportCommand: ParsableCommand {
           try OutputWriter.writeStandardOutput(lines.joined(separator: "\n") + "\n")
         }
       }
-      if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
-        try OutputWriter.appendStepSummary(report, to: path, rendered: rendered)
+      if let summaryPath, let text = texts.stepSummary {
+        try OutputWriter.append(text, to: summaryPath)
       }
-      let writesPrimary = format == .json || output != nil || !stepSummary
-      var primary: String?
-      var json: String?
-      if writesPrimary, format == .markdown, jsonPath != nil {
-        // Both documents are wanted: the JSON is rendered on a second thread meanwhile.
-        (json, primary) = Parallel.run(
-          { MetricsJSON.render(report, rendered: rendered) },
-          while: { MarkdownSummary.render(report, rendered: rendered) })
-      } else if writesPrimary {
-        primary =
-          format == .json
-          ? MetricsJSON.render(report, rendered: rendered)
-          : MarkdownSummary.render(report, rendered: rendered)
-      }
-      if let primary {
+      if let primary = texts.primary {
         if let output {
           try OutputWriter.write(primary, to: output)
         } else {
           try OutputWriter.writeStandardOutput(primary)
         }
+      } else if writesPrimary, format == .json, let jsonBytes {
+        try OutputWriter.write(bytes: jsonBytes, to: output)
       }
-      if let jsonPath {
-        try OutputWriter.write(json ?? MetricsJSON.render(report, rendered: rendered), to: jsonPath)
+      if let jsonPath, let jsonBytes {
+        try OutputWriter.write(bytes: jsonBytes, to: jsonPath)
       }
     } catch {
       Terminal.printError("error: \(error.path): \(error.reason)")

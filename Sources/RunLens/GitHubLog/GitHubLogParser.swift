@@ -162,14 +162,18 @@ public struct GitHubLogParser {
   /// Counts the bytes and looks for a NUL in the first 8 KiB (a binary file).
   private mutating func noteStart(_ chunk: some Collection<UInt8>) {
     if byteCount < 8192, firstNUL == nil {
-      var position = byteCount
-      for byte in chunk.prefix(Int(8192 - byteCount)) {
-        if byte == 0 {
-          firstNUL = position
-          break
-        }
-        position += 1
+      let limit = Int(8192 - byteCount)
+      let found: Int?? = chunk.withContiguousStorageIfAvailable { bytes in
+        let end = min(limit, bytes.count)
+        let at = ByteSearch.index(of: 0, in: bytes, from: 0, to: end)
+        return at < end ? at : nil
       }
+      let offset =
+        found
+        ?? chunk.prefix(limit).firstIndex(of: 0).map {
+          chunk.distance(from: chunk.startIndex, to: $0)
+        }
+      if let offset { firstNUL = byteCount + Int64(offset) }
     }
     byteCount += Int64(chunk.count)
   }

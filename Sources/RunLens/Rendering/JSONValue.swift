@@ -29,11 +29,17 @@ public enum JSONValue: Sendable, Hashable {
 
   /// The document as pretty-printed text ending with a newline.
   public func render() -> String {
+    String(decoding: renderUTF8(), as: UTF8.self)
+  }
+
+  /// The document as ``render()`` writes it, as UTF-8 bytes: for a caller that writes them
+  /// out, this saves validating a large document again.
+  public func renderUTF8() -> [UInt8] {
     var output: [UInt8] = []
     output.reserveCapacity(4096)
     write(to: &output, indent: 0)
     output.append(0x0A)
-    return String(decoding: output, as: UTF8.self)
+    return output
   }
 
   private static func indentation(_ count: Int, _ output: inout [UInt8]) {

@@ -25,6 +25,11 @@ public enum MetricsJSON {
     document(report, rendered: rendered).render()
   }
 
+  /// The report as the UTF-8 bytes of ``render(_:rendered:)``.
+  public static func renderUTF8(_ report: RunReport, rendered: RenderedFailures) -> [UInt8] {
+    document(report, rendered: rendered).renderUTF8()
+  }
+
   /// The report as a JSON value, for callers that embed it.
   public static func document(_ report: RunReport) -> JSONValue {
     document(report, rendered: RenderedFailures(markdown: false, json: false))
