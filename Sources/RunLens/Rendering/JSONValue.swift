@@ -35,8 +35,13 @@ public enum JSONValue: Sendable, Hashable {
   /// The document as ``render()`` writes it, as UTF-8 bytes: for a caller that writes them
   /// out, this saves validating a large document again.
   public func renderUTF8() -> [UInt8] {
+    renderUTF8(reservingCapacity: 4096)
+  }
+
+  /// ``renderUTF8()`` into a buffer that starts with room for `capacity` bytes.
+  func renderUTF8(reservingCapacity capacity: Int) -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(4096)
+    output.reserveCapacity(capacity)
     write(to: &output, indent: 0)
     output.append(0x0A)
     return output

@@ -66,14 +66,17 @@ public enum MarkdownSummary {
   static func finished(_ text: String) -> String {
     var text = text
     while text.hasSuffix("\n") { text.removeLast() }
-    return text + "\n"
+    text.append("\n")
+    return text
   }
 
   static func render(
     _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil,
     rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
   ) -> String {
-    var out = "## \(Markdown.text(options.title))\n\n"
+    var out = ""
+    if detail == .full { out.reserveCapacity(rendered.markdownBytes + 64 * 1024) }
+    out += "## \(Markdown.text(options.title))\n\n"
     let totals = report.totals
     if detail != .full {
       out += "> [!NOTE]\n> This summary was shortened to fit GitHub's size limit: "

@@ -27,7 +27,8 @@ public enum MetricsJSON {
 
   /// The report as the UTF-8 bytes of ``render(_:rendered:)``.
   public static func renderUTF8(_ report: RunReport, rendered: RenderedFailures) -> [UInt8] {
-    document(report, rendered: rendered).renderUTF8()
+    document(report, rendered: rendered).renderUTF8(
+      reservingCapacity: rendered.jsonBytes + 64 * 1024)
   }
 
   /// The report as a JSON value, for callers that embed it.

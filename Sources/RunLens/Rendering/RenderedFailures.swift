@@ -30,12 +30,23 @@ public struct RenderedFailures: Sendable {
   /// The number of failures rendered, in the summary's order.
   public var count: Int { max(markdown.count, json.count) }
 
+  /// The UTF-8 bytes of the Markdown blocks, and of the JSON objects: what a renderer
+  /// reserves room for.
+  private(set) var markdownBytes = 0
+  private(set) var jsonBytes = 0
+
   /// Renders the next failure of the summary's list.
   ///
   /// - Parameter failure: The failure at index ``count`` of ``TestSummary/failures``.
   public mutating func append(_ failure: TestSummary.Failure) {
-    if includesMarkdown { markdown.append(Self.markdown(failure)) }
-    if includesJSON { json.append(Self.json(failure)) }
+    if includesMarkdown {
+      markdown.append(Self.markdown(failure))
+      markdownBytes += markdown[markdown.count - 1].utf8.count
+    }
+    if includesJSON {
+      json.append(Self.json(failure))
+      jsonBytes += json[json.count - 1].utf8.count
+    }
   }
 
   /// A failure's Markdown block with its text, as the full summary shows it.
