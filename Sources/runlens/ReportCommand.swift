@@ -202,9 +202,19 @@ struct ReportCommand: ParsableCommand {
       )
     }
     let json: @Sendable () -> [UInt8] = { MetricsJSON.renderUTF8(report, rendered: rendered) }
-    let jsonBytes: [UInt8]?
+    var jsonBytes: [UInt8]?
     let texts: (stepSummary: String?, primary: String?)
-    if wantsJSON && wantsMarkdown {
+    // When the JSON goes only to --json, the second thread also writes it.
+    var jsonWritten: Result<Void, InputReader.Failure>?
+    if wantsJSON && wantsMarkdown, let jsonPath, !(writesPrimary && format == .json) {
+      (jsonWritten, texts) = Parallel.run(
+        {
+          Result { () throws(InputReader.Failure) in
+            try OutputWriter.write(bytes: json(), to: jsonPath)
+          }
+        },
+        while: markdown)
+    } else if wantsJSON && wantsMarkdown {
       (jsonBytes, texts) = Parallel.run(json, while: markdown)
     } else {
       jsonBytes = wantsJSON ? json() : nil
@@ -229,7 +239,9 @@ struct ReportCommand: ParsableCommand {
       } else if writesPrimary, format == .json, let jsonBytes {
         try OutputWriter.write(bytes: jsonBytes, to: output)
       }
-      if let jsonPath, let jsonBytes {
+      if let jsonWritten {
+        try jsonWritten.get()
+      } else if let jsonPath, let jsonBytes {
         try OutputWriter.write(bytes: jsonBytes, to: jsonPath)
       }
     } catch {
