@@ -1,6 +1,12 @@
 import Foundation
 import RunLens
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Two pieces of work at once: one on a second thread, one on the calling thread.
 ///
 /// The last step of a CI job reads a log and a JUnit file, and writes Markdown and JSON; the
@@ -18,25 +24,85 @@ enum Parallel {
     _ background: @escaping @Sendable () -> A, while foreground: () -> B
   ) -> (A, B) {
     let box = ResultBox<A>()
-    let thread = Thread {
-      box.value = background()
-      box.done.signal()
-    }
-    thread.stackSize = stackSize
-    thread.start()
+    let thread = NativeThread(stackSize: stackSize) { box.value = background() }
     let foregroundResult = foreground()
-    box.done.wait()
+    thread.join()
     guard let backgroundResult = box.value else {
       preconditionFailure("the background work ended without a result")
     }
     return (backgroundResult, foregroundResult)
   }
 
-  /// Hands a value from the second thread to the first; the semaphore orders the write
+  /// Hands a value from the second thread to the first; joining the thread orders the write
   /// before the read.
   private final class ResultBox<A>: @unchecked Sendable {
     var value: A?
-    let done = DispatchSemaphore(value: 0)
+  }
+}
+
+/// A POSIX thread that runs one closure and is joined once.
+///
+/// Foundation's `Thread` and libdispatch's semaphores were measured at start-up: their first
+/// use initialises bookkeeping (the main thread's stack bounds from `/proc/self/maps`, the
+/// CPU list from `/sys`) that a short CI step pays for; `pthread_create` and `pthread_join`
+/// need none of it. The corresponding C functions are `pthread_create` and `pthread_join`.
+final class NativeThread: @unchecked Sendable {
+  private var thread = pthread_t()
+  private var joined = false
+
+  /// Starts `body` on a new thread with a stack of `stackSize` bytes.
+  init(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, stackSize)
+    let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    let status = pthread_create(
+      &thread, &attributes,
+      { context in
+        guard let context else { return nil }
+        let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
+        body.run()
+        return nil
+      }, context)
+    precondition(status == 0, "pthread_create failed: \(status)")
+  }
+
+  /// Waits for the thread to end; idempotent.
+  func join() {
+    guard !joined else { return }
+    joined = true
+    pthread_join(thread, nil)
+  }
+
+  private final class Body {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+  }
+}
+
+/// A counting semaphore on a POSIX mutex and condition variable (see ``NativeThread`` for why
+/// not libdispatch's).
+final class CountingSemaphore: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var value: Int
+
+  init(value: Int) {
+    self.value = value
+  }
+
+  func signal() {
+    condition.lock()
+    value += 1
+    condition.signal()
+    condition.unlock()
+  }
+
+  func wait() {
+    condition.lock()
+    while value == 0 { condition.wait() }
+    value -= 1
+    condition.unlock()
   }
 }
 

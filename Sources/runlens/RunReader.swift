@@ -448,9 +448,9 @@ final class ChunkReader {
     private let feeds: UnsafeMutableBufferPointer<UInt32>?
     private let feedCounts: UnsafeMutableBufferPointer<Int>
     private let feedBase: UnsafeMutablePointer<UInt32>?
-    private let free = DispatchSemaphore(value: ChunkReader.ringSlots)
-    private let filled = DispatchSemaphore(value: 0)
-    private let exited = DispatchSemaphore(value: 0)
+    private let free = CountingSemaphore(value: ChunkReader.ringSlots)
+    private let filled = CountingSemaphore(value: 0)
+    private var thread: NativeThread?
     /// Read by the thread only after a wait on `free`, which orders it after `stop()`'s write.
     private var stopping = false
     private var stopped = false
@@ -469,9 +469,7 @@ final class ChunkReader {
       feedCounts = .allocate(capacity: ChunkReader.ringSlots)
       feedCounts.initialize(repeating: 0)
       feedBase = feeds?.baseAddress
-      let thread = Thread { [self] in fill() }
-      thread.stackSize = 1 << 16
-      thread.start()
+      thread = NativeThread(stackSize: 1 << 16) { [self] in fill() }
     }
 
     deinit {
@@ -515,7 +513,6 @@ final class ChunkReader {
         if count <= 0 { break }
         index += 1
       }
-      exited.signal()
     }
 
     func next() -> Chunk {
@@ -543,7 +540,7 @@ final class ChunkReader {
       stopping = true
       // Wake the thread wherever it waits; it sees `stopping` at its next wait.
       for _ in 0...ChunkReader.ringSlots { free.signal() }
-      exited.wait()
+      thread?.join()
     }
   }
 }
