@@ -97,6 +97,10 @@ struct ReportCommand: ParsableCommand {
     var rendered = RenderedFailures(markdown: false, json: false)
     if junitPaths.isEmpty {
       reader = readLogs()
+    } else if names.contains("-") {
+      // Standard input is among the logs, and a JUnit path may name it too: one at a time.
+      reader = readLogs()
+      junitRead = Self.readJUnit(junitPaths)
     } else {
       let feed = FailureFeed()
       let readsLogs = !(names.isEmpty && jobsPaths.isEmpty)
@@ -202,19 +206,9 @@ struct ReportCommand: ParsableCommand {
       )
     }
     let json: @Sendable () -> [UInt8] = { MetricsJSON.renderUTF8(report, rendered: rendered) }
-    var jsonBytes: [UInt8]?
+    let jsonBytes: [UInt8]?
     let texts: (stepSummary: String?, primary: String?)
-    // When the JSON goes only to --json, the second thread also writes it.
-    var jsonWritten: Result<Void, InputReader.Failure>?
-    if wantsJSON && wantsMarkdown, let jsonPath, !(writesPrimary && format == .json) {
-      (jsonWritten, texts) = Parallel.run(
-        {
-          Result { () throws(InputReader.Failure) in
-            try OutputWriter.write(bytes: json(), to: jsonPath)
-          }
-        },
-        while: markdown)
-    } else if wantsJSON && wantsMarkdown {
+    if wantsJSON && wantsMarkdown {
       (jsonBytes, texts) = Parallel.run(json, while: markdown)
     } else {
       jsonBytes = wantsJSON ? json() : nil
@@ -239,9 +233,7 @@ struct ReportCommand: ParsableCommand {
       } else if writesPrimary, format == .json, let jsonBytes {
         try OutputWriter.write(bytes: jsonBytes, to: output)
       }
-      if let jsonWritten {
-        try jsonWritten.get()
-      } else if let jsonPath, let jsonBytes {
+      if let jsonPath, let jsonBytes {
         try OutputWriter.write(bytes: jsonBytes, to: jsonPath)
       }
     } catch {

@@ -451,8 +451,9 @@ final class ChunkReader {
     private let free = CountingSemaphore(value: ChunkReader.ringSlots)
     private let filled = CountingSemaphore(value: 0)
     private var thread: NativeThread?
-    /// Read by the thread only after a wait on `free`, which orders it after `stop()`'s write.
+    /// Set by `stop()`, read by the thread after each wait on `free`; under `stopLock`.
     private var stopping = false
+    private let stopLock = NSLock()
     private var stopped = false
     private var taken = 0
     private var holding = false
@@ -469,7 +470,8 @@ final class ChunkReader {
       feedCounts = .allocate(capacity: ChunkReader.ringSlots)
       feedCounts.initialize(repeating: 0)
       feedBase = feeds?.baseAddress
-      thread = NativeThread(stackSize: 1 << 16) { [self] in fill() }
+      // 256 KiB: above every platform's minimum stack; the loop needs little.
+      thread = NativeThread(stackSize: 1 << 18) { [self] in fill() }
     }
 
     deinit {
@@ -495,7 +497,10 @@ final class ChunkReader {
       var dense = false
       while true {
         free.wait()
-        if stopping { break }
+        stopLock.lock()
+        let stop = stopping
+        stopLock.unlock()
+        if stop { break }
         let target = slot(index % ChunkReader.ringSlots)
         var count: Int
         repeat {
@@ -537,7 +542,9 @@ final class ChunkReader {
     func stop() {
       guard !stopped else { return }
       stopped = true
+      stopLock.lock()
       stopping = true
+      stopLock.unlock()
       // Wake the thread wherever it waits; it sees `stopping` at its next wait.
       for _ in 0...ChunkReader.ringSlots { free.signal() }
       thread?.join()

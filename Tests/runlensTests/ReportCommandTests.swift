@@ -99,6 +99,19 @@ struct ReportCommandTests {
     #expect(InputReader.jobName(fromPath: path) == expected)
   }
 
+  @Test("outputs are written in a fixed order: the JSON last, even to the same file")
+  func outputOrder() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString).out")
+    defer { try? FileManager.default.removeItem(at: path) }
+    let result = try Self.run([
+      "report", "Fixtures/nix-fallback-hit/job.log", "--junit",
+      "Fixtures/nextest-flaky-and-retries/junit.xml", "-o", path.path, "--json", path.path,
+    ])
+    #expect(result.status == 0)
+    #expect(try String(contentsOf: path, encoding: .utf8).hasPrefix("{"))
+  }
+
   @Test("the binary prints the fixture's summary and writes its JSON")
   func endToEnd() throws {
     let json = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -416,7 +416,9 @@ enum JUnitTime {
             fractionDigits += 1
           }
         } else {
-          guard seconds < 1_000_000_000 else {
+          // Nine digits of seconds (31 years) at most here: more go to the lenient reader,
+          // which refuses what does not fit in nanoseconds.
+          guard seconds < 100_000_000 else {
             return parseLenient(String(decoding: bytes, as: UTF8.self))
           }
           seconds = seconds &* 10 &+ Int64(digit)
@@ -464,7 +466,10 @@ enum JUnitTime {
       }
     }
     guard let seconds = Double(value), seconds.isFinite, seconds >= 0 else { return nil }
-    return .nanoseconds(Int64((seconds * scale * 1e9).rounded()))
+    let nanoseconds = (seconds * scale * 1e9).rounded()
+    // Beyond about 292 years a duration does not fit in Int64 nanoseconds: not a time.
+    guard nanoseconds < 9.2e18 else { return nil }
+    return .nanoseconds(Int64(nanoseconds))
   }
 }
 

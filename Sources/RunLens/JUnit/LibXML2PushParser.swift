@@ -88,18 +88,20 @@ final class LibXML2PushParser {
     fileprivate let count: Int
     fileprivate let names: UnsafePointer<UnsafePointer<xmlChar>?>
 
-    /// The raw bytes of an attribute, or `nil` when the tag does not have it.
+    /// The raw bytes of an attribute, or `nil` when the tag does not have it; of several with
+    /// the same local name (`p:name` and `name`), the last.
     func raw(_ name: AttributeName) -> UnsafeBufferPointer<UInt8>? {
       guard let list, let wanted = names[name.rawValue] else { return nil }
+      var found: UnsafeBufferPointer<UInt8>?
       var index = 0
       while index < count {
         let entry = list + index * 5
         if entry[0] == wanted, let start = entry[3], let end = entry[4] {
-          return UnsafeBufferPointer(start: start, count: max(0, end - start))
+          found = UnsafeBufferPointer(start: start, count: max(0, end - start))
         }
         index += 1
       }
-      return nil
+      return found
     }
 
     /// An attribute's value as a string, `&#38;` turned back into `&`.

@@ -51,6 +51,34 @@ struct JUnitParserTests {
     #expect(failure.details == "c &&amp; <d>]]>")
   }
 
+  @Test(
+    "times too large for a duration are unknown, not a crash or a wrapped number",
+    arguments: ["9999999999", "99999999999", "1e300", "123456789012345678901234567890"])
+  func hugeTimes(_ time: String) {
+    #expect(JUnitTime.parse(time) == nil)
+    let (tests, _) = Parsing.tests(
+      "<testsuite name=\"s\"><testcase name=\"a\" time=\"\(time)\"/></testsuite>")
+    #expect(tests.total == 1)
+    #expect(tests.testTime == .zero)
+  }
+
+  @Test("nine-digit seconds and nanosecond fractions are read exactly")
+  func largeTimes() {
+    #expect(JUnitTime.parse("999999999.123456789") == .nanoseconds(999_999_999_123_456_789))
+    #expect(JUnitTime.parse("0.0000000019") == .nanoseconds(1))
+  }
+
+  @Test("of attributes with the same local name, the last counts")
+  func repeatedLocalNames() throws {
+    let (tests, _) = Parsing.tests(
+      """
+      <testsuites xmlns:p="urn:x"><testsuite name="s">
+      <testcase p:name="first" name="second" p:time="5" time="0.5"/></testsuite></testsuites>
+      """)
+    #expect(tests.slowest.first?.name == "second")
+    #expect(tests.testTime.milliseconds == 500)
+  }
+
   @Test("other dialects: bare testsuite root, nested suites, status attributes, CDATA, no counts")
   func dialects() {
     let (tests, diagnostics) = Parsing.tests(
