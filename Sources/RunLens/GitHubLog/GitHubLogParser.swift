@@ -94,6 +94,8 @@ public struct GitHubLogParser {
   private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
+  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
+  private let firstByteMatters = Self.firstByteTable
   private var byteCount: Int64 = 0
   private var firstNUL: Int64?
   private var cutLines = 0
@@ -399,7 +401,7 @@ public struct GitHubLogParser {
 
   /// Whether a line starting with the byte can match a rule of ``outputLine(_:needles:line:)``
   /// (a marker, a post step, `C…` lines, nextest's indented lines, or a cache action's line).
-  private static let firstByteMatters: [Bool] = (0..<256).map { value in
+  private static let firstByteTable: [Bool] = (0..<256).map { value in
     let byte = UInt8(value)
     return byte == UInt8(ascii: "#") || byte == UInt8(ascii: "P") || byte == UInt8(ascii: " ")
       || CacheLineMatcher.mayStart(byte)
@@ -418,7 +420,7 @@ public struct GitHubLogParser {
     }
     // Most lines start with a byte no rule looks at, and need nothing but the needle tests:
     // one table load and a well-predicted branch instead of a jump through the switch.
-    if !Self.firstByteMatters[Int(bytes[0])], !currentStepIsSetupAction,
+    if !firstByteMatters[Int(bytes[0])], !currentStepIsSetupAction,
       needles & (Needle.cacheKey | Needle.upperCache) == 0
     {
       return

@@ -132,11 +132,29 @@ struct LineSplitter {
       return found
     }
     let raw = UnsafeRawPointer(base)
-    while position + 8 <= count {
-      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    @inline(__always) func lineFeedFlags(_ offset: Int) -> UInt64 {
+      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
       let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-      var flags =
-        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+      return ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+    }
+    // 64 bytes at a time into a 64-bit mask, without a branch: each word's flags (0x80 in an
+    // LF byte) become eight bits by one multiplication, so the only branch left that depends
+    // on the data is the loop over the mask's set bits.
+    while position + 64 <= count {
+      var mask: UInt64 = 0
+      for word in 0..<8 {
+        let flags = lineFeedFlags(position + word * 8)
+        mask |= (((flags >> 7) &* 0x0102_0408_1020_4080) >> 56) << UInt64(word * 8)
+      }
+      while mask != 0 {
+        offsets[found] = UInt32(truncatingIfNeeded: position + mask.trailingZeroBitCount)
+        found += 1
+        mask &= mask &- 1
+      }
+      position += 64
+    }
+    while position + 8 <= count {
+      var flags = lineFeedFlags(position)
       while flags != 0 {
         offsets[found] = UInt32(truncatingIfNeeded: position + flags.trailingZeroBitCount >> 3)
         found += 1
