@@ -47,6 +47,28 @@ public enum JSONValue: Sendable, Hashable {
     return output
   }
 
+  /// Writes an object whose members are given in their final (sorted) order, as
+  /// ``object(_:)`` would write them, without building and sorting a dictionary.
+  ///
+  /// - Precondition: `members` is sorted by the UTF-8 bytes of its keys, without duplicates.
+  static func writeObject(
+    _ members: [(key: StaticString, value: JSONValue)], to output: inout [UInt8], indent: Int
+  ) {
+    put("{\n", &output)
+    for (index, member) in members.enumerated() {
+      indentation(indent + 2, &output)
+      output.append(UInt8(ascii: "\""))
+      output.append(
+        contentsOf: UnsafeBufferPointer(
+          start: member.key.utf8Start, count: member.key.utf8CodeUnitCount))
+      put("\": ", &output)
+      member.value.write(to: &output, indent: indent + 2)
+      put(index + 1 < members.count ? ",\n" : "\n", &output)
+    }
+    indentation(indent, &output)
+    output.append(UInt8(ascii: "}"))
+  }
+
   private static func indentation(_ count: Int, _ output: inout [UInt8]) {
     for _ in 0..<count { output.append(0x20) }
   }

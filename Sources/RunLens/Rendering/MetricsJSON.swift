@@ -87,23 +87,50 @@ public enum MetricsJSON {
     .object(more.merging(["suite": .string(suite), "name": .string(name)]) { $1 })
   }
 
-  /// One failure of `tests.failures`.
-  static func failure(_ failure: TestSummary.Failure) -> JSONValue {
-    named(
-      failure.suite, failure.name,
+  /// One failure of `tests.failures`, written at ``failureIndent`` with its keys in sorted
+  /// order (a failure is written up to 500 times per report, so without a dictionary).
+  static func failureText(_ failure: TestSummary.Failure, indent: Int = failureIndent) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity(
+      (failure.details?.utf8.count ?? 0) + (failure.output?.utf8.count ?? 0)
+        + (failure.message?.utf8.count ?? 0) + failure.name.utf8.count + 512)
+    JSONValue.writeObject(
       [
-        "outcome": .string(failure.outcome.rawValue),
-        "message": string(failure.message),
-        "type": string(failure.failureType),
-        "attempts": .int(Int64(failure.attempts)),
-        "flaky": .bool(failure.isFlaky),
-        "details": string(failure.details),
-        "output": string(failure.output),
-        "cutBytes": .int(Int64(failure.cutBytes)),
-      ])
+        ("attempts", .int(Int64(failure.attempts))),
+        ("cutBytes", .int(Int64(failure.cutBytes))),
+        ("details", string(failure.details)),
+        ("flaky", .bool(failure.isFlaky)),
+        ("message", string(failure.message)),
+        ("name", .string(failure.name)),
+        ("outcome", .string(failure.outcome.rawValue)),
+        ("output", string(failure.output)),
+        ("suite", .string(failure.suite)),
+        ("type", string(failure.failureType)),
+      ], to: &output, indent: indent)
+    return String(decoding: output, as: UTF8.self)
   }
 
-  static func tests(_ tests: TestSummary, rendered: RenderedFailures) -> JSONValue {
+  /// The indentation of an element of a `jobs[i].tests` list.
+  static let jobTestsElementIndent = 10
+
+  /// An element of one of the `tests` lists, its keys given in sorted order, written at
+  /// `indent` (these lists hold up to 500 entries and 2,000 suites).
+  private static func ordered(
+    _ members: [(key: StaticString, value: JSONValue)], indent: Int
+  ) -> JSONValue {
+    var output: [UInt8] = []
+    JSONValue.writeObject(members, to: &output, indent: indent)
+    return .rendered(String(decoding: output, as: UTF8.self))
+  }
+
+  /// A `tests` object whose list elements sit at `indent` (``failureIndent`` in the report's
+  /// `tests`, ``jobTestsElementIndent`` in a job's); `rendered` is used only at
+  /// ``failureIndent``.
+  static func tests(
+    _ tests: TestSummary, rendered: RenderedFailures, indent: Int = failureIndent
+  ) -> JSONValue {
+    let rendered =
+      indent == failureIndent ? rendered : RenderedFailures(markdown: false, json: false)
     return .object([
       "source": .string(tests.source.rawValue),
       "total": .int(Int64(tests.total)),
@@ -117,28 +144,40 @@ public enum MetricsJSON {
       "partial": .bool(tests.isPartial),
       "failures": .array(
         tests.failures.indices.map { index in
-          index < rendered.json.count
-            ? .rendered(rendered.json[index]) : failure(tests.failures[index])
+          .rendered(
+            index < rendered.json.count
+              ? rendered.json[index] : failureText(tests.failures[index], indent: indent))
         }),
       "unlistedFailures": .int(Int64(tests.unlistedFailures)),
       "flakyTests": .array(
-        tests.flakyTests.map { named($0.suite, $0.name, ["attempts": .int(Int64($0.attempts))]) }),
+        tests.flakyTests.map {
+          ordered(
+            [
+              ("attempts", .int(Int64($0.attempts))), ("name", .string($0.name)),
+              ("suite", .string($0.suite)),
+            ], indent: indent)
+        }),
       "slowest": .array(
         tests.slowest.map {
-          named($0.suite, $0.name, ["durationMs": .int($0.duration.milliseconds)])
+          ordered(
+            [
+              ("durationMs", .int($0.duration.milliseconds)), ("name", .string($0.name)),
+              ("suite", .string($0.suite)),
+            ], indent: indent)
         }),
       "suites": .array(
         tests.suites.map { suite in
-          .object([
-            "name": .string(suite.name),
-            "total": .int(Int64(suite.total)),
-            "passed": .int(Int64(suite.passed)),
-            "failed": .int(Int64(suite.failed)),
-            "errors": .int(Int64(suite.errors)),
-            "skipped": .int(Int64(suite.skipped)),
-            "flaky": .int(Int64(suite.flaky)),
-            "testTimeMs": .int(suite.testTime.milliseconds),
-          ])
+          ordered(
+            [
+              ("errors", .int(Int64(suite.errors))),
+              ("failed", .int(Int64(suite.failed))),
+              ("flaky", .int(Int64(suite.flaky))),
+              ("name", .string(suite.name)),
+              ("passed", .int(Int64(suite.passed))),
+              ("skipped", .int(Int64(suite.skipped))),
+              ("testTimeMs", .int(suite.testTime.milliseconds)),
+              ("total", .int(Int64(suite.total))),
+            ], indent: indent)
         }),
       "files": .array(
         tests.files.map {
@@ -191,7 +230,9 @@ public enum MetricsJSON {
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
       "tests": .optional(job.tests) {
-        tests($0, rendered: RenderedFailures(markdown: false, json: false))
+        tests(
+          $0, rendered: RenderedFailures(markdown: false, json: false),
+          indent: jobTestsElementIndent)
       },
     ])
   }

@@ -57,8 +57,6 @@ public struct RenderedFailures: Sendable {
   /// A failure's JSON object, written at the depth the metrics hold it
   /// (`tests.failures[i]`), without the indentation of its first line.
   public static func json(_ failure: TestSummary.Failure) -> String {
-    var output: [UInt8] = []
-    MetricsJSON.failure(failure).write(to: &output, indent: MetricsJSON.failureIndent)
-    return String(decoding: output, as: UTF8.self)
+    MetricsJSON.failureText(failure)
   }
 }

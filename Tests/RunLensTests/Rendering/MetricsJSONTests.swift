@@ -37,6 +37,52 @@ struct MetricsJSONTests {
     }
   }
 
+  /// Whether every line of pretty-printed JSON is indented two spaces per open bracket.
+  static func indentationIsConsistent(_ text: String) -> Bool {
+    var depth = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let bytes = Array(line.utf8)
+      let leading = bytes.prefix { $0 == 0x20 }.count
+      let closes = bytes.dropFirst(leading).first.map { $0 == 0x7D || $0 == 0x5D } ?? false
+      if !bytes.isEmpty, leading != 2 * (depth - (closes ? 1 : 0)) { return false }
+      var inString = false
+      var escaped = false
+      for byte in bytes {
+        if inString {
+          if escaped {
+            escaped = false
+          } else if byte == 0x5C {
+            escaped = true
+          } else if byte == 0x22 {
+            inString = false
+          }
+        } else if byte == 0x22 {
+          inString = true
+        } else if byte == 0x7B || byte == 0x5B {
+          depth += 1
+        } else if byte == 0x7D || byte == 0x5D {
+          depth -= 1
+        }
+      }
+    }
+    return depth == 0
+  }
+
+  @Test("tests lists are indented right in the report and inside a job")
+  func testsIndentation() throws {
+    let xml = try String(
+      contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/nextest-flaky-and-retries/junit.xml"), encoding: .utf8)
+    let (summary, _) = TestSummary.parsing(junit: [("junit.xml", Array(xml.utf8))])
+    #expect(!summary.failures.isEmpty && !summary.flakyTests.isEmpty && !summary.suites.isEmpty)
+    let report = RunReport(jobs: [JobRun(name: "j", tests: summary)])
+    let text = MetricsJSON.render(report)
+    #expect(text.contains("\"jobs\": [\n    {"))
+    #expect(Self.indentationIsConsistent(text))
+    #expect(Self.indentationIsConsistent(MetricsJSON.render(RunReport(jobs: [], junit: summary))))
+  }
+
   @Test("targets carry id, threshold, value and met")
   func targets() throws {
     let job = JobRun(
