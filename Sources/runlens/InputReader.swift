@@ -94,12 +94,19 @@ enum InputReader {
 enum OutputWriter {
   /// Writes `text` to a file, replacing it.
   static func write(_ text: String, to path: String) throws(InputReader.Failure) {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let descriptor = try open(path, flags: O_TRUNC)
+    defer { close(descriptor) }
+    try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// Opens `path` for writing, creating it when missing, with `flags` added (`O_TRUNC` or
+  /// `O_APPEND`).
+  private static func open(_ path: String, flags: Int32) throws(InputReader.Failure) -> Int32 {
+    let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | flags, 0o644)
     guard descriptor >= 0 else {
       throw InputReader.Failure(path: path, reason: InputReader.lastError())
     }
-    defer { close(descriptor) }
-    try writeAll(text, to: descriptor, path: path)
+    return descriptor
   }
 
   /// The Markdown summary to append to the step-summary file, rendered for the room the file
@@ -107,7 +114,7 @@ enum OutputWriter {
   /// warning, when there is no room.
   static func stepSummaryText(
     _ report: RunReport, for path: String,
-    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+    rendered: RenderedFailures = .none
   ) -> String? {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
@@ -123,22 +130,9 @@ enum OutputWriter {
     return (existing > 0 ? "\n" : "") + summary
   }
 
-  /// Appends the Markdown summary to the step-summary file, keeping the file within GitHub's
-  /// 1 MiB limit (``stepSummaryText(_:for:rendered:)``).
-  static func appendStepSummary(
-    _ report: RunReport, to path: String,
-    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
-  ) throws(InputReader.Failure) {
-    guard let text = stepSummaryText(report, for: path, rendered: rendered) else { return }
-    try append(text, to: path)
-  }
-
   /// Appends `text` to the file at `path`, creating it when missing.
   static func append(_ text: String, to path: String) throws(InputReader.Failure) {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    guard descriptor >= 0 else {
-      throw InputReader.Failure(path: path, reason: InputReader.lastError())
-    }
+    let descriptor = try open(path, flags: O_APPEND)
     defer { close(descriptor) }
     try writeAll(text, to: descriptor, path: path)
   }
@@ -149,10 +143,7 @@ enum OutputWriter {
       try writeAll(bytes, to: STDOUT_FILENO, path: "-")
       return
     }
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard descriptor >= 0 else {
-      throw InputReader.Failure(path: path, reason: InputReader.lastError())
-    }
+    let descriptor = try open(path, flags: O_TRUNC)
     defer { close(descriptor) }
     try writeAll(bytes, to: descriptor, path: path)
   }

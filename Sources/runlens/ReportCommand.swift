@@ -94,7 +94,7 @@ struct ReportCommand: ParsableCommand {
     // thread lists it (most of the rendering work of a large test report).
     var reader: RunReader
     var junitRead: JUnitRead?
-    var rendered = RenderedFailures(markdown: false, json: false)
+    var rendered = RenderedFailures.none
     if junitPaths.isEmpty {
       reader = readLogs()
     } else if names.contains("-") {
@@ -103,7 +103,6 @@ struct ReportCommand: ParsableCommand {
       junitRead = Self.readJUnit(junitPaths)
     } else {
       let feed = FailureFeed()
-      let readsLogs = !(names.isEmpty && jobsPaths.isEmpty)
       let (markdown, json) = renderedDocuments
       (junitRead, (reader, rendered)) = Parallel.run(
         { [junitPaths] in
@@ -111,7 +110,7 @@ struct ReportCommand: ParsableCommand {
           return Self.readJUnit(junitPaths, feed: feed)
         },
         while: {
-          let reader = readsLogs ? readLogs() : RunReader()
+          let reader = readLogs()
           var rendered = RenderedFailures(markdown: markdown, json: json)
           if markdown || json {
             while let batch = feed.next() {

@@ -23,35 +23,6 @@ enum ByteSearch {
     return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
   }
 
-  /// The first index of LF in `buffer[from..<to]`, or `to`: the line splitter's search.
-  ///
-  /// Most log lines are short, and a `memchr` call costs more than the line: the first 64
-  /// bytes are tested here eight at a time (a word XOR the LF pattern has a zero byte where an
-  /// LF is; the lowest flagged byte of the classic zero-byte test is always exact), and only
-  /// a longer line goes on to `memchr`.
-  @inline(__always)
-  static func lineFeed(in buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
-    guard let base = buffer.baseAddress else { return to }
-    let raw = UnsafeRawPointer(base)
-    var position = from
-    let wordsEnd = min(to, from + 64)
-    while position + 8 <= wordsEnd {
-      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-      let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-      let flags = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-      if flags != 0 { return position + flags.trailingZeroBitCount >> 3 }
-      position += 8
-    }
-    if position + 8 > to {
-      while position < to {
-        if base[position] == 0x0A { return position }
-        position += 1
-      }
-      return to
-    }
-    return index(of: 0x0A, in: buffer, from: position, to: to)
-  }
-
   /// Whether any of the eight bytes of `word` may need a JSON escape.
   ///
   /// The bytes that do are controls, `"`, `\\` and DEL. It may flag a word that needs none

@@ -198,7 +198,9 @@ struct LineSplitter {
     // The next LF at or after `from`: from the given offsets, or searched.
     var feedIndex = 0
     @inline(__always) func lineFeed(from: Int) -> Int {
-      guard let lineFeeds else { return ByteSearch.lineFeed(in: data, from: from, to: count) }
+      guard let lineFeeds else {
+        return ByteSearch.index(of: 0x0A, in: data, from: from, to: count)
+      }
       while feedIndex < lineFeeds.count, Int(lineFeeds[feedIndex]) < from { feedIndex += 1 }
       return feedIndex < lineFeeds.count ? Int(lineFeeds[feedIndex]) : count
     }

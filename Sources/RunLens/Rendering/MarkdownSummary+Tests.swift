@@ -14,7 +14,7 @@ extension MarkdownSummary {
   /// tests and a per-suite table.
   static func testsSection(
     _ tests: TestSummary, detail: Detail,
-    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+    rendered: RenderedFailures = .none
   ) -> String {
     let compact = detail != .full
     var out = "### Tests\n\n"

@@ -42,7 +42,7 @@ public enum MarkdownSummary {
   ///   - options: How to render.
   /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
   public static func render(_ report: RunReport, options: Options = .default) -> String {
-    render(report, options: options, rendered: RenderedFailures(markdown: false, json: false))
+    render(report, options: options, rendered: .none)
   }
 
   /// The summary, using failures rendered ahead.
@@ -72,7 +72,7 @@ public enum MarkdownSummary {
 
   static func render(
     _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil,
-    rendered: RenderedFailures = RenderedFailures(markdown: false, json: false)
+    rendered: RenderedFailures = .none
   ) -> String {
     var out = ""
     if detail == .full { out.reserveCapacity(rendered.markdownBytes + 64 * 1024) }

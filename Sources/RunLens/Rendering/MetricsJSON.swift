@@ -33,7 +33,7 @@ public enum MetricsJSON {
 
   /// The report as a JSON value, for callers that embed it.
   public static func document(_ report: RunReport) -> JSONValue {
-    document(report, rendered: RenderedFailures(markdown: false, json: false))
+    document(report, rendered: .none)
   }
 
   /// The indentation of a failure object in the document: root, `tests`, `failures`.
@@ -82,11 +82,6 @@ public enum MetricsJSON {
     ])
   }
 
-  /// A test summary as JSON.
-  static func named(_ suite: String, _ name: String, _ more: [String: JSONValue]) -> JSONValue {
-    .object(more.merging(["suite": .string(suite), "name": .string(name)]) { $1 })
-  }
-
   /// One failure of `tests.failures`, written at ``failureIndent`` with its keys in sorted
   /// order (a failure is written up to 500 times per report, so without a dictionary).
   static func failureText(_ failure: TestSummary.Failure, indent: Int = failureIndent) -> String {
@@ -123,14 +118,14 @@ public enum MetricsJSON {
     return .rendered(String(decoding: output, as: UTF8.self))
   }
 
-  /// A `tests` object whose list elements sit at `indent` (``failureIndent`` in the report's
+  /// A test summary as JSON: a `tests` object whose list elements sit at `indent` (``failureIndent`` in the report's
   /// `tests`, ``jobTestsElementIndent`` in a job's); `rendered` is used only at
   /// ``failureIndent``.
   static func tests(
     _ tests: TestSummary, rendered: RenderedFailures, indent: Int = failureIndent
   ) -> JSONValue {
     let rendered =
-      indent == failureIndent ? rendered : RenderedFailures(markdown: false, json: false)
+      indent == failureIndent ? rendered : .none
     return .object([
       "source": .string(tests.source.rawValue),
       "total": .int(Int64(tests.total)),
@@ -231,7 +226,7 @@ public enum MetricsJSON {
       ]),
       "tests": .optional(job.tests) {
         tests(
-          $0, rendered: RenderedFailures(markdown: false, json: false),
+          $0, rendered: .none,
           indent: jobTestsElementIndent)
       },
     ])

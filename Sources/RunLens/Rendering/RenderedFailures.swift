@@ -27,6 +27,9 @@ public struct RenderedFailures: Sendable {
     includesJSON = json
   }
 
+  /// No failure rendered ahead, and none to render.
+  public static let none = RenderedFailures(markdown: false, json: false)
+
   /// The number of failures rendered, in the summary's order.
   public var count: Int { max(markdown.count, json.count) }
 
