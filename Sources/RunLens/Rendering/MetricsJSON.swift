@@ -118,9 +118,9 @@ public enum MetricsJSON {
     return .rendered(String(decoding: output, as: UTF8.self))
   }
 
-  /// A test summary as JSON: a `tests` object whose list elements sit at `indent` (``failureIndent`` in the report's
-  /// `tests`, ``jobTestsElementIndent`` in a job's); `rendered` is used only at
-  /// ``failureIndent``.
+  /// A test summary as JSON: a `tests` object whose list elements sit at `indent`
+  /// (``failureIndent`` in the report's `tests`, ``jobTestsElementIndent`` in a job's);
+  /// `rendered` is used only at ``failureIndent``.
   static func tests(
     _ tests: TestSummary, rendered: RenderedFailures, indent: Int = failureIndent
   ) -> JSONValue {
