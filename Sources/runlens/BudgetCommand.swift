@@ -59,7 +59,7 @@ struct BudgetCommand: ParsableCommand {
         var bytes: [UInt8] = []
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
         entries += try CacheListing.parse(bytes)
-      } catch let error as InputReader.Failure {
+      } catch let error as IOFailure {
         Terminal.printError("error: \(error.path): \(error.reason)")
         failed = true
       } catch {

@@ -48,27 +48,6 @@ struct GoldenTests {
     #expect(Self.junitCases.count >= 6)
   }
 
-  @Test(
-    "failures rendered ahead, all or some, give the same Markdown and JSON",
-    arguments: junitCases)
-  func renderedAhead(_ name: String) throws {
-    let report = try Self.report(name)
-    let failures = report.tests?.failures ?? []
-    let markdown = MarkdownSummary.render(report)
-    let json = MetricsJSON.render(report)
-    for count in Set([0, failures.count / 2, failures.count]) {
-      var rendered = RenderedFailures()
-      for failure in failures.prefix(count) { rendered.append(failure) }
-      #expect(MarkdownSummary.render(report, rendered: rendered) == markdown, "\(count) ahead")
-      #expect(MetricsJSON.render(report, rendered: rendered) == json, "\(count) ahead")
-      var small = MarkdownSummary.Options.default
-      small.byteBudget = 4000
-      #expect(
-        MarkdownSummary.render(report, options: small, rendered: rendered)
-          == MarkdownSummary.render(report, options: small), "\(count) ahead, compact")
-    }
-  }
-
   @Test("summary.md and metrics.json match", arguments: allCases)
   func goldens(_ name: String) throws {
     let report = try Self.report(name)

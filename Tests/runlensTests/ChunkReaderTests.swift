@@ -61,6 +61,6 @@ struct ChunkReaderTests {
   @Test("a directory is an error naming it, not a hang")
   func directory() throws {
     let reader = try ChunkReader(path: FileManager.default.temporaryDirectory.path)
-    #expect(throws: InputReader.Failure.self) { _ = try reader.next() }
+    #expect(throws: IOFailure.self) { _ = try reader.next() }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLens
 import Testing
 import ZIPFoundation
 
@@ -51,44 +52,6 @@ struct ReportCommandTests {
     #expect(throws: (any Error).self) { try ReportCommand.parse(["-", "-"]) }
   }
 
-  /// The fields of a parsed command, for comparing two parses.
-  static func fields(_ command: ReportCommand) -> [String] {
-    [
-      command.inputs.joined(separator: "\u{1}"), command.junitPaths.joined(separator: "\u{1}"),
-      command.jobsPaths.joined(separator: "\u{1}"), command.format.rawValue,
-      command.output ?? "<nil>", command.jsonPath ?? "<nil>", command.config ?? "<nil>",
-      "\(command.stepSummary) \(command.annotations) \(command.strict) \(command.failOnTargets)",
-    ]
-  }
-
-  @Test(
-    "the quick reader of report's arguments agrees with ArgumentParser or leaves the call to it",
-    arguments: [
-      ["a.log"], ["a.log", "b.zip", "-"], ["--junit", "j.xml"], ["--junit=j.xml", "--junit", "k"],
-      ["a.log", "--junit", "j.xml", "--format", "markdown", "--json", "m.json"],
-      ["--format=json", "-o", "out.json", "x.log"],
-      ["--output", "o.md", "--config", "c.json", "l"],
-      ["l", "--step-summary", "--annotations", "--strict", "--fail-on-targets"],
-      ["--jobs", "jobs.json", "--jobs=p2.json", "run.zip"], ["--format", "html", "a"],
-      ["--json", "-", "a"], ["--unknown", "a"], ["a", "--", "-b"], ["--help"], ["-h"],
-      ["--junit"], ["--output", "a", "--output", "b", "l"], ["--strict=yes", "a"],
-      ["-o=x", "a"], ["--format", "JSON", "a"], ["--json=", "a"], ["a", "--junit", "--strict"],
-      ["-", "-"], ["--junit", "-"],
-      ["--format", "json", "--format", "markdown", "a"], ["--jobs=", "a"], ["--output=o", "a"],
-    ])
-  func quickParse(_ arguments: [String]) {
-    let full = try? ReportCommand.parse(arguments)
-    // main() runs a quick parse only when it also validates, as ArgumentParser's parse does.
-    guard let quick = ReportCommand.quickParse(arguments), (try? quick.validate()) != nil else {
-      return
-    }
-    guard let full else {
-      Issue.record("quick parse accepted \(arguments), which ArgumentParser rejects")
-      return
-    }
-    #expect(Self.fields(quick) == Self.fields(full))
-  }
-
   @Test(
     "job names come from file names when the log has none",
     arguments: [
@@ -96,7 +59,7 @@ struct ReportCommandTests {
       ("job.log", "job"), ("-", "stdin"), ("12_build.txt", "build"), ("_x.txt", "_x"),
     ])
   func jobNames(path: String, expected: String) {
-    #expect(InputReader.jobName(fromPath: path) == expected)
+    #expect(RunAssembly.jobName(fromPath: path) == expected)
   }
 
   @Test("outputs are written in a fixed order: the JSON last, even to the same file")

@@ -135,7 +135,7 @@ public struct GitHubLogParser {
   ///   - chunk: The next bytes of the log, of any size.
   ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order.
   /// - Returns: The events of the lines completed by this chunk, in log order.
-  public mutating func feed(
+  package mutating func feed(
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>
   ) -> [LogEvent] {
     noteStart(chunk)
@@ -154,7 +154,7 @@ public struct GitHubLogParser {
   ///   - dense: Whether lines are short (under about 64 bytes, as in the previous chunk): a
   ///     word-at-a-time scan then beats a `memchr` call per line.
   /// - Returns: How many offsets were written.
-  public static func lineFeeds(
+  package static func lineFeeds(
     in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
     dense: Bool
   ) -> Int {

@@ -42,21 +42,8 @@ public enum MarkdownSummary {
   ///   - options: How to render.
   /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
   public static func render(_ report: RunReport, options: Options = .default) -> String {
-    render(report, options: options, rendered: .none)
-  }
-
-  /// The summary, using failures rendered ahead.
-  ///
-  /// - Parameters:
-  ///   - report: The run to summarize.
-  ///   - options: Title and size budget.
-  ///   - rendered: The first failures of `report.tests`, rendered ahead.
-  /// - Returns: The same Markdown as ``render(_:options:)``.
-  public static func render(
-    _ report: RunReport, options: Options = .default, rendered: RenderedFailures
-  ) -> String {
     for detail in Detail.allCases {
-      let text = finished(render(report, options: options, detail: detail, rendered: rendered))
+      let text = finished(render(report, options: options, detail: detail))
       if Markdown.size(text) <= options.byteBudget { return text }
     }
     return finished(renderSmallest(report, options: options))
@@ -71,11 +58,10 @@ public enum MarkdownSummary {
   }
 
   static func render(
-    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil,
-    rendered: RenderedFailures = .none
+    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil
   ) -> String {
     var out = ""
-    if detail == .full { out.reserveCapacity(rendered.markdownBytes + 64 * 1024) }
+    if detail == .full { out.reserveCapacity(64 << 10) }
     out += "## \(Markdown.text(options.title))\n\n"
     let totals = report.totals
     if detail != .full {
@@ -100,13 +86,17 @@ public enum MarkdownSummary {
         out += "> [!WARNING]\n> Partial report: a JUnit file is cut or malformed; "
         out += "its tests before the problem are counted.\n\n"
       }
+      if report.inputDropped {
+        out += "> [!WARNING]\n> Partial report: some input was not read to its end "
+        out += "(see the diagnostics). Figures cover what was read.\n\n"
+      }
     }
     out += headline(report, totals) + "\n\n"
     if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
       out += targetsTable(report.targets)
     }
     if detail != .minimal, let tests = report.tests {
-      out += testsSection(tests, detail: detail, rendered: rendered)
+      out += testsSection(tests, detail: detail)
     }
     if detail == .minimal {
       out += jobsTable(report, limit: jobLimit)
