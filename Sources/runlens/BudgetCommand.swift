@@ -52,7 +52,7 @@ struct BudgetCommand: ParsableCommand {
     var configuration = try ConfigurationFile.load(config)
     if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
     var entries: [CacheEntry] = []
-    var failed = false
+    var unreadable: [Diagnostic] = []
     for path in listings {
       do {
         let chunks = try ChunkReader(path: path)
@@ -60,12 +60,23 @@ struct BudgetCommand: ParsableCommand {
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
         entries += try CacheListing.parse(bytes)
       } catch let error as IOFailure {
-        Terminal.printError("error: \(error.path): \(error.reason)")
-        failed = true
+        unreadable.append(Diagnostic(.error, error.reason, source: error.path))
+      } catch let error as DocumentError {
+        unreadable.append(Diagnostic(.error, error.message, source: path))
       } catch {
-        Terminal.printError("error: \(path): \(error)")
-        failed = true
+        unreadable.append(Diagnostic(.error, "\(error)", source: path))
       }
+    }
+    for diagnostic in unreadable {
+      Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
+    }
+    guard unreadable.isEmpty else {
+      let text =
+        format == .json
+        ? CacheBudgetReport.json(unreadable: unreadable)
+        : CacheBudgetReport.markdown(unreadable: unreadable)
+      try OutputWriter.emit(text, to: output)
+      throw ExitCode.failure
     }
     let now = asOf.flatMap(LogTime.init(parsingISO8601:)) ?? Self.now()
     let budget = CacheBudget(
@@ -77,7 +88,6 @@ struct BudgetCommand: ParsableCommand {
       ? CacheBudgetReport.json(budget, advice: advice)
       : CacheBudgetReport.markdown(budget, advice: advice)
     try OutputWriter.emit(text, to: output)
-    if failed { throw ExitCode.failure }
     if failOnLimit, budget.overLimit { throw ExitCode(2) }
   }
 

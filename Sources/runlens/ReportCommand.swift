@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
       standard input is read when it is not a terminal. All inputs make one run.
 
       Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure);
-      1 an output could not be written, or with --strict an input could not be read;
+      1 an output could not be written, or with --strict an input could not be read or no
+      job log was found;
       2 with --fail-on-targets, a target was missed; 64 usage error.
       """
   )
@@ -100,9 +101,13 @@ struct ReportCommand: ParsableCommand {
       Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
     }
 
+    if report.isEmpty {
+      Terminal.printError("warning: no job log was found in the inputs; nothing to report")
+    }
+
     try writeOutputs(report)
 
-    if strict, report.allDiagnostics.contains(where: { $0.severity == .error }) {
+    if strict, report.isEmpty || report.allDiagnostics.contains(where: { $0.severity == .error }) {
       throw ExitCode.failure
     }
     if failOnTargets, report.targets.contains(where: { $0.met == false }) {

@@ -98,7 +98,10 @@ struct ReportCommandTests {
       "report", "no-such.log", "Fixtures/empty/job.log", "--format", "json",
     ])
     #expect(result.status == 0)
-    #expect(result.stderr == "error: no-such.log: no such file or directory\n")
+    #expect(
+      result.stderr
+        == "error: no-such.log: no such file or directory\n"
+        + "warning: no job log was found in the inputs; nothing to report\n")
     #expect(result.stdout.contains("\"schemaVersion\": 1"))
     #expect(result.stdout.contains("cannot read: no such file or directory"))
     let strict = try Self.run(["report", "no-such.log", "--strict", "--format", "json"])
@@ -479,5 +482,54 @@ struct CompareInputTests {
     #expect(process.terminationStatus == 0)
     #expect(text.contains("\"wallReduction\": 0.0"))
     #expect(text.components(separatedBy: "\"median\": 449314").count == 3)
+  }
+}
+
+@Suite("runlens on inputs that hold nothing")
+struct NothingToReportTests {
+  @Test(
+    "an empty directory, an empty file and empty stdin: no job, a warning, exit 1 with --strict",
+    arguments: ["dir", "file", "stdin"])
+  func nothing(_ shape: String) throws {
+    let folder = try RunLogsTests.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let empty = folder.appendingPathComponent("empty.log")
+    try Data().write(to: empty)
+    let input = shape == "dir" ? folder.appendingPathComponent("none").path : empty.path
+    if shape == "dir" {
+      try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+    }
+    let arguments = ["report", shape == "stdin" ? "-" : input]
+    let plain = try ReportCommandTests.run(arguments)
+    #expect(plain.status == 0)
+    #expect(plain.stdout.contains("**No job log was found**"))
+    #expect(!plain.stdout.contains("✅"))
+    #expect(plain.stderr.contains("warning: no job log was found in the inputs"))
+    let strict = try ReportCommandTests.run(arguments + ["--strict"])
+    #expect(strict.status == 1)
+    let json = try RunLogsTests.metrics([arguments[1]])
+    #expect((json.json["jobs"] as? [Any])?.isEmpty == true)
+  }
+
+  @Test("budget on a listing that cannot be read gives no verdict and exits 1")
+  func budgetMissing() throws {
+    let result = try ReportCommandTests.run(["budget", "no-such-listing.json"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("**No verdict:**"))
+    #expect(!result.stdout.contains("Within the limit"))
+    #expect(result.stderr == "error: no-such-listing.json: no such file or directory\n")
+    let json = try ReportCommandTests.run(["budget", "no-such-listing.json", "--format", "json"])
+    #expect(json.status == 1)
+    #expect(json.stdout.contains("\"overLimit\": null"))
+  }
+
+  @Test("compare names an input that is not a run and invents no job from it")
+  func compareNotARun() throws {
+    let result = try ReportCommandTests.run([
+      "compare", "--baseline", "Fixtures/binary/job.log", "--candidate",
+      "Fixtures/nix-miss/job.log",
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("error: Fixtures/binary/job.log: not a run"))
   }
 }

@@ -221,6 +221,9 @@ public struct GitHubLogParser {
   /// The number of lines read so far.
   public var lineCount: Int { splitter.lineCount }
 
+  /// Whether the input had no byte, or a NUL byte in its first 8 KiB: not a job log at all.
+  package var isNotALog: Bool { byteCount == 0 || firstNUL != nil }
+
   /// The bytes held for the line in progress; stays below the line cap plus one chunk.
   var bufferedByteCount: Int { splitter.bufferedByteCount }
 

@@ -323,6 +323,10 @@ public struct RunAssembly: ~Copyable {
           .warning, "runlens metrics JSON, not a log: compare reads it as a run; not reported",
           source: run.source))
     }
+    if merged.isEmpty, tests == nil {
+      all.append(
+        Diagnostic(.warning, "no job log was found in the inputs; nothing to report"))
+    }
     var report = RunReport(
       jobs: merged, junit: tests?.build(), diagnostics: all, targets: targets)
     report.inputDropped = truncated
@@ -440,7 +444,14 @@ public struct RunAssembly: ~Copyable {
 
   private mutating func finishLog() {
     jobBuilder?.apply(logParser?.finish() ?? [])
-    if let builder = jobBuilder { jobs.append(builder.build()) }
+    if let builder = jobBuilder {
+      if logParser?.isNotALog ?? false {
+        // An empty or binary input is no job: its diagnostics stay, no job is invented.
+        diagnostics += builder.build().diagnostics
+      } else {
+        jobs.append(builder.build())
+      }
+    }
     logParser = nil
     jobBuilder = nil
   }

@@ -98,6 +98,10 @@ public struct RunReport: Sendable, Hashable, Codable {
     return combined
   }
 
+  /// Whether the inputs held no job log and no test results: a report of nothing, which
+  /// never passes for a green one.
+  public var isEmpty: Bool { jobs.isEmpty && tests == nil }
+
   /// Whether any job's log stops before the job's end, a JUnit file is cut, or input was left unread.
   public var isPartial: Bool {
     inputDropped || jobs.contains { $0.isPartial } || (junit?.isPartial ?? false)

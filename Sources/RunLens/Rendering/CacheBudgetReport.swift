@@ -64,6 +64,35 @@ public enum CacheBudgetReport {
     count > rows ? "\n*\(count - rows) more rows are in the JSON (`--format json`).*\n" : ""
   }
 
+  /// The report when a listing could not be read: the error is the headline, and there is no
+  /// verdict on caches only partly known.
+  ///
+  /// - Parameter unreadable: Each listing that could not be read, with why.
+  /// - Returns: Markdown ending with one newline.
+  public static func markdown(unreadable: [Diagnostic]) -> String {
+    var out = "## runlens · cache budget\n\n"
+    out += "> [!CAUTION]\n> **No verdict:** \(unreadable.count) cache listing"
+    out += unreadable.count == 1 ? " could not be read" : "s could not be read"
+    out += ", so the caches are not known.\n\n"
+    for diagnostic in unreadable {
+      out += "- \(Markdown.code(diagnostic.location)): \(Markdown.text(diagnostic.message))\n"
+    }
+    return out
+  }
+
+  /// The JSON when a listing could not be read: no figures and no verdict (`overLimit` is
+  /// `null`), and the listings that failed.
+  public static func json(unreadable: [Diagnostic]) -> String {
+    JSONValue.object([
+      "schemaVersion": .int(Int64(schemaVersion)),
+      "overLimit": .null,
+      "unreadable": .array(
+        unreadable.map {
+          .object(["source": MetricsJSON.string($0.source), "message": .string($0.message)])
+        }),
+    ]).render()
+  }
+
   /// The budget as Markdown.
   public static func markdown(_ budget: CacheBudget, advice: [Advice]) -> String {
     var out = "## runlens · cache budget\n\n"

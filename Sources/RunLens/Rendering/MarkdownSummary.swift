@@ -91,7 +91,12 @@ public enum MarkdownSummary {
         out += "(see the diagnostics). Figures cover what was read.\n\n"
       }
     }
-    out += headline(report, totals) + "\n\n"
+    if report.isEmpty {
+      out += "> [!WARNING]\n> **No job log was found** in the inputs: there is nothing to report, "
+      out += "and no target is judged. The diagnostics below say what was read.\n\n"
+    } else {
+      out += headline(report, totals) + "\n\n"
+    }
     if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
       out += targetsTable(report.targets)
     }
