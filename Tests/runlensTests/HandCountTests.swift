@@ -140,10 +140,11 @@ struct HandCountTests {
   @Test("runlens reports what a person counted", arguments: blocks)
   func handCounts(_ block: Block) throws {
     let folder = "Fixtures/\(block.fixture)"
+    // Arguments that name a file of the fixture get its folder; options and values stay.
+    let root = ReportCommandTests.packageRoot.appendingPathComponent(folder)
     var arguments = block.arguments.map { argument -> String in
-      argument.hasPrefix("-") || argument == "report" || argument == "compare"
-        || argument == "budget"
-        ? argument : "\(folder)/\(argument)"
+      FileManager.default.fileExists(atPath: root.appendingPathComponent(argument).path)
+        ? "\(folder)/\(argument)" : argument
     }
     if !arguments.contains("--format") { arguments += ["--format", "json"] }
     let result = try ReportCommandTests.run(arguments)
