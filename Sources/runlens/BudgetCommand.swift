@@ -8,9 +8,9 @@ struct BudgetCommand: ParsableCommand {
     commandName: "budget",
     abstract: "Check a repository's caches against GitHub's limit and the planned allocations.",
     discussion: """
-      Each CACHES file is `gh cache list --limit 1000 --json createdAt,id,key,lastAccessedAt,ref,sizeInBytes,version`
-      output or a page of the REST `GET /repos/{o}/{r}/actions/caches` answer; pages add up.
-      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-limit, over the
+      Each CACHES file is `gh cache list --limit 1000 --json createdAt,id,key,lastAccessedAt,ref,sizeInBytes,version` \
+      output or a page of the REST `GET /repos/{o}/{r}/actions/caches` answer; pages add up. \
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-limit, over the \
       limit; 64 usage error.
       """
   )
@@ -38,6 +38,8 @@ struct BudgetCommand: ParsableCommand {
   var failOnLimit = false
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if listings.isEmpty { throw ValidationError("budget needs at least one cache listing") }
     if let limit, ByteSize.parse(limit) == nil {
       throw ValidationError(
@@ -60,7 +62,7 @@ struct BudgetCommand: ParsableCommand {
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
         entries += try CacheListing.parse(bytes)
       } catch let error as IOFailure {
-        unreadable.append(Diagnostic(.error, error.reason, source: error.path))
+        unreadable.append(Diagnostic(.error, "cannot read: \(error.reason)", source: error.path))
       } catch let error as DocumentError {
         unreadable.append(Diagnostic(.error, error.message, source: path))
       } catch {

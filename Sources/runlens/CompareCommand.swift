@@ -8,10 +8,10 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare baseline runs with candidate runs: build time, cache hit rate, restores.",
     discussion: """
-      Each PATH is one run: JSON metrics written by `runlens report --format json`, or anything
-      `runlens report` reads as one run (a run-logs zip, a directory of job logs, gh output).
-      With fewer than 3 runs a side the difference is reported but not judged.
-      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-targets, a target
+      Each PATH is one run: JSON metrics written by `runlens report --format json`, or anything \
+      `runlens report` reads as one run (a run-logs zip, a directory of job logs, gh output). \
+      With fewer than 3 runs a side the difference is reported but not judged. \
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-targets, a target \
       was missed; 64 usage error.
       """
   )
@@ -38,6 +38,8 @@ struct CompareCommand: ParsableCommand {
   var failOnTargets = false
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if baseline.isEmpty || candidate.isEmpty {
       throw ValidationError("compare needs --baseline PATH ... and --candidate PATH ...")
     }
@@ -81,7 +83,7 @@ enum RunSamples {
     var inputs = RunInputs()
     inputs.read(path)
     if let failure = inputs.assembly.failures.first {
-      throw IOFailure(path: failure.source, reason: failure.reason)
+      throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
     }
     let metrics = inputs.assembly.metricsRuns
     let report = inputs.build(targets: targets)

@@ -55,7 +55,7 @@ enum OutputWriter {
     do {
       if let path { try write(text, to: path) } else { try writeStandardOutput(text) }
     } catch {
-      Terminal.printError("error: \(error.path): \(error.reason)")
+      Terminal.printError("error: \(error.path): cannot write: \(error.reason)")
       throw ExitCode.failure
     }
   }

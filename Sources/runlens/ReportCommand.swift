@@ -9,13 +9,13 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Report the cache restores, saves, step times and tests of GitHub Actions runs.",
     discussion: """
-      Each INPUT is a raw job log, `gh run view --log` output, a run-logs zip, a directory of
-      those, or - for standard input; the shape is told from the content. Without INPUT,
+      Each INPUT is a raw job log, `gh run view --log` output, a run-logs zip, a directory of \
+      those, or - for standard input; the shape is told from the content. Without INPUT, \
       standard input is read when it is not a terminal. All inputs make one run.
 
-      Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure);
-      1 an output could not be written, or with --strict an input could not be read or no
-      job log was found;
+      Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure); \
+      1 an output could not be written, or with --strict an input could not be read or no \
+      job log was found; \
       2 with --fail-on-targets, a target was missed; 64 usage error.
       """
   )
@@ -66,6 +66,8 @@ struct ReportCommand: ParsableCommand {
   var config: String?
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       && Terminal.isInteractive(.standardInput)
     {
@@ -94,7 +96,7 @@ struct ReportCommand: ParsableCommand {
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
     for failure in failures {
-      Terminal.printError("error: \(failure.source): \(failure.reason)")
+      Terminal.printError("error: \(failure.source): cannot read: \(failure.reason)")
     }
     for diagnostic in report.allDiagnostics where diagnostic.severity == .error {
       if failures.contains(where: { $0.source == diagnostic.source }) { continue }
@@ -147,7 +149,7 @@ struct ReportCommand: ParsableCommand {
         try OutputWriter.write(bytes: json, to: jsonPath)
       }
     } catch {
-      Terminal.printError("error: \(error.path): \(error.reason)")
+      Terminal.printError("error: \(error.path): cannot write: \(error.reason)")
       throw ExitCode.failure
     }
   }

@@ -100,7 +100,7 @@ struct ReportCommandTests {
     #expect(result.status == 0)
     #expect(
       result.stderr
-        == "error: no-such.log: no such file or directory\n"
+        == "error: no-such.log: cannot read: no such file or directory\n"
         + "warning: no job log was found in the inputs; nothing to report\n")
     #expect(result.stdout.contains("\"schemaVersion\": 1"))
     #expect(result.stdout.contains("cannot read: no such file or directory"))
@@ -517,7 +517,8 @@ struct NothingToReportTests {
     #expect(result.status == 1)
     #expect(result.stdout.contains("**No verdict:**"))
     #expect(!result.stdout.contains("Within the limit"))
-    #expect(result.stderr == "error: no-such-listing.json: no such file or directory\n")
+    #expect(
+      result.stderr == "error: no-such-listing.json: cannot read: no such file or directory\n")
     let json = try ReportCommandTests.run(["budget", "no-such-listing.json", "--format", "json"])
     #expect(json.status == 1)
     #expect(json.stdout.contains("\"overLimit\": null"))
@@ -531,5 +532,70 @@ struct NothingToReportTests {
     ])
     #expect(result.status == 1)
     #expect(result.stderr.contains("error: Fixtures/binary/job.log: not a run"))
+  }
+}
+
+@Suite("runlens: what a user types")
+struct UsageTests {
+  @Test("--version prints the version")
+  func version() throws {
+    let result = try ReportCommandTests.run(["--version"])
+    #expect(result.status == 0)
+    #expect(result.stdout == RunLensCommand.version + "\n")
+  }
+
+  @Test("a mistyped command is an unknown command, not a missing file")
+  func mistypedCommand() throws {
+    let result = try ReportCommandTests.run(["repot", "x.log"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("unknown command 'repot' (did you mean 'report'?)"))
+    #expect(!result.stderr.contains("no such file"))
+    #expect(RunLensCommand.unknownCommand("Fixtures") == nil)
+    #expect(RunLensCommand.unknownCommand("job.log") == nil)
+  }
+
+  @Test("a configuration error prints the usage line of the command it belongs to")
+  func configurationUsage() throws {
+    let folder = try RunLogsTests.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = folder.appendingPathComponent("runlens.json")
+    try Data(#"{"targets": {"cacheHitRate": "high"}}"#.utf8).write(to: config)
+    let result = try ReportCommandTests.run(
+      ["report", "Fixtures/nix-miss/job.log", "--config", config.path])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("Usage: runlens report"))
+    let budget = try ReportCommandTests.run(
+      ["budget", "Fixtures/budget-under/caches.json", "--config", config.path])
+    #expect(budget.stderr.contains("Usage: runlens budget"))
+  }
+
+  @Test("a write error and a missing input say which they are")
+  func readOrWrite() throws {
+    let write = try ReportCommandTests.run(
+      ["report", "Fixtures/nix-miss/job.log", "-o", "/no-such-folder/out.md"])
+    #expect(write.status == 1)
+    #expect(write.stderr.contains("/no-such-folder/out.md: cannot write:"))
+    let read = try ReportCommandTests.run(["report", "no-such-input.log"])
+    #expect(read.stderr.contains("no-such-input.log: cannot read:"))
+  }
+
+  @Test("--as-of takes a date alone, and --limit a size in any case")
+  func budgetOptions() throws {
+    let listing = "Fixtures/budget-over-decimal/caches.json"
+    let dated = try ReportCommandTests.run(["budget", listing, "--as-of", "2025-10-08"])
+    let full = try ReportCommandTests.run(["budget", listing, "--as-of", "2025-10-08T00:00:00Z"])
+    #expect(dated.status == full.status)
+    #expect(dated.stdout == full.stdout)
+    let lower = try ReportCommandTests.run(
+      ["budget", listing, "--as-of", "2025-10-08", "--limit", "10gib", "--format", "json"])
+    #expect(lower.status == 0)
+    #expect(lower.stdout.contains("\"limitBytes\": 10737418240"))
+  }
+
+  @Test("help text wraps at word boundaries")
+  func helpWraps() throws {
+    let help = try ReportCommandTests.run(["report", "--help"])
+    #expect(help.stdout.contains("a run-logs zip, a\ndirectory of those"))
+    #expect(!help.stdout.contains("directory of\nthose"))
   }
 }

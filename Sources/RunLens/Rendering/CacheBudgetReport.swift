@@ -5,7 +5,7 @@ public enum CacheBudgetReport {
 
   /// A size in decimal and binary units: `10.1 GB (9.4 GiB)`.
   public static func bothUnits(_ bytes: Int64) -> String {
-    "\(Markdown.decimalBytes(bytes)) (\(Markdown.bytes(bytes)))"
+    "\(Markdown.bytes(bytes)) (\(Markdown.binaryBytes(bytes)))"
   }
 
   /// The budget as JSON (sorted keys, pretty-printed, one trailing newline).
@@ -100,7 +100,7 @@ public enum CacheBudgetReport {
     out += budget.overLimit ? "**❌ Over the limit:** " : "**✅ Within the limit:** "
     out += "\(budget.entries.count) entries take \(bothUnits(budget.totalBytes)) of "
     out +=
-      "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.code(budget.asOf.text)).\n\n"
+      "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.dateTime(budget.asOf)).\n\n"
     let decimal: Int64 = 10_000_000_000
     let binary: Int64 = 10_737_418_240
     if budget.limitBytes == decimal || budget.limitBytes == binary,
@@ -117,17 +117,17 @@ public enum CacheBudgetReport {
       var allocation = "—"
       if let allowed = group.allowedBytes, let plan = group.allocation {
         allocation =
-          "\(group.overAllocation ? "❌" : "✅") \(Markdown.decimalBytes(allowed)) (\(Markdown.text(plan.label)))"
+          "\(group.overAllocation ? "❌" : "✅") \(Markdown.bytes(allowed)) (\(Markdown.text(plan.label)))"
       }
       out +=
-        "| \(Markdown.code(group.name)) | \(Markdown.decimalBytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
+        "| \(Markdown.code(group.name)) | \(Markdown.bytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
     }
     out += more(budget.groups.count)
     out += "\n### Largest entries\n\n| Key | Ref | Size | Last used |\n| --- | --- | ---: | --- |\n"
     for entry in budget.entries.prefix(10) {
       out +=
-        "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+        "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.bytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map(Markdown.dateTime) ?? "—") |\n"
     }
     out += entryTable("Idle more than 7 days (GitHub evicts these)", budget.stale)
     out += entryTable(
@@ -141,8 +141,8 @@ public enum CacheBudgetReport {
     guard !entries.isEmpty else { return "" }
     var out = "\n### \(title)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
     for entry in entries.prefix(rows) {
-      out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+      out += "| \(Markdown.code(entry.key)) | \(Markdown.bytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map(Markdown.dateTime) ?? "—") |\n"
     }
     return out + more(entries.count)
   }

@@ -213,22 +213,36 @@ public enum MarkdownSummary {
     var out = "| Target | Threshold | Value | Result |\n| --- | --- | ---: | --- |\n"
     for target in targets {
       let comparison = target.comparison == .above ? ">" : "<"
-      let result: String
-      switch target.met {
-      case true?: result = "✅ met"
-      case false?: result = "❌ missed"
-      case nil: result = "➖ not measured"
-      }
+      let result = resultText(target)
       out +=
         "| \(targetName(target.id)) | \(comparison) \(format(target.threshold, target.unit)) | "
       out += "\(target.value.map { format($0, target.unit) } ?? "—") | \(result) |\n"
     }
-    return out + "\n"
+    return out + "\n" + hitRateNote(targets)
+  }
+
+  /// What the two hit rates count, under a table that shows them.
+  static func hitRateNote(_ targets: [Target]) -> String {
+    guard targets.contains(where: { $0.id == "exact-hit-rate" }) else { return "" }
+    return
+      "*Cache hit rate counts exact and fallback hits; exact-hit rate counts only hits of the "
+      + "primary key, which is what the cache actions' `cache-hit` output reports.*\n\n"
+  }
+
+  /// `✅ met`, `❌ missed`, `➖ not measured` or `➖ not judged: why`.
+  static func resultText(_ target: Target) -> String {
+    switch target.met {
+    case true?: "✅ met"
+    case false?: "❌ missed"
+    case nil:
+      target.notJudgedBecause.map { "➖ not judged: \(Markdown.text($0))" } ?? "➖ not measured"
+    }
   }
 
   static func targetName(_ id: String) -> String {
     switch id {
     case "cache-hit-rate": "Cache hit rate"
+    case "exact-hit-rate": "Exact-hit rate"
     case "restore-time": "Slowest cache restore"
     case "pr-build-time-reduction": "PR build time reduction"
     case "cache-budget": "All caches"
@@ -391,7 +405,8 @@ public enum MarkdownSummary {
       .sorted { $0.offset < $1.offset }
       note = "\n*Only the \(limit) longest of \(job.steps.count) steps are shown.*\n"
     }
-    var out = "<details><summary>Step times (\(job.steps.count) steps)</summary>\n\n"
+    var out =
+      "<details><summary>Step times (\(Markdown.count(job.steps.count, "step", "steps")))</summary>\n\n"
     out += "| # | Step | Time | Share of job |\n| ---: | --- | ---: | --- |\n"
     for (index, step) in rows {
       var share = "—"

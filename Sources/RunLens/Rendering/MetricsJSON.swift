@@ -219,7 +219,9 @@ public enum MetricsJSON {
     ])
   }
 
-  private static func target(_ target: Target) -> JSONValue {
+  /// A target as JSON: `met` is `null` when it was not measured or cannot be judged, and
+  /// `notJudgedBecause` says why it cannot.
+  static func target(_ target: Target) -> JSONValue {
     .object([
       "id": .string(target.id),
       "threshold": target.unit == .ratio
@@ -228,6 +230,7 @@ public enum MetricsJSON {
       "unit": .string(target.unit.rawValue),
       "value": .optional(target.value) { target.unit == .ratio ? .double($0) : .int(Int64($0)) },
       "met": .optional(target.met, JSONValue.bool),
+      "notJudgedBecause": string(target.notJudgedBecause),
     ])
   }
 
