@@ -323,12 +323,21 @@ public struct RunAssembly: ~Copyable {
           .warning, "runlens metrics JSON, not a log: compare reads it as a run; not reported",
           source: run.source))
     }
+    var report = RunReport(
+      jobs: merged, junit: tests?.build(), diagnostics: [], targets: targets)
+    for name in report.jobsFromUnrelatedRuns {
+      let sources = merged.filter { $0.name == name }.compactMap(\.source)
+      all.append(
+        Diagnostic(
+          .warning,
+          "job \(name) appears more than once with times that do not overlap (\(sources.joined(separator: ", "))): two runs given as one? the wall time is not computed across them"
+        ))
+    }
     if merged.isEmpty, tests == nil {
       all.append(
         Diagnostic(.warning, "no job log was found in the inputs; nothing to report"))
     }
-    var report = RunReport(
-      jobs: merged, junit: tests?.build(), diagnostics: all, targets: targets)
+    report.diagnostics = all
     report.inputDropped = truncated
     return report
   }
@@ -498,6 +507,13 @@ public struct RunAssembly: ~Copyable {
     guard var builder = tests.take() else { return }
     if let error = junitParser?.finish(into: &builder) {
       diagnostics.append(error.diagnostic)
+    }
+    if let root = junitParser?.foreignRoot {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the root element is <\(root)>, not <testsuites> or <testsuite>: not a JUnit file; no test read",
+          source: name))
     }
     tests = builder
     junitParser = nil

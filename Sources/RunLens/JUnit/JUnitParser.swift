@@ -88,6 +88,10 @@ public struct JUnitParser: ~Copyable {
     return takeEvents()
   }
 
+  /// The root element's name when the document is XML but not JUnit (neither `testsuites`
+  /// nor `testsuite`): a coverage report or another tool's XML given by mistake.
+  public var foreignRoot: String? { parser.foreignRoot }
+
   /// Ends the file whose test cases went to `builder`.
   ///
   /// - Returns: The error when the file is cut or malformed (it has also gone to `builder`).
