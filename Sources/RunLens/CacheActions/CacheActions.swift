@@ -11,7 +11,7 @@
 /// like the others and a case to ``Family`` (with its rows in the switches below).
 enum CacheActions {
   /// A family of cache actions.
-  enum Family: CaseIterable, Hashable, Sendable {
+  enum Family: UInt8, CaseIterable, Hashable, Sendable {
     /// actions/cache and the setup-* actions: ``ToolkitCache``.
     case toolkit
     /// nix-community/cache-nix-action: ``CacheNixAction``.
@@ -93,14 +93,36 @@ enum CacheActions {
 
   /// A value that a line announces for the next line (`Restore Key:` then the key).
   ///
-  /// A plain value, so that the parser can hold and clear it on every line for nothing.
+  /// One byte, with ``none`` for nothing announced, so that the parser can test and clear it
+  /// on every line as cheaply as a flag.
   struct FollowUp: Hashable, Sendable {
-    /// The family that reads the next line.
-    var family: Family
-    /// Which of the family's follow-ups, as the family numbers them.
-    var kind: UInt8
-    /// Whether the announcement counts only in a step of `family`.
-    var onlyInOwnStep: Bool
+    /// Bits 0–1: the family's index plus one (0: none); bits 2–6: the kind; bit 7: only in
+    /// the family's own step.
+    private let bits: UInt8
+
+    /// Nothing announced (computed, not stored: the parser reads it on every line, and a
+    /// stored static would cost a lazy-initialisation check each time).
+    static var none: FollowUp { FollowUp(bits: 0) }
+
+    private init(bits: UInt8) { self.bits = bits }
+
+    /// Creates an announcement.
+    ///
+    /// - Parameters:
+    ///   - family: The family that reads the next line.
+    ///   - kind: Which of the family's follow-ups, as the family numbers them; below 32.
+    ///   - onlyInOwnStep: Whether the announcement counts only in a step of `family`.
+    init(family: Family, kind: UInt8, onlyInOwnStep: Bool) {
+      precondition(kind < 32, "a follow-up kind is below 32")
+      bits = (family.rawValue + 1) | kind << 2 | (onlyInOwnStep ? 0x80 : 0)
+    }
+
+    /// The family that reads the next line; `nil` for ``none``.
+    var family: Family? { Family(rawValue: (bits & 3) &- 1) }
+    /// Which of the family's follow-ups.
+    var kind: UInt8 { (bits >> 2) & 31 }
+    /// Whether the announcement counts only in a step of ``family``.
+    var onlyInOwnStep: Bool { bits & 0x80 != 0 }
   }
 
   /// Reads the line after an announcement; `nil` when it is not the announced value.
@@ -110,7 +132,7 @@ enum CacheActions {
     _ followUp: FollowUp, _ bytes: UnsafeBufferPointer<UInt8>, decode: CacheLinePattern.Decode
   ) -> CacheLine? {
     switch followUp.family {
-    case .toolkit: nil
+    case .toolkit, nil: nil
     case .nix: CacheNixAction.readFollowUp(kind: followUp.kind, bytes, decode: decode)
     case .rust: RustCache.readFollowUp(kind: followUp.kind, bytes, decode: decode)
     }

@@ -31,75 +31,110 @@ enum CacheLineMatcher {
     }
   }
 
-  /// One pattern as the table holds it.
-  private struct Entry: Sendable {
-    /// The prefix's first eight bytes (fewer for a shorter prefix), little-endian.
-    var head: UInt64
-    /// Which bits of `head` count.
-    var mask: UInt64
-    var pattern: CacheLinePattern
-  }
+  /// Every family's patterns, ordered by first byte, with per-first-byte ranges.
+  ///
+  /// Built once and never freed. Its storage is raw pointers so that reading it copies no
+  /// reference (a line that only passes the first-byte test costs no retain or release).
+  struct Table: @unchecked Sendable {
+    /// `starts[b]..<starts[b + 1]` are the indices of the patterns whose prefix starts with `b`.
+    fileprivate let starts: UnsafePointer<Int32>
+    /// Each pattern's first eight bytes (fewer for a shorter prefix), little-endian.
+    fileprivate let heads: UnsafePointer<UInt64>
+    /// Which bits of each head count.
+    fileprivate let masks: UnsafePointer<UInt64>
+    /// The patterns; within one first byte, in the families' order.
+    fileprivate let patterns: UnsafePointer<CacheLinePattern>
 
-  /// Every family's patterns, with per-first-byte ranges.
-  private struct Table: Sendable {
-    /// The patterns ordered by first byte; within one byte, in the families' order.
-    var entries: [Entry] = []
-    /// `entries[starts[b]..<starts[b + 1]]` are the patterns whose prefix starts with byte `b`.
-    var starts: [Int] = Array(repeating: 0, count: 257)
-
-    init(_ patterns: [CacheLinePattern]) {
-      var byByte = Array(repeating: [Entry](), count: 256)
-      for pattern in patterns {
+    fileprivate init(_ all: [CacheLinePattern]) {
+      var byByte = Array(repeating: [CacheLinePattern](), count: 256)
+      for pattern in all {
         precondition(!pattern.prefix.isEmpty, "a cache line pattern needs a prefix")
+        byByte[Int(pattern.prefix[0])].append(pattern)
+      }
+      let ordered = byByte.flatMap { $0 }
+      let starts = UnsafeMutablePointer<Int32>.allocate(capacity: 257)
+      var count: Int32 = 0
+      for byte in 0..<256 {
+        starts[byte] = count
+        count += Int32(byByte[byte].count)
+      }
+      starts[256] = count
+      let heads = UnsafeMutablePointer<UInt64>.allocate(capacity: ordered.count)
+      let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: ordered.count)
+      let patterns = UnsafeMutablePointer<CacheLinePattern>.allocate(capacity: ordered.count)
+      for (index, pattern) in ordered.enumerated() {
         var head: UInt64 = 0
         var mask: UInt64 = 0
-        for (index, byte) in pattern.prefix.prefix(8).enumerated() {
-          head |= UInt64(byte) << (8 * UInt64(index))
-          mask |= 0xFF << (8 * UInt64(index))
+        for (offset, byte) in pattern.prefix.prefix(8).enumerated() {
+          head |= UInt64(byte) << (8 * UInt64(offset))
+          mask |= 0xFF << (8 * UInt64(offset))
         }
-        byByte[Int(pattern.prefix[0])].append(Entry(head: head, mask: mask, pattern: pattern))
+        heads[index] = head
+        masks[index] = mask
+        (patterns + index).initialize(to: pattern)
       }
-      for byte in 0..<256 {
-        starts[byte] = entries.count
-        entries += byByte[byte]
-      }
-      starts[256] = entries.count
+      self.starts = UnsafePointer(starts)
+      self.heads = UnsafePointer(heads)
+      self.masks = UnsafePointer(masks)
+      self.patterns = UnsafePointer(patterns)
     }
   }
 
-  private static let table = Table(CacheActions.Family.patterns)
+  /// The table of every family's patterns.
+  ///
+  /// A copy is four pointers: the parser holds one, so that its lines do not go through the
+  /// lazy global's initialisation check.
+  static let table = Table(CacheActions.Family.patterns)
 
   /// Whether a line starting with `byte` can be one the matcher knows: most output lines start
   /// with something else and skip the call.
   static func mayStart(_ byte: UInt8) -> Bool {
-    table.starts[Int(byte)] != table.starts[Int(byte) + 1]
+    let table = Self.table
+    return table.starts[Int(byte)] != table.starts[Int(byte) + 1]
   }
 
   /// Recognises `bytes`, a message without timestamp and colour codes.
   ///
   /// - Parameters:
   ///   - bytes: The message; must not be empty.
+  ///   - table: The patterns (``table``, or the parser's copy of it).
   ///   - annotated: Whether the message is the text of a `##[warning]`-style annotation or
   ///     follows an unwrapped prefix (patterns that count only as plain lines are skipped).
   ///   - decode: Turns extracted bytes into text (repairing invalid UTF-8).
   /// - Returns: The match, or `nil` for any other line.
+  @inline(__always)
   static func match(
-    _ bytes: UnsafeBufferPointer<UInt8>, annotated: Bool = false,
+    _ bytes: UnsafeBufferPointer<UInt8>, in table: Table = table, annotated: Bool = false,
     decode: CacheLinePattern.Decode
   ) -> Match? {
-    // Every known line is at least eight bytes long: one word load gives the head to compare.
+    // Inlined into the parser: an ordinary line is rejected here, without a call. Every known
+    // line is at least eight bytes long, so one word load gives the head to compare.
     guard bytes.count >= 8, let base = bytes.baseAddress else { return nil }
-    let table = Self.table
     let first = Int(bytes[0])
-    var index = table.starts[first]
-    let end = table.starts[first + 1]
+    var index = Int(table.starts[first])
+    let end = Int(table.starts[first + 1])
     guard index < end else { return nil }
     let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
     while index < end {
-      let entry = table.entries[index]
+      if word & table.masks[index] == table.heads[index] {
+        return read(
+          bytes, candidates: index..<end, word: word, in: table, annotated: annotated,
+          decode: decode)
+      }
       index += 1
-      guard word & entry.mask == entry.head else { continue }
-      let pattern = entry.pattern
+    }
+    return nil
+  }
+
+  /// Compares the candidates whose head matches in full, and reads the first that fits.
+  @inline(never)
+  private static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, candidates: Range<Int>, word: UInt64, in table: Table,
+    annotated: Bool, decode: CacheLinePattern.Decode
+  ) -> Match? {
+    guard let base = bytes.baseAddress else { return nil }
+    for index in candidates where word & table.masks[index] == table.heads[index] {
+      let pattern = table.patterns[index]
       let length = pattern.prefix.count
       if length > 8 {
         guard bytes.count >= length else { continue }
@@ -117,7 +152,7 @@ enum CacheLineMatcher {
         }
       case .unwrap:
         if bytes.count > length {
-          return match(bytes.dropping(length), annotated: true, decode: decode)
+          return match(bytes.dropping(length), in: table, annotated: true, decode: decode)
         }
       }
     }

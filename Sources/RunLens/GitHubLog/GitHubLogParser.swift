@@ -72,7 +72,7 @@ public struct GitHubLogParser {
   private var state = State.start
   private var foldDepth = 0
   /// What the next line is expected to carry, as a cache action announced it.
-  private var expectation: CacheActions.FollowUp?
+  private var expectation = CacheActions.FollowUp.none
   private var hadTimestamps = false
   private var currentStepIsSetupAction = false
   /// After nextest's summary line: its final status list follows.
@@ -89,6 +89,8 @@ public struct GitHubLogParser {
   private var lastTimestamp = TimestampBytes()
   /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
   private let firstByteMatters = Self.firstByteTable
+  /// The cache-line patterns, held here for the same reason (four pointers).
+  private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
   private var firstNUL: Int64?
   private var cutLines = 0
@@ -268,7 +270,7 @@ public struct GitHubLogParser {
       return
     }
     guard !bytes.isEmpty else {
-      expectation = nil
+      expectation = .none
       return
     }
     if line.needles & (Needle.escape | Needle.caret) != 0 {
@@ -382,7 +384,7 @@ public struct GitHubLogParser {
 
   private mutating func apply(_ match: CacheLineMatcher.Match, line: Int) {
     if let cacheLine = match.line { cache(cacheLine, line) }
-    if let followUp = match.expects, !followUp.onlyInOwnStep || currentFamily == followUp.family {
+    if let followUp = match.expects, !followUp.onlyInOwnStep || followUp.family == currentFamily {
       expectation = followUp
     }
   }
@@ -398,11 +400,12 @@ public struct GitHubLogParser {
   private mutating func outputLine(_ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int)
   {
     guard !bytes.isEmpty else {
-      expectation = nil
+      expectation = .none
       return
     }
-    if let expected = expectation {
-      expectation = nil
+    let expected = expectation
+    expectation = .none
+    if expected != .none {
       if let cacheLine = CacheActions.read(expected, bytes, decode: { decode($0, line: line) }) {
         cache(cacheLine, line)
       }
@@ -421,13 +424,17 @@ public struct GitHubLogParser {
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
-      } else if let match = CacheLineMatcher.match(bytes, decode: { decode($0, line: line) }) {
+      } else if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { decode($0, line: line) })
+      {
         apply(match, line: line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
     case UInt8(ascii: " "): nextestLine(bytes, line: line)
     default:
-      if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+      if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { self.decode($0, line: line) })
+      {
         apply(match, line: line)
       } else if currentStepIsSetupAction {
         setupCacheMiss(bytes, line: line)
@@ -473,7 +480,7 @@ public struct GitHubLogParser {
       if message[0] == UInt8(ascii: "C") {
         cLine(message, line: line)
       } else if let match = CacheLineMatcher.match(
-        message, annotated: true, decode: { self.decode($0, line: line) })
+        message, in: cacheLines, annotated: true, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
       } else {
@@ -490,7 +497,9 @@ public struct GitHubLogParser {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
       events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
-    } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+    } else if let match = CacheLineMatcher.match(
+      bytes, in: cacheLines, decode: { self.decode($0, line: line) })
+    {
       apply(match, line: line)
     } else {
       setupCacheMiss(bytes, line: line)
@@ -573,7 +582,7 @@ public struct GitHubLogParser {
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
     pendingHeader = nil
     foldDepth = 0
-    expectation = nil
+    expectation = .none
     currentFamily = CacheActions.Family(action: action)
     currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
     inNextestFinalList = false
