@@ -187,9 +187,9 @@ enum CacheActions {
   static func restoreWithoutOutcome(_ step: Step, inputs: [String: String]) -> CacheRestore {
     CacheRestore(
       step: step.name, action: step.action,
-      primaryKey: inputs["key"] ?? inputs["primary-key"],
-      restoreKeys: CacheLineValue.keyList(
-        inputs["restore-keys"] ?? inputs["restore-prefixes-first-match"]),
+      primaryKey: inputs[ToolkitCache.keyInput] ?? inputs[CacheNixAction.primaryKeyInput],
+      restoreKeys: CacheLineValue.inputList(
+        inputs[ToolkitCache.restoreKeysInput] ?? inputs[CacheNixAction.prefixesInput]),
       outcome: .unknown, duration: step.duration, line: step.line)
   }
 

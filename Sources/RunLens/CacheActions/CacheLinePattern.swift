@@ -122,7 +122,7 @@ enum CacheLineValue {
   }
 
   /// The non-empty lines of a multi-line input value.
-  static func keyList(_ value: String?) -> [String] {
+  static func inputList(_ value: String?) -> [String] {
     guard let value else { return [] }
     return value.split(whereSeparator: \.isNewline).map {
       $0.trimmedWhitespace()

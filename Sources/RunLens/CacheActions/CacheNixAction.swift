@@ -13,8 +13,13 @@ enum CacheNixAction {
   /// Every action of the family.
   static let actions = [name]
 
+  /// The `primary-key` input.
+  static let primaryKeyInput = "primary-key"
+  /// The `restore-prefixes-first-match` input: prefixes tried in order, one a line.
+  static let prefixesInput = "restore-prefixes-first-match"
+
   /// The step inputs the family reads.
-  static let inputNames = ["primary-key", "restore-prefixes-first-match", "paths"]
+  static let inputNames = [primaryKeyInput, prefixesInput, "paths"]
 
   /// Whether a main step of the family restores a cache (every step but the `save` sub-action).
   static func restores(stepName: String) -> Bool {
@@ -142,8 +147,8 @@ enum CacheNixAction {
     _ facts: RestoreFacts, toolkit: ToolkitCache.RestoreFacts, inputs: [String: String]
   ) -> CacheActions.RestoreReading {
     var reading = CacheActions.RestoreReading()
-    reading.primary = inputs["primary-key"] ?? facts.searchKey
-    reading.restoreKeys = CacheLineValue.keyList(inputs["restore-prefixes-first-match"])
+    reading.primary = inputs[primaryKeyInput] ?? facts.searchKey
+    reading.restoreKeys = CacheLineValue.inputList(inputs[prefixesInput])
     if reading.restoreKeys.isEmpty { reading.restoreKeys = facts.prefixes ?? [] }
     if facts.failed {
       reading.outcome = .error

@@ -27,9 +27,16 @@ enum ToolkitCache {
   /// Every action of the family.
   static let actions = [cache, setupGo] + setupActions
 
+  /// The `key` input: the primary key.
+  static let keyInput = "key"
+  /// The `restore-keys` input: prefixes tried in order after the primary key, one a line.
+  static let restoreKeysInput = "restore-keys"
+  /// The setup actions' `cache` input: the package manager, or `true` for setup-go.
+  static let cacheInput = "cache"
+
   /// The step inputs the family reads (the parser keeps only inputs some family reads).
   static let inputNames = [
-    "key", "restore-keys", "path", "lookup-only", "fail-on-cache-miss", "cache",
+    keyInput, restoreKeysInput, "path", "lookup-only", "fail-on-cache-miss", cacheInput,
   ]
 
   /// Whether a step of `action` prints the setup actions' `… cache is not found` miss.
@@ -49,10 +56,10 @@ enum ToolkitCache {
   static func restores(_ action: String, stepName: String, inputs: [String: String]) -> Bool {
     switch action {
     case cache: return !CacheActions.isSaveSubAction(stepName)
-    case setupGo: return inputs["cache"] == "true"
+    case setupGo: return inputs[cacheInput] == "true"
     default:
       guard setupActions.contains(action) else { return false }
-      return !(inputs["cache"] ?? "").isEmpty && inputs["cache"] != "false"
+      return !(inputs[cacheInput] ?? "").isEmpty && inputs[cacheInput] != "false"
     }
   }
 
@@ -219,9 +226,9 @@ enum ToolkitCache {
     _ facts: RestoreFacts, action: String?, inputs: [String: String]
   ) -> CacheActions.RestoreReading {
     var reading = CacheActions.RestoreReading()
-    reading.primary = inputs["key"] ?? facts.notFoundKeys?.first
-    reading.restoreKeys = CacheLineValue.keyList(inputs["restore-keys"])
-    if reading.restoreKeys.isEmpty, inputs["key"] == nil, let keys = facts.notFoundKeys,
+    reading.primary = inputs[keyInput] ?? facts.notFoundKeys?.first
+    reading.restoreKeys = CacheLineValue.inputList(inputs[restoreKeysInput])
+    if reading.restoreKeys.isEmpty, inputs[keyInput] == nil, let keys = facts.notFoundKeys,
       keys.count > 1
     {
       reading.restoreKeys = Array(keys.dropFirst())
