@@ -160,13 +160,7 @@ public struct JobRunBuilder {
             .warning,
             "step '\(step.name)' runs \(step.action ?? "a cache action") but printed no cache outcome",
             source: source, line: step.line))
-        restores.append(
-          CacheRestore(
-            step: step.name, action: step.action,
-            primaryKey: record.inputs["key"] ?? record.inputs["primary-key"],
-            restoreKeys: CacheActions.keyList(
-              record.inputs["restore-keys"] ?? record.inputs["restore-prefixes-first-match"]),
-            outcome: .unknown, duration: step.duration, line: step.line))
+        restores.append(CacheActions.restoreWithoutOutcome(step, inputs: record.inputs))
       }
     }
     for (index, record) in steps.enumerated() {
@@ -262,7 +256,7 @@ public struct JobRunBuilder {
     guard !posts.isEmpty else { return [:] }
     let mains = jobSteps.indices.filter { index in
       jobSteps[index].kind == .action
-        && CacheActions.hasPostStep(jobSteps[index], inputs: steps[index].inputs)
+        && CacheActions.hasPostStep(jobSteps[index])
     }
     guard mains.count == posts.count else { return [:] }
     var pairs: [Int: Int] = [:]
@@ -279,314 +273,28 @@ public struct JobRunBuilder {
 private struct StepRecord {
   var start: LogEvent.StepStart
   var inputs: [String: String] = [:]
-  var restore: RestoreRecord?
-  var save: SaveRecord?
+  var restore: CacheActions.RestoreRecord?
+  var save: CacheActions.SaveRecord?
 
+  /// Sends a cache line to the step's restore or save, as its family says.
   mutating func apply(_ line: CacheLine, line number: Int) {
-    switch line {
-    case .rustRestoreKey, .rustCacheKey, .rustRestored, .rustNoCacheFound, .rustUpToDate,
-      .rustSaving:
-      // Generic words (`No cache found.`) count only where rust-cache runs.
-      guard start.action == "Swatinem/rust-cache" || start.kind == .post else { return }
-    default:
-      break
-    }
+    let family = CacheActions.Family(owning: line)
+    guard family.counts(in: start) else { return }
     let toSave: Bool
-    switch line {
-    case .savePrimaryHit, .savedWithKey, .savedSuccessfully, .saveFailed, .sent, .nixTryingToSave,
-      .nixNotSaving, .nixStoreSize, .nixMaxStoreSize, .nixCollectingGarbage, .nixSaving, .nixSaved,
-      .nixSaveFailed, .rustUpToDate, .rustSaving:
+    switch family.side(of: line) {
+    case .save:
       toSave = true
-    case .size, .toolkitHit, .nixSearching:
-      toSave = save != nil || start.kind == .post || start.name.contains("/save@")
-    default:
+    case .saveInSaveContext:
+      toSave = save != nil || start.kind == .post || CacheActions.isSaveSubAction(start.name)
+    case .restoreUnlessPost:
       toSave = start.kind == .post
     }
     if toSave {
-      if save == nil { save = SaveRecord() }
+      if save == nil { save = CacheActions.SaveRecord() }
       save?.apply(line)
     } else {
-      if restore == nil { restore = RestoreRecord() }
+      if restore == nil { restore = CacheActions.RestoreRecord() }
       restore?.apply(line)
     }
-  }
-}
-
-/// The cache lines of one restore.
-private struct RestoreRecord {
-  enum Family { case toolkit, nix, rust }
-
-  var family = Family.toolkit
-  var toolkitHit: String?
-  var toolkitRestoreKeyHit: String?
-  var restoredFromKey: String?
-  var foundRestorable: String?
-  var notFoundKeys: [String]?
-  var failure: String?
-  var size: Int64?
-  var receivedTotal: Int64?
-  var nixSearchKey: String?
-  var nixPrefixes: [String]?
-  var nixFoundPrimary = false
-  var nixFoundPrefix = false
-  var nixNotFound = false
-  var nixPrimaryNotFound = false
-  var nixRestoring: String?
-  var nixFailed = false
-  var rustRestoreKey: String?
-  var rustCacheKey: String?
-  var rustRestored: (key: String, fullMatch: Bool)?
-  var rustNoCache = false
-
-  mutating func apply(_ line: CacheLine) {
-    switch line {
-    case .toolkitHit(let key): if toolkitHit == nil { toolkitHit = key }
-    case .toolkitRestoreKeyHit(let key): toolkitRestoreKeyHit = key
-    case .restoredFromKey(let key): restoredFromKey = key
-    case .foundRestorable(let key): foundRestorable = key
-    case .notFound(let keys): notFoundKeys = keys
-    case .restoreFailed(let message): failure = message
-    case .size(let bytes): size = bytes
-    case .received(_, let total): receivedTotal = total
-    case .nixSearching(let key):
-      family = .nix
-      nixSearchKey = key
-    case .nixFoundPrimary:
-      family = .nix
-      nixFoundPrimary = true
-    case .nixPrimaryNotFound:
-      family = .nix
-      nixPrimaryNotFound = true
-    case .nixPrefixes(let prefixes):
-      family = .nix
-      nixPrefixes = prefixes
-    case .nixFoundPrefix:
-      family = .nix
-      nixFoundPrefix = true
-    case .nixNotFound:
-      family = .nix
-      nixNotFound = true
-    case .nixRestoring(let key):
-      family = .nix
-      nixRestoring = key
-    case .nixRestoreFailed:
-      family = .nix
-      nixFailed = true
-    case .rustRestoreKey(let key):
-      family = .rust
-      rustRestoreKey = key
-    case .rustCacheKey(let key):
-      family = .rust
-      rustCacheKey = key
-    case .rustRestored(let key, let fullMatch):
-      family = .rust
-      rustRestored = (key, fullMatch)
-    case .rustNoCacheFound:
-      family = .rust
-      rustNoCache = true
-    default:
-      break
-    }
-  }
-
-  func build(step: Step, inputs: [String: String]) -> CacheRestore {
-    var family = self.family
-    if step.action == "nix-community/cache-nix-action" { family = .nix }
-    if step.action == "Swatinem/rust-cache" { family = .rust }
-    var primary: String?
-    var restoreKeys: [String] = []
-    var restored: String?
-    var outcome = CacheRestore.Outcome.unknown
-    var message: String?
-    switch family {
-    case .nix:
-      primary = inputs["primary-key"] ?? nixSearchKey
-      restoreKeys = CacheActions.keyList(inputs["restore-prefixes-first-match"])
-      if restoreKeys.isEmpty { restoreKeys = nixPrefixes ?? [] }
-      if nixFailed {
-        outcome = .error
-        message = failure ?? "failed to restore the cache"
-      } else if nixFoundPrimary {
-        outcome = .exactHit
-        restored = nixRestoring ?? primary
-      } else if nixFoundPrefix {
-        outcome = .fallbackHit
-        restored = nixRestoring ?? toolkitRestoreKeyHit
-      } else if nixNotFound || (nixPrimaryNotFound && restoreKeys.isEmpty) {
-        outcome = .miss
-      } else if let failure {
-        outcome = .error
-        message = failure
-      }
-    case .rust:
-      primary = rustCacheKey
-      restoreKeys = rustRestoreKey.map { [$0] } ?? []
-      if let rustRestored {
-        outcome = rustRestored.fullMatch ? .exactHit : .fallbackHit
-        restored = rustRestored.key
-      } else if rustNoCache {
-        outcome = .miss
-      } else if let failure {
-        outcome = .error
-        message = failure
-      }
-    case .toolkit:
-      primary = inputs["key"] ?? notFoundKeys?.first
-      restoreKeys = CacheActions.keyList(inputs["restore-keys"])
-      if restoreKeys.isEmpty, inputs["key"] == nil, let keys = notFoundKeys, keys.count > 1 {
-        restoreKeys = Array(keys.dropFirst())
-      }
-      // `Cache restored from key:` confirms a restore; the toolkit's `Cache hit for…` lines
-      // only announce a download, which can still fail (`Failed to restore:`).
-      if let failure, restoredFromKey == nil {
-        outcome = .error
-        message = failure
-      } else if notFoundKeys != nil, restoredFromKey == nil {
-        outcome = .miss
-      } else if let restoredKey = restoredFromKey ?? toolkitRestoreKeyHit ?? foundRestorable
-        ?? toolkitHit
-      {
-        restored = restoredKey
-        if let primary {
-          outcome = restoredKey == primary ? .exactHit : .fallbackHit
-        } else if toolkitRestoreKeyHit != nil {
-          outcome = .fallbackHit
-        } else if toolkitHit == restoredKey || CacheActions.usesOnlyPrimaryKey(step.action) {
-          outcome = .exactHit
-        }
-      }
-    }
-    if outcome == .fallbackHit, let primary, restored == primary { outcome = .exactHit }
-    if outcome == .exactHit, primary == nil { primary = restored }
-    var level: Int?
-    switch outcome {
-    case .exactHit: level = 0
-    case .fallbackHit:
-      if let restored, let index = restoreKeys.firstIndex(where: { restored.hasPrefix($0) }) {
-        level = index + 1
-      }
-    default: level = nil
-    }
-    return CacheRestore(
-      step: step.name, action: step.action ?? CacheActions.name(of: family), primaryKey: primary,
-      restoreKeys: restoreKeys, restoredKey: outcome.isHit ? restored : nil, outcome: outcome,
-      fallbackLevel: level, sizeBytes: outcome.isHit ? (size ?? receivedTotal) : nil,
-      duration: step.duration, message: message, line: step.line)
-  }
-}
-
-extension CacheActions {
-  fileprivate static func name(of family: RestoreRecord.Family) -> String? {
-    switch family {
-    case .nix: "nix-community/cache-nix-action"
-    case .rust: "Swatinem/rust-cache"
-    case .toolkit: nil
-    }
-  }
-}
-
-/// The cache lines of one save.
-private struct SaveRecord {
-  var key: String?
-  var saved = false
-  var skipped = false
-  var failure: String?
-  var reservation = false
-  var sentTotal: Int64?
-  var sentComplete = false
-  var size: Int64?
-  var rustSaving = false
-  var nix = false
-  var storeSizes: [Int64] = []
-  var maxStoreSize: Int64?
-  var collected = false
-  var skippedKey: String?
-
-  mutating func apply(_ line: CacheLine) {
-    switch line {
-    case .savePrimaryHit(let primary):
-      skipped = true
-      skippedKey = primary
-    case .savedWithKey(let saved):
-      key = saved
-      self.saved = true
-    case .savedSuccessfully: saved = true
-    case .saveFailed(let message, let failedKey, let isReservation):
-      if failure == nil || (isReservation && !reservation) { failure = message }
-      reservation = reservation || isReservation
-      if key == nil { key = failedKey }
-    case .sent(let done, let total):
-      sentTotal = total
-      sentComplete = done == total
-    case .size(let bytes): size = bytes
-    case .nixTryingToSave(let primary):
-      nix = true
-      key = primary
-    case .nixNotSaving:
-      nix = true
-      skipped = true
-    case .nixStoreSize(let bytes):
-      nix = true
-      storeSizes.append(bytes)
-    case .nixMaxStoreSize(let bytes):
-      nix = true
-      maxStoreSize = bytes
-    case .nixCollectingGarbage:
-      nix = true
-      collected = true
-    case .nixSaving(let primary):
-      nix = true
-      key = primary
-    case .nixSaved:
-      nix = true
-      saved = true
-    case .nixSaveFailed:
-      nix = true
-      if failure == nil { failure = "could not save the new cache" }
-    case .rustUpToDate: skipped = true
-    case .rustSaving: rustSaving = true
-    default: break
-    }
-  }
-
-  func build(step: Step, restores: [CacheRestore], pairedRestore: CacheRestore?) -> CacheSave {
-    var outcome = CacheSave.Outcome.unknown
-    if failure != nil && !(saved && !nix) {
-      outcome = .failed
-    } else if saved {
-      outcome = .saved
-    } else if skipped {
-      outcome = .skipped
-    } else if rustSaving, sentComplete {
-      outcome = .saved
-    }
-    var action = step.action
-    if action == nil {
-      if nix {
-        action = "nix-community/cache-nix-action"
-      } else if rustSaving || (skipped && skippedKey == nil) {
-        action = "Swatinem/rust-cache"
-      }
-    }
-    var key = self.key ?? skippedKey ?? pairedRestore?.primaryKey
-    if key == nil, action == "Swatinem/rust-cache" {
-      key = restores.last(where: { $0.action == "Swatinem/rust-cache" })?.primaryKey
-    }
-    if action == nil, let key, let restore = restores.last(where: { $0.primaryKey == key }) {
-      action = restore.action
-    }
-    var store: CacheSave.NixStore?
-    if nix, !storeSizes.isEmpty || maxStoreSize != nil {
-      store = CacheSave.NixStore(
-        sizeBeforeBytes: storeSizes.first,
-        sizeAfterBytes: collected ? storeSizes.dropFirst().last : storeSizes.first,
-        maxSizeBytes: maxStoreSize, collectedGarbage: collected)
-    }
-    return CacheSave(
-      step: step.name, action: action, key: key, outcome: outcome,
-      sizeBytes: outcome == .skipped ? nil : (sentTotal ?? size), duration: step.duration,
-      message: outcome == .failed ? failure : nil,
-      reservationConflict: outcome == .failed && reservation,
-      nixStore: store, line: step.line)
   }
 }

@@ -51,14 +51,6 @@ public struct GitHubLogParser {
     case output
   }
 
-  /// What the next line is expected to carry.
-  private enum Expectation {
-    case none
-    case nixPrefixes
-    case rustRestoreKey
-    case rustCacheKey
-  }
-
   private enum Needle {
     static let escape: UInt32 = 1 << 0
     static let caret: UInt32 = 1 << 1
@@ -79,7 +71,8 @@ public struct GitHubLogParser {
   private var events: [LogEvent] = []
   private var state = State.start
   private var foldDepth = 0
-  private var expectation = Expectation.none
+  /// What the next line is expected to carry, as a cache action announced it.
+  private var expectation = CacheActions.FollowUp.none
   private var hadTimestamps = false
   private var currentStepIsSetupAction = false
   /// After nextest's summary line: its final status list follows.
@@ -89,13 +82,15 @@ public struct GitHubLogParser {
   /// its script (cyan), `with:`, `shell:`, `env:` or `##[endgroup]`; anything else makes it a
   /// fold that a step printed in its own output.
   private var pendingHeader: (text: [UInt8], line: Int, time: LogTime?)?
-  /// `owner/repo` of the current step's action.
-  private var currentAction: String?
+  /// The cache-action family of the current step's action.
+  private var currentFamily: CacheActions.Family?
   private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
   /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
   private let firstByteMatters = Self.firstByteTable
+  /// The cache-line patterns, held here for the same reason (four pointers).
+  private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
   private var firstNUL: Int64?
   private var cutLines = 0
@@ -359,10 +354,8 @@ public struct GitHubLogParser {
     pendingInput = (name.string, Array(text.dropping(colon + 2)), line)
   }
 
-  private static let keptInputs: [[UInt8]] = [
-    "key", "restore-keys", "primary-key", "restore-prefixes-first-match", "path", "paths",
-    "lookup-only", "fail-on-cache-miss", "cache", "shared-key", "prefix-key",
-  ].map { Array($0.utf8) }
+  /// The inputs some cache-action family reads.
+  private static let keptInputs: [[UInt8]] = CacheActions.Family.inputNames.map { Array($0.utf8) }
 
   private mutating func appendToInput(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard var input = pendingInput else { return }
@@ -388,17 +381,14 @@ public struct GitHubLogParser {
   /// setup-node, setup-python, setup-go…: `npm cache is not found`, `Cache is not found`.
   @inline(__always)
   private mutating func setupCacheMiss(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-    guard currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "ache is not found") else { return }
+    guard currentStepIsSetupAction, ToolkitCache.isSetupMiss(bytes) else { return }
     cache(.notFound([]), line)
   }
 
   private mutating func apply(_ match: CacheLineMatcher.Match, line: Int) {
     if let cacheLine = match.line { cache(cacheLine, line) }
-    switch match.expects {
-    case .nixPrefixes?: expectation = .nixPrefixes
-    case .rustRestoreKey?:
-      if currentAction == "Swatinem/rust-cache" { expectation = .rustRestoreKey }
-    case nil: break
+    if let followUp = match.expects, !followUp.onlyInOwnStep || followUp.family == currentFamily {
+      expectation = followUp
     }
   }
 
@@ -419,7 +409,9 @@ public struct GitHubLogParser {
     let expected = expectation
     expectation = .none
     if expected != .none {
-      expectedLine(expected, bytes, line: line)
+      if let cacheLine = CacheActions.read(expected, bytes, decode: { decode($0, line: line) }) {
+        cache(cacheLine, line)
+      }
     }
     // Most lines start with a byte no rule looks at, and need nothing but the needle tests:
     // one table load and a well-predicted branch instead of a jump through the switch.
@@ -435,14 +427,16 @@ public struct GitHubLogParser {
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
-      } else if ByteSearch.hasPrefix(bytes, "Path Validation Error: ") {
-        cache(.saveFailed(decode(bytes, line: line), key: nil, reservation: false), line)
+      } else if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { decode($0, line: line) })
+      {
+        apply(match, line: line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
     case UInt8(ascii: " "): nextestLine(bytes, line: line)
     default:
-      if CacheLineMatcher.mayStart(bytes[0]),
-        let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) })
+      if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
       } else if currentStepIsSetupAction {
@@ -453,7 +447,7 @@ public struct GitHubLogParser {
       let key = bytes.dropping(at + 10).trimmingSpaces()
       if key.isEmpty {
         // Swatinem/rust-cache prints `Cache Key:` alone, with its key on the next line.
-        if currentAction == "Swatinem/rust-cache" { expectation = .rustCacheKey }
+        if let followUp = currentFamily?.followUpAfterBareCacheKey { expectation = followUp }
       } else {
         events.append(.reportedKey(decode(Self.unquoted(key), line: line), line: line))
       }
@@ -465,20 +459,6 @@ public struct GitHubLogParser {
       if ByteSearch.firstIndex(of: "CACHE MISS", in: bytes) != nil {
         events.append(.reportedMiss(line: line))
       }
-    }
-  }
-
-  private mutating func expectedLine(
-    _ expected: Expectation, _ bytes: UnsafeBufferPointer<UInt8>, line: Int
-  ) {
-    switch expected {
-    case .none: break
-    case .nixPrefixes:
-      if bytes[0] == UInt8(ascii: "[") { cache(.nixPrefixes(JSONStrings.parseArray(bytes)), line) }
-    case .rustRestoreKey, .rustCacheKey:
-      guard bytes[0] == 0x20 || bytes[0] == 0x09 else { return }
-      let key = decode(bytes.trimmingSpaces(), line: line)
-      cache(expected == .rustRestoreKey ? .rustRestoreKey(key) : .rustCacheKey(key), line)
     }
   }
 
@@ -502,7 +482,8 @@ public struct GitHubLogParser {
       let message = bytes.dropping(close + 1)
       if message[0] == UInt8(ascii: "C") {
         cLine(message, line: line)
-      } else if let match = CacheLineMatcher.match(message, decode: { self.decode($0, line: line) })
+      } else if let match = CacheLineMatcher.match(
+        message, in: cacheLines, annotated: true, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
       } else {
@@ -519,7 +500,9 @@ public struct GitHubLogParser {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
       events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
-    } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+    } else if let match = CacheLineMatcher.match(
+      bytes, in: cacheLines, decode: { self.decode($0, line: line) })
+    {
       apply(match, line: line)
     } else {
       setupCacheMiss(bytes, line: line)
@@ -603,8 +586,8 @@ public struct GitHubLogParser {
     pendingHeader = nil
     foldDepth = 0
     expectation = .none
-    currentAction = action
-    currentStepIsSetupAction = action?.hasPrefix("actions/setup-") ?? false
+    currentFamily = CacheActions.Family(action: action)
+    currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
     inNextestFinalList = false
     events.append(
       .stepStarted(
