@@ -17,9 +17,9 @@ public struct GhRunBuilder {
       switch event {
       case .job(let name, _):
         if let builder = current { jobs.append(builder.build()) }
-        current = JobRunBuilder(source: source, fallbackName: name)
+        current = JobRunBuilder(source: source, fallbackName: name, fallbackNameSource: .gh)
       case .stepLabel(let name, let line):
-        current?.labelStep(name, atLine: line)
+        current?.labelStep(name, atLine: line, from: .gh)
       case .log(let logEvent):
         current?.apply(logEvent)
       }

@@ -7,7 +7,9 @@
 public struct JobRunBuilder {
   private let source: String?
   private let fallbackName: String
+  private let fallbackNameSource: JobRun.Origin
   private var name: String?
+  private var labelSource: JobRun.Origin?
   private var steps: [StepRecord] = []
   private var reported = JobRun.ReportedCache()
   private var droppedKeys = 0
@@ -30,9 +32,13 @@ public struct JobRunBuilder {
   /// - Parameters:
   ///   - source: The input the events come from, for diagnostics.
   ///   - fallbackName: The job's name when the log has no `Complete job name:` line.
-  public init(source: String?, fallbackName: String) {
+  ///   - fallbackNameSource: Where `fallbackName` comes from (a file name, gh's job column).
+  public init(
+    source: String?, fallbackName: String, fallbackNameSource: JobRun.Origin = .file
+  ) {
     self.source = source
     self.fallbackName = fallbackName
+    self.fallbackNameSource = fallbackNameSource
   }
 
   /// Marks the job as read only in part (its input could not be read to the end).
@@ -43,10 +49,20 @@ public struct JobRunBuilder {
 
   /// Names the step that starts at or after `line` (and before the next label's line).
   ///
-  /// gh's step column and the jobs API name steps as the workflow does (`Checkout code`),
-  /// where the log only shows `Run actions/checkout@v4`.
-  public mutating func labelStep(_ name: String, atLine line: Int) {
+  /// gh's step column and a run-logs zip's step files name steps as the workflow does
+  /// (`Checkout code`), where the log only shows `Run actions/checkout@v4`; they also decide
+  /// the steps: every step header up to the next label (a composite action's inner steps)
+  /// belongs to the labelled step.
+  ///
+  /// - Parameters:
+  ///   - name: The step's name.
+  ///   - line: The 1-based line number where the step's lines begin.
+  ///   - source: Where the label comes from (gh's step column, or a step file's name).
+  public mutating func labelStep(
+    _ name: String, atLine line: Int, from source: JobRun.Origin = .file
+  ) {
     stepLabels.append((line, name))
+    labelSource = source
   }
 
   /// Applies events in order.
@@ -112,6 +128,12 @@ public struct JobRunBuilder {
         }
       }
       self.tests = tests
+    case .stepEnded(let ending, let line):
+      ensureStep(line: line)
+      // A cancel after a failed script (the runner shutting down) decides.
+      if steps[steps.count - 1].ending == nil || ending == .cancelled {
+        steps[steps.count - 1].ending = ending
+      }
     case .diagnostic(let diagnostic):
       diagnostics.append(diagnostic)
     case .end(let value):
@@ -134,12 +156,17 @@ public struct JobRunBuilder {
       let next = index + 1 < steps.count ? steps[index + 1].start.time : lastTime
       var duration: Duration?
       if let from = record.start.time, let to = next { duration = from.duration(to: to) }
-      return Step(
+      var step = Step(
         name: record.start.name, kind: record.start.kind, action: record.start.action,
         startedAt: record.start.time, duration: duration, line: record.start.line)
+      if let ending = record.ending {
+        step.conclusion = ending.conclusion
+        step.conclusionSource = .log
+      }
+      return step
     }
     let mainOfPost = labelPostSteps(&jobSteps)
-    applyStepLabels(&jobSteps)
+    let labelled = applyStepLabels(&jobSteps)
 
     var restores: [CacheRestore] = []
     var saves: [CacheSave] = []
@@ -224,39 +251,95 @@ public struct JobRunBuilder {
           "the log ends before the job's end (no 'Cleaning up orphan processes'): the job was cancelled, is still running or the log is truncated; figures cover the lines read",
           source: source, line: end?.lineCount))
     }
-    return JobRun(
+    var job = JobRun(
       name: name ?? fallbackName, source: source,
       startedAt: end?.firstTime ?? steps.first?.start.time, completedAt: lastTime,
-      steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
-      isPartial: isPartial, diagnostics: diagnostics)
+      steps: Self.grouped(jobSteps, labelled), restores: restores, saves: saves,
+      reported: reported, tests: tests, isPartial: isPartial, diagnostics: diagnostics)
+    job.nameSource = name == nil ? fallbackNameSource : .log
+    if let labelSource, !labelled.isEmpty { job.stepsSource = labelSource }
+    let endings = steps.compactMap(\.ending)
+    if endings.contains(.cancelled) {
+      job.conclusion = "cancelled"
+      job.conclusionSource = .log
+    } else if !endings.isEmpty {
+      job.conclusion = "failure"
+      job.conclusionSource = .log
+    }
+    return job
   }
 
-  /// Renames the first step of each labelled range; the log's own text stays in `header`.
-  private func applyStepLabels(_ jobSteps: inout [Step]) {
+  /// Names every step of each labelled range after its label; the log's own text stays in
+  /// `header`.
+  ///
+  /// - Returns: For each step in a labelled range, the index of the range's first step.
+  private func applyStepLabels(_ jobSteps: inout [Step]) -> [Int: Int] {
     let labels = stepLabels.sorted { $0.line < $1.line }
+    var groups: [Int: Int] = [:]
     for (index, label) in labels.enumerated() {
       let end = index + 1 < labels.count ? labels[index + 1].line : Int.max
-      guard let step = jobSteps.firstIndex(where: { $0.line >= label.line && $0.line < end }) else {
+      let members = jobSteps.indices.filter {
+        jobSteps[$0].line >= label.line && jobSteps[$0].line < end
+      }
+      guard let first = members.first else { continue }
+      for member in members {
+        if jobSteps[member].header == nil { jobSteps[member].header = jobSteps[member].name }
+        jobSteps[member].name = label.name
+        groups[member] = first
+      }
+    }
+    return groups
+  }
+
+  /// The steps with each labelled range made one step: a composite action's inner step headers,
+  /// or several `Post job cleanup.` lines of one post step, belong to the step that holds them.
+  /// The step keeps its first header's line, action and start; its duration covers the range.
+  static func grouped(_ segments: [Step], _ groups: [Int: Int]) -> [Step] {
+    guard groups.contains(where: { $0.key != $0.value }) else { return segments }
+    var result: [Step] = []
+    var positions: [Int: Int] = [:]
+    for (index, segment) in segments.enumerated() {
+      guard let first = groups[index], first != index, let position = positions[first] else {
+        positions[index] = result.count
+        result.append(segment)
         continue
       }
-      if jobSteps[step].header == nil { jobSteps[step].header = jobSteps[step].name }
-      jobSteps[step].name = label.name
+      var step = result[position]
+      if let duration = segment.duration {
+        step.duration = (step.duration ?? .zero) + duration
+      }
+      // A failed inner step fails the step that holds it.
+      if step.conclusion == nil || segment.conclusion == "cancelled" {
+        if let conclusion = segment.conclusion {
+          step.conclusion = conclusion
+          step.conclusionSource = segment.conclusionSource
+        }
+      }
+      result[position] = step
     }
+    return result
   }
 
   /// Names post steps after their main steps.
   ///
   /// The runner runs post steps in the reverse order of the main steps whose actions have one,
-  /// and prints only `Post job cleanup.`. When the number of main steps whose action is known to
-  /// have a post step equals the number of post steps, they are paired in that order.
+  /// and prints only `Post job cleanup.`; after a failed or cancelled step only the actions
+  /// whose post step runs always (not the cache actions, `post-if: success()`) have one. When
+  /// the number of such main steps equals the number of post steps, they are paired in that
+  /// order.
   ///
   /// - Returns: The index of the main step of each post step that was paired.
   private func labelPostSteps(_ jobSteps: inout [Step]) -> [Int: Int] {
     let posts = jobSteps.indices.filter { jobSteps[$0].kind == .post }
     guard !posts.isEmpty else { return [:] }
+    let failedBefore =
+      posts.first.map { first in
+        steps[..<first].contains { $0.ending != nil }
+      } ?? false
     let mains = jobSteps.indices.filter { index in
       jobSteps[index].kind == .action
         && CacheActions.hasPostStep(jobSteps[index])
+        && (!failedBefore || CacheActions.postRunsAfterFailure(jobSteps[index]))
     }
     guard mains.count == posts.count else { return [:] }
     var pairs: [Int: Int] = [:]
@@ -275,6 +358,7 @@ private struct StepRecord {
   var inputs: [String: String] = [:]
   var restore: CacheActions.RestoreRecord?
   var save: CacheActions.SaveRecord?
+  var ending: LogEvent.StepEnding?
 
   /// Sends a cache line to the step's restore or save, as its family says.
   mutating func apply(_ line: CacheLine, line number: Int) {

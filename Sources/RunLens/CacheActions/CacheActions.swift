@@ -183,6 +183,15 @@ enum CacheActions {
     }
   }
 
+  /// Whether the step's post step still runs after an earlier step failed or the run was
+  /// cancelled: the cache actions declare `post-if: success()` (rust-cache also saves on
+  /// failure only when `CACHE_ON_FAILURE` is set, which a log does not show); the others the
+  /// default `always()`.
+  static func postRunsAfterFailure(_ step: Step) -> Bool {
+    guard let action = step.action else { return false }
+    return Family(action: action) == nil
+  }
+
   /// A restore of a step that runs a cache action but printed no outcome.
   static func restoreWithoutOutcome(_ step: Step, inputs: [String: String]) -> CacheRestore {
     CacheRestore(

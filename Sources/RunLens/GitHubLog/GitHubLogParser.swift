@@ -480,6 +480,11 @@ public struct GitHubLogParser {
         return false
       }
       let message = bytes.dropping(close + 1)
+      if close == 8, ByteSearch.hasPrefix(bytes, "##[error]"), let ending = Self.stepEnding(message)
+      {
+        events.append(.stepEnded(ending, line: line))
+        return false
+      }
       if message[0] == UInt8(ascii: "C") {
         cLine(message, line: line)
       } else if let match = CacheLineMatcher.match(
@@ -491,6 +496,26 @@ public struct GitHubLogParser {
       }
     }
     return false
+  }
+
+  /// The runner's error line that ends a step, if `message` (after `##[error]`) is one.
+  static func stepEnding(_ message: UnsafeBufferPointer<UInt8>) -> LogEvent.StepEnding? {
+    if ByteSearch.hasPrefix(message, "Process completed with exit code ") {
+      var code = 0
+      var index = 33
+      while index < message.count, index < 45, (48...57).contains(message[index]) {
+        code = code * 10 + Int(message[index] - 48)
+        index += 1
+      }
+      return index > 33 ? .exitCode(code) : nil
+    }
+    if ByteSearch.hasPrefix(message, "The operation was canceled.") { return .cancelled }
+    if ByteSearch.hasPrefix(message, "The action '"),
+      ByteSearch.firstIndex(of: "' has timed out after ", in: message) != nil
+    {
+      return .timedOut
+    }
+    return nil
   }
 
   /// Lines that start with `C`: the runner's markers and most cache lines.

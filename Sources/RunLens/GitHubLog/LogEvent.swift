@@ -23,10 +23,32 @@ public enum LogEvent: Sendable, Hashable {
   case nextestSummary(NextestSummary, line: Int)
   /// A failing or flaky test in nextest's final status list (after its summary line).
   case nextestTest(NextestTest, line: Int)
+  /// The runner's line that ends the current step unsuccessfully (`##[error]Process completed
+  /// with exit code N.`, `##[error]The operation was canceled.`, `##[error]The action '…' has
+  /// timed out after N minutes.`).
+  case stepEnded(StepEnding, line: Int)
   /// A problem with the input that did not stop reading.
   case diagnostic(Diagnostic)
   /// The input ended.
   case end(EndOfLog)
+
+  /// How the runner says a step ended, when it did not succeed.
+  public enum StepEnding: Sendable, Hashable {
+    /// A `run:` script exited with this code.
+    case exitCode(Int)
+    /// The run was cancelled, or the job's `timeout-minutes` was reached.
+    case cancelled
+    /// The step's own `timeout-minutes` was reached.
+    case timedOut
+
+    /// The conclusion the jobs API would give the step (`failure`, `cancelled`).
+    public var conclusion: String {
+      switch self {
+      case .exitCode, .timedOut: "failure"
+      case .cancelled: "cancelled"
+      }
+    }
+  }
 
   /// The start of a step.
   public struct StepStart: Sendable, Hashable {

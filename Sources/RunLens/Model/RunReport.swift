@@ -34,6 +34,10 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var wall: Duration?
     /// The sum of the job durations (`nil` if any job has none).
     public var compute: Duration?
+    /// Jobs that failed (by the jobs API, or by a failed step in the log).
+    public var failedJobs: Int = 0
+    /// Jobs that were cancelled.
+    public var cancelledJobs: Int = 0
 
     /// Exact and fallback hits over all restores; `nil` without restores.
     public var hitRate: Double? {
@@ -150,7 +154,7 @@ public struct RunReport: Sendable, Hashable, Codable {
       wall = first.duration(to: last)
     }
     let durations = jobs.compactMap(\.duration)
-    return Totals(
+    var totals = Totals(
       jobs: jobs.count,
       restores: restores.count,
       exactHits: count(.exactHit),
@@ -168,6 +172,9 @@ public struct RunReport: Sendable, Hashable, Codable {
       wall: wall,
       compute: durations.isEmpty ? nil : durations.reduce(.zero, +)
     )
+    totals.failedJobs = jobs.filter(\.failed).count
+    totals.cancelledJobs = jobs.filter(\.cancelled).count
+    return totals
   }
 
   /// The targets judged against this run.
