@@ -1227,13 +1227,13 @@ class Stream:
     from a random offset (wrapping around)."""
 
     def __init__(self, lines: list[bytes]) -> None:
-        self.lines = lines + lines[:4096]
+        self.n = len(lines)
+        self.lines = lines * (1 + 4096 // self.n) + lines[:4096]
 
     def take(self, rng: Random, k: int) -> list[bytes]:
-        n = len(self.lines) - 4096
+        i = rng.randrange(self.n)
         if k > 4096:
-            return [self.lines[(rng.randrange(n) + i) % n] for i in range(k)]
-        i = rng.randrange(n)
+            return [self.lines[(i + j) % self.n] for j in range(k)]
         return self.lines[i: i + k]
 
 
@@ -1244,16 +1244,19 @@ NIX_BUILD_WEIGHTS = {"fetch": 1.0, "build": 1.6, "compile": 0.3, "warning": 0.1,
                      "rustc_per_crate": 0.5, "cache_tests": 0.1}
 
 
-def new_profile_pools(rng: Random, profile: str, fixtures: str) -> dict:
-    """The bulk pools of the nix-cargo, buildkit and fixtures-mix profiles."""
+def new_profile_pools(rng: Random, profile: str, fixtures: str, total: int) -> dict:
+    """The bulk pools of the nix-cargo, buildkit and fixtures-mix profiles, for TOTAL bytes
+    of logs: the streams are shorter for small outputs, so that small inputs are quick to
+    make."""
+    lines = min(60000, max(4000, total // 400))
     if profile == "nix-cargo":
         return {
-            "nixcargo": Stream(nix_cargo_stream(rng, 60000, NIX_CARGO_WEIGHTS)),
-            "nixbuild": Stream(nix_cargo_stream(rng, 30000, NIX_BUILD_WEIGHTS)),
+            "nixcargo": Stream(nix_cargo_stream(rng, lines, NIX_CARGO_WEIGHTS)),
+            "nixbuild": Stream(nix_cargo_stream(rng, lines // 2, NIX_BUILD_WEIGHTS)),
             "status": [(nix_nextest_status(rng) + "\n").encode() for _ in range(3000)],
         }
     if profile == "buildkit":
-        return {"buildkit": Stream(buildkit_stream(rng, 80000))}
+        return {"buildkit": Stream(buildkit_stream(rng, lines * 4 // 3))}
     msgs, _ = fixture_messages(fixtures)
     return {"fixtures": msgs}
 
@@ -1335,9 +1338,8 @@ def log_stats(paths: list[str]) -> dict:
     import re
     import zipfile
     esc = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z )?\x1b", re.M)
-    cache = re.compile(rb"^[^\n]*?cache", re.M)
-    nix = re.compile(rb"^[^\n]*?/nix/store/", re.M)
-    key = re.compile(rb"^[^\n]*?Cache Key:", re.M)
+    from itertools import repeat
+    has = bytes.__contains__
     acc = {"bytes": 0, "lines": 0, "esc": 0, "cache": 0, "nix": 0, "key": 0}
 
     def feed(fh) -> None:
@@ -1358,9 +1360,10 @@ def log_stats(paths: list[str]) -> dict:
         acc["bytes"] += len(data)
         acc["lines"] += data.count(b"\n")
         acc["esc"] += len(esc.findall(data))
-        acc["cache"] += len(cache.findall(data))
-        acc["nix"] += len(nix.findall(data))
-        acc["key"] += len(key.findall(data))
+        lines = data.split(b"\n")
+        acc["cache"] += sum(map(has, lines, repeat(b"cache")))
+        acc["nix"] += sum(map(has, lines, repeat(b"/nix/store/")))
+        acc["key"] += sum(map(has, lines, repeat(b"Cache Key:")))
 
     for path in paths:
         if os.path.isdir(path):
@@ -1413,7 +1416,7 @@ def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fi
             profile = profiles[i % len(profiles)]
             if profile not in pools:
                 prng = Random(seed * 7919 + PROFILES.index(profile))
-                pools[profile] = make_pools(prng, profile, fixtures)
+                pools[profile] = make_pools(prng, profile, fixtures, count * size)
             name = f"{JOB_BASES[profile]} (stable, shard {i + 1})"
             path = tmp if as_zip else os.path.join(out, f"{i}_{name}.txt")
             render_log(Random(seed * 1_000_003 + i), profile, "plain", size, path, LONG_LINE_DEFAULT, pools[profile], name)
@@ -1555,11 +1558,11 @@ PAD_TEXT = (
 )
 
 
-def make_pools(rng: Random, profile: str, fixtures: str) -> dict:
+def make_pools(rng: Random, profile: str, fixtures: str, total: int) -> dict:
     """The bulk pools of PROFILE (lists of lines drawn at random, or Streams), plus
     "status", nextest's PASS lines."""
     if profile in NEW_PROFILES:
-        return new_profile_pools(rng, profile, fixtures)
+        return new_profile_pools(rng, profile, fixtures, total)
     pools: dict = {}
     if profile == "short":
         pools["short"] = tune_short_pool(rng, [(short_msg(rng) + "\n").encode() for _ in range(4000)], 9.0)
@@ -1574,7 +1577,7 @@ def make_pools(rng: Random, profile: str, fixtures: str) -> dict:
 def gen_log(profile: str, variant: str, size: int, seed: int, out: str, long_size: int, fixtures: str) -> None:
     rng = Random(seed)
     sk = build_skeleton(rng, profile, variant)
-    render_log(rng, profile, variant, size, out, long_size, make_pools(rng, profile, fixtures), DEFAULT_JOB, sk)
+    render_log(rng, profile, variant, size, out, long_size, make_pools(rng, profile, fixtures, size), DEFAULT_JOB, sk)
 
 
 def render_log(rng: Random, profile: str, variant: str, size: int, out: str, long_size: int, pools: dict,
