@@ -141,7 +141,9 @@ gen_sha="$(sha256sum "$generator" | cut -d' ' -f1)"
 
 # The fixture logs that the fixtures-mix profile draws its lines from: an input made from
 # them is generated again when they change.
-fixtures_sha="$(cd "$root" && cat Fixtures/*/job.log Fixtures/*/gh.txt 2>/dev/null | sha256sum | cut -d' ' -f1)"
+fixtures_sha="$(cd "$root" && for f in Fixtures/*/job.log Fixtures/*/gh.txt; do
+  [[ -f "$f" ]] && cat -- "$f"
+done | sha256sum | cut -d' ' -f1)"
 
 # ensure_input FILE GENERATOR-ARGS...: generate FILE (a file, or a directory for `jobs`)
 # unless it exists with the same arguments and generator version (recorded in FILE.meta),
