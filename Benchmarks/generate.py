@@ -779,7 +779,7 @@ def build_skeleton(rng: Random, profile: str, variant: str = "plain", job_name: 
     short = profile == "short" or variant == "short"
     longs = profile == "longlines" or variant == "longlines"
     if profile in NEW_PROFILES:
-        bulk_steps_new(sk, rng, profile, short, longs, sha, tmp)
+        bulk_steps_new(sk, rng, profile, longs, sha, tmp)
     else:
         # 11 cargo build (bulk)
         sk.script_step(["cargo build --release --workspace --all-targets --locked"], pipefail=True)
@@ -1261,8 +1261,9 @@ def new_profile_pools(rng: Random, profile: str, fixtures: str, total: int) -> d
     return {"fixtures": msgs}
 
 
-def bulk_steps_new(sk: "Skeleton", rng: Random, profile: str, short: bool, longs: bool, sha: str, tmp: str) -> None:
-    """Steps 11-14 (the bulk) of the nix-cargo, buildkit and fixtures-mix profiles."""
+def bulk_steps_new(sk: "Skeleton", rng: Random, profile: str, longs: bool, sha: str, tmp: str) -> None:
+    """Steps 11-14 (the bulk) of the nix-cargo, buildkit and fixtures-mix profiles; with
+    LONGS, each bulk step is split around one of the four long lines."""
     L = sk.line
 
     def bulk(pool: str, share: float, long_kind: str | None, groups: bool = False) -> None:
