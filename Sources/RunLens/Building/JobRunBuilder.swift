@@ -291,9 +291,10 @@ public struct JobRunBuilder {
     return groups
   }
 
-  /// The steps with each labelled range made one step: a composite action's inner step headers,
-  /// or several `Post job cleanup.` lines of one post step, belong to the step that holds them.
-  /// The step keeps its first header's line, action and start; its duration covers the range.
+  /// The steps with each labelled range made one step.
+  ///
+  /// A composite action's inner step headers, or several `Post job cleanup.` lines of one post
+  /// step, belong to the step that holds them. The step keeps its first header's line, action and start; its duration covers the range.
   static func grouped(_ segments: [Step], _ groups: [Int: Int]) -> [Step] {
     guard groups.contains(where: { $0.key != $0.value }) else { return segments }
     var result: [Step] = []
