@@ -4,7 +4,7 @@
 /// step but only the download of an already-chosen key inside cache-nix-action; `Cache Size:` is
 /// a restore's size in a main step and a save's in a post step. Problems that do not stop the
 /// report (a cache step without an outcome, a log that stops early) become diagnostics.
-public struct JobRunBuilder {
+package struct JobRunBuilder {
   private let source: String?
   private let fallbackName: String
   private let fallbackNameSource: JobRun.Origin
@@ -33,7 +33,7 @@ public struct JobRunBuilder {
   ///   - source: The input the events come from, for diagnostics.
   ///   - fallbackName: The job's name when the log has no `Complete job name:` line.
   ///   - fallbackNameSource: Where `fallbackName` comes from (a file name, gh's job column).
-  public init(
+  package init(
     source: String?, fallbackName: String, fallbackNameSource: JobRun.Origin = .file
   ) {
     self.source = source
@@ -42,7 +42,7 @@ public struct JobRunBuilder {
   }
 
   /// Marks the job as read only in part (its input could not be read to the end).
-  public mutating func markPartial(_ reason: String) {
+  package mutating func markPartial(_ reason: String) {
     markedPartial = true
     diagnostics.append(Diagnostic(.warning, reason, source: source))
   }
@@ -58,7 +58,7 @@ public struct JobRunBuilder {
   ///   - name: The step's name.
   ///   - line: The 1-based line number where the step's lines begin.
   ///   - source: Where the label comes from (gh's step column, or a step file's name).
-  public mutating func labelStep(
+  package mutating func labelStep(
     _ name: String, atLine line: Int, from source: JobRun.Origin = .file
   ) {
     stepLabels.append((line, name))
@@ -66,12 +66,12 @@ public struct JobRunBuilder {
   }
 
   /// Applies events in order.
-  public mutating func apply(_ events: [LogEvent]) {
+  package mutating func apply(_ events: [LogEvent]) {
     for event in events { apply(event) }
   }
 
   /// Applies one event.
-  public mutating func apply(_ event: LogEvent) {
+  package mutating func apply(_ event: LogEvent) {
     switch event {
     case .jobName(let value, _):
       if name == nil { name = value }
@@ -149,7 +149,7 @@ public struct JobRunBuilder {
   }
 
   /// The job as the events describe it.
-  public func build() -> JobRun {
+  package func build() -> JobRun {
     var diagnostics = self.diagnostics
     let lastTime = end?.lastTime
     var jobSteps: [Step] = steps.enumerated().map { index, record in

@@ -10,7 +10,7 @@ extension RunReport {
   ///   - jobs: The jobs read from logs.
   ///   - api: The jobs of the API document(s).
   /// - Returns: The jobs, in the API's order, then log jobs it does not list.
-  public static func merge(_ jobs: [JobRun], with api: [APIJob]) -> [JobRun] {
+  package static func merge(_ jobs: [JobRun], with api: [APIJob]) -> [JobRun] {
     var remaining = jobs
     var merged: [JobRun] = []
     var seen = Set<String>()

@@ -18,18 +18,18 @@
 ///
 /// - Important: Single-pass and not thread-safe: one owner feeds it in order, then calls
 ///   ``finish()`` once.
-public struct GitHubLogParser {
+package struct GitHubLogParser {
   /// Limits of the reader.
-  public struct Options: Sendable, Hashable {
+  package struct Options: Sendable, Hashable {
     /// The longest line kept, in bytes; longer lines are cut with a diagnostic.
-    public var maximumLineLength: Int
+    package var maximumLineLength: Int
     /// The longest input value or key kept, in bytes.
-    public var maximumValueLength: Int
+    package var maximumValueLength: Int
     /// The most diagnostics of one kind reported per input before they are summarised.
-    public var maximumRepeatedDiagnostics: Int
+    package var maximumRepeatedDiagnostics: Int
 
     /// Creates options.
-    public init(
+    package init(
       maximumLineLength: Int = 1 << 20, maximumValueLength: Int = 8 << 10,
       maximumRepeatedDiagnostics: Int = 10
     ) {
@@ -39,7 +39,7 @@ public struct GitHubLogParser {
     }
 
     /// A 1 MiB line cap, 8 KiB values, 10 repeated diagnostics.
-    public static let `default` = Options()
+    package static let `default` = Options()
   }
 
   private enum State {
@@ -102,7 +102,7 @@ public struct GitHubLogParser {
   /// - Parameters:
   ///   - source: The name of the input, used in diagnostics.
   ///   - options: Limits of the reader.
-  public init(source: String? = nil, options: Options = .default) {
+  package init(source: String? = nil, options: Options = .default) {
     self.source = source
     self.options = options
     self.splitter = LineSplitter(maximumLineLength: options.maximumLineLength, needles: Needle.all)
@@ -112,7 +112,7 @@ public struct GitHubLogParser {
   ///
   /// - Parameter chunk: The next bytes of the log, of any size.
   /// - Returns: The events of the lines completed by this chunk, in log order.
-  public mutating func feed(_ chunk: some Collection<UInt8>) -> [LogEvent] {
+  package mutating func feed(_ chunk: some Collection<UInt8>) -> [LogEvent] {
     noteStart(chunk)
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
@@ -178,7 +178,7 @@ public struct GitHubLogParser {
   /// Reads the last line (one without a terminator) and reports the end of the input.
   ///
   /// - Returns: The remaining events, ending with ``LogEvent/end(_:)``.
-  public mutating func finish() -> [LogEvent] {
+  package mutating func finish() -> [LogEvent] {
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.finish { line in self.consume(line) }
@@ -214,7 +214,7 @@ public struct GitHubLogParser {
   }
 
   /// The number of lines read so far.
-  public var lineCount: Int { splitter.lineCount }
+  package var lineCount: Int { splitter.lineCount }
 
   /// Whether the input had no byte, or a NUL byte in its first 8 KiB: not a job log at all.
   package var isNotALog: Bool { byteCount == 0 || firstNUL != nil }

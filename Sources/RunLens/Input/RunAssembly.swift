@@ -351,7 +351,7 @@ public struct RunAssembly: ~Copyable {
   ///
   /// - Parameter path: A file's path; `-` is standard input.
   /// - Returns: The name without folders, an ordinal prefix, or a `.txt`/`.log` ending.
-  public static func jobName(fromPath path: String) -> String {
+  package static func jobName(fromPath path: String) -> String {
     guard path != "-" else { return "stdin" }
     var name = Substring(path.split(separator: "/").last ?? Substring(path))
     for suffix in [".txt", ".log"] where name.hasSuffix(suffix) {
