@@ -303,6 +303,32 @@ public struct RunAssembly: ~Copyable {
     mode = .idle
   }
 
+  /// Reads the jobs of a run-logs zip or of a folder: plans them from the file paths
+  /// (``RunLogsLayout/plan(_:)``) and feeds each job's files in order.
+  ///
+  /// - Parameters:
+  ///   - archive: The zip's or folder's name.
+  ///   - paths: Every file path in it, with `/` separators.
+  ///   - read: Reads one file, handing each chunk to the function it is given; returns why the
+  ///     file could not be read to its end, or `nil`.
+  /// - Returns: The paths that are neither job nor step files.
+  package mutating func readArchive(
+    _ archive: String, paths: [String],
+    read: (_ path: String, _ feed: (UnsafeRawBufferPointer) -> Void) -> String?
+  ) -> [String] {
+    let plan = RunLogsLayout.plan(paths)
+    for job in plan.jobs {
+      beginJob(job, in: archive)
+      for file in job.files {
+        beginJobFile(file)
+        let failure = read(file.path) { chunk in self.feed(chunk) }
+        endJobFile("\(archive): \(file.path)", failure: failure)
+      }
+      endJob()
+    }
+    return plan.others
+  }
+
   // MARK: - The run
 
   /// The report of everything read: the jobs in input order, merged with the jobs lists read,
