@@ -254,7 +254,9 @@ final class StopFlag: @unchecked Sendable {
   var isRaised: Bool { lock.withLock { raised } }
 }
 
-/// The number of processors online. The corresponding C function is `sysconf(3)`.
+/// The number of processors online.
+///
+/// The corresponding C function is `sysconf(3)`.
 func processorCount() -> Int {
   max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }

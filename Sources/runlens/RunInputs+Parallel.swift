@@ -46,7 +46,7 @@ extension RunInputs {
         }
       }
     }
-    threads.forEach { $0.join() }
+    for thread in threads { thread.join() }
     for (index, unit) in units.enumerated() {
       switch unit {
       case .log, .folderJob, .zipJob:
