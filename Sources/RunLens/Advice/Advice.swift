@@ -42,7 +42,8 @@ public struct Advice: Sendable, Hashable {
       var text = "The restore in \(restore.step) took \(Markdown.duration(duration))"
       if let size = restore.sizeBytes {
         let seconds = max(0.001, Double(duration.milliseconds) / 1000)
-        text += " for \(Markdown.bytes(size)) (\(Int(Double(size) / 1_048_576 / seconds)) MiB/s)"
+        text +=
+          " for \(Markdown.bytes(size)) (\(Int64(clamping: Double(size) / 1_048_576 / seconds)) MiB/s)"
       }
       text +=
         ", over the \(Markdown.duration(targets.restoreTime)) target: shrink the cache (garbage-collect, drop build outputs that are cheap to recreate) or split it."
@@ -67,7 +68,7 @@ public struct Advice: Sendable, Hashable {
             message:
               "The Nix store was still \(Markdown.bytes(after)) after garbage collection in \(save.step), over its gc-max-store-size of \(Markdown.bytes(max)): live paths exceed the limit; raise it or cache less."
           ))
-      } else if let before = store.sizeBeforeBytes, before > max * 2 {
+      } else if let before = store.sizeBeforeBytes, before / 2 > max {
         advice.append(
           Advice(
             id: "nix-store-growth",
@@ -89,12 +90,12 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "over-limit",
           message:
-            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.decimalBytes(evicted.reduce(0) { $0 + $1.sizeBytes }))) first, starting with \(names)."
+            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.decimalBytes(evicted.lazy.map(\.sizeBytes).saturatingSum()))) first, starting with \(names)."
         ))
     }
     let stale = budget.stale
     if !stale.isEmpty {
-      let bytes = stale.reduce(0) { $0 + $1.sizeBytes }
+      let bytes = stale.lazy.map(\.sizeBytes).saturatingSum()
       advice.append(
         Advice(
           id: "idle-entries",
@@ -108,12 +109,12 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "family-over-allocation",
           message:
-            "\(group.name) takes \(Markdown.decimalBytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.decimalBytes(allowed)) by \(Markdown.decimalBytes(group.bytes - allowed)) (\(allocation.label): \(Markdown.decimalBytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
+            "\(group.name) takes \(Markdown.decimalBytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.decimalBytes(allowed)) by \(Markdown.decimalBytes(group.bytes.saturatingSubtracting(allowed))) (\(allocation.label): \(Markdown.decimalBytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
         ))
     }
     let pullRequest = budget.entries.filter { $0.ref?.hasPrefix("refs/pull/") ?? false }
-    let pullBytes = pullRequest.reduce(0) { $0 + $1.sizeBytes }
-    if !pullRequest.isEmpty, pullBytes * 5 > budget.totalBytes {
+    let pullBytes = pullRequest.lazy.map(\.sizeBytes).saturatingSum()
+    if !pullRequest.isEmpty, pullBytes.saturatingMultiplying(by: 5) > budget.totalBytes {
       advice.append(
         Advice(
           id: "pull-request-caches",

@@ -82,7 +82,8 @@ extension JobRun {
           if used.contains(candidate.number) { break }
           if let from = candidate.startedAt?.nanosecondsSinceEpoch,
             let to = candidate.completedAt?.nanosecondsSinceEpoch,
-            start >= from - 1_000_000_000, start <= to + 1_000_000_000
+            start >= from.saturatingSubtracting(1_000_000_000),
+            start <= to.saturatingAdding(1_000_000_000)
           {
             used.insert(candidate.number)
             pairs[index] = candidate

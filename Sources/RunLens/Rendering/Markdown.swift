@@ -120,7 +120,11 @@ public enum Markdown {
   public static func duration(_ duration: Duration?) -> String {
     guard let duration else { return "—" }
     let milliseconds = duration.milliseconds
-    if milliseconds < 0 { return "−" + Markdown.duration(.milliseconds(-milliseconds)) }
+    if milliseconds < 0 {
+      return "−" + Markdown.duration(.milliseconds(Int64(0).saturatingSubtracting(milliseconds)))
+    }
+    // Rounding below adds up to 500 ms: keep the sums in range.
+    guard milliseconds < Int64.max / 2 else { return "\(Int64.max / 3_600_000)h 00m" }
     if milliseconds < 1000 { return "\(milliseconds) ms" }
     if milliseconds < 60_000 {
       let tenths = (milliseconds + 50) / 100
@@ -141,10 +145,16 @@ public enum Markdown {
       (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
     ]
     for (size, name) in units where bytes >= size {
-      let tenths = (bytes * 10 + size / 2) / size
-      return "\(tenths / 10).\(tenths % 10) \(name)"
+      return Self.tenths(bytes, size, name)
     }
     return "\(bytes) B"
+  }
+
+  /// `bytes / size` rounded to tenths, with the unit: computed from the quotient and the
+  /// remainder, so that no count up to `Int64.max` overflows.
+  private static func tenths(_ bytes: Int64, _ size: Int64, _ name: String) -> String {
+    let tenths = bytes / size * 10 + (bytes % size * 10 + size / 2) / size
+    return "\(tenths / 10).\(tenths % 10) \(name)"
   }
 
   /// A byte count in decimal units, as GitHub states cache limits: `2.9 GB`, `999.0 MB`.
@@ -153,8 +163,7 @@ public enum Markdown {
       (1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1000, "kB"),
     ]
     for (size, name) in units where bytes >= size {
-      let tenths = (bytes * 10 + size / 2) / size
-      return "\(tenths / 10).\(tenths % 10) \(name)"
+      return Self.tenths(bytes, size, name)
     }
     return "\(bytes) B"
   }
@@ -174,9 +183,11 @@ public enum Markdown {
       + (magnitude % 10 == 0 ? "\(magnitude / 10)%" : "\(magnitude / 10).\(magnitude % 10)%")
   }
 
-  /// A bar of up to `width` blocks for a share from 0 to 1.
+  /// A bar of up to `width` blocks for a share from 0 to 1; a share that is not a number is
+  /// an empty bar.
   static func bar(_ share: Double, width: Int = 10) -> String {
-    let blocks = max(0, min(width, Int((share * Double(width)).rounded())))
+    let scaled = (share * Double(width)).rounded()
+    let blocks = scaled.isNaN ? 0 : Int(max(0, min(Double(width), scaled)))
     return String(repeating: "█", count: blocks) + String(repeating: "░", count: width - blocks)
   }
 
