@@ -113,9 +113,8 @@ struct CutZipReader {
     case 8:
       // Bounded by the entry's packed size (see ZipEntryReader); small chunks keep what a cut
       // entry loses at its end small.
-      _ = try ZipEntryReader.inflate(
-        file, entry: entry.path, from: entry.dataOffset, to: end, bufferSize: 4096,
-        skipCRC32: true, body)
+      _ = try ZipEntryReader.inflateEntry(
+        file, entry: entry.path, from: entry.dataOffset, to: end, bufferSize: 4096, body)
     default:
       throw CocoaError(.fileReadUnknown)
     }

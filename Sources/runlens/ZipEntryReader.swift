@@ -1,6 +1,13 @@
 import Foundation
 import ZIPFoundation
 
+// zlib: ZIPFoundation's module for it on Linux, the SDK's elsewhere.
+#if canImport(CZlib)
+  import CZlib
+#else
+  import zlib
+#endif
+
 /// Unpacks the entries of a complete zip (one with its central directory) with runlens's own
 /// bounds on the work.
 ///
@@ -11,10 +18,10 @@ import ZIPFoundation
 /// bytes is enough) spins at 100% CPU, and no consumer is ever called to stop it. It also
 /// tells zlib that every chunk is `bufferSize` bytes long, so a short last chunk lets zlib
 /// read past it. This reader finds each entry's data from the central directory and its
-/// local header itself, hands the inflater exactly `bufferSize` bytes each time (the last
-/// chunk padded with zeros that are never part of the entry), and throws as soon as the
-/// inflater asks for bytes past the entry's packed size: the work is bounded by that size.
-/// The checksum of what was unpacked is compared with the central directory's.
+/// local header itself and runs zlib on exactly those bytes (``inflateEntry(_:entry:from:to:bufferSize:_:)``):
+/// a stream that needs more, or stalls, is an error naming the entry, so the work is bounded
+/// by the entry's size. The checksum of what was unpacked is compared with the central
+/// directory's.
 ///
 /// The fix belongs in ZIPFoundation too (its provider should stop at the entry's size);
 /// runlens does not rely on it.
@@ -42,7 +49,8 @@ struct ZipEntryReader {
     /// What went wrong, in words.
     var reason: String
 
-    var description: String { "\(entry): \(reason)" }
+    /// The reason alone: the caller names the zip and the entry (``entry``).
+    var description: String { reason }
   }
 
   /// The entries, by path.
@@ -119,9 +127,8 @@ struct ZipEntryReader {
         offset += UInt64(chunk.count)
       }
     case 8:
-      checksum = try Self.inflate(
-        file, entry: path, from: dataOffset, to: end, bufferSize: bufferSize, skipCRC32: false,
-        body)
+      checksum = try Self.inflateEntry(
+        file, entry: path, from: dataOffset, to: end, bufferSize: bufferSize, body)
     default:
       throw Failure(entry: path, reason: "compression method \(entry.method) is not supported")
     }
@@ -130,55 +137,69 @@ struct ZipEntryReader {
     }
   }
 
-  /// Inflates the deflate stream in `from..<to` of `file`, never asking for more.
+  /// Inflates the deflate stream in `from..<to` of `file` with zlib, bounded by those bytes.
   ///
-  /// Every chunk handed to ZIPFoundation's inflater is exactly `bufferSize` bytes (it tells
-  /// zlib so whatever it gets); the last is padded with zeros. A request past `to` means the
-  /// stream did not end within the entry: that is an error, so the loop ends after at most
-  /// `(to - from) / bufferSize + 1` chunks.
+  /// zlib gets exactly the entry's bytes, `bufferSize` at a time, and never a byte of
+  /// padding. The stream must end within them: needing more is an error, and so is a call
+  /// that neither consumes nor produces a byte (a stall), so the loop ends after at most
+  /// about `(to - from) + unpacked / bufferSize` calls. The corresponding zlib functions are
+  /// `inflateInit2_`, `inflate`, `inflateEnd` and `crc32`.
   ///
-  /// - Returns: The CRC-32 of the unpacked bytes (0 with `skipCRC32`).
-  static func inflate(
+  /// - Returns: The CRC-32 of the unpacked bytes.
+  static func inflateEntry(
     _ file: ZipFile, entry: String, from: UInt64, to end: UInt64, bufferSize: Int,
-    skipCRC32: Bool, _ body: (Data) throws -> Void
+    _ body: (Data) throws -> Void
   ) throws -> UInt32 {
-    do {
-      return try Data.decompress(
-        size: Int64(end - from), bufferSize: bufferSize, skipCRC32: skipCRC32,
-        provider: { position, _ in
-          let (offset, overflow) = from.addingReportingOverflow(UInt64(position))
-          guard !overflow, offset < end else {
-            throw Failure(
-              entry: entry,
-              reason:
-                "its deflate stream does not end within its \(end - from) packed bytes (a damaged or crafted zip); stopped"
-            )
-          }
-          var chunk = file.read(offset, Int(min(UInt64(bufferSize), end - offset)))
-          guard !chunk.isEmpty else {
-            throw Failure(entry: entry, reason: "its packed bytes cannot be read")
-          }
-          if chunk.count < bufferSize {
-            chunk += [UInt8](repeating: 0, count: bufferSize - chunk.count)
-          }
-          return Data(chunk)
-        },
-        consumer: { data in
-          do { try body(data) } catch { throw ConsumerError(error: error) }
-        })
-    } catch let error as ConsumerError {
-      throw error.error
-    } catch let error as Failure {
-      throw error
-    } catch {
-      // ZIPFoundation's own (internal) error: zlib found the stream damaged.
-      throw Failure(entry: entry, reason: "its deflate stream is damaged")
+    let size = max(1, bufferSize)
+    var stream = z_stream()
+    guard
+      inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else { throw Failure(entry: entry, reason: "zlib could not start") }
+    defer { inflateEnd(&stream) }
+    let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
+    defer { input.deallocate() }
+    let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
+    defer { output.deallocate() }
+    var offset = from
+    var checksum: uLong = 0
+    while true {
+      if stream.avail_in == 0 {
+        guard offset < end else {
+          throw Failure(
+            entry: entry,
+            reason:
+              "its deflate stream does not end within its \(end - from) packed bytes (a damaged or crafted zip); stopped"
+          )
+        }
+        let chunk = file.read(offset, Int(min(UInt64(size), end - offset)))
+        guard !chunk.isEmpty else {
+          throw Failure(entry: entry, reason: "its packed bytes cannot be read")
+        }
+        _ = input.initialize(from: chunk)
+        offset += UInt64(chunk.count)
+        stream.next_in = input.baseAddress
+        stream.avail_in = uInt(chunk.count)
+      }
+      let available = stream.avail_in
+      stream.next_out = output.baseAddress
+      stream.avail_out = uInt(size)
+      let result = inflate(&stream, Z_NO_FLUSH)
+      let produced = size - Int(stream.avail_out)
+      if produced > 0 {
+        checksum = crc32(checksum, output.baseAddress, uInt(produced))
+        try body(Data(UnsafeBufferPointer(rebasing: output[0..<produced])))
+      }
+      switch result {
+      case Z_STREAM_END:
+        return UInt32(truncatingIfNeeded: checksum)
+      case Z_OK, Z_BUF_ERROR:
+        guard produced > 0 || stream.avail_in < available || stream.avail_in == 0 else {
+          throw Failure(entry: entry, reason: "its deflate stream makes no progress; stopped")
+        }
+      default:
+        throw Failure(entry: entry, reason: "its deflate stream is damaged (zlib error \(result))")
+      }
     }
-  }
-
-  /// An error of the consumer, passed through ZIPFoundation unchanged.
-  private struct ConsumerError: Error {
-    var error: any Error
   }
 
   /// The offset, size and entry count of the central directory, from the end record (or its
