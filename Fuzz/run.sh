@@ -3,7 +3,7 @@
 #
 # Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on) into
 # .build-fuzz/, seeds TARGET's corpus from Fixtures/, and runs TARGET for SECONDS seconds.
-# TARGET is one of: log gh junit jobs caches metrics config zip, or `all` (each in turn, for
+# TARGET is one of: log gh junit jobs caches metrics config zip run, or `all` (each in turn, for
 # SECONDS seconds each). Findings (crash-*, leak-*, timeout-*, slow-unit-*) are written to
 # .build-fuzz/findings/TARGET/; the corpus grows in .build-fuzz/corpus/TARGET/. A long
 # campaign: run with a large SECONDS (and -jobs=N -workers=N to use N cores); the corpus
@@ -19,7 +19,7 @@ fi
 target=$1
 seconds=$2
 shift 2
-targets="log gh junit jobs caches metrics config zip"
+targets="log gh junit jobs caches metrics config zip run"
 
 scratch="$root/.build-fuzz"
 echo "== building the fuzz harnesses (-sanitize=fuzzer,address, release)"
@@ -44,6 +44,7 @@ seed() {
     metrics) files=(Fixtures/*/metrics.json Fixtures/compare-*/*/*.json) ;;
     config) files=(Fuzz/seeds/config/*.json) ;;
     zip) files=(Fixtures/*/*.zip) ;;
+    run) files=() ;;
   esac
   for file in "${files[@]}"; do
     [ -f "$file" ] || continue
@@ -56,6 +57,23 @@ seed() {
       *) cp "$file" "$out" ;;
     esac
   done
+  if [ "$name" = run ]; then
+    # Mixed runs: a fixture folder's inputs joined with the byte 0x1E, after one byte that
+    # chooses the chunk size.
+    for dir in Fixtures/*/; do
+      local parts=("$dir"*.log "$dir"gh.txt "$dir"*.xml "$dir"jobs.json "$dir"*.zip)
+      local out="$corpus/seed-run-$(basename "$dir")"
+      printf '\007' > "$out"
+      local first=1
+      for part in "${parts[@]}"; do
+        [ -f "$part" ] || continue
+        [ "$(wc -c < "$part")" -le 65536 ] || continue
+        [ $first = 1 ] || printf '\036' >> "$out"
+        cat "$part" >> "$out"
+        first=0
+      done
+    done
+  fi
   if [ "$name" = zip ]; then
     # A well-formed run-logs zip made from the fixtures (stored, deflated, step folders).
     python3 Fuzz/make-zip-seeds.py "$corpus" Fixtures
@@ -80,6 +98,12 @@ run() {
     '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|Test unit written|stat::number_of_executed_units|==[0-9]+==|Fatal error'
   local status=${PIPESTATUS[0]}
   set -e
+  # One line per run, to add up executions across campaigns.
+  local executed done_line
+  executed=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$scratch/$name.log" | grep -Eo '[0-9]+$' || echo 0)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$scratch/$name.log" | tail -1 | tr '\t' ' ' || true)
+  printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" \
+    "$status" "${executed:-0}" "$done_line" >> "$scratch/campaign.tsv"
   if [ "$status" -ne 0 ]; then
     echo "fuzz: $name found a problem (exit $status); see $scratch/$name.log and $findings/" >&2
     return 1

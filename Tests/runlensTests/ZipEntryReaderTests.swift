@@ -69,3 +69,41 @@ struct ZipEntryReaderTests {
     #expect(ZipEntryReader(bytes: [UInt8](repeating: 0x50, count: count)) == nil)
   }
 }
+
+/// The reproducers through the built binary: each gives a report (exit 0), with a
+/// diagnostic where the input is bad, and never a trap or a hang.
+@Suite("fuzzing reproducers end to end", .timeLimit(.minutes(1)))
+struct FuzzReproducerTests {
+  @Test(
+    "every reproducer exits 0",
+    arguments: [
+      ["report", "Fixtures/fuzz-log-year-9999/input.log"],
+      ["report", "Fixtures/fuzz-log-submillisecond/input.log"],
+      ["report", "Fixtures/fuzz-log-cache-size/input.log"],
+      [
+        "report", "--format", "json", "Fixtures/fuzz-jobs-time-offset/input.log", "--jobs",
+        "Fixtures/fuzz-jobs-time-offset/jobs.json",
+      ],
+      ["report", "--junit", "Fixtures/fuzz-junit-dtd-entity/input.xml"],
+      ["report", "--junit", "Fixtures/fuzz-junit-chunking/malformed-tag.xml"],
+      ["report", "Fixtures/fuzz-zip-stored-block/run-logs.zip"],
+      ["budget", "Fixtures/fuzz-cache-year-9999/caches.json"],
+      ["budget", "Fixtures/fuzz-cache-exabyte/caches.json"],
+      ["budget", "Fixtures/fuzz-cache-size-sum/caches.json"],
+      ["budget", "Fixtures/fuzz-cache-idle-1700/caches.json"],
+    ])
+  func reproducer(arguments: [String]) throws {
+    let result = try ReportCommandTests.run(arguments)
+    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    #expect(!result.stdout.isEmpty)
+  }
+
+  @Test("the zip whose entry never ends is an error naming the entry")
+  func zipEntry() throws {
+    let result = try ReportCommandTests.run([
+      "report", "Fixtures/fuzz-zip-stored-block/run-logs.zip",
+    ])
+    #expect(result.stderr.contains("1_build.txt"))
+    #expect(result.stderr.contains("does not end within its 37 packed bytes"))
+  }
+}

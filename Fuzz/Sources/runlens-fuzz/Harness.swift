@@ -23,6 +23,9 @@ enum Harness: String, CaseIterable {
   case config
   /// A run-logs zip, read as the CLI reads it (central directory, else local headers).
   case zip
+  /// Several inputs of any kind (separated by the byte 0x1E) put together into one run by
+  /// `RunAssembly`, fed whole and in chunks: the reports must agree.
+  case run
 
   /// Runs the harness on one input.
   func run(_ data: UnsafeBufferPointer<UInt8>) {
@@ -35,6 +38,7 @@ enum Harness: String, CaseIterable {
     case .metrics: Self.metrics(Array(data))
     case .config: Self.config(Array(data))
     case .zip: Self.zip(Array(data))
+    case .run: Self.run(Array(data))
     }
   }
 
@@ -238,6 +242,68 @@ enum Harness: String, CaseIterable {
       }
     }
     render(RunReport(jobs: jobs))
+  }
+
+  /// The inputs of a run, assembled with every input fed in chunks of `chunkSize` bytes
+  /// (whole when `nil`); a zip is read as the CLI reads it.
+  static func assemble(_ inputs: [ArraySlice<UInt8>], chunkSize: Int?) -> RunReport {
+    var assembly = RunAssembly()
+    for (index, input) in inputs.enumerated() {
+      let name = "input-\(index + 1).txt"
+      assembly.beginInput(name)
+      var kind: InputKind?
+      var offset = input.startIndex
+      let size = chunkSize ?? max(1, input.count)
+      while offset < input.endIndex, kind != .zip {
+        let end = min(offset + size, input.endIndex)
+        kind = assembly.feed(input[offset..<end])
+        offset = end
+      }
+      if kind == nil { kind = assembly.decideKind() }
+      guard kind == .zip else {
+        assembly.endInput()
+        continue
+      }
+      _ = assembly.divertInput()
+      let bytes = Array(input)
+      guard let reader = ZipEntryReader(bytes: bytes) else {
+        assembly.add(Diagnostic(.error, "not a readable zip", source: name), dropsInput: true)
+        continue
+      }
+      var unpacked = 0
+      for job in RunLogsLayout.plan(Array(reader.entries.keys)).jobs {
+        assembly.beginJob(job, in: name)
+        for file in job.files {
+          assembly.beginJobFile(file)
+          var failure: String?
+          do {
+            try reader.extract(file.path, bufferSize: size) { data in
+              unpacked += data.count
+              guard unpacked <= 4 << 20 else { throw TooLarge() }
+              assembly.feed(data)
+            }
+          } catch {
+            failure = "\(error)"
+          }
+          assembly.endJobFile("\(name): \(file.path)", failure: failure)
+        }
+        assembly.endJob()
+      }
+    }
+    return assembly.build()
+  }
+
+  static func run(_ bytes: [UInt8]) {
+    guard let first = bytes.first else { return }
+    let inputs = bytes.dropFirst().split(
+      separator: 0x1E, maxSplits: 4, omittingEmptySubsequences: false)
+    let whole = assemble(inputs, chunkSize: nil)
+    let split = assemble(inputs, chunkSize: 1 + Int(first) * 37)
+    let expected = MetricsJSON.render(whole)
+    guard MetricsJSON.render(split) == expected else {
+      fatalError("run: the report differs when the inputs are fed in chunks")
+    }
+    render(whole)
   }
 
   // MARK: - Rendering

@@ -90,7 +90,7 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "over-limit",
           message:
-            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.decimalBytes(evicted.lazy.map(\.sizeBytes).saturatingSum()))) first, starting with \(names)."
+            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.bytes(evicted.lazy.map(\.sizeBytes).saturatingSum()))) first, starting with \(names)."
         ))
     }
     let stale = budget.stale
@@ -100,7 +100,7 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "idle-entries",
           message:
-            "\(Markdown.count(stale.count, "entry", "entries")) (\(Markdown.decimalBytes(bytes))) not used for more than 7 days: GitHub will remove them. Delete them now (`gh cache delete`) to make room, or stop creating keys nobody restores."
+            "\(Markdown.count(stale.count, "entry", "entries")) (\(Markdown.bytes(bytes))) not used for more than 7 days: GitHub will remove them. Delete them now (`gh cache delete`) to make room, or stop creating keys nobody restores."
         ))
     }
     for group in budget.groups where group.overAllocation {
@@ -109,7 +109,7 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "family-over-allocation",
           message:
-            "\(group.name) takes \(Markdown.decimalBytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.decimalBytes(allowed)) by \(Markdown.decimalBytes(group.bytes.saturatingSubtracting(allowed))) (\(allocation.label): \(Markdown.decimalBytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
+            "\(group.name) takes \(Markdown.bytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.bytes(allowed)) by \(Markdown.bytes(group.bytes.saturatingSubtracting(allowed))) (\(allocation.label): \(Markdown.bytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
         ))
     }
     let pullRequest = budget.entries.filter { $0.ref?.hasPrefix("refs/pull/") ?? false }
@@ -119,7 +119,7 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "pull-request-caches",
           message:
-            "\(Markdown.count(pullRequest.count, "entry", "entries")) (\(Markdown.decimalBytes(pullBytes))) saved by pull requests, which other pull requests cannot restore: save caches only on the default branch."
+            "\(Markdown.count(pullRequest.count, "entry", "entries")) (\(Markdown.bytes(pullBytes))) saved by pull requests, which other pull requests cannot restore: save caches only on the default branch."
         ))
     }
     return advice

@@ -174,15 +174,6 @@ public struct TestSummaryBuilder {
     summary.files.append(.init(path: state.path, tests: state.tests, isPartial: state.isPartial))
   }
 
-  /// The number of failures listed so far.
-  public var listedFailureCount: Int { summary.failures.count }
-
-  /// The failures listed so far from `index` on, in order; a listed failure never changes,
-  /// so another thread can render it ahead (``RenderedFailures``).
-  public func listedFailures(from index: Int) -> ArraySlice<TestSummary.Failure> {
-    summary.failures[min(index, summary.failures.count)...]
-  }
-
   /// The summary of every file applied so far.
   public func build() -> TestSummary {
     var copy = self

@@ -139,7 +139,7 @@ public struct GitHubLogParser {
   ///   - chunk: The next bytes of the log, of any size.
   ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order.
   /// - Returns: The events of the lines completed by this chunk, in log order.
-  public mutating func feed(
+  package mutating func feed(
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>
   ) -> [LogEvent] {
     noteStart(chunk)
@@ -158,7 +158,7 @@ public struct GitHubLogParser {
   ///   - dense: Whether lines are short (under about 64 bytes, as in the previous chunk): a
   ///     word-at-a-time scan then beats a `memchr` call per line.
   /// - Returns: How many offsets were written.
-  public static func lineFeeds(
+  package static func lineFeeds(
     in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
     dense: Bool
   ) -> Int {
@@ -224,6 +224,9 @@ public struct GitHubLogParser {
 
   /// The number of lines read so far.
   public var lineCount: Int { splitter.lineCount }
+
+  /// Whether the input had no byte, or a NUL byte in its first 8 KiB: not a job log at all.
+  package var isNotALog: Bool { byteCount == 0 || firstNUL != nil }
 
   /// The bytes held for the line in progress; stays below the line cap plus one chunk.
   var bufferedByteCount: Int { splitter.bufferedByteCount }

@@ -11,8 +11,8 @@
 /// column; the test cases before it are kept.
 ///
 /// - Important: Single-pass and not thread-safe; the reader owns a libxml2 context, so one
-///   owner feeds it in order and calls ``finish()`` once. Do not copy it.
-public struct JUnitParser {
+///   owner feeds it in order and calls ``finish()`` once; it cannot be copied.
+public struct JUnitParser: ~Copyable {
   /// Limits of the reader.
   public struct Options: Sendable, Hashable {
     /// The most bytes kept of one element's text (a failure body, an output stream).

@@ -116,6 +116,14 @@ extension LogTime {
   ///
   /// - Parameter text: The time, for example `2019-08-08T15:00:00.000-08:00`.
   public init?(parsingISO8601 text: String) {
+    // A date alone is midnight UTC of that day.
+    if text.count == 10,
+      text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) }),
+      let midnight = LogTime(parsing: text + "T00:00:00Z")
+    {
+      self = LogTime(text: text, nanosecondsSinceEpoch: midnight.nanosecondsSinceEpoch)
+      return
+    }
     if let plain = LogTime(parsing: text) {
       self = plain
       return

@@ -56,6 +56,9 @@ public struct RunReport: Sendable, Hashable, Codable {
   public var junit: TestSummary?
   /// The run's identity from the GitHub environment, when known.
   public var run: RunInfo?
+  /// Whether some input was left unread (a cap, a read failure): the figures cover what was
+  /// read, and the report is partial.
+  public var inputDropped = false
 
   /// Creates a report.
   ///
@@ -95,8 +98,14 @@ public struct RunReport: Sendable, Hashable, Codable {
     return combined
   }
 
-  /// Whether any job's log stops before the job's end.
-  public var isPartial: Bool { jobs.contains { $0.isPartial } || (junit?.isPartial ?? false) }
+  /// Whether the inputs held no job log and no test results: a report of nothing, which
+  /// never passes for a green one.
+  public var isEmpty: Bool { jobs.isEmpty && tests == nil }
+
+  /// Whether any job's log stops before the job's end, a JUnit file is cut, or input was left unread.
+  public var isPartial: Bool {
+    inputDropped || jobs.contains { $0.isPartial } || (junit?.isPartial ?? false)
+  }
 
   /// Every diagnostic: the run's, then each job's.
   public var allDiagnostics: [Diagnostic] { diagnostics + jobs.flatMap(\.diagnostics) }

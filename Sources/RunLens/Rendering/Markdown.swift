@@ -137,35 +137,70 @@ public enum Markdown {
     return "\(minutes / 60)h \(rest < 10 ? "0" : "")\(rest)m"
   }
 
-  /// A byte count in binary units: `512 B`, `12.5 KiB`, `999.0 MiB`, `9.4 GiB`; `—` when unknown.
+  /// A byte count in decimal units, the one unit system of every report (GitHub states cache
+  /// sizes and its cache limit in them): `999 B`, `1.0 kB`, `2.9 GB`; `—` when unknown.
   public static func bytes(_ bytes: Int64?) -> String {
     guard let bytes else { return "—" }
-    if bytes < 1024 { return "\(bytes) B" }
-    let units: [(Int64, String)] = [
-      (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
-    ]
+    return scaled(
+      bytes,
+      units: [
+        (1_000_000_000_000_000, "PB"), (1_000_000_000_000, "TB"), (1_000_000_000, "GB"),
+        (1_000_000, "MB"), (1000, "kB"),
+      ])
+  }
+
+  /// A byte count in binary units, for the one place where both readings of a limit matter
+  /// (the cache budget's `10 GB (9.3 GiB)`).
+  public static func binaryBytes(_ bytes: Int64) -> String {
+    scaled(
+      bytes,
+      units: [
+        (1 << 50, "PiB"), (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
+      ])
+  }
+
+  /// `bytes` in the largest unit it reaches, to three significant digits (`1.05 GB`,
+  /// `10.1 GB`, `999 MB`), rounded half up; no arithmetic overflows whatever the count.
+  private static func scaled(_ bytes: Int64, units: [(Int64, String)]) -> String {
     for (size, name) in units where bytes >= size {
-      return Self.tenths(bytes, size, name)
+      let whole = bytes / size
+      let rest = bytes % size
+      if whole < 10 {
+        let hundredths = whole * 100 + (rest * 100 + size / 2) / size
+        if hundredths < 1000 {
+          let fraction = hundredths % 100
+          return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) \(name)"
+        }
+      }
+      if whole < 100 {
+        let tenths = whole * 10 + (rest * 10 + size / 2) / size
+        if tenths < 1000 { return "\(tenths / 10).\(tenths % 10) \(name)" }
+      }
+      return "\(whole + (rest >= size - rest ? 1 : 0)) \(name)"
     }
     return "\(bytes) B"
   }
 
-  /// `bytes / size` rounded to tenths, with the unit: computed from the quotient and the
-  /// remainder, so that no count up to `Int64.max` overflows.
-  private static func tenths(_ bytes: Int64, _ size: Int64, _ name: String) -> String {
-    let tenths = bytes / size * 10 + (bytes % size * 10 + size / 2) / size
-    return "\(tenths / 10).\(tenths % 10) \(name)"
-  }
-
-  /// A byte count in decimal units, as GitHub states cache limits: `2.9 GB`, `999.0 MB`.
-  public static func decimalBytes(_ bytes: Int64) -> String {
-    let units: [(Int64, String)] = [
-      (1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1000, "kB"),
-    ]
-    for (size, name) in units where bytes >= size {
-      return Self.tenths(bytes, size, name)
+  /// A time as a person reads it, in UTC to the minute: `2025-10-04 14:04 UTC`.
+  public static func dateTime(_ time: LogTime) -> String {
+    func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
+      value / divisor - (value % divisor < 0 ? 1 : 0)
     }
-    return "\(bytes) B"
+    let seconds = floorDivision(time.nanosecondsSinceEpoch, 1_000_000_000)
+    let days = floorDivision(seconds, 86_400)
+    let minuteOfDay = (seconds - days * 86_400) / 60
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let shifted = days + 719_468
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60)) UTC"
   }
 
   /// `1 entry`, `2 entries`.

@@ -38,13 +38,37 @@ struct MarkdownTests {
   }
 
   @Test(
-    "sizes use binary units",
+    "sizes use decimal units everywhere, and never overflow",
     arguments: [
-      (nil, "—"), (512, "512 B"), (1536, "1.5 KiB"), (1_047_529_213, "999.0 MiB"),
-      (10_109_745_056, "9.4 GiB"),
+      (nil, "—"), (512, "512 B"), (999, "999 B"), (1536, "1.54 kB"), (1_047_529_213, "1.05 GB"),
+      (10_109_745_056, "10.1 GB"), (999_499_999, "999 MB"), (999_500_000, "1000 MB"),
+      (-5, "-5 B"), (9_000_000_000_000_000_000, "9000 PB"), (Int64.max, "9223 PB"),
     ] as [(Int64?, String)])
   func sizes(bytes: Int64?, expected: String) {
     #expect(Markdown.bytes(bytes) == expected)
+  }
+
+  @Test(
+    "binary sizes, for the budget's second reading of a limit",
+    arguments: [
+      (1536, "1.50 KiB"), (1_047_529_213, "999 MiB"), (10_109_745_056, "9.42 GiB"),
+      (Int64.max, "8192 PiB"),
+    ] as [(Int64, String)])
+  func binarySizes(bytes: Int64, expected: String) {
+    #expect(Markdown.binaryBytes(bytes) == expected)
+  }
+
+  @Test(
+    "times read as dates in UTC",
+    arguments: [
+      ("2025-10-04T14:04:53.4985942Z", "2025-10-04 14:04 UTC"),
+      ("2025-10-04T16:04:53+02:00", "2025-10-04 14:04 UTC"),
+      ("1969-12-31T23:59:59.5Z", "1969-12-31 23:59 UTC"),
+      ("2024-02-29T00:00:00Z", "2024-02-29 00:00 UTC"),
+    ])
+  func dates(text: String, expected: String) throws {
+    let time = try #require(LogTime(parsingISO8601: text))
+    #expect(Markdown.dateTime(time) == expected)
   }
 
   @Test(
@@ -107,14 +131,14 @@ struct MarkdownLimitTests {
   @Test(
     "byte counts up to Int64.max format without overflowing",
     arguments: [
-      (Int64(9_000_000_000_000_000_000), "8185452.3 TiB", "9000000.0 TB"),
-      (Int64.max, "8388608.0 TiB", "9223372.0 TB"),
-      (1_000_000_000_000_000_000, "909494.7 TiB", "1000000.0 TB"),
-      (1_047_529_213, "999.0 MiB", "1.0 GB"),
+      (Int64(9_000_000_000_000_000_000), "9000 PB", "7994 PiB"),
+      (Int64.max, "9223 PB", "8192 PiB"),
+      (1_000_000_000_000_000_000, "1000 PB", "888 PiB"),
+      (1_047_529_213, "1.05 GB", "999 MiB"),
     ] as [(Int64, String, String)])
-  func bytes(count: Int64, binary: String, decimal: String) {
-    #expect(Markdown.bytes(count) == binary)
-    #expect(Markdown.decimalBytes(count) == decimal)
+  func bytes(count: Int64, decimal: String, binary: String) {
+    #expect(Markdown.bytes(count) == decimal)
+    #expect(Markdown.binaryBytes(count) == binary)
   }
 
   @Test("durations at the ends of Int64 format", arguments: [Int64.max, Int64.min, Int64.min + 1])
@@ -152,7 +176,7 @@ struct MarkdownLimitTests {
     let job = JobRun(parsingLog: try Golden.bytes(path), source: path)
     #expect(job.restores.first?.sizeBytes == 9_000_000_000_000_000_000)
     let report = RunReport(jobs: [job])
-    #expect(MarkdownSummary.render(report).contains("8185452.3 TiB"))
+    #expect(MarkdownSummary.render(report).contains("9000 PB"))
     #expect(MetricsJSON.render(report).contains("9000000000000000000"))
   }
 }
