@@ -36,7 +36,7 @@ enum Timeline {
     for (index, step) in slowest.steps.prefix(maximumBars).enumerated() {
       guard let start = step.startedAt, let duration = step.duration else { continue }
       let from = offset(start, jobStart)
-      let to = max(from + 1, from + Int64(duration.milliseconds))
+      let to = max(from.saturatingAdding(1), from.saturatingAdding(duration.milliseconds))
       let tag =
         restoreLines.contains(step.line)
         ? "crit, " : saveLines.contains(step.line) ? "active, " : ""
