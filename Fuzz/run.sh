@@ -92,7 +92,7 @@ run() {
   set +e
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}" \
     RUNLENS_FUZZ_TARGET="$name" "$binary" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$@" \
     "$scratch/corpus/$name" 2>&1 | tee "$scratch/$name.log" | grep -E --line-buffered \
     '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|Test unit written|stat::number_of_executed_units|==[0-9]+==|Fatal error'
