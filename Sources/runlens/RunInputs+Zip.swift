@@ -30,32 +30,29 @@ extension RunInputs {
     for entry in archive where entry.type == .file {
       entries[entry.path] = entry
     }
-    let plan = RunLogsLayout.plan(Array(entries.keys))
     var unpacked: Int64 = 0
-    for job in plan.jobs {
-      assembly.beginJob(job, in: name)
-      for file in job.files {
-        assembly.beginJobFile(file)
-        var failure: String?
-        if let entry = entries[file.path] {
-          do {
-            try extract(entry, from: reader, name: "\(name): \(file.path)", unpacked: &unpacked)
-          } catch {
-            failure = error.reason
-          }
+    let others = assembly.readArchive(name, paths: Array(entries.keys)) { file, feed in
+      guard let entry = entries[file] else { return nil }
+      do {
+        try Self.extract(entry, from: reader, name: "\(name): \(file)", unpacked: &unpacked) {
+          progress.add($0.count)
+          $0.withUnsafeBytes(feed)
         }
-        assembly.endJobFile("\(name): \(file.path)", failure: failure)
+        return nil
+      } catch let failure as IOFailure {
+        return failure.reason
+      } catch {
+        return "\(error)"
       }
-      assembly.endJob()
-      progress.fileDone()
     }
-    for other in plan.others {
+    for other in others {
       assembly.add(Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
     }
   }
 
-  private mutating func extract(
-    _ entry: Entry, from reader: ZipEntryReader, name: String, unpacked: inout Int64
+  private static func extract(
+    _ entry: Entry, from reader: ZipEntryReader, name: String, unpacked: inout Int64,
+    _ body: (Data) -> Void
   ) throws(IOFailure) {
     let packed = Int64(clamping: entry.compressedSize)
     let declared = Int64(clamping: entry.uncompressedSize)
@@ -74,8 +71,7 @@ extension RunInputs {
           throw IOFailure(
             path: name, reason: "unpacks to more than it declares (a zip bomb?); stopped")
         }
-        self.progress.add(data.count)
-        self.assembly.feed(data)
+        body(data)
       }
     } catch let failure as IOFailure {
       unpacked = total
@@ -109,29 +105,21 @@ extension RunInputs {
         source: name), dropsInput: true)
     var entries: [String: CutZipReader.Entry] = [:]
     for entry in found where !entry.path.hasSuffix("/") { entries[entry.path] = entry }
-    let plan = RunLogsLayout.plan(Array(entries.keys))
-    for job in plan.jobs {
-      assembly.beginJob(job, in: name)
-      for file in job.files {
-        assembly.beginJobFile(file)
-        var failure: String?
-        if let entry = entries[file.path] {
-          failure = extractCut(entry, from: reader, name: "\(name): \(file.path)")
-        }
-        assembly.endJobFile("\(name): \(file.path)", failure: failure)
+    _ = assembly.readArchive(name, paths: Array(entries.keys)) { file, feed in
+      guard let entry = entries[file] else { return nil }
+      return Self.extractCut(entry, from: reader, name: "\(name): \(file)") {
+        progress.add($0.count)
+        $0.withUnsafeBytes(feed)
       }
-      assembly.endJob()
-      progress.fileDone()
     }
   }
 
   /// Unpacks one entry of a cut zip into the current job; returns why it stopped early, if it
   /// did.
-  private mutating func extractCut(
-    _ entry: CutZipReader.Entry, from reader: CutZipReader, name: String
-  )
-    -> String?
-  {
+  private static func extractCut(
+    _ entry: CutZipReader.Entry, from reader: CutZipReader, name: String,
+    _ body: (Data) -> Void
+  ) -> String? {
     var unpacked: Int64 = 0
     do {
       try reader.extract(entry) { data in
@@ -143,7 +131,7 @@ extension RunInputs {
             path: name,
             reason: "refused: it unpacks to over \(Self.bombRatio) times its size (a zip bomb?)")
         }
-        self.assembly.feed(data)
+        body(data)
       }
       return nil
     } catch let failure as IOFailure {

@@ -130,27 +130,21 @@ struct RunInputs: ~Copyable {
         paths.append(name)
       }
     }
-    let plan = RunLogsLayout.plan(paths)
-    for job in plan.jobs {
-      assembly.beginJob(job, in: path)
-      for file in job.files {
-        assembly.beginJobFile(file)
-        var failure: String?
-        do {
-          let chunks = try ChunkReader(path: base.appendingPathComponent(file.path).path)
-          while let chunk = try chunks.next() {
-            progress.add(chunk.count)
-            assembly.feed(chunk)
-          }
-        } catch {
-          failure = error.reason
+    let others = assembly.readArchive(path, paths: paths) { file, feed in
+      do {
+        let chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
+        while let chunk = try chunks.next() {
+          progress.add(chunk.count)
+          feed(UnsafeRawBufferPointer(chunk))
         }
-        assembly.endJobFile(file.path, failure: failure)
+        return nil
+      } catch let failure as IOFailure {
+        return failure.reason
+      } catch {
+        return "\(error)"
       }
-      assembly.endJob()
-      progress.fileDone()
     }
-    for other in plan.others where !Self.isDirectory(base.appendingPathComponent(other).path) {
+    for other in others where !Self.isDirectory(base.appendingPathComponent(other).path) {
       readStream(base.appendingPathComponent(other).path, kind: nil)
     }
   }

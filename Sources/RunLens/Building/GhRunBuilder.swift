@@ -1,5 +1,5 @@
 /// Folds the events of `gh run view --log` output into one ``JobRun`` per job.
-public struct GhRunBuilder {
+package struct GhRunBuilder {
   private let source: String?
   private var current: JobRunBuilder?
   private var jobs: [JobRun] = []
@@ -7,19 +7,19 @@ public struct GhRunBuilder {
   /// Creates a builder.
   ///
   /// - Parameter source: The input's name, for diagnostics.
-  public init(source: String?) {
+  package init(source: String?) {
     self.source = source
   }
 
   /// Applies events in order.
-  public mutating func apply(_ events: [GhRunLogParser.Event]) {
+  package mutating func apply(_ events: [GhRunLogParser.Event]) {
     for event in events {
       switch event {
       case .job(let name, _):
         if let builder = current { jobs.append(builder.build()) }
-        current = JobRunBuilder(source: source, fallbackName: name)
+        current = JobRunBuilder(source: source, fallbackName: name, fallbackNameSource: .gh)
       case .stepLabel(let name, let line):
-        current?.labelStep(name, atLine: line)
+        current?.labelStep(name, atLine: line, from: .gh)
       case .log(let logEvent):
         current?.apply(logEvent)
       }
@@ -27,7 +27,7 @@ public struct GhRunBuilder {
   }
 
   /// The jobs read, in input order.
-  public func build() -> [JobRun] {
+  package func build() -> [JobRun] {
     jobs + (current.map { [$0.build()] } ?? [])
   }
 }

@@ -303,6 +303,32 @@ public struct RunAssembly: ~Copyable {
     mode = .idle
   }
 
+  /// Reads the jobs of a run-logs zip or of a folder: plans them from the file paths
+  /// (``RunLogsLayout/plan(_:)``) and feeds each job's files in order.
+  ///
+  /// - Parameters:
+  ///   - archive: The zip's or folder's name.
+  ///   - paths: Every file path in it, with `/` separators.
+  ///   - read: Reads one file, handing each chunk to the function it is given; returns why the
+  ///     file could not be read to its end, or `nil`.
+  /// - Returns: The paths that are neither job nor step files.
+  package mutating func readArchive(
+    _ archive: String, paths: [String],
+    read: (_ path: String, _ feed: (UnsafeRawBufferPointer) -> Void) -> String?
+  ) -> [String] {
+    let plan = RunLogsLayout.plan(paths)
+    for job in plan.jobs {
+      beginJob(job, in: archive)
+      for file in job.files {
+        beginJobFile(file)
+        let failure = read(file.path) { chunk in self.feed(chunk) }
+        endJobFile("\(archive): \(file.path)", failure: failure)
+      }
+      endJob()
+    }
+    return plan.others
+  }
+
   // MARK: - The run
 
   /// The report of everything read: the jobs in input order, merged with the jobs lists read,
@@ -323,12 +349,21 @@ public struct RunAssembly: ~Copyable {
           .warning, "runlens metrics JSON, not a log: compare reads it as a run; not reported",
           source: run.source))
     }
+    var report = RunReport(
+      jobs: merged, junit: tests?.build(), diagnostics: [], targets: targets)
+    for name in report.jobsFromUnrelatedRuns {
+      let sources = merged.filter { $0.name == name }.compactMap(\.source)
+      all.append(
+        Diagnostic(
+          .warning,
+          "job \(name) appears more than once with times that do not overlap (\(sources.joined(separator: ", "))): two runs given as one? the wall time is not computed across them"
+        ))
+    }
     if merged.isEmpty, tests == nil {
       all.append(
         Diagnostic(.warning, "no job log was found in the inputs; nothing to report"))
     }
-    var report = RunReport(
-      jobs: merged, junit: tests?.build(), diagnostics: all, targets: targets)
+    report.diagnostics = all
     report.inputDropped = truncated
     return report
   }
@@ -342,7 +377,7 @@ public struct RunAssembly: ~Copyable {
   ///
   /// - Parameter path: A file's path; `-` is standard input.
   /// - Returns: The name without folders, an ordinal prefix, or a `.txt`/`.log` ending.
-  public static func jobName(fromPath path: String) -> String {
+  package static func jobName(fromPath path: String) -> String {
     guard path != "-" else { return "stdin" }
     var name = Substring(path.split(separator: "/").last ?? Substring(path))
     for suffix in [".txt", ".log"] where name.hasSuffix(suffix) {
@@ -498,6 +533,13 @@ public struct RunAssembly: ~Copyable {
     guard var builder = tests.take() else { return }
     if let error = junitParser?.finish(into: &builder) {
       diagnostics.append(error.diagnostic)
+    }
+    if let root = junitParser?.foreignRoot {
+      diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the root element is <\(root)>, not <testsuites> or <testsuite>: not a JUnit file; no test read",
+          source: name))
     }
     tests = builder
     junitParser = nil

@@ -4,7 +4,7 @@ public enum CacheBudgetReport {
   public static let schemaVersion = 1
 
   /// A size in decimal and binary units: `10.1 GB (9.4 GiB)`.
-  public static func bothUnits(_ bytes: Int64) -> String {
+  package static func bothUnits(_ bytes: Int64) -> String {
     "\(Markdown.bytes(bytes)) (\(Markdown.binaryBytes(bytes)))"
   }
 

@@ -3,18 +3,18 @@
 /// Everything taken from an input goes through ``text(_:)`` or ``code(_:)``: test names hold
 /// `|`, backticks, `<script>`, `$math$` and `@mentions`, and none of them may break a table,
 /// run HTML, render math or ping anyone. All formatting is locale-independent.
-public enum Markdown {
+package enum Markdown {
   /// Plain text that is safe in a paragraph or a table cell.
   ///
   /// Markdown and HTML punctuation become numeric character references, line breaks become
   /// spaces, and an `@` that could start a mention (one not preceded by a letter, digit or
   /// `_`, as in `@octocat` but not `checkout@v4`) is followed by a zero-width space.
-  public static func text(_ value: String) -> String {
+  package static func text(_ value: String) -> String {
     escape(value, mode: .text)
   }
 
   /// Text shown as code (`<code>…</code>`), safe in a table cell.
-  public static func code(_ value: String) -> String {
+  package static func code(_ value: String) -> String {
     "<code>" + escape(value, mode: .code) + "</code>"
   }
 
@@ -117,7 +117,7 @@ public enum Markdown {
   }
 
   /// A duration as people read it: `850 ms`, `14.3 s`, `1m 59s`, `1h 02m`; `—` when unknown.
-  public static func duration(_ duration: Duration?) -> String {
+  package static func duration(_ duration: Duration?) -> String {
     guard let duration else { return "—" }
     let milliseconds = duration.milliseconds
     if milliseconds < 0 {
@@ -139,7 +139,7 @@ public enum Markdown {
 
   /// A byte count in decimal units, the one unit system of every report (GitHub states cache
   /// sizes and its cache limit in them): `999 B`, `1.0 kB`, `2.9 GB`; `—` when unknown.
-  public static func bytes(_ bytes: Int64?) -> String {
+  package static func bytes(_ bytes: Int64?) -> String {
     guard let bytes else { return "—" }
     return scaled(
       bytes,
@@ -151,7 +151,7 @@ public enum Markdown {
 
   /// A byte count in binary units, for the one place where both readings of a limit matter
   /// (the cache budget's `10 GB (9.3 GiB)`).
-  public static func binaryBytes(_ bytes: Int64) -> String {
+  package static func binaryBytes(_ bytes: Int64) -> String {
     scaled(
       bytes,
       units: [
@@ -182,7 +182,7 @@ public enum Markdown {
   }
 
   /// A time as a person reads it, in UTC to the minute: `2025-10-04 14:04 UTC`.
-  public static func dateTime(_ time: LogTime) -> String {
+  package static func dateTime(_ time: LogTime) -> String {
     func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
       value / divisor - (value % divisor < 0 ? 1 : 0)
     }
@@ -209,7 +209,7 @@ public enum Markdown {
   }
 
   /// A fraction as a percentage: `100%`, `66.7%`; `—` when unknown.
-  public static func percent(_ value: Double?) -> String {
+  package static func percent(_ value: Double?) -> String {
     guard let value, value.isFinite, abs(value) < 1e12 else { return "—" }
     let tenths = Int64((value * 1000).rounded())
     let sign = tenths < 0 ? "−" : ""

@@ -175,11 +175,17 @@ public enum MarkdownSummary {
       parts.append(saves)
     }
     if report.jobs.count == 1 {
-      parts.append("**Job:** \(Markdown.duration(report.jobs[0].duration))")
+      let job = report.jobs[0]
+      let ended = job.failed || job.cancelled ? "\(conclusion(job)) · " : ""
+      parts.append("**Job:** \(ended)\(Markdown.duration(job.duration))")
     } else if report.jobs.count > 1 {
-      parts.append(
+      var run =
         "**Run:** \(Markdown.duration(totals.wall)) wall, \(Markdown.duration(totals.compute)) compute"
-      )
+      if totals.failedJobs > 0 {
+        run += ", ❌ \(totals.failedJobs) of \(totals.jobs) jobs failed"
+      }
+      if totals.cancelledJobs > 0 { run += ", ⏹️ \(totals.cancelledJobs) cancelled" }
+      parts.append(run)
     }
     if let tests = report.tests { parts.append(testsHeadline(tests)) }
     let judged = report.targets.filter { $0.met != nil }
@@ -266,7 +272,7 @@ public enum MarkdownSummary {
       var name = Markdown.text(String(job.name.prefix(120)))
       if job.isPartial { name += " (partial)" }
       if !job.hasLog { name += " (no log)" }
-      out += "| \(name) | \(conclusion(job.conclusion)) | \(Markdown.duration(job.duration)) | "
+      out += "| \(name) | \(conclusion(job)) | \(Markdown.duration(job.duration)) | "
       out += "\(cacheCell(job)) | "
       out += "\(savesCell(job.saves)) | "
       out += "\(testsCell(job.tests)) |\n"
@@ -276,6 +282,13 @@ public enum MarkdownSummary {
         "\n*\(report.jobs.count - shown.count) more jobs are not shown; the JSON metrics list them all.*\n"
     }
     return out + "\n"
+  }
+
+  private static func conclusion(_ job: JobRun) -> String {
+    // From the log, a failed script says only that a step failed: with `continue-on-error`
+    // the job would still succeed, which a log cannot show.
+    if job.conclusionSource == .log, job.conclusion == "failure" { return "❌ failed step" }
+    return conclusion(job.conclusion)
   }
 
   private static func conclusion(_ value: String?) -> String {
@@ -417,7 +430,14 @@ public enum MarkdownSummary {
         share = "\(Markdown.bar(fraction)) \(Markdown.percent(fraction))"
       }
       let time = step.conclusion == "skipped" ? "skipped" : Markdown.duration(step.duration)
-      out += "| \(step.number ?? index + 1) | \(Markdown.text(step.name)) | \(time) | \(share) |\n"
+      let failed = step.conclusion == "failure" || step.conclusion == "cancelled" ? " ❌" : ""
+      out +=
+        "| \(step.number ?? index + 1) | \(Markdown.text(step.name))\(failed) | \(time) | \(share) |\n"
+    }
+    if job.stepsSource == .log, job.steps.contains(where: { $0.kind == .action }) {
+      out +=
+        "\n*Steps are the log's step headers: the inner steps of a composite action count as "
+        + "steps of their own. The jobs API's step list (`--jobs`) groups them as GitHub does.*\n"
     }
     return out + note + "\n</details>\n\n"
   }

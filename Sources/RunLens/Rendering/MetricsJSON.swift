@@ -53,6 +53,8 @@ public enum MetricsJSON {
         "savedBytes": .int(totals.savedBytes),
         "wallMs": milliseconds(totals.wall),
         "computeMs": milliseconds(totals.compute),
+        "failedJobs": .int(Int64(totals.failedJobs)),
+        "cancelledJobs": .int(Int64(totals.cancelledJobs)),
       ]),
       "targets": .array(report.targets.map(target)),
       "tests": .optional(report.tests, tests),
@@ -150,6 +152,9 @@ public enum MetricsJSON {
       "name": .string(job.name),
       "source": string(job.source),
       "conclusion": string(job.conclusion),
+      "conclusionSource": string(job.conclusionSource?.rawValue),
+      "nameSource": .string(job.nameSource.rawValue),
+      "stepsSource": .string(job.stepsSource.rawValue),
       "url": string(job.url),
       "hasLog": .bool(job.hasLog),
       "startedAt": time(job.startedAt),
@@ -168,6 +173,7 @@ public enum MetricsJSON {
             "header": string(step.header),
             "number": .optional(step.number) { .int(Int64($0)) },
             "conclusion": string(step.conclusion),
+            "conclusionSource": string(step.conclusionSource?.rawValue),
           ])
         }),
       "cache": .object([
