@@ -54,3 +54,25 @@ let package = Package(
     ),
   ]
 )
+
+// The fuzz harnesses (Fuzz/, run by `Fuzz/run.sh TARGET SECONDS`), declared only when
+// RUNLENS_FUZZ is set: the executable links only with `-sanitize=fuzzer`, so the ordinary
+// `swift build` and `swift test` must never see it. It is a target of this package, not a
+// package of its own, so that it needs no name for this package (a path dependency is named
+// after its folder, which differs between clones). The CLI's zip reader, which no library
+// holds, is compiled into it through symbolic links.
+if Context.environment["RUNLENS_FUZZ"] != nil {
+  package.targets += [
+    .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
+    .executableTarget(
+      name: "runlens-fuzz",
+      dependencies: [
+        "CLibFuzzer", "RunLens",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      path: "Fuzz/Sources/runlens-fuzz",
+      swiftSettings: swiftSettings
+    ),
+  ]
+  package.products.append(.executable(name: "runlens-fuzz", targets: ["runlens-fuzz"]))
+}

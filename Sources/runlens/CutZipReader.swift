@@ -15,23 +15,21 @@ struct CutZipReader {
     var isCut: Bool
   }
 
-  private let handle: FileHandle
-  private let fileSize: UInt64
+  private let file: ZipFile
+  private var fileSize: UInt64 { file.size }
 
   init?(path: String) {
-    guard let handle = FileHandle(forReadingAtPath: path),
-      let size = try? handle.seekToEnd()
-    else { return nil }
-    self.handle = handle
-    self.fileSize = size
+    guard let file = ZipFile(path: path) else { return nil }
+    self.file = file
+  }
+
+  /// Reads a zip held in memory (for tests and fuzzing).
+  init(bytes: [UInt8]) {
+    self.file = ZipFile(bytes: bytes)
   }
 
   private func read(_ offset: UInt64, _ count: Int) -> [UInt8] {
-    guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: count)
-    else {
-      return []
-    }
-    return [UInt8](data)
+    file.read(offset, count)
   }
 
   private static func little(_ bytes: [UInt8], _ at: Int, _ width: Int) -> UInt64 {
@@ -113,19 +111,10 @@ struct CutZipReader {
         offset += UInt64(chunk.count)
       }
     case 8:
-      // ZIPFoundation's inflate loop on Linux tells zlib that every chunk is `size` bytes long,
-      // so a short last chunk is padded with zeros (never read past); small chunks keep what a
-      // cut entry loses at its end small.
-      _ = try Data.decompress(
-        size: Int64(entry.compressedSize), bufferSize: 4096, skipCRC32: true,
-        provider: { position, size in
-          let offset = entry.dataOffset + UInt64(position)
-          guard offset < end else { throw CocoaError(.fileReadCorruptFile) }
-          var chunk = self.read(offset, Int(min(UInt64(size), end - offset)))
-          guard !chunk.isEmpty else { throw CocoaError(.fileReadCorruptFile) }
-          if chunk.count < size { chunk += [UInt8](repeating: 0, count: size - chunk.count) }
-          return Data(chunk)
-        }, consumer: body)
+      // Bounded by the entry's packed size (see ZipEntryReader); small chunks keep what a cut
+      // entry loses at its end small.
+      _ = try ZipEntryReader.inflateEntry(
+        file, entry: entry.path, from: entry.dataOffset, to: end, bufferSize: 4096, body)
     default:
       throw CocoaError(.fileReadUnknown)
     }

@@ -37,7 +37,7 @@ extension RunInputs {
     let progress = self.progress
     let threads = (0..<min(workers, parallel.count)).map { _ in
       NativeThread(stackSize: 1 << 20) {
-        var archives: [String: Archive] = [:]
+        var archives: [String: (Archive, ZipEntryReader)] = [:]
         while let index = next.take(below: parallel.count) {
           let unit = units[parallel[index]]
           var inputs = RunInputs(progress: progress)
@@ -76,9 +76,9 @@ extension RunInputs {
     case .jobLog, .ghLog:
       return [.log(path)]
     case .zip:
-      guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read) else {
-        return [.here(path)]
-      }
+      guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
+        ZipEntryReader(path: path) != nil
+      else { return [.here(path)] }
       let plan = RunLogsLayout.plan(archive.filter { $0.type == .file }.map(\.path))
       return plan.jobs.map { .zipJob(zip: path, $0) }
         + plan.others.map {
@@ -90,7 +90,9 @@ extension RunInputs {
   }
 
   /// Reads one unit into this (fresh) assembly.
-  private mutating func readUnit(_ unit: Unit, archives: inout [String: Archive]) {
+  private mutating func readUnit(
+    _ unit: Unit, archives: inout [String: (Archive, ZipEntryReader)]
+  ) {
     switch unit {
     case .log(let path):
       read(path)
@@ -98,15 +100,18 @@ extension RunInputs {
       let base = URL(fileURLWithPath: folder)
       readJob(job, in: folder) { base.appendingPathComponent($0).path }
     case .zipJob(let zip, let job):
-      if archives[zip] == nil {
-        archives[zip] = try? Archive(url: URL(fileURLWithPath: zip), accessMode: .read)
+      if archives[zip] == nil,
+        let archive = try? Archive(url: URL(fileURLWithPath: zip), accessMode: .read),
+        let reader = ZipEntryReader(path: zip)
+      {
+        archives[zip] = (archive, reader)
       }
-      guard let archive = archives[zip] else {
+      guard let (archive, reader) = archives[zip] else {
         assembly.recordFailure(zip, reason: "cannot open the zip again")
         return
       }
       var unpacked: Int64 = 0
-      readZipJob(job, of: archive, shownAs: zip, unpacked: &unpacked)
+      readZipJob(job, of: archive, reader: reader, shownAs: zip, unpacked: &unpacked)
     case .here, .note:
       break
     }

@@ -17,9 +17,20 @@ extension RunInputs {
       readCutZip(path, shownAs: name, error: error)
       return
     }
+    // ZIPFoundation lists the entries; ZipEntryReader unpacks them, bounded by their sizes
+    // (ZIPFoundation 0.9.20's inflate loop never ends on some damaged entries).
+    guard let reader = ZipEntryReader(path: path) else {
+      assembly.add(
+        Diagnostic(
+          .error, "not a readable zip: its central directory cannot be read", source: name),
+        dropsInput: true)
+      return
+    }
     let plan = RunLogsLayout.plan(archive.filter { $0.type == .file }.map(\.path))
     var unpacked: Int64 = 0
-    for job in plan.jobs { readZipJob(job, of: archive, shownAs: name, unpacked: &unpacked) }
+    for job in plan.jobs {
+      readZipJob(job, of: archive, reader: reader, shownAs: name, unpacked: &unpacked)
+    }
     for other in plan.others {
       assembly.add(Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
     }
@@ -27,12 +38,13 @@ extension RunInputs {
 
   /// Reads one job of an open run-logs zip; `unpacked` counts the bytes unpacked so far.
   mutating func readZipJob(
-    _ job: RunLogsLayout.Job, of archive: Archive, shownAs name: String, unpacked: inout Int64
+    _ job: RunLogsLayout.Job, of archive: Archive, reader: ZipEntryReader, shownAs name: String,
+    unpacked: inout Int64
   ) {
     assembly.readJob(job, in: name) { file, feed in
       guard let entry = archive[file] else { return nil }
       do {
-        try Self.extract(entry, from: archive, name: "\(name): \(file)", unpacked: &unpacked) {
+        try Self.extract(entry, from: reader, name: "\(name): \(file)", unpacked: &unpacked) {
           progress.add($0.count)
           $0.withUnsafeBytes(feed)
         }
@@ -47,11 +59,11 @@ extension RunInputs {
   }
 
   private static func extract(
-    _ entry: Entry, from archive: Archive, name: String, unpacked: inout Int64,
+    _ entry: Entry, from reader: ZipEntryReader, name: String, unpacked: inout Int64,
     _ body: (Data) -> Void
   ) throws(IOFailure) {
-    let packed = Int64(entry.compressedSize)
-    let declared = Int64(entry.uncompressedSize)
+    let packed = Int64(clamping: entry.compressedSize)
+    let declared = Int64(clamping: entry.uncompressedSize)
     if declared > 1 << 30, declared > packed.multipliedReportingOverflow(by: Self.bombRatio).0 {
       throw IOFailure(
         path: name,
@@ -60,10 +72,10 @@ extension RunInputs {
     var seen: Int64 = 0
     var total = unpacked
     do {
-      _ = try archive.extract(entry, bufferSize: ChunkReader.chunkSize, skipCRC32: false) { data in
+      try reader.extract(entry.path, bufferSize: ChunkReader.chunkSize) { data in
         seen += Int64(data.count)
         total += Int64(data.count)
-        if seen > declared + (1 << 20) || total > Self.zipLimit {
+        if seen > declared.saturatingAdding(1 << 20) || total > Self.zipLimit {
           throw IOFailure(
             path: name, reason: "unpacks to more than it declares (a zip bomb?); stopped")
         }

@@ -126,12 +126,12 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "over-limit",
           message:
-            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.bytes(evicted.reduce(0) { $0 + $1.sizeBytes }))) first, starting with \(names)."
+            "The caches take \(CacheBudgetReport.bothUnits(budget.totalBytes)), over the \(CacheBudgetReport.bothUnits(budget.limitBytes)) limit: least-recently-used eviction will drop \(Markdown.count(evicted.count, "entry", "entries")) (\(Markdown.bytes(evicted.lazy.map(\.sizeBytes).saturatingSum()))) first, starting with \(names)."
         ))
     }
     let stale = budget.stale
     if !stale.isEmpty {
-      let bytes = stale.reduce(0) { $0 + $1.sizeBytes }
+      let bytes = stale.lazy.map(\.sizeBytes).saturatingSum()
       advice.append(
         Advice(
           id: "idle-entries",
@@ -145,12 +145,12 @@ public struct Advice: Sendable, Hashable {
         Advice(
           id: "family-over-allocation",
           message:
-            "\(group.name) takes \(Markdown.bytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.bytes(allowed)) by \(Markdown.bytes(group.bytes - allowed)) (\(allocation.label): \(Markdown.bytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
+            "\(group.name) takes \(Markdown.bytes(group.bytes)) in \(Markdown.count(group.entries, "entry", "entries")), over its allocation of \(Markdown.bytes(allowed)) by \(Markdown.bytes(group.bytes.saturatingSubtracting(allowed))) (\(allocation.label): \(Markdown.bytes(allocation.bytesPerKey)) per key × \(Markdown.count(group.keys, "key", "keys")))."
         ))
     }
     let pullRequest = budget.entries.filter { $0.ref?.hasPrefix("refs/pull/") ?? false }
-    let pullBytes = pullRequest.reduce(0) { $0 + $1.sizeBytes }
-    if !pullRequest.isEmpty, pullBytes * 5 > budget.totalBytes {
+    let pullBytes = pullRequest.lazy.map(\.sizeBytes).saturatingSum()
+    if !pullRequest.isEmpty, pullBytes.saturatingMultiplying(by: 5) > budget.totalBytes {
       advice.append(
         Advice(
           id: "pull-request-caches",

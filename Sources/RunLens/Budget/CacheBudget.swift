@@ -33,7 +33,7 @@ public struct CacheBudget: Sendable, Hashable {
   public struct Group: Sendable, Hashable {
     /// The family name: the key with hashes as `…` and its last variable part as `*`.
     public var name: String
-    /// The sum of its entries' sizes.
+    /// The sum of its entries' sizes (at most `Int64.max`).
     public var bytes: Int64
     /// Its entries.
     public var entries: Int
@@ -64,8 +64,8 @@ public struct CacheBudget: Sendable, Hashable {
   /// The families, largest first.
   public var groups: [Group]
 
-  /// The sum of all entries.
-  public var totalBytes: Int64 { entries.reduce(0) { $0 + $1.sizeBytes } }
+  /// The sum of all entries (at most `Int64.max`: sizes come from the listing, untrusted).
+  public var totalBytes: Int64 { entries.lazy.map(\.sizeBytes).saturatingSum() }
   /// Whether the total is over the limit.
   public var overLimit: Bool { totalBytes > limitBytes }
 
@@ -93,7 +93,7 @@ public struct CacheBudget: Sendable, Hashable {
     }
     for entry in byAccess where total > limitBytes {
       evicted.append(entry)
-      total -= entry.sizeBytes
+      total = total.saturatingSubtracting(entry.sizeBytes)
     }
     return evicted
   }
@@ -121,8 +121,9 @@ public struct CacheBudget: Sendable, Hashable {
     var keys: [String: Set<String>] = [:]
     for entry in unique {
       let name = Self.family(of: entry.key)
-      groups[name, default: Group(name: name, bytes: 0, entries: 0, keys: 0)].bytes +=
-        entry.sizeBytes
+      var group = groups[name] ?? Group(name: name, bytes: 0, entries: 0, keys: 0)
+      group.bytes = group.bytes.saturatingAdding(entry.sizeBytes)
+      groups[name] = group
       groups[name]?.entries += 1
       keys[name, default: []].insert(entry.key)
     }

@@ -26,9 +26,11 @@ public struct Comparison: Sendable, Hashable {
       timedRuns = samples.filter { $0.wallMs != nil }.count
       wall = Statistics.summary(samples.compactMap(\.wallMs))
       compute = Statistics.summary(samples.compactMap(\.computeMs))
-      restores = samples.reduce(0) { $0 + $1.restores }
-      let hits = samples.reduce(0) { $0 + $1.exactHits + $1.fallbackHits }
-      let exact = samples.reduce(0) { $0 + $1.exactHits }
+      // Counts from metrics files are untrusted: sums stop at Int.max.
+      restores = samples.lazy.map(\.restores).saturatingSum()
+      let hits = samples.lazy.map { $0.exactHits.saturatingAdding($0.fallbackHits) }
+        .saturatingSum()
+      let exact = samples.lazy.map(\.exactHits).saturatingSum()
       hitRate = restores == 0 ? nil : Double(hits) / Double(restores)
       exactHitRate = restores == 0 ? nil : Double(exact) / Double(restores)
       restore = Statistics.summary(samples.compactMap(\.restoreMsMax))

@@ -25,7 +25,8 @@ public enum Statistics {
     let sorted = values.sorted()
     let middle = sorted.count / 2
     let median =
-      sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle] + 1) / 2
+      sorted.count % 2 == 1
+      ? sorted[middle] : Int64((Int128(sorted[middle - 1]) + Int128(sorted[middle]) + 1) / 2)
     let rank = Int((0.9 * Double(sorted.count)).rounded(.up))
     return Summary(
       median: median, p90: sorted[Swift.max(0, rank - 1)], min: sorted[0],

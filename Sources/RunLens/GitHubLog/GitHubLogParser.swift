@@ -87,6 +87,10 @@ package struct GitHubLogParser {
   private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
+  /// The line of ``lastTimestamp``, and the last line whose timestamp was reported out of range.
+  private var lastTimestampLine = 0
+  private var reportedTimestampLine = 0
+  private var outOfRangeTimestamps = 0
   /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
   private let firstByteMatters = Self.firstByteTable
   /// The cache-line patterns, held here for the same reason (four pointers).
@@ -208,7 +212,7 @@ package struct GitHubLogParser {
     events.append(
       .end(
         LogEvent.EndOfLog(
-          firstTime: firstTime, lastTime: lastTimestamp.time(), lineCount: lineCount,
+          firstTime: firstTime, lastTime: lastTime(), lineCount: lineCount,
           byteCount: byteCount, hadTimestamps: hadTimestamps)))
     return takeEvents()
   }
@@ -254,10 +258,11 @@ package struct GitHubLogParser {
     if let length = LogTime.timestampLength(bytes, requireTrailingSpace: true) {
       time = length
       lastTimestamp.store(bytes, length: length)
+      lastTimestampLine = line.number
       bytes = bytes.dropping(length)
       if !hadTimestamps {
         hadTimestamps = true
-        firstTime = lastTimestamp.time()
+        firstTime = lastTime()
       }
     }
     let isContinuation = time == nil && hadTimestamps
@@ -304,7 +309,7 @@ package struct GitHubLogParser {
         LogEvent.StepStart(
           kind: looksLikeRunner ? .setup : .output,
           name: looksLikeRunner ? "Set up job" : "Output",
-          action: nil, time: lastTimestamp.time(), line: line)))
+          action: nil, time: lastTime(), line: line)))
   }
 
   // MARK: - Step headers
@@ -468,7 +473,7 @@ package struct GitHubLogParser {
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
         // At any fold depth: a step that failed inside its own fold leaves it open.
-        pendingHeader = (Array(bytes.dropping(13)), line, lastTimestamp.time())
+        pendingHeader = (Array(bytes.dropping(13)), line, lastTime())
         return true
       }
       foldDepth += 1
@@ -617,7 +622,7 @@ package struct GitHubLogParser {
     events.append(
       .stepStarted(
         LogEvent.StepStart(
-          kind: kind, name: name, action: action, time: time ?? lastTimestamp.time(), line: line)))
+          kind: kind, name: name, action: action, time: time ?? lastTime(), line: line)))
   }
 
   private mutating func cache(_ cacheLine: CacheLine, _ line: Int) {
@@ -647,6 +652,23 @@ package struct GitHubLogParser {
       first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") || first == UInt8(ascii: "`")
     else { return bytes }
     return bytes.slice(1, bytes.count - 1)
+  }
+
+  /// The time of the last timestamp seen; `nil` when there is none or when its instant is
+  /// outside the range a ``LogTime`` holds (after 2262-04-11), which is reported once for its
+  /// line.
+  private mutating func lastTime() -> LogTime? {
+    if let time = lastTimestamp.time() { return time }
+    guard !lastTimestamp.isEmpty, reportedTimestampLine != lastTimestampLine else { return nil }
+    reportedTimestampLine = lastTimestampLine
+    outOfRangeTimestamps += 1
+    if outOfRangeTimestamps <= options.maximumRepeatedDiagnostics {
+      diagnose(
+        .warning,
+        "timestamp \(lastTimestamp.text()) is outside the years 1677 to 2262; its time is unknown",
+        line: lastTimestampLine)
+    }
+    return nil
   }
 
   /// Decodes extracted text, repairing invalid UTF-8 with a diagnostic.
@@ -688,6 +710,17 @@ private struct TimestampBytes {
       raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: count))
     }
     self.length = count
+  }
+
+  /// Whether no timestamp was stored yet.
+  var isEmpty: Bool { length == 0 }
+
+  /// The stored timestamp's text.
+  func text() -> String {
+    var copy = storage
+    return withUnsafeBytes(of: &copy) { raw in
+      String(decoding: raw[0..<length], as: UTF8.self).trimmedWhitespace()
+    }
   }
 
   func time() -> LogTime? {

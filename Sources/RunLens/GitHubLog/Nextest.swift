@@ -10,11 +10,17 @@ enum Nextest {
     let seconds = text[text.index(after: open)..<close].filter {
       $0 != " " && $0 != ">" && $0 != "s"
     }
-    let duration = Double(seconds).map { Duration.nanoseconds(Int64(($0 * 1e9).rounded())) }
+    // A time that does not fit in nanoseconds (`inf`, `1e300`) is no time.
+    let duration = Double(seconds).flatMap { value -> Duration? in
+      let nanoseconds = (value * 1e9).rounded()
+      guard nanoseconds.isFinite, abs(nanoseconds) < 9.2e18 else { return nil }
+      return .nanoseconds(Int64(nanoseconds))
+    }
     let rest = text[text.index(after: close)...]
     guard let runRange = rest.firstRange(of: " run:") else { return nil }
     let head = rest[..<runRange.lowerBound].split(separator: " ")
-    guard let countText = head.first, let run = Int(countText.split(separator: "/").first ?? "")
+    guard let countText = head.first,
+      let run = parseCount(countText.split(separator: "/").first ?? "")
     else {
       return nil
     }
@@ -29,7 +35,7 @@ enum Nextest {
       let inner = tail[tail.index(after: openParen)..<closeParen]
       for part in inner.split(separator: ",") {
         let words = part.split(separator: " ")
-        if words.count >= 2, words[1] == "flaky", let count = Int(words[0]) {
+        if words.count >= 2, words[1] == "flaky", let count = parseCount(words[0]) {
           summary.flaky = count
         }
       }
@@ -37,7 +43,7 @@ enum Nextest {
     }
     for part in tail.split(separator: ",") {
       let words = part.split(separator: " ")
-      guard words.count >= 2, let count = Int(words[0]) else { continue }
+      guard words.count >= 2, let count = parseCount(words[0]) else { continue }
       let kind = words.dropFirst().joined(separator: " ")
       switch kind {
       case "passed": summary.passed = count
@@ -48,6 +54,13 @@ enum Nextest {
       }
     }
     return summary
+  }
+
+  /// A count as nextest prints it; `nil` past a billion, so that the counts of several summary
+  /// lines and jobs add up without overflowing.
+  private static func parseCount(_ text: some StringProtocol) -> Int? {
+    guard let value = Int(text), (0...1_000_000_000).contains(value) else { return nil }
+    return value
   }
 
   /// A line of the final status list.
@@ -71,7 +84,9 @@ enum Nextest {
     let parts = word.split(separator: " ")
     guard let first = parts.first else { return nil }
     var attempts = 1
-    if parts.count == 2, let slash = parts[1].firstIndex(of: "/"), let n = Int(parts[1][..<slash]) {
+    if parts.count == 2, let slash = parts[1].firstIndex(of: "/"),
+      let n = parseCount(parts[1][..<slash])
+    {
       attempts = n
     }
     let status: LogEvent.NextestTest.Status

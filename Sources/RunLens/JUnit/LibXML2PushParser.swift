@@ -12,8 +12,16 @@ import CLibXML2
 /// The parser never substitutes entities, never loads a DTD and never touches the network:
 /// it is created without `XML_PARSE_NOENT`, `XML_PARSE_DTDLOAD` or `XML_PARSE_HUGE`, with
 /// `XML_PARSE_NONET`, and its SAX handler has no entity-declaration, entity-lookup or
-/// external-subset callbacks, so a declared entity is never stored and a reference to it is
-/// an error, not an expansion (this defeats XXE and "billion laughs" files).
+/// external-subset callbacks, so a reference to a declared entity is an error, not an
+/// expansion (this defeats XXE and "billion laughs" files). A declared entity is not stored
+/// either: libxml2 would keep internal entities in a document of its own ("for expat
+/// compatibility in SAX mode") and never free it, so the parser gives the context a document
+/// of its own when a DOCTYPE starts, which turns that off, and frees it at the end.
+///
+/// libxml2's errors depend on where its input is split (a start tag cut by a chunk boundary
+/// can fail as "premature end of data" instead of "malformed"), so the parser re-cuts its
+/// input into blocks of ``blockSize`` bytes at fixed offsets: every chunking of the same file
+/// gives libxml2 the same calls, and so the same result.
 ///
 /// Element and attribute names are told apart by pointer: libxml2 interns every name in the
 /// context's dictionary, so the names a JUnit reader knows are looked up there once and a
@@ -144,8 +152,12 @@ final class LibXML2PushParser {
   // The state the C callbacks touch is marked `@exclusivity(unchecked)`: only this class
   // reaches it, one callback at a time, and the runtime checks cost about 8% of a large file.
 
+  /// The size of every chunk but the last that libxml2 is given, whatever the caller's chunks.
+  static let blockSize = 64 << 10
   /// The most text passed on per element, in bytes.
   let textLimit: Int
+  /// The bytes fed since the last full block.
+  private var pending: [UInt8] = []
   /// Where the elements go.
   let fold: JUnitFold
   private var context: xmlParserCtxtPtr?
@@ -204,6 +216,10 @@ final class LibXML2PushParser {
     handler.serror = { _, _ in }
     handler.warning = nil
     handler.error = nil
+    handler.internalSubset = { context, _, _, _ in
+      guard let context else { return }
+      LibXML2PushParser.from(context).claimDocument()
+    }
     context = xmlCreatePushParserCtxt(
       &handler, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
     if let context {
@@ -220,6 +236,11 @@ final class LibXML2PushParser {
 
   deinit {
     if let context {
+      // xmlFreeParserCtxt leaves the document to its caller.
+      if let document = context.pointee.myDoc {
+        context.pointee.myDoc = nil
+        xmlFreeDoc(document)
+      }
       xmlFreeParserCtxt(context)
     }
     elementNames.deallocate()
@@ -256,16 +277,51 @@ final class LibXML2PushParser {
 
   /// Parses the next bytes, handing what they complete to the fold.
   ///
-  /// The corresponding libxml2 function is `xmlParseChunk`.
+  /// libxml2 gets them in blocks of ``blockSize`` bytes; the bytes after the last full block
+  /// wait for the next call (they are copied only when the caller's chunks are not whole
+  /// blocks). The corresponding libxml2 function is `xmlParseChunk`.
   func feed(_ bytes: UnsafeRawBufferPointer) {
-    parse(bytes, terminate: false)
+    guard failure == nil else { return }
+    var rest = bytes[...]
+    if !pending.isEmpty {
+      let taken = min(Self.blockSize - pending.count, rest.count)
+      pending.append(contentsOf: rest.prefix(taken))
+      rest = rest.dropFirst(taken)
+      guard pending.count == Self.blockSize else { return }
+      pending.withUnsafeBytes { parse($0, terminate: false) }
+      pending.removeAll(keepingCapacity: true)
+    }
+    while rest.count >= Self.blockSize {
+      parse(UnsafeRawBufferPointer(rebasing: rest.prefix(Self.blockSize)), terminate: false)
+      rest = rest.dropFirst(Self.blockSize)
+    }
+    pending.append(contentsOf: rest)
   }
 
   /// Ends the input; a document that is not complete is a ``failure``.
   ///
-  /// The corresponding libxml2 function is `xmlParseChunk` with `terminate` set.
+  /// The bytes after the last full block go first, as an ordinary chunk, then the end alone:
+  /// so ``failedAtEnd`` means that every byte was read and the document was still open. The
+  /// corresponding libxml2 function is `xmlParseChunk` with `terminate` set.
   func finish() {
+    if !pending.isEmpty { pending.withUnsafeBytes { parse($0, terminate: false) } }
+    pending = []
     parse(UnsafeRawBufferPointer(start: nil, count: 0), terminate: true)
+  }
+
+  /// Whether the context keeps a document with declared entities (it never should: see the
+  /// type's discussion); for tests.
+  var keepsDeclaredEntities: Bool {
+    context?.pointee.myDoc?.pointee.intSubset?.pointee.entities != nil
+  }
+
+  /// Gives the context a document before libxml2 makes one to keep internal entities in.
+  ///
+  /// The corresponding libxml2 function is `xmlNewDoc`.
+  private func claimDocument() {
+    guard let context, context.pointee.myDoc == nil else { return }
+    let version: StaticString = "1.0"
+    context.pointee.myDoc = xmlNewDoc(version.utf8Start)
   }
 
   private func parse(_ bytes: UnsafeRawBufferPointer, terminate: Bool) {

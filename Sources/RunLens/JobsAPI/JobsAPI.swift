@@ -111,7 +111,8 @@ package enum JobsAPI {
 extension LogTime {
   /// Parses an ISO 8601 time with `Z` or a `±HH:MM` offset, with or without a fraction.
   ///
-  /// The initializer fails for other forms.
+  /// The initializer fails for other forms, and for a time whose instant does not fit in an
+  /// `Int64` of nanoseconds (see ``LogTime``).
   ///
   /// - Parameter text: The time, for example `2019-08-08T15:00:00.000-08:00`.
   public init?(parsingISO8601 text: String) {
@@ -137,11 +138,13 @@ extension LogTime {
     }
     let parts = offsetText.dropFirst().split(separator: ":")
     guard parts.count == 2, let hours = Int64(parts[0]), let minutes = Int64(parts[1]),
+      (0..<24).contains(hours), (0..<60).contains(minutes),
       let local = LogTime(parsing: String(text.dropLast(6)) + "Z")
     else { return nil }
-    self = LogTime(
-      text: text,
-      nanosecondsSinceEpoch: local.nanosecondsSinceEpoch - sign * (hours * 60 + minutes)
-        * 60_000_000_000)
+    // A local time near the ends of the range can leave it once the offset is applied.
+    let (utc, overflow) = local.nanosecondsSinceEpoch.subtractingReportingOverflow(
+      sign * (hours * 60 + minutes) * 60_000_000_000)
+    guard !overflow else { return nil }
+    self = LogTime(text: text, nanosecondsSinceEpoch: utc)
   }
 }

@@ -4,6 +4,10 @@
 /// `2025-10-04T14:02:06.4955923Z`: seven fractional digits (100 ns ticks) and a literal `Z`.
 /// `LogTime` keeps the text exactly as written (reports echo it) and the instant as
 /// nanoseconds since 1970-01-01T00:00:00Z (durations are computed from it).
+///
+/// The instant is an `Int64`, so a time can be from 1677-09-21T00:12:43.145224192Z to
+/// 2262-04-11T23:47:16.854775807Z; text outside that range (`9999-01-01T…`) is not a time
+/// (the parsing initializers fail), and durations between two times saturate.
 public struct LogTime: Sendable, Hashable, Codable, Comparable {
   /// The timestamp text as it stood in the log, without the trailing space.
   public var text: String
@@ -43,9 +47,10 @@ public struct LogTime: Sendable, Hashable, Codable, Comparable {
   /// The duration from `self` to `later`.
   ///
   /// - Parameter later: The end of the interval.
-  /// - Returns: The elapsed time; negative when `later` is earlier.
+  /// - Returns: The elapsed time; negative when `later` is earlier. Two times more than about
+  ///   292 years apart give the largest (or smallest) duration an `Int64` of nanoseconds holds.
   public func duration(to later: LogTime) -> Duration {
-    .nanoseconds(later.nanosecondsSinceEpoch - nanosecondsSinceEpoch)
+    .nanoseconds(later.nanosecondsSinceEpoch.saturatingSubtracting(nanosecondsSinceEpoch))
   }
 
   /// Parses a timestamp at the start of `bytes`.
@@ -54,7 +59,8 @@ public struct LogTime: Sendable, Hashable, Codable, Comparable {
   /// `requireTrailingSpace` the timestamp must be followed by one space, as in log lines.
   ///
   /// - Returns: The time and the number of bytes it occupies, including the trailing space
-  ///   when one was required.
+  ///   when one was required; `nil` when the text is not a timestamp or its instant does not
+  ///   fit in an `Int64` of nanoseconds (after 2262-04-11 or before 1677-09-21).
   static func parsePrefix(
     _ bytes: UnsafeBufferPointer<UInt8>,
     requireTrailingSpace: Bool
@@ -89,12 +95,23 @@ public struct LogTime: Sendable, Hashable, Codable, Comparable {
       fraction *= 10
       digits += 1
     }
+    // Four-digit years keep the day and second counts small; only the nanoseconds can
+    // overflow, past 2262-04-11 or before 1677-09-21.
     let days = daysFromCivil(year: year, month: month, day: day)
-    let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    var seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    // Before 1970 the fraction is added to a negative whole: borrow a second so that the
+    // first instants of the range (1677-09-21T00:12:43.145224192Z) do not overflow.
+    if seconds < 0, fraction > 0 {
+      seconds += 1
+      fraction -= 1_000_000_000
+    }
+    let (whole, wholeOverflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    let (nanoseconds, overflow) = whole.addingReportingOverflow(fraction)
+    guard !wholeOverflow, !overflow else { return nil }
     var textLength = length
     if textLength > 0, bytes[textLength - 1] == UInt8(ascii: " ") { textLength -= 1 }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<textLength]), as: UTF8.self)
-    return (LogTime(text: text, nanosecondsSinceEpoch: seconds * 1_000_000_000 + fraction), length)
+    return (LogTime(text: text, nanosecondsSinceEpoch: nanoseconds), length)
   }
 
   /// Checks the shape of a timestamp at the start of `bytes` without decoding it.

@@ -166,8 +166,8 @@ public struct RunReport: Sendable, Hashable, Codable {
       saved: count(.saved),
       skippedSaves: count(.skipped),
       failedSaves: count(.failed),
-      restoredBytes: restores.filter(\.outcome.isHit).compactMap(\.sizeBytes).reduce(0, +),
-      savedBytes: saves.filter { $0.outcome == .saved }.compactMap(\.sizeBytes).reduce(0, +),
+      restoredBytes: restores.filter(\.outcome.isHit).compactMap(\.sizeBytes).saturatingSum(),
+      savedBytes: saves.filter { $0.outcome == .saved }.compactMap(\.sizeBytes).saturatingSum(),
       restoreMax: restores.compactMap(\.duration).max(),
       wall: wall,
       compute: durations.isEmpty ? nil : durations.reduce(.zero, +)

@@ -102,12 +102,12 @@ public struct Targets: Sendable, Hashable, Codable {
 }
 
 extension Duration {
-  /// The duration in whole milliseconds, rounded half away from zero.
+  /// The duration in whole milliseconds, rounded half away from zero, and clamped to `Int64`.
   public var milliseconds: Int64 {
     let (seconds, attoseconds) = components
     let fraction =
       (attoseconds + (attoseconds >= 0 ? 500_000_000_000_000 : -500_000_000_000_000))
       / 1_000_000_000_000_000
-    return seconds * 1000 + fraction
+    return seconds.saturatingMultiplying(by: 1000).saturatingAdding(fraction)
   }
 }

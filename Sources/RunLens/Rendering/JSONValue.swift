@@ -184,7 +184,10 @@ public enum JSONValue: Sendable, Hashable {
 
   /// A number rounded to four decimals, written without locale and without exponent.
   static func format(_ value: Double) -> String {
-    guard value.isFinite else { return "null" }
+    // Beyond 9.2e14 the scaled value would not fit in Int64 (and has no fraction left).
+    guard value.isFinite, abs(value) < 9e14 else {
+      return value.isFinite ? String(Int64(clamping: value.rounded())) : "null"
+    }
     let scaled = (value * 10_000).rounded()
     let negative = scaled < 0
     let magnitude = Int64(abs(scaled))

@@ -120,7 +120,11 @@ package enum Markdown {
   package static func duration(_ duration: Duration?) -> String {
     guard let duration else { return "—" }
     let milliseconds = duration.milliseconds
-    if milliseconds < 0 { return "−" + Markdown.duration(.milliseconds(-milliseconds)) }
+    if milliseconds < 0 {
+      return "−" + Markdown.duration(.milliseconds(Int64(0).saturatingSubtracting(milliseconds)))
+    }
+    // Rounding below adds up to 500 ms: keep the sums in range.
+    guard milliseconds < Int64.max / 2 else { return "\(Int64.max / 3_600_000)h 00m" }
     if milliseconds < 1000 { return "\(milliseconds) ms" }
     if milliseconds < 60_000 {
       let tenths = (milliseconds + 50) / 100
@@ -214,9 +218,11 @@ package enum Markdown {
       + (magnitude % 10 == 0 ? "\(magnitude / 10)%" : "\(magnitude / 10).\(magnitude % 10)%")
   }
 
-  /// A bar of up to `width` blocks for a share from 0 to 1.
+  /// A bar of up to `width` blocks for a share from 0 to 1; a share that is not a number is
+  /// an empty bar.
   static func bar(_ share: Double, width: Int = 10) -> String {
-    let blocks = max(0, min(width, Int((share * Double(width)).rounded())))
+    let scaled = (share * Double(width)).rounded()
+    let blocks = scaled.isNaN ? 0 : Int(max(0, min(Double(width), scaled)))
     return String(repeating: "█", count: blocks) + String(repeating: "░", count: width - blocks)
   }
 

@@ -259,8 +259,8 @@ public enum MarkdownSummary {
   static func format(_ value: Double, _ unit: Target.Unit) -> String {
     switch unit {
     case .ratio: Markdown.percent(value)
-    case .milliseconds: Markdown.duration(.milliseconds(Int64(value)))
-    case .bytes: Markdown.bytes(Int64(value))
+    case .milliseconds: Markdown.duration(.milliseconds(Int64(clamping: value)))
+    case .bytes: Markdown.bytes(Int64(clamping: value))
     }
   }
 
@@ -424,7 +424,9 @@ public enum MarkdownSummary {
     for (index, step) in rows {
       var share = "—"
       if let duration = step.duration, let total, total > .zero {
-        let fraction = Double(duration.milliseconds) / Double(total.milliseconds)
+        // The ratio of the durations themselves: a job shorter than a millisecond has a total
+        // of 0 ms.
+        let fraction = duration / total
         share = "\(Markdown.bar(fraction)) \(Markdown.percent(fraction))"
       }
       let time = step.conclusion == "skipped" ? "skipped" : Markdown.duration(step.duration)

@@ -231,10 +231,14 @@ public enum MetricsJSON {
     .object([
       "id": .string(target.id),
       "threshold": target.unit == .ratio
-        ? .double(target.threshold) : .int(Int64(target.threshold)),
+        ? .double(target.threshold) : .int(Int64(clamping: target.threshold)),
       "comparison": .string(target.comparison.rawValue),
       "unit": .string(target.unit.rawValue),
-      "value": .optional(target.value) { target.unit == .ratio ? .double($0) : .int(Int64($0)) },
+      // A value from the input (a size, a time) may be as large as Int64.max, which a Double
+      // rounds up past it.
+      "value": .optional(target.value) {
+        target.unit == .ratio ? .double($0) : .int(Int64(clamping: $0))
+      },
       "met": .optional(target.met, JSONValue.bool),
       "notJudgedBecause": string(target.notJudgedBecause),
     ])

@@ -52,7 +52,9 @@ enum Timeline {
         ? "crit, "
         : restoreLines.contains(step.line)
           ? "active, " : saveLines.contains(step.line) ? "done, " : ""
-      out += bar(label(step.name), id: "s\(index)", tag: tag, from, from + duration.milliseconds)
+      out += bar(
+        label(step.name), id: "s\(index)", tag: tag, from,
+        from.saturatingAdding(duration.milliseconds))
     }
     out += "```\n\n"
     if slowest.steps.count > maximumBars {
@@ -80,7 +82,7 @@ enum Timeline {
     -> String
   {
     let start = max(0, from) / 1000
-    let end = max(start + 1, (max(0, to) + 500) / 1000)
+    let end = max(start + 1, max(0, to).saturatingAdding(500) / 1000)
     return "  \(label) :\(tag)\(id), \(clock(start)), \(clock(end))\n"
   }
 

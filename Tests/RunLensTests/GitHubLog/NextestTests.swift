@@ -87,3 +87,28 @@ struct TestsMarkdownTests {
         == text.components(separatedBy: "</details>").count)
   }
 }
+
+/// Regressions from the fuzzing campaign (issue 13): nextest's numbers are untrusted.
+@Suite("nextest numbers at the limits")
+struct NextestLimitTests {
+  @Test(
+    "a time that does not fit in nanoseconds is no time",
+    arguments: ["inf", "1e300", "nan", "-inf"])
+  func time(seconds: String) throws {
+    let summary = try #require(
+      Nextest.summary("Summary [ \(seconds)s] 1 test run: 1 passed, 0 skipped"))
+    #expect(summary.duration == nil)
+    #expect(summary.passed == 1)
+  }
+
+  @Test("counts past a billion are not counts, so sums of jobs never overflow")
+  func counts() {
+    let huge = "9223372036854775807"
+    #expect(Nextest.summary("Summary [ 1.0s] \(huge) tests run: 1 passed, 0 skipped") == nil)
+    let summary = Nextest.summary(
+      "Summary [ 1.0s] 2 tests run: \(huge) passed, \(huge) failed, \(huge) failed, 0 skipped")
+    #expect(summary?.passed == 0)
+    #expect(summary?.failed == 0)
+    #expect(Nextest.statusLine("FLAKY \(huge)/3 [   0.002s] crate tests::name")?.attempts == 1)
+  }
+}

@@ -57,3 +57,48 @@ struct LogTimeFastPathTests {
     }
   }
 }
+
+/// Regressions from the fuzzing campaign (issue 13): times are untrusted input.
+@Suite("LogTime range")
+struct LogTimeRangeTests {
+  @Test(
+    "a time outside what Int64 nanoseconds hold is not a time",
+    arguments: [
+      "9999-01-01T00:00:00Z", "2262-04-11T23:47:16.854775808Z", "1677-09-21T00:12:43.145224191Z",
+      "0000-01-01T00:00:00Z",
+    ])
+  func outOfRange(text: String) {
+    #expect(LogTime(parsing: text) == nil)
+    #expect(LogTime(parsingISO8601: text) == nil)
+  }
+
+  @Test("the last and first instants that fit still parse")
+  func edges() {
+    #expect(
+      LogTime(parsing: "2262-04-11T23:47:16.854775807Z")?.nanosecondsSinceEpoch == Int64.max)
+    #expect(
+      LogTime(parsing: "1677-09-21T00:12:43.145224192Z")?.nanosecondsSinceEpoch == Int64.min)
+  }
+
+  @Test("durations between times centuries apart saturate")
+  func saturatingDuration() throws {
+    let early = try #require(LogTime(parsing: "1700-01-01T00:00:00Z"))
+    let late = try #require(LogTime(parsing: "2026-12-05T00:00:00Z"))
+    #expect(early.duration(to: late) == .nanoseconds(Int64.max))
+    #expect(late.duration(to: early) == .nanoseconds(Int64.min))
+    #expect(late.duration(to: early).milliseconds < 0)
+  }
+
+  @Test("a log dated 9999 is read with a warning naming each line, and renders")
+  func farFutureLog() throws {
+    let path = "Fixtures/fuzz-log-year-9999/input.log"
+    let job = JobRun(parsingLog: try Golden.bytes(path), source: path)
+    #expect(job.startedAt == nil)
+    let warnings = job.diagnostics.filter { $0.message.contains("outside the years 1677 to 2262") }
+    #expect(warnings.map(\.line) == [1, 3])
+    #expect(warnings.allSatisfy { $0.source == path })
+    let report = RunReport(jobs: [job])
+    #expect(MarkdownSummary.render(report).contains("9999-01-01T00:00:00.0000000Z"))
+    #expect(!MetricsJSON.render(report).isEmpty)
+  }
+}

@@ -124,3 +124,59 @@ struct MarkdownSummaryTests {
     }
   }
 }
+
+/// Regressions from the fuzzing campaign (issue 13): formatters take any number.
+@Suite("Markdown formatters at the limits")
+struct MarkdownLimitTests {
+  @Test(
+    "byte counts up to Int64.max format without overflowing",
+    arguments: [
+      (Int64(9_000_000_000_000_000_000), "9000 PB", "7994 PiB"),
+      (Int64.max, "9223 PB", "8192 PiB"),
+      (1_000_000_000_000_000_000, "1000 PB", "888 PiB"),
+      (1_047_529_213, "1.05 GB", "999 MiB"),
+    ] as [(Int64, String, String)])
+  func bytes(count: Int64, decimal: String, binary: String) {
+    #expect(Markdown.bytes(count) == decimal)
+    #expect(Markdown.binaryBytes(count) == binary)
+  }
+
+  @Test("durations at the ends of Int64 format", arguments: [Int64.max, Int64.min, Int64.min + 1])
+  func durations(nanoseconds: Int64) {
+    #expect(!Markdown.duration(.nanoseconds(nanoseconds)).isEmpty)
+    #expect(!Markdown.duration(.seconds(nanoseconds)).isEmpty)
+  }
+
+  @Test(
+    "a share that is not finite gives a bar of 10 blocks and no percentage",
+    arguments: [Double.nan, .infinity, -.infinity])
+  func bar(share: Double) {
+    #expect(Markdown.bar(share).count == 10)
+    #expect(Markdown.percent(share) == "—")
+  }
+
+  @Test("JSON numbers of any size format", arguments: [1e300, -1e300, 9.3e14, .nan])
+  func json(value: Double) {
+    #expect(!JSONValue.format(value).isEmpty)
+  }
+
+  @Test("a job shorter than a millisecond has a step table with shares")
+  func submillisecondJob() throws {
+    let path = "Fixtures/fuzz-log-submillisecond/input.log"
+    let job = JobRun(parsingLog: try Golden.bytes(path), source: path)
+    #expect(job.duration == .nanoseconds(300_000))
+    let markdown = MarkdownSummary.render(RunReport(jobs: [job]))
+    #expect(markdown.contains("Share of job"))
+    #expect(markdown.contains("100%"))
+  }
+
+  @Test("a cache of 9·10^18 bytes in a log renders in Markdown and JSON")
+  func hugeCacheSize() throws {
+    let path = "Fixtures/fuzz-log-cache-size/input.log"
+    let job = JobRun(parsingLog: try Golden.bytes(path), source: path)
+    #expect(job.restores.first?.sizeBytes == 9_000_000_000_000_000_000)
+    let report = RunReport(jobs: [job])
+    #expect(MarkdownSummary.render(report).contains("9000 PB"))
+    #expect(MetricsJSON.render(report).contains("9000000000000000000"))
+  }
+}

@@ -101,3 +101,16 @@ struct MetricsJSONTests {
     #expect(targets[2].met == false)
   }
 }
+
+/// Regressions from the fuzzing campaign (issue 13): target values come from the input.
+@Suite("MetricsJSON targets at the limits")
+struct MetricsJSONTargetLimitTests {
+  @Test(
+    "a size or time target that a Double rounds past Int64 renders clamped",
+    arguments: [Double(Int64.max), 1e300, -1e300, .infinity, .nan])
+  func clamped(value: Double) {
+    let target = Target(
+      id: "restore-time", threshold: value, comparison: .below, unit: .milliseconds, value: value)
+    #expect(!MetricsJSON.target(target).render().isEmpty)
+  }
+}

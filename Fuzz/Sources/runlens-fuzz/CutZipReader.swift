@@ -1,0 +1,1 @@
+../../../Sources/runlens/CutZipReader.swift

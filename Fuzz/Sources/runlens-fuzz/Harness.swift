@@ -1,0 +1,327 @@
+import Foundation
+import RunLens
+
+/// Every entry point of runlens that takes outside bytes, each run over the whole path: parse,
+/// build, then every renderer.
+///
+/// A crash, a trap, a hang, a leak or a failed check (`fatalError` below: a differential
+/// mismatch, JSON that does not parse) is a finding.
+enum Harness: String, CaseIterable {
+  /// A raw job log, fed whole and split at fuzzer-chosen offsets: the events must agree.
+  case log
+  /// `gh run view --log` output, whole and split.
+  case gh
+  /// A JUnit XML file, whole and split: the events (errors included) must agree.
+  case junit
+  /// A jobs JSON document, alone and merged with a job log.
+  case jobs
+  /// A cache listing (`gh cache list --json` or the REST envelope), as a budget.
+  case caches
+  /// A metrics JSON file, as both sides of a comparison.
+  case metrics
+  /// A `runlens.json` configuration, applied to a report and a budget.
+  case config
+  /// A run-logs zip, read as the CLI reads it (central directory, else local headers).
+  case zip
+  /// Several inputs of any kind (separated by the byte 0x1E) put together into one run by
+  /// `RunAssembly`, fed whole and in chunks: the reports must agree.
+  case run
+
+  /// Runs the harness on one input.
+  func run(_ data: UnsafeBufferPointer<UInt8>) {
+    switch self {
+    case .log: Self.log(data)
+    case .gh: Self.gh(data)
+    case .junit: Self.junit(data)
+    case .jobs: Self.jobs(Array(data))
+    case .caches: Self.caches(Array(data))
+    case .metrics: Self.metrics(Array(data))
+    case .config: Self.config(Array(data))
+    case .zip: Self.zip(Array(data))
+    case .run: Self.run(Array(data))
+    }
+  }
+
+  // MARK: - Splitting
+
+  /// The input after its first four bytes, and the chunks it is fed in: cut at two offsets
+  /// that those bytes choose, the middle part in chunks of 1 to 31 bytes.
+  ///
+  /// Every seed starts with four such bytes (`Fuzz/run.sh` adds them to the fixtures).
+  static func chunked(_ data: UnsafeBufferPointer<UInt8>) -> (
+    input: [UInt8], chunks: [ArraySlice<UInt8>]
+  )? {
+    guard data.count >= 4 else { return nil }
+    let first = Int(data[0]) << 8 | Int(data[1])
+    let second = Int(data[2]) << 8 | Int(data[3])
+    let input = Array(data[4...])
+    let cuts = [first % (input.count + 1), second % (input.count + 1)].sorted()
+    let step = 1 + (first ^ second) % 31
+    var chunks = [input[0..<cuts[0]]]
+    var offset = cuts[0]
+    while offset < cuts[1] {
+      let end = min(offset + step, cuts[1])
+      chunks.append(input[offset..<end])
+      offset = end
+    }
+    chunks.append(input[cuts[1]...])
+    return (input, chunks)
+  }
+
+  // MARK: - Harnesses
+
+  static func log(_ data: UnsafeBufferPointer<UInt8>) {
+    guard let (input, chunks) = chunked(data) else { return }
+    var whole = GitHubLogParser(source: "fuzz.log")
+    let expected = whole.feed(input) + whole.finish()
+    var split = GitHubLogParser(source: "fuzz.log")
+    var events: [LogEvent] = []
+    for chunk in chunks { events += split.feed(chunk) }
+    events += split.finish()
+    guard events == expected else {
+      fatalError("log: the events differ when the input is split (\(chunks.map(\.count)))")
+    }
+    var builder = JobRunBuilder(source: "fuzz.log", fallbackName: "job")
+    builder.apply(expected)
+    render(RunReport(jobs: [builder.build()]))
+  }
+
+  static func gh(_ data: UnsafeBufferPointer<UInt8>) {
+    guard let (input, chunks) = chunked(data) else { return }
+    _ = GhRunLogParser.looksLikeGhOutput(input)
+    _ = InputKind.detect(input)
+    var whole = GhRunLogParser(source: "gh.txt")
+    let expected = whole.feed(input) + whole.finish()
+    var split = GhRunLogParser(source: "gh.txt")
+    var events: [GhRunLogParser.Event] = []
+    for chunk in chunks { events += split.feed(chunk) }
+    events += split.finish()
+    guard events == expected else {
+      fatalError("gh: the events differ when the input is split (\(chunks.map(\.count)))")
+    }
+    var builder = GhRunBuilder(source: "gh.txt")
+    builder.apply(expected)
+    render(RunReport(jobs: builder.build()))
+  }
+
+  static func junit(_ data: UnsafeBufferPointer<UInt8>) {
+    guard let (input, chunks) = chunked(data) else { return }
+    var whole = JUnitParser(source: "junit.xml")
+    let expected = whole.feed(input) + whole.finish()
+    var split = JUnitParser(source: "junit.xml")
+    var events: [JUnitEvent] = []
+    for chunk in chunks { events += split.feed(chunk) }
+    events += split.finish()
+    guard events == expected else {
+      fatalError("junit: the events differ when the input is split (\(chunks.map(\.count)))")
+    }
+    // The CLI's path: straight into a builder.
+    var builder = TestSummaryBuilder()
+    builder.beginFile("junit.xml")
+    var direct = JUnitParser(source: "junit.xml")
+    for chunk in chunks { _ = direct.feed(chunk, into: &builder) }
+    _ = direct.finish(into: &builder)
+    let (summary, diagnostics) = TestSummary.parsing(junit: [("junit.xml", input)])
+    render(RunReport(jobs: [], junit: summary, diagnostics: diagnostics))
+    render(RunReport(jobs: [], junit: builder.build()))
+  }
+
+  /// A small job log with steps, caches and times, for the jobs harness to merge with.
+  static let sampleLog: JobRun = {
+    let log = """
+      2025-10-04T14:01:49.3433368Z Current runner version: '2.328.0'
+      2025-10-04T14:01:50.0000000Z ##[group]Run actions/cache@v4
+      2025-10-04T14:01:50.0001000Z with:
+      2025-10-04T14:01:50.0002000Z   key: Linux-deps-0123456789abcdef
+      2025-10-04T14:01:50.0003000Z ##[endgroup]
+      2025-10-04T14:01:51.0000000Z Cache Size: ~274 MB (287463118 B)
+      2025-10-04T14:01:52.0000000Z Cache restored from key: Linux-deps-0123456789abcdef
+      2025-10-04T14:01:53.0000000Z ##[group]Run cargo test
+      2025-10-04T14:01:53.0001000Z ##[endgroup]
+      2025-10-04T14:02:53.0000000Z Complete job name: unit (stable)
+
+      """
+    return JobRun(parsingLog: Array(log.utf8), source: "job.log", fallbackName: "unit (stable)")
+  }()
+
+  static func jobs(_ bytes: [UInt8]) {
+    guard let api = try? JobsAPI.parse(bytes) else { return }
+    render(RunReport(jobs: RunReport.merge([], with: api)))
+    var named = sampleLog
+    if let first = api.first { named.name = first.name }
+    render(RunReport(jobs: RunReport.merge([named, sampleLog], with: api)))
+  }
+
+  static func caches(_ bytes: [UInt8]) {
+    guard let entries = try? CacheListing.parse(bytes) else { return }
+    for (limit, asOf) in [
+      (Int64(10_000_000_000), "2025-10-05T00:00:00Z"), (0, "2262-04-11T00:00:00Z"),
+      (Int64.max, "1677-09-22T00:00:00Z"),
+    ] {
+      guard let time = LogTime(parsing: asOf) else { fatalError("caches: bad as-of \(asOf)") }
+      let budget = CacheBudget(entries: entries, limitBytes: limit, asOf: time)
+      let advice = Advice.forBudget(budget)
+      _ = CacheBudgetReport.markdown(budget, advice: advice)
+      checkJSON(CacheBudgetReport.json(budget, advice: advice), "caches")
+    }
+  }
+
+  static func metrics(_ bytes: [UInt8]) {
+    guard let sample = try? RunSample(metricsJSON: bytes, source: "metrics.json") else { return }
+    let other = RunSample(report: RunReport(jobs: [sampleLog]), source: "job.log")
+    for (baseline, candidate) in [
+      ([sample], [sample]), ([sample, sample, sample], [other, other, other]),
+      ([other, other, other], [sample, sample, sample, sample]),
+    ] {
+      let comparison = Comparison(baseline: baseline, candidate: candidate)
+      let advice = Advice.forComparison(comparison)
+      _ = ComparisonReport.markdown(comparison, advice: advice)
+      checkJSON(ComparisonReport.json(comparison, advice: advice), "metrics")
+    }
+  }
+
+  static func config(_ bytes: [UInt8]) {
+    guard let configuration = try? Configuration(json: bytes) else { return }
+    render(RunReport(jobs: [sampleLog], targets: configuration.targets))
+    let listing = #"""
+      [{"id": 1, "key": "Linux-deps-0123456789abcdef-unit", "ref": "refs/pull/1/merge",
+        "sizeInBytes": 2000000000, "lastAccessedAt": "2025-10-04T14:01:49Z"}]
+      """#
+    guard let entries = try? CacheListing.parse(Array(listing.utf8)),
+      let asOf = LogTime(parsing: "2025-10-12T00:00:00Z")
+    else { fatalError("config: the sample listing does not parse") }
+    let budget = CacheBudget(
+      entries: entries, limitBytes: configuration.limitBytes, asOf: asOf,
+      allocations: configuration.allocations)
+    let advice = Advice.forBudget(budget)
+    _ = CacheBudgetReport.markdown(budget, advice: advice)
+    checkJSON(CacheBudgetReport.json(budget, advice: advice), "config")
+  }
+
+  /// Stops an entry that unpacks to more than the harness reads (the CLI's zip-bomb guard).
+  struct TooLarge: Error {}
+
+  static func zip(_ bytes: [UInt8]) {
+    let limit = 4 << 20
+    var unpacked = 0
+    var jobs: [JobRun] = []
+    func readJob(
+      _ job: RunLogsLayout.Job, _ extract: (String, (Data) throws -> Void) throws -> Void
+    ) {
+      var parser = GitHubLogParser(source: job.name)
+      var builder = JobRunBuilder(source: job.name, fallbackName: job.name)
+      for file in job.files {
+        if let step = file.stepName { builder.labelStep(step, atLine: parser.lineCount + 1) }
+        do {
+          try extract(file.path) { data in
+            unpacked += data.count
+            guard unpacked <= limit else { throw TooLarge() }
+            builder.apply(parser.feed(data))
+          }
+        } catch {
+          builder.markPartial("\(file.path): \(error)")
+        }
+        builder.apply(parser.feed(CollectionOfOne(0x0A)))
+      }
+      builder.apply(parser.finish())
+      jobs.append(builder.build())
+    }
+    if let reader = ZipEntryReader(bytes: bytes) {
+      for job in RunLogsLayout.plan(Array(reader.entries.keys).sorted()).jobs {
+        readJob(job) { path, body in try reader.extract(path, bufferSize: 4096, body) }
+      }
+    } else {
+      let reader = CutZipReader(bytes: bytes)
+      var entries: [String: CutZipReader.Entry] = [:]
+      for entry in reader.entries() where !entry.path.hasSuffix("/") { entries[entry.path] = entry }
+      for job in RunLogsLayout.plan(Array(entries.keys).sorted()).jobs {
+        readJob(job) { path, body in
+          guard let entry = entries[path] else { return }
+          try reader.extract(entry, body)
+        }
+      }
+    }
+    render(RunReport(jobs: jobs))
+  }
+
+  /// The inputs of a run, assembled with every input fed in chunks of `chunkSize` bytes
+  /// (whole when `nil`); a zip is read as the CLI reads it.
+  static func assemble(_ inputs: [ArraySlice<UInt8>], chunkSize: Int?) -> RunReport {
+    var assembly = RunAssembly()
+    for (index, input) in inputs.enumerated() {
+      let name = "input-\(index + 1).txt"
+      assembly.beginInput(name)
+      var kind: InputKind?
+      var offset = input.startIndex
+      let size = chunkSize ?? max(1, input.count)
+      while offset < input.endIndex, kind != .zip {
+        let end = min(offset + size, input.endIndex)
+        kind = assembly.feed(input[offset..<end])
+        offset = end
+      }
+      if kind == nil { kind = assembly.decideKind() }
+      guard kind == .zip else {
+        assembly.endInput()
+        continue
+      }
+      _ = assembly.divertInput()
+      let bytes = Array(input)
+      guard let reader = ZipEntryReader(bytes: bytes) else {
+        assembly.add(Diagnostic(.error, "not a readable zip", source: name), dropsInput: true)
+        continue
+      }
+      var unpacked = 0
+      for job in RunLogsLayout.plan(Array(reader.entries.keys)).jobs {
+        assembly.beginJob(job, in: name)
+        for file in job.files {
+          assembly.beginJobFile(file)
+          var failure: String?
+          do {
+            try reader.extract(file.path, bufferSize: size) { data in
+              unpacked += data.count
+              guard unpacked <= 4 << 20 else { throw TooLarge() }
+              assembly.feed(data)
+            }
+          } catch {
+            failure = "\(error)"
+          }
+          assembly.endJobFile("\(name): \(file.path)", failure: failure)
+        }
+        assembly.endJob()
+      }
+    }
+    return assembly.build()
+  }
+
+  static func run(_ bytes: [UInt8]) {
+    guard let first = bytes.first else { return }
+    let inputs = bytes.dropFirst().split(
+      separator: 0x1E, maxSplits: 4, omittingEmptySubsequences: false)
+    let whole = assemble(inputs, chunkSize: nil)
+    let split = assemble(inputs, chunkSize: 1 + Int(first) * 37)
+    let expected = MetricsJSON.render(whole)
+    guard MetricsJSON.render(split) == expected else {
+      fatalError("run: the report differs when the inputs are fed in chunks")
+    }
+    render(whole)
+  }
+
+  // MARK: - Rendering
+
+  /// Every renderer of a report; the JSON must parse.
+  static func render(_ report: RunReport) {
+    _ = MarkdownSummary.render(report)
+    _ = MarkdownSummary.render(report, options: .init(byteBudget: 2048))
+    _ = Annotations.render(report)
+    _ = Advice.forReport(report)
+    checkJSON(MetricsJSON.render(report), "metrics JSON")
+    _ = RunSample(report: report, source: "report")
+  }
+
+  /// Fails when `text` is not JSON.
+  static func checkJSON(_ text: String, _ what: String) {
+    guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil else {
+      fatalError("\(what): the rendered JSON does not parse:\n\(text.prefix(2000))")
+    }
+  }
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]
+#
+# Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on) into
+# .build-fuzz/, seeds TARGET's corpus from Fixtures/, and runs TARGET for SECONDS seconds.
+# TARGET is one of: log gh junit jobs caches metrics config zip run, or `all` (each in turn, for
+# SECONDS seconds each). Findings (crash-*, leak-*, timeout-*, slow-unit-*) are written to
+# .build-fuzz/findings/TARGET/; the corpus grows in .build-fuzz/corpus/TARGET/. A long
+# campaign: run with a large SECONDS (and -jobs=N -workers=N to use N cores); the corpus
+# carries over between runs. Exits non-zero when libFuzzer finds anything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if [ $# -lt 2 ]; then
+  echo "usage: Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]" >&2
+  exit 64
+fi
+target=$1
+seconds=$2
+shift 2
+targets="log gh junit jobs caches metrics config zip run"
+
+scratch="$root/.build-fuzz"
+echo "== building the fuzz harnesses (-sanitize=fuzzer,address, release)"
+RUNLENS_FUZZ=1 swift build --scratch-path "$scratch/build" -c release \
+  --product runlens-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+  -Xswiftc -enforce-exclusivity=checked -Xswiftc -use-ld=lld
+binary="$scratch/build/release/runlens-fuzz"
+
+# Seeds: the fixtures each harness reads. The split-checking harnesses take four leading
+# bytes that choose where the input is cut.
+seed() {
+  local name=$1
+  local corpus="$scratch/corpus/$name"
+  mkdir -p "$corpus"
+  local files=()
+  case $name in
+    log) files=(Fixtures/*/job.log Fixtures/*/input.log Benchmarks/data/*.log) ;;
+    gh) files=(Fixtures/*/gh.txt) ;;
+    junit) files=(Fixtures/*/*.xml) ;;
+    jobs) files=(Fixtures/*/jobs.json) ;;
+    caches) files=(Fixtures/*/caches.json) ;;
+    metrics) files=(Fixtures/*/metrics.json Fixtures/compare-*/*/*.json) ;;
+    config) files=(Fuzz/seeds/config/*.json) ;;
+    zip) files=(Fixtures/*/*.zip) ;;
+    run) files=() ;;
+  esac
+  for file in "${files[@]}"; do
+    [ -f "$file" ] || continue
+    # Large files slow every execution; the fixtures' small logs cover the grammar.
+    [ "$(wc -c < "$file")" -le 262144 ] || continue
+    local out
+    out="$corpus/seed-$(echo "$file" | tr '/' '_')"
+    case $name in
+      log | gh | junit) { printf '\000\020\000\100'; cat "$file"; } > "$out" ;;
+      *) cp "$file" "$out" ;;
+    esac
+  done
+  if [ "$name" = run ]; then
+    # Mixed runs: a fixture folder's inputs joined with the byte 0x1E, after one byte that
+    # chooses the chunk size.
+    for dir in Fixtures/*/; do
+      local parts=("$dir"*.log "$dir"gh.txt "$dir"*.xml "$dir"jobs.json "$dir"*.zip)
+      local out="$corpus/seed-run-$(basename "$dir")"
+      printf '\007' > "$out"
+      local first=1
+      for part in "${parts[@]}"; do
+        [ -f "$part" ] || continue
+        [ "$(wc -c < "$part")" -le 65536 ] || continue
+        [ $first = 1 ] || printf '\036' >> "$out"
+        cat "$part" >> "$out"
+        first=0
+      done
+    done
+  fi
+  if [ "$name" = zip ]; then
+    # A well-formed run-logs zip made from the fixtures (stored, deflated, step folders).
+    python3 Fuzz/make-zip-seeds.py "$corpus" Fixtures
+  fi
+}
+
+run() {
+  local name=$1
+  shift
+  seed "$name"
+  local findings="$scratch/findings/$name"
+  mkdir -p "$findings"
+  local dict=()
+  [ -f "Fuzz/dictionaries/$name.dict" ] && dict=("-dict=Fuzz/dictionaries/$name.dict")
+  echo "== fuzzing $name for ${seconds}s"
+  set +e
+  ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}" \
+    RUNLENS_FUZZ_TARGET="$name" "$binary" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=16384 \
+    -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$@" \
+    "$scratch/corpus/$name" 2>&1 | tee "$scratch/$name.log" | grep -E --line-buffered \
+    '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|Test unit written|stat::number_of_executed_units|==[0-9]+==|Fatal error'
+  local status=${PIPESTATUS[0]}
+  set -e
+  # One line per run, to add up executions across campaigns.
+  local executed done_line
+  executed=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$scratch/$name.log" | grep -Eo '[0-9]+$' || echo 0)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$scratch/$name.log" | tail -1 | tr '\t' ' ' || true)
+  printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" \
+    "$status" "${executed:-0}" "$done_line" >> "$scratch/campaign.tsv"
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz: $name found a problem (exit $status); see $scratch/$name.log and $findings/" >&2
+    return 1
+  fi
+}
+
+if [ "$target" = all ]; then
+  failed=0
+  for name in $targets; do run "$name" "$@" || failed=1; done
+  exit $failed
+fi
+case " $targets " in
+  *" $target "*) run "$target" "$@" ;;
+  *) echo "unknown target $target; one of: $targets, all" >&2; exit 64 ;;
+esac
