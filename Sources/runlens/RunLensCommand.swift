@@ -8,9 +8,14 @@ struct RunLensCommand: ParsableCommand {
     abstract: "Cache, timing and test facts from GitHub Actions logs.",
     discussion: """
       report (the default) reads logs and JUnit files; compare sets baseline runs against
-      candidate runs; budget checks a repository's caches. See each one's --help.
+      candidate runs; budget checks a repository's caches; history keeps runs in a SQLite
+      store and reports trends; export writes runs as NDJSON or OpenTelemetry traces. See each
+      one's --help.
       """,
-    subcommands: [ReportCommand.self, CompareCommand.self, BudgetCommand.self],
+    subcommands: [
+      ReportCommand.self, CompareCommand.self, BudgetCommand.self, HistoryCommand.self,
+      ExportCommand.self,
+    ],
     defaultSubcommand: ReportCommand.self
   )
 
@@ -24,7 +29,7 @@ struct RunLensCommand: ParsableCommand {
   static func main() {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "report" { arguments.removeFirst() }
-    let others = ["compare", "budget", "help"]
+    let others = ["compare", "budget", "history", "export", "help"]
     guard let first = arguments.first, !others.contains(first),
       let command = ReportCommand.quickParse(arguments), (try? command.validate()) != nil
     else {

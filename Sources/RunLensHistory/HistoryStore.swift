@@ -1,0 +1,171 @@
+public import GRDB
+public import RunLens
+
+/// The history of runs in one SQLite file, through GRDB.
+///
+/// Tables are ``HistoryTable``'s, with the JSON contract's column names. The schema is
+/// versioned with GRDB migrations (``migrator``): opening a store made by an older runlens
+/// applies the migrations it lacks. Each run is added in its own transaction, so a crash or
+/// an interrupt leaves every run either wholly stored or absent. The file is in WAL mode and
+/// writers wait for each other, so two processes may add at once.
+public final class HistoryStore: Sendable {
+  /// The default path, relative to the working directory.
+  public static let defaultPath = ".runlens/history.sqlite"
+
+  /// What adding a run did.
+  public enum AddResult: Sendable, Hashable {
+    /// The run was stored.
+    case added
+    /// A run with the same key (repository, run id and attempt, else content) was stored
+    /// already; nothing changed.
+    case alreadyStored
+  }
+
+  private let pool: DatabasePool
+
+  /// Opens the store at `path`, creating it and applying migrations as needed.
+  ///
+  /// - Parameter path: The SQLite file.
+  /// - Throws: `DatabaseError` from GRDB when the file cannot be opened or migrated.
+  public init(path: String) throws {
+    var configuration = GRDB.Configuration()
+    configuration.busyMode = .timeout(30)
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    pool = try DatabasePool(path: path, configuration: configuration)
+    try Self.migrator.migrate(pool)
+  }
+
+  /// The schema's migrations, oldest first.
+  ///
+  /// - `v1`: runs, jobs, steps, restores, saves and tests.
+  /// - `v2`: suites (which suites ran, so a test's runs can be counted) and indexes for the
+  ///   report's filters.
+  public static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      for table in [HistoryTable.runs, .jobs, .steps, .restores, .saves, .tests] {
+        try db.execute(sql: createSQL(table))
+      }
+      try db.execute(sql: "CREATE UNIQUE INDEX runs_runKey ON runs(runKey)")
+      for table in [HistoryTable.jobs, .steps, .restores, .saves, .tests] {
+        try db.execute(sql: "CREATE INDEX \(table.rawValue)_runKey ON \(table.rawValue)(runKey)")
+      }
+    }
+    migrator.registerMigration("v2") { db in
+      try db.execute(sql: createSQL(.suites))
+      try db.execute(sql: "CREATE INDEX suites_runKey ON suites(runKey)")
+      try db.execute(sql: "CREATE INDEX runs_contentHash ON runs(contentHash)")
+      try db.execute(sql: "CREATE INDEX runs_startedAtMs ON runs(startedAtMs)")
+    }
+    return migrator
+  }
+
+  /// The `CREATE TABLE` statement of a table.
+  static func createSQL(_ table: HistoryTable) -> String {
+    let columns = table.columns.map { column in
+      let type =
+        switch column.type {
+        case .text: "TEXT"
+        case .integer, .boolean: "INTEGER"
+        }
+      return "\"\(column.name)\" \(type)\(column.name == "runKey" ? " NOT NULL" : "")"
+    }
+    return "CREATE TABLE \(table.rawValue) (\(columns.joined(separator: ", ")))"
+  }
+
+  /// Adds a run unless its key (or, for a run without identity, its content) is stored.
+  ///
+  /// - Parameter run: The run.
+  /// - Returns: Whether the run was added.
+  /// - Throws: `DatabaseError` from GRDB; the store is then as it was before the call.
+  @discardableResult
+  public func add(_ run: HistoryRun) throws -> AddResult {
+    let key = run.key
+    let tables = HistoryTable.allCases.map { ($0, run.rows($0, key: key)) }
+    return try pool.write { db in
+      let stored = try Bool.fetchOne(
+        db, sql: "SELECT EXISTS(SELECT 1 FROM runs WHERE runKey = ?)", arguments: [key])
+      if stored == true { return .alreadyStored }
+      for (table, rows) in tables where !rows.isEmpty {
+        let columns = table.columns
+        let statement = try db.cachedStatement(
+          sql: "INSERT INTO \(table.rawValue) ("
+            + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
+            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+        for row in rows {
+          try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
+        }
+      }
+      return .added
+    }
+  }
+
+  /// Every stored run, oldest first (by start time, then run key).
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func runs() throws -> [HistoryRun] {
+    try pool.read { db in
+      var tables: [HistoryTable: [[HistoryCell]]] = [:]
+      for table in HistoryTable.allCases {
+        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let order = table == .runs ? " ORDER BY startedAtMs, runKey" : ""
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \(table.rawValue)\(order)")
+        var cells: [[HistoryCell]] = []
+        while let row = try rows.next() {
+          cells.append((0..<row.count).map { HistoryCell(row[$0] as DatabaseValue) })
+        }
+        tables[table] = cells
+      }
+      return HistoryRun.assemble(tables)
+    }
+  }
+
+  /// The number of stored runs.
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func count() throws -> Int {
+    try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0 }
+  }
+
+  /// The keys of stored runs of a repository, to tell which runs a sync still lacks.
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func keys() throws -> Set<String> {
+    try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT runKey FROM runs")) }
+  }
+
+  /// The result of SQLite's `PRAGMA integrity_check` (`ok` when the file is sound).
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func integrityCheck() throws -> String {
+    try pool.read { db in
+      try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+    }
+  }
+}
+
+extension HistoryCell {
+  /// The cell as an SQLite value (a boolean as 0 or 1).
+  var databaseValue: DatabaseValue {
+    switch self {
+    case .null: .null
+    case .int(let value): value.databaseValue
+    case .string(let value): value.databaseValue
+    case .bool(let value): (value ? 1 as Int64 : 0).databaseValue
+    }
+  }
+
+  /// The cell an SQLite value holds (a real is rounded toward zero; a blob is read as UTF-8).
+  init(_ value: DatabaseValue) {
+    switch value.storage {
+    case .null: self = .null
+    case .int64(let int): self = .int(int)
+    case .double(let double):
+      self = double.isFinite && abs(double) < 9e18 ? .int(Int64(double)) : .null
+    case .string(let string): self = .string(string)
+    case .blob(let data): self = .string(String(decoding: data, as: UTF8.self))
+    }
+  }
+}
