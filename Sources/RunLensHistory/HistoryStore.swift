@@ -1,3 +1,4 @@
+import Foundation
 public import GRDB
 public import RunLens
 
@@ -34,7 +35,21 @@ public final class HistoryStore: Sendable {
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
     pool = try DatabasePool(path: path, configuration: configuration)
-    try Self.migrator.migrate(pool)
+    // Two processes opening a new store at once both see no migration applied, and the
+    // second one's `CREATE TABLE` fails (its transaction rolls back). Then the other one
+    // has migrated, or is migrating: check, and try again a few times.
+    var attempt = 0
+    while true {
+      do {
+        try Self.migrator.migrate(pool)
+        return
+      } catch {
+        attempt += 1
+        if try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) { return }
+        if attempt >= 20 { throw error }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
   }
 
   /// The schema's migrations, oldest first.
@@ -84,22 +99,35 @@ public final class HistoryStore: Sendable {
   public func add(_ run: HistoryRun) throws -> AddResult {
     let key = run.key
     let tables = HistoryTable.allCases.map { ($0, run.rows($0, key: key)) }
-    return try pool.write { db in
-      let stored = try Bool.fetchOne(
-        db, sql: "SELECT EXISTS(SELECT 1 FROM runs WHERE runKey = ?)", arguments: [key])
-      if stored == true { return .alreadyStored }
-      for (table, rows) in tables where !rows.isEmpty {
-        let columns = table.columns
-        let statement = try db.cachedStatement(
-          sql: "INSERT INTO \(table.rawValue) ("
-            + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
-            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
-        for row in rows {
-          try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
-        }
+    // An immediate transaction takes the write lock before reading, so two processes never
+    // both read and then deadlock upgrading to a write (which SQLite reports as busy at once).
+    var result = AddResult.alreadyStored
+    try pool.writeWithoutTransaction { db in
+      try db.inTransaction(.immediate) {
+        result = try insert(tables, key: key, db)
+        return .commit
       }
-      return .added
     }
+    return result
+  }
+
+  private func insert(
+    _ tables: [(HistoryTable, [[HistoryCell]])], key: String, _ db: Database
+  ) throws -> AddResult {
+    let stored = try Bool.fetchOne(
+      db, sql: "SELECT EXISTS(SELECT 1 FROM runs WHERE runKey = ?)", arguments: [key])
+    if stored == true { return .alreadyStored }
+    for (table, rows) in tables where !rows.isEmpty {
+      let columns = table.columns
+      let statement = try db.cachedStatement(
+        sql: "INSERT INTO \(table.rawValue) ("
+          + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
+          + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+      for row in rows {
+        try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
+      }
+    }
+    return .added
   }
 
   /// Every stored run, oldest first (by start time, then run key).

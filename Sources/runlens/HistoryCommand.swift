@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "history",
     abstract: "Keep runs in a SQLite store and report trends, change points and flaky tests.",
-    subcommands: [Add.self]
+    subcommands: [Add.self, Report.self]
   )
 
   /// The store's path option, shared by the subcommands.
@@ -78,6 +78,80 @@ struct HistoryCommand: ParsableCommand {
       }
       Terminal.printError("\(added) added, \(skipped) already stored (\(store.db))")
       if failed { throw ExitCode.failure }
+    }
+  }
+
+  /// `runlens history report`.
+  struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Report hit rates, times, change points and flaky tests over the stored runs.",
+      discussion: """
+        --since takes a date (YYYY-MM-DD) or a number of days (30 or 30d), counted back from
+        the newest stored run, not from today, so an old store still reports.
+        Exit codes: 0 written; 1 the store could not be read; 64 usage error.
+        """
+    )
+
+    /// The report formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case markdown
+      case json
+    }
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The window: a date (YYYY-MM-DD) or days back from the newest run (30d).")
+    var since: String = "30d"
+
+    @Option(help: "Only runs of this branch.")
+    var branch: String?
+
+    @Option(help: "Only runs of this workflow (its name).")
+    var workflow: String?
+
+    @Option(help: "The output format: markdown, json or html.")
+    var format: Format = .markdown
+
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    var output: String?
+
+    /// The parsed `--since`.
+    var window: HistoryReport.Options.Since? {
+      let days = since.hasSuffix("d") ? String(since.dropLast()) : since
+      if let count = Int(days), count >= 0 { return .days(count) }
+      if CalendarDay(parsing: since) != nil { return .date(since) }
+      return nil
+    }
+
+    func validate() throws {
+      if window == nil {
+        throw ValidationError("--since takes a date (YYYY-MM-DD) or a number of days (30d)")
+      }
+    }
+
+    func run() throws {
+      guard FileManager.default.fileExists(atPath: store.db) else {
+        Terminal.printError("error: \(store.db): no history store (runlens history add makes one)")
+        throw ExitCode.failure
+      }
+      let runs: [HistoryRun]
+      do {
+        runs = try store.open().runs()
+      } catch let exit as ExitCode {
+        throw exit
+      } catch {
+        Terminal.printError("error: \(store.db): \(error)")
+        throw ExitCode.failure
+      }
+      let report = HistoryReport(
+        runs: runs,
+        options: .init(since: window ?? .days(30), branch: branch, workflow: workflow))
+      let text =
+        switch format {
+        case .markdown: HistoryReportRenderer.markdown(report)
+        case .json: HistoryReportRenderer.json(report)
+        }
+      try OutputWriter.emit(text, to: output)
     }
   }
 }
