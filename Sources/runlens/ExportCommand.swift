@@ -11,7 +11,9 @@ struct ExportCommand: ParsableCommand {
     discussion: """
       The runs are the INPUTs (anything `compare` reads) or, with --db, every run of a history
       store. ndjson writes one file a table into --output DIR: runs, jobs, steps, restores,
-      saves, tests and suites, every row with the run's identity.
+      saves, tests and suites, every row with the run's identity. otlp-json writes one
+      OpenTelemetry trace a run (an OTLP/JSON ExportTraceServiceRequest) to --output FILE or
+      standard output.
       Exit codes: 0 written; 1 an input could not be read or the output not written; 64 usage
       error.
       """
@@ -68,7 +70,7 @@ struct ExportCommand: ParsableCommand {
           NDJSONExport.render(runs, table: table), to: folder + "/\(table.rawValue).ndjson")
       }
     case .otlpJSON:
-      throw ValidationError("otlp-json is not written yet")
+      try OutputWriter.emit(OTLPExport.render(runs), to: output)
     }
     if failed { throw ExitCode.failure }
   }
