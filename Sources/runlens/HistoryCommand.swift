@@ -96,6 +96,7 @@ struct HistoryCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
       case markdown
       case json
+      case html
     }
 
     @OptionGroup var store: StoreOptions
@@ -150,6 +151,7 @@ struct HistoryCommand: ParsableCommand {
         switch format {
         case .markdown: HistoryReportRenderer.markdown(report)
         case .json: HistoryReportRenderer.json(report)
+        case .html: HistoryReportRenderer.html(report)
         }
       try OutputWriter.emit(text, to: output)
     }

@@ -18,6 +18,7 @@ struct HistoryReportTests {
     Golden.expect(
       HistoryReportRenderer.json(report), matches: "Fixtures/history-3-weeks/report.json")
     Golden.expect(HistoryReportRenderer.markdown(report), matches: "Reports/history-report.md")
+    Golden.expect(HistoryReportRenderer.html(report), matches: "Reports/history-report.html")
   }
 
   @Test("the hand-computed figures of SOURCE.md")
@@ -66,6 +67,21 @@ struct HistoryReportTests {
     let main = HistoryReport(runs: runs, options: .init(branch: "main"))
     let mainFlips: Double = 12.0 / 35
     #expect(main.flakyTests.first?.flipRate == mainFlips)
+  }
+
+  @Test("the HTML page is self-contained: no script, nothing fetched, input escaped")
+  func html() throws {
+    var runs = try Self.fixtureRuns()
+    runs[0].tests[0].name = "<script>alert(1)</script>"
+    runs[0].tests[0].outcome = "failed"
+    let page = HistoryReportRenderer.html(HistoryReport(runs: runs))
+    #expect(!page.contains("<script"))
+    #expect(page.contains("&lt;script&gt;"))
+    #expect(!page.contains("http://") || page.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(!page.contains("https://"))
+    #expect(!page.contains(" src="))
+    #expect(page.contains("<meta name=\"viewport\""))
+    #expect(page.components(separatedBy: "<svg ").count == 3)
   }
 
   @Test("an empty history reports no runs")
