@@ -132,21 +132,39 @@ public final class HistoryStore: Sendable {
 
   /// Every stored run, oldest first (by start time, then run key).
   ///
+  /// Rows are read with cursors and added to their run as they come, so no table is held
+  /// whole in memory beside the runs.
+  ///
   /// - Throws: `DatabaseError` from GRDB.
   public func runs() throws -> [HistoryRun] {
     try pool.read { db in
-      var tables: [HistoryTable: [[HistoryCell]]] = [:]
+      var runs: [HistoryRun] = []
+      var index: [String: Int] = [:]
+      var cells: [HistoryCell] = []
       for table in HistoryTable.allCases {
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let order = table == .runs ? " ORDER BY startedAtMs, runKey" : ""
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \(table.rawValue)\(order)")
-        var cells: [[HistoryCell]] = []
+        let order = table == .runs ? "startedAtMs, runKey" : "rowid"
+        let rows = try Row.fetchCursor(
+          db, sql: "SELECT \(columns) FROM \(table.rawValue) ORDER BY \(order)")
+        var lastKey = ""
+        var position: Int?
         while let row = try rows.next() {
-          cells.append((0..<row.count).map { HistoryCell(row[$0] as DatabaseValue) })
+          cells.removeAll(keepingCapacity: true)
+          for column in 0..<row.count { cells.append(HistoryCell(row[column] as DatabaseValue)) }
+          let key = cells[0].string ?? ""
+          if table == .runs {
+            index[key] = runs.count
+            runs.append(HistoryRun(runRow: cells))
+            continue
+          }
+          if key != lastKey {
+            lastKey = key
+            position = index[key]
+          }
+          if let position { runs[position].append(cells, of: table) }
         }
-        tables[table] = cells
       }
-      return HistoryRun.assemble(tables)
+      return runs
     }
   }
 

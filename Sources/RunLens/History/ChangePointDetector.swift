@@ -53,7 +53,20 @@ public enum ChangePointDetector {
   /// - Returns: The changes, with the means of the windows between consecutive changes.
   public static func changes(in values: [Double], options: Options) -> [Change] {
     var splits: [(index: Int, t: Double)] = []
-    segment(values, from: 0, to: values.count, options: options, into: &splits)
+    // Prefix sums of the values less the first (which keeps the sums of squares small), so
+    // that each split costs O(1) and a segment O(n).
+    let origin = values.first ?? 0
+    var sums = [0.0]
+    var squares = [0.0]
+    sums.reserveCapacity(values.count + 1)
+    squares.reserveCapacity(values.count + 1)
+    for value in values {
+      let shifted = value - origin
+      sums.append((sums.last ?? 0) + shifted)
+      squares.append((squares.last ?? 0) + shifted * shifted)
+    }
+    let prefix = Prefix(sums: sums, squares: squares)
+    segment(prefix, from: 0, to: values.count, options: options, into: &splits)
     splits.sort { $0.index < $1.index }
     let bounds = [0] + splits.map(\.index) + [values.count]
     return splits.enumerated().map { number, split in
@@ -63,18 +76,35 @@ public enum ChangePointDetector {
     }
   }
 
+  /// Prefix sums of shifted values and of their squares.
+  private struct Prefix {
+    var sums: [Double]
+    var squares: [Double]
+
+    /// The mean (shifted) and sample variance of values `from..<to`.
+    func moments(_ from: Int, _ to: Int) -> (mean: Double, variance: Double) {
+      let count = Double(to - from)
+      let sum = sums[to] - sums[from]
+      let mean = sum / count
+      let spread = max(0, squares[to] - squares[from] - sum * mean)
+      // Rounding leaves a trace of spread in a constant window: call it none.
+      let scale = max(1, abs(squares[to] - squares[from]))
+      return (mean, spread <= 1e-9 * scale ? 0 : spread / (count - 1))
+    }
+  }
+
   private static func segment(
-    _ values: [Double], from start: Int, to end: Int, options: Options,
+    _ prefix: Prefix, from start: Int, to end: Int, options: Options,
     into splits: inout [(index: Int, t: Double)]
   ) {
     let minimum = max(options.minimumRuns, 2)
     guard end - start >= 2 * minimum else { return }
     var best: (index: Int, t: Double, shift: Double)?
     for index in (start + minimum)...(end - minimum) {
-      let left = values[start..<index]
-      let right = values[index..<end]
-      let shift = mean(right) - mean(left)
-      let error = (variance(left) / Double(left.count) + variance(right) / Double(right.count))
+      let left = prefix.moments(start, index)
+      let right = prefix.moments(index, end)
+      let shift = right.mean - left.mean
+      let error = (left.variance / Double(index - start) + right.variance / Double(end - index))
         .squareRoot()
       let t: Double = error > 0 ? shift / error : (abs(shift) > 1e-12 ? .infinity : 0)
       if best == nil || abs(t) > abs(best?.t ?? 0) { best = (index, t, shift) }
@@ -82,8 +112,8 @@ public enum ChangePointDetector {
     guard let best, abs(best.t) >= options.minimumT, abs(best.shift) >= options.minimumShift
     else { return }
     splits.append((best.index, best.t))
-    segment(values, from: start, to: best.index, options: options, into: &splits)
-    segment(values, from: best.index, to: end, options: options, into: &splits)
+    segment(prefix, from: start, to: best.index, options: options, into: &splits)
+    segment(prefix, from: best.index, to: end, options: options, into: &splits)
   }
 
   /// The mean, or 0 for no values.

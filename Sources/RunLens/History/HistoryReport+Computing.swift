@@ -36,7 +36,7 @@ extension HistoryReport {
     to = days.last?.text
     period = weekly ? "week" : "day"
     limitBytes = options.limitBytes
-    let builder = Builder(runs: ordered, periods: periods)
+    let builder = Builder(runs: ordered, periods: periods, times: dated.map(\.1))
     series = builder.series()
     changePoints = builder.changePoints()
     (flakyTests, quarantineFilterset) = builder.flakyTests()
@@ -110,10 +110,13 @@ private struct Builder {
   let runs: [HistoryRun]
   let periods: [String]
   let periodNames: [String]
+  /// Each run's start in milliseconds since the epoch.
+  let times: [Int64]
 
-  init(runs: [HistoryRun], periods: [String]) {
+  init(runs: [HistoryRun], periods: [String], times: [Int64]) {
     self.runs = runs
     self.periods = periods
+    self.times = times
     var seen: Set<String> = []
     periodNames = periods.filter { seen.insert($0).inserted }
   }
@@ -216,35 +219,52 @@ private struct Builder {
 
   /// The p50 time per period of the 5 tests with the longest median over the window.
   func slowestTests() -> [HistoryReport.Series] {
-    var all: [String: [Int64]] = [:]
-    for run in runs {
+    var all: [String: [(run: Int, ms: Int64)]] = [:]
+    for (index, run) in runs.enumerated() {
       for test in run.tests {
-        if let ms = test.durationMs { all[test.suite + "/" + test.name, default: []].append(ms) }
+        if let ms = test.durationMs {
+          all[test.suite + "/" + test.name, default: []].append((index, ms))
+        }
       }
     }
-    return slowest(all, count: 5).flatMap { name in
-      timeSeries("testMs", scope: "test:\(name)", p90: false) { run in
-        run.tests.first { $0.suite + "/" + $0.name == name }?.durationMs
-      }
+    return slowest(all.mapValues { $0.map(\.ms) }, count: 5).map { name in
+      medians(all[name] ?? [], metric: "testMsP50", scope: "test:\(name)")
     }
   }
 
   /// The p50 time per period of the 5 steps with the longest median over the window.
   func slowestSteps() -> [HistoryReport.Series] {
-    var all: [String: [Int64]] = [:]
-    for run in runs {
+    var all: [String: [(run: Int, ms: Int64)]] = [:]
+    for (index, run) in runs.enumerated() {
       for job in run.jobs {
         for step in job.steps {
-          if let ms = step.durationMs { all[job.name + "/" + step.name, default: []].append(ms) }
+          if let ms = step.durationMs {
+            all[job.name + "/" + step.name, default: []].append((index, ms))
+          }
         }
       }
     }
-    return slowest(all, count: 5).flatMap { name in
-      timeSeries("stepMs", scope: "step:\(name)", p90: false) { run in
-        run.jobs.lazy.flatMap { job in job.steps.map { (job.name + "/" + $0.name, $0) } }
-          .first { $0.0 == name }?.1.durationMs
-      }
+    return slowest(all.mapValues { $0.map(\.ms) }, count: 5).map { name in
+      medians(all[name] ?? [], metric: "stepMsP50", scope: "step:\(name)")
     }
+  }
+
+  /// The median per period of values tagged with their run's index (first value a run only).
+  private func medians(
+    _ values: [(run: Int, ms: Int64)], metric: String, scope: String
+  ) -> HistoryReport.Series {
+    var byPeriod: [String: [Int64]] = [:]
+    var last = -1
+    for value in values where value.run != last {
+      last = value.run
+      byPeriod[periods[value.run], default: []].append(value.ms)
+    }
+    return HistoryReport.Series(
+      metric: metric, scope: scope,
+      points: periodNames.compactMap { name in
+        guard let list = byPeriod[name], let summary = Statistics.summary(list) else { return nil }
+        return HistoryReport.Point(period: name, value: Double(summary.median), runs: list.count)
+      })
   }
 
   private func slowest(_ all: [String: [Int64]], count: Int) -> [String] {
@@ -394,8 +414,7 @@ private struct Builder {
     familyNames.map { family in
       let restores = runs.flatMap(\.restores).filter { $0.family == family }
       var sizes: [(ms: Int64, bytes: Int64)] = []
-      for run in runs {
-        guard let ms = run.startedAtMs else { continue }
+      for (run, ms) in zip(runs, times) {
         let saved = run.jobs.flatMap(\.saves).filter {
           $0.family == family && $0.outcome == "saved"
         }.compactMap(\.sizeBytes)

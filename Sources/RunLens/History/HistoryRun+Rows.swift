@@ -87,88 +87,94 @@ extension HistoryRun {
 
   /// Reassembles runs from their rows, as a store reads them back.
   ///
-  /// Rows of a table may come in any order; children are put back in their stored order
-  /// (`jobIndex`, `stepIndex`, …). Runs come back in the order of `tables[.runs]`.
+  /// Runs come back in the order of `tables[.runs]`; children are put back in their stored
+  /// order (`jobIndex`, `stepIndex`, …) whatever the order of their rows.
   ///
   /// - Parameter tables: Each table's rows, in ``HistoryTable/columns`` order.
   /// - Returns: The runs.
   public static func assemble(_ tables: [HistoryTable: [[HistoryCell]]]) -> [HistoryRun] {
-    func grouped(_ table: HistoryTable) -> [String: [[HistoryCell]]] {
-      Dictionary(grouping: tables[table] ?? [], by: { $0[0].string ?? "" })
+    var runs = (tables[.runs] ?? []).map(HistoryRun.init(runRow:))
+    var index: [String: Int] = [:]
+    for (position, row) in (tables[.runs] ?? []).enumerated() {
+      index[row[0].string ?? ""] = position
     }
-    func index(_ table: HistoryTable, _ name: String) -> Int {
-      table.columns.firstIndex { $0.name == name } ?? 0
-    }
-    let jobs = grouped(.jobs)
-    let steps = grouped(.steps)
-    let restores = grouped(.restores)
-    let saves = grouped(.saves)
-    let tests = grouped(.tests)
-    let suites = grouped(.suites)
-    let runColumns = Dictionary(
-      uniqueKeysWithValues: HistoryTable.runs.columns.enumerated().map { ($1.name, $0) })
-    func byIndex(_ rows: [[HistoryCell]], _ columns: Int...) -> [[HistoryCell]] {
-      rows.sorted { left, right in
-        for column in columns where left[column].int != right[column].int {
+    for table in HistoryTable.allCases where table != .runs {
+      // The stored order: by the index columns that follow the identity.
+      let keys = table == .tests || table == .suites || table == .jobs ? [4] : [4, 5]
+      let rows = (tables[table] ?? []).sorted { left, right in
+        for column in keys where left[column].int != right[column].int {
           return (left[column].int ?? 0) < (right[column].int ?? 0)
         }
         return false
       }
+      for row in rows {
+        if let position = index[row[0].string ?? ""] { runs[position].append(row, of: table) }
+      }
     }
-    return (tables[.runs] ?? []).map { row in
-      func cell(_ name: String) -> HistoryCell { runColumns[name].map { row[$0] } ?? .null }
-      let key = row[0].string ?? ""
-      var run = HistoryRun(
-        repository: row[1].string, runId: row[2].string, runAttempt: row[3].string,
-        sha: cell("sha").string, ref: cell("ref").string, workflow: cell("workflow").string,
-        partial: cell("partial").int == 1, wallMs: cell("wallMs").int,
-        computeMs: cell("computeMs").int)
-      for job in byIndex(jobs[key] ?? [], 4) {
-        run.jobs.append(
-          Job(
-            name: job[5].string ?? "", conclusion: job[6].string, startedAt: job[7].string,
-            completedAt: job[8].string, durationMs: job[9].int))
-      }
-      for step in byIndex(steps[key] ?? [], 4, 5) {
-        guard let jobIndex = step[4].int.map(Int.init), run.jobs.indices.contains(jobIndex)
-        else { continue }
-        run.jobs[jobIndex].steps.append(
-          Step(
-            number: step[7].int, name: step[8].string ?? "", kind: step[9].string,
-            action: step[10].string, conclusion: step[11].string, startedAt: step[12].string,
-            durationMs: step[13].int))
-      }
-      for restore in byIndex(restores[key] ?? [], 4, 5) {
-        guard let jobIndex = restore[4].int.map(Int.init), run.jobs.indices.contains(jobIndex)
-        else { continue }
-        run.jobs[jobIndex].restores.append(
-          Restore(
-            step: restore[7].string ?? "", action: restore[8].string,
-            primaryKey: restore[9].string, restoredKey: restore[11].string,
-            outcome: restore[12].string ?? "unknown", fallbackLevel: restore[13].int,
-            sizeBytes: restore[14].int, durationMs: restore[15].int))
-      }
-      for save in byIndex(saves[key] ?? [], 4, 5) {
-        guard let jobIndex = save[4].int.map(Int.init), run.jobs.indices.contains(jobIndex)
-        else { continue }
-        run.jobs[jobIndex].saves.append(
-          Save(
-            step: save[7].string ?? "", action: save[8].string, key: save[9].string,
-            outcome: save[11].string ?? "unknown", sizeBytes: save[12].int,
-            durationMs: save[13].int))
-      }
-      run.tests = byIndex(tests[key] ?? [], 4).map { test in
+    return runs
+  }
+
+  /// A run, without children, from its row of the `runs` table.
+  ///
+  /// - Parameter row: The cells, in ``HistoryTable/columns`` order.
+  public init(runRow row: [HistoryCell]) {
+    func cell(_ index: Int) -> HistoryCell { row.indices.contains(index) ? row[index] : .null }
+    self.init(
+      repository: cell(1).string, runId: cell(2).string, runAttempt: cell(3).string,
+      sha: cell(4).string, ref: cell(5).string, workflow: cell(7).string,
+      partial: cell(12).int == 1, wallMs: cell(10).int, computeMs: cell(11).int)
+  }
+
+  /// Adds a child row (a job, step, restore, save, test or suite) of this run.
+  ///
+  /// Rows of one table must come in their stored order, and a job's row before the rows of
+  /// its steps, restores and saves; a row naming a job that is not there is ignored.
+  ///
+  /// - Parameters:
+  ///   - row: The cells, in ``HistoryTable/columns`` order.
+  ///   - table: The row's table.
+  public mutating func append(_ row: [HistoryCell], of table: HistoryTable) {
+    guard row.count == table.columns.count else { return }
+    let jobIndex = row[4].int.map(Int.init) ?? -1
+    switch table {
+    case .runs:
+      return
+    case .jobs:
+      jobs.append(
+        Job(
+          name: row[5].string ?? "", conclusion: row[6].string, startedAt: row[7].string,
+          completedAt: row[8].string, durationMs: row[9].int))
+    case .steps:
+      guard jobs.indices.contains(jobIndex) else { return }
+      jobs[jobIndex].steps.append(
+        Step(
+          number: row[7].int, name: row[8].string ?? "", kind: row[9].string,
+          action: row[10].string, conclusion: row[11].string, startedAt: row[12].string,
+          durationMs: row[13].int))
+    case .restores:
+      guard jobs.indices.contains(jobIndex) else { return }
+      jobs[jobIndex].restores.append(
+        Restore(
+          step: row[7].string ?? "", action: row[8].string, primaryKey: row[9].string,
+          restoredKey: row[11].string, outcome: row[12].string ?? "unknown",
+          fallbackLevel: row[13].int, sizeBytes: row[14].int, durationMs: row[15].int))
+    case .saves:
+      guard jobs.indices.contains(jobIndex) else { return }
+      jobs[jobIndex].saves.append(
+        Save(
+          step: row[7].string ?? "", action: row[8].string, key: row[9].string,
+          outcome: row[11].string ?? "unknown", sizeBytes: row[12].int, durationMs: row[13].int))
+    case .tests:
+      tests.append(
         Test(
-          job: test[5].string ?? "", suite: test[6].string ?? "", name: test[7].string ?? "",
-          outcome: test[8].string ?? "passed", attempts: test[9].int, durationMs: test[10].int)
-      }
-      run.suites = byIndex(suites[key] ?? [], 4).map { suite in
+          job: row[5].string ?? "", suite: row[6].string ?? "", name: row[7].string ?? "",
+          outcome: row[8].string ?? "passed", attempts: row[9].int, durationMs: row[10].int))
+    case .suites:
+      suites.append(
         Suite(
-          job: suite[5].string ?? "", name: suite[6].string ?? "", total: suite[7].int ?? 0,
-          passed: suite[8].int ?? 0, failed: suite[9].int ?? 0, errors: suite[10].int ?? 0,
-          skipped: suite[11].int ?? 0, flaky: suite[12].int ?? 0, testTimeMs: suite[13].int)
-      }
-      return run
+          job: row[5].string ?? "", name: row[6].string ?? "", total: row[7].int ?? 0,
+          passed: row[8].int ?? 0, failed: row[9].int ?? 0, errors: row[10].int ?? 0,
+          skipped: row[11].int ?? 0, flaky: row[12].int ?? 0, testTimeMs: row[13].int))
     }
   }
 }

@@ -79,7 +79,9 @@ public struct HistoryRun: Sendable, Hashable {
     /// The cache action.
     public var action: String?
     /// The key asked for.
-    public var primaryKey: String?
+    public var primaryKey: String? {
+      didSet { family = primaryKey.map(HistoryRun.family(ofKey:)) }
+    }
     /// The key that was restored, on a hit.
     public var restoredKey: String?
     /// `exact-hit`, `fallback-hit`, `miss`, `error` or `unknown`.
@@ -90,6 +92,8 @@ public struct HistoryRun: Sendable, Hashable {
     public var sizeBytes: Int64?
     /// The restore step's duration in milliseconds.
     public var durationMs: Int64?
+    /// The key family of ``primaryKey``: see ``HistoryRun/family(ofKey:)``.
+    public private(set) var family: String?
 
     /// Creates a restore.
     public init(
@@ -105,13 +109,11 @@ public struct HistoryRun: Sendable, Hashable {
       self.fallbackLevel = fallbackLevel
       self.sizeBytes = sizeBytes
       self.durationMs = durationMs
+      family = primaryKey.map(HistoryRun.family(ofKey:))
     }
 
     /// Whether the restore hit, exactly or through a restore key.
     public var isHit: Bool { outcome == "exact-hit" || outcome == "fallback-hit" }
-
-    /// The key family: see ``HistoryRun/family(ofKey:)``.
-    public var family: String? { primaryKey.map(HistoryRun.family(ofKey:)) }
   }
 
   /// A cache save.
@@ -121,13 +123,17 @@ public struct HistoryRun: Sendable, Hashable {
     /// The cache action.
     public var action: String?
     /// The key saved under.
-    public var key: String?
+    public var key: String? {
+      didSet { family = key.map(HistoryRun.family(ofKey:)) }
+    }
     /// `saved`, `skipped`, `failed` or `unknown`.
     public var outcome: String
     /// The saved size in bytes.
     public var sizeBytes: Int64?
     /// The save step's duration in milliseconds.
     public var durationMs: Int64?
+    /// The key family of ``key``: see ``HistoryRun/family(ofKey:)``.
+    public private(set) var family: String?
 
     /// Creates a save.
     public init(
@@ -140,10 +146,8 @@ public struct HistoryRun: Sendable, Hashable {
       self.outcome = outcome
       self.sizeBytes = sizeBytes
       self.durationMs = durationMs
+      family = key.map(HistoryRun.family(ofKey:))
     }
-
-    /// The key family: see ``HistoryRun/family(ofKey:)``.
-    public var family: String? { key.map(HistoryRun.family(ofKey:)) }
   }
 
   /// A test the run's metrics name one by one: a failure, a flaky test or one of the slowest.
@@ -316,15 +320,14 @@ public struct HistoryRun: Sendable, Hashable {
   /// the family keeps the separator (`cargo-Linux-3f9a1c07be52` → `cargo-Linux-`). A key with
   /// no such part is its own family.
   public static func family(ofKey key: String) -> String {
-    var parts = key.split(separator: "-", omittingEmptySubsequences: false)
-    var dropped = false
-    while parts.count > 1, let last = parts.last, last.count >= 8,
-      last.utf8.allSatisfy({ isHexDigit($0) })
-    {
-      parts.removeLast()
-      dropped = true
+    let bytes = Array(key.utf8)
+    var end = bytes.count
+    while let dash = bytes[..<end].lastIndex(of: UInt8(ascii: "-")) {
+      let part = bytes[(dash + 1)..<end]
+      guard part.count >= 8, part.allSatisfy(isHexDigit) else { break }
+      end = dash
     }
-    return dropped ? parts.joined(separator: "-") + "-" : key
+    return end == bytes.count ? key : String(decoding: bytes[..<end], as: UTF8.self) + "-"
   }
 
   private static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -44,7 +44,12 @@ public enum HistoryTable: String, Sendable, Hashable, CaseIterable {
   ]
 
   /// The columns, identity first, in a fixed order.
-  public var columns: [Column] {
+  public var columns: [Column] { Self.allColumns[self] ?? [] }
+
+  private static let allColumns: [HistoryTable: [Column]] = Dictionary(
+    uniqueKeysWithValues: allCases.map { ($0, $0.makeColumns()) })
+
+  private func makeColumns() -> [Column] {
     func text(_ names: String...) -> [Column] { names.map { Column(name: $0, type: .text) } }
     func integer(_ names: String...) -> [Column] {
       names.map { Column(name: $0, type: .integer) }
