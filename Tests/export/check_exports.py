@@ -10,6 +10,7 @@ Usage: check_exports.py RUNLENS_BINARY (run from the package root).
 2. OTLP/JSON: exports the same runs and parses the document as an
    opentelemetry.proto ExportTraceServiceRequest (protobuf's json_format), checking the span
    count, the CI/CD attributes and that a second export has the same ids.
+3. --otlp-endpoint: posts to a collector stand-in on 127.0.0.1 and checks the request.
 """
 import base64
 import glob
@@ -18,6 +19,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import duckdb
 from google.protobuf import json_format
@@ -132,10 +135,44 @@ def otlp(folder):
           f"{len(events)} restore events, ids stable across exports")
 
 
+def collector():
+    """Posts to an OTLP/HTTP stand-in on 127.0.0.1 and checks what it received."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *arguments):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        printed = run("export", "--format", "otlp-json", "--otlp-endpoint", endpoint, *INPUTS[:3])
+        check(printed == "", "nothing on standard output when posting")
+    finally:
+        server.shutdown()
+    check(len(received) == 1, f"{len(received)} posts")
+    path, content_type, body = received[0]
+    check(path == "/v1/traces", f"posted to {path}")
+    check(content_type == "application/json", f"content type {content_type}")
+    check(body.decode() == run("export", "--format", "otlp-json", *INPUTS[:3]), "posted body")
+    print("otlp-endpoint: one POST of the same document to /v1/traces")
+
+
 def main():
     with tempfile.TemporaryDirectory() as folder:
         ndjson(folder)
         otlp(folder)
+        collector()
 
 
 if __name__ == "__main__":

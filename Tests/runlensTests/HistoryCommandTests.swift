@@ -44,6 +44,26 @@ struct HistoryCommandTests {
     }
   }
 
+  @Test("--otlp-endpoint needs otlp-json and a URL; a collector that is not there exits 1")
+  func otlpEndpoint() throws {
+    #expect(throws: (any Error).self) {
+      try ExportCommand.parse(["--format", "ndjson", "-o", "d", "--otlp-endpoint", "http://x", "a"])
+    }
+    #expect(throws: (any Error).self) {
+      try ExportCommand.parse(["--format", "otlp-json", "--otlp-endpoint", "not a url", "a"])
+    }
+    #expect(ExportCommand.tracesURL("http://127.0.0.1:4318")?.path == "/v1/traces")
+    #expect(ExportCommand.tracesURL("http://h/custom/path")?.path == "/custom/path")
+    let input = Self.fixtures.appendingPathComponent("run-01.json").path
+    // Port 9 (discard) on the loopback has no listener here: the connection is refused.
+    let result = try ReportCommandTests.run([
+      "export", "--format", "otlp-json", "--otlp-endpoint", "http://127.0.0.1:9", input,
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("error: http://127.0.0.1:9/v1/traces:"))
+    #expect(result.stdout.isEmpty)
+  }
+
   @Test("add stores each run once and exits 1 on an unreadable input")
   func add() throws {
     let folder = try Self.temporaryFolder()
