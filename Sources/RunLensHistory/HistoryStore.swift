@@ -141,6 +141,7 @@ public final class HistoryStore: Sendable {
       var runs: [HistoryRun] = []
       var index: [String: Int] = [:]
       var cells: [HistoryCell] = []
+      var interned: [String: String] = [:]
       for table in HistoryTable.allCases {
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let order = table == .runs ? "startedAtMs, runKey" : "rowid"
@@ -150,7 +151,18 @@ public final class HistoryStore: Sendable {
         var position: Int?
         while let row = try rows.next() {
           cells.removeAll(keepingCapacity: true)
-          for column in 0..<row.count { cells.append(HistoryCell(row[column] as DatabaseValue)) }
+          for column in 0..<row.count {
+            var cell = HistoryCell(row[column] as DatabaseValue)
+            // Names, outcomes and families repeat in every run: keep one copy of each text.
+            if case .string(let text) = cell, column > 3 {
+              if let known = interned[text] {
+                cell = .string(known)
+              } else if interned.count < 1_000_000 {
+                interned[text] = text
+              }
+            }
+            cells.append(cell)
+          }
           let key = cells[0].string ?? ""
           if table == .runs {
             index[key] = runs.count
