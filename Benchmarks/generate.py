@@ -3,20 +3,33 @@
 
 Subcommands:
 
-  log   --profile normal|short|longlines --size BYTES --seed N --out PATH
-        [--long-line-size BYTES]
+  log   --profile PROFILE --size BYTES --seed N --out PATH
+        [--variant plain|longlines] [--long-line-size BYTES] [--fixtures DIR]
       A raw GitHub Actions job log (UTF-8 BOM, 29-byte timestamp prefix on every
       runner line, ~20 steps with header folds, cache restore/save lines, build
-      and test output).  The file is exactly BYTES long.
+      and test output).  The file is exactly BYTES long.  PROFILE is one of
+      normal, short, longlines (the synthetic mix), nix-cargo (Nix + cargo with
+      CARGO_TERM_COLOR=always), buildkit (docker/build-push-action with plain
+      BuildKit progress) or fixtures-mix (the line mix of the job logs in
+      Fixtures/); --variant longlines adds four very long lines to the last three.
 
   junit --cases N --seed N --out PATH
       A cargo-nextest JUnit XML report in the current (quick-junit 0.7) dialect,
       written as a stream.
 
+  jobs  --count N --size BYTES --seed N --out DIR|FILE.zip [--profiles P,Q,...]
+      N job logs of BYTES each (profiles in turn), as a directory of
+      `N_<job name>.txt` files or as a run-logs zip with those entries.
+
+  stats PATH...
+      Prints the measured line mix of generated logs (files, directories, zips):
+      lines, average line length, and the shares of lines starting with an ANSI
+      escape, containing `cache`, containing `/nix/store/`, and `Cache Key:` lines.
+
 Only the Python standard library is used.  The same arguments always produce the
 same bytes: all randomness comes from one random.Random(seed), nothing depends on
 the clock, the environment or hash randomisation.  Nothing is printed except
-errors; bad arguments exit with status 2.
+errors (and the table of `stats`); bad arguments exit with status 2.
 """
 
 from __future__ import annotations
@@ -36,6 +49,8 @@ FLUSH_AT = 8 << 20
 MIN_PAD = 40  # smallest line (timestamp included) the exact-size filler writes
 RESERVE = 256  # bytes kept free before the exact-size tail starts
 LONG_LINE_DEFAULT = 10 << 20
+DEFAULT_JOB = "build-and-test (stable, ubuntu-latest)"
+FIXTURES_DEFAULT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures")
 
 REPO = "nanna-coder"
 OWNER = "DominicBurkart"
@@ -585,7 +600,7 @@ class Skeleton:
                 break
 
 
-def build_skeleton(rng: Random, profile: str) -> Skeleton:
+def build_skeleton(rng: Random, profile: str, variant: str = "plain", job_name: str = DEFAULT_JOB) -> Skeleton:
     sk = Skeleton(rng)
     L = sk.line
     deps_hash = hexs(rng, 16)
@@ -624,7 +639,7 @@ def build_skeleton(rng: Random, profile: str) -> Skeleton:
     ]:
         sk.wait(0.05, 0.1)
         L(f"Download action repository '{a}' (SHA:{hexs(rng, 40)})")
-    L("Complete job name: build-and-test (stable, ubuntu-latest)")
+    L(f"Complete job name: {job_name}")
 
     # 1 checkout
     sk.action_step("actions/checkout@v4", [
@@ -761,51 +776,53 @@ def build_skeleton(rng: Random, profile: str) -> Skeleton:
         L(f"  Downloaded {rng.choice(CRATES)} v{ver(rng)}")
     L(f"  Downloaded 40 crates ({rng.randint(3, 9)}.{rng.randint(0, 9)} MB) in {rng.randint(1, 9)}.{rng.randint(10, 99)}s")
 
-    short = profile == "short"
-    longs = profile == "longlines"
-
-    # 11 cargo build (bulk)
-    sk.script_step(["cargo build --release --workspace --all-targets --locked"], pipefail=True)
-    build_pool = "short" if short else "rust"
-    if longs:
-        sk.bulk(0.20, build_pool)
-        sk.long("json")
-        sk.bulk(0.20, build_pool)
-        sk.long("js")
-        sk.bulk(0.15, build_pool)
+    short = profile == "short" or variant == "short"
+    longs = profile == "longlines" or variant == "longlines"
+    if profile in NEW_PROFILES:
+        bulk_steps_new(sk, rng, profile, longs, sha, tmp)
     else:
-        sk.bulk(0.55, build_pool)
-    sk.wait(0.1, 1)
-    L(f"    Finished `release` profile [optimized] target(s) in {rng.randint(3, 20)}m {rng.randint(0, 59)}s")
+        # 11 cargo build (bulk)
+        sk.script_step(["cargo build --release --workspace --all-targets --locked"], pipefail=True)
+        build_pool = "short" if short else "rust"
+        if longs:
+            sk.bulk(0.20, build_pool)
+            sk.long("json")
+            sk.bulk(0.20, build_pool)
+            sk.long("js")
+            sk.bulk(0.15, build_pool)
+        else:
+            sk.bulk(0.55, build_pool)
+        sk.wait(0.1, 1)
+        L(f"    Finished `release` profile [optimized] target(s) in {rng.randint(3, 20)}m {rng.randint(0, 59)}s")
 
-    # 12 clippy
-    sk.script_step(["cargo clippy --workspace --all-targets -- -D warnings"], pipefail=True)
-    for c in WORKSPACE_CRATES:
-        L(f"    Checking {c} v0.1.0 ({WORK}/{c})")
-    L(f"    Finished `dev` profile [unoptimized + debuginfo] target(s) in {rng.randint(20, 90)}.{rng.randint(10, 99)}s")
+        # 12 clippy
+        sk.script_step(["cargo clippy --workspace --all-targets -- -D warnings"], pipefail=True)
+        for c in WORKSPACE_CRATES:
+            L(f"    Checking {c} v0.1.0 ({WORK}/{c})")
+        L(f"    Finished `dev` profile [unoptimized + debuginfo] target(s) in {rng.randint(20, 90)}.{rng.randint(10, 99)}s")
 
-    # 13 native build (bulk, with folds opened by the build itself)
-    sk.script_step(["make -C native -j4 V=1"], pipefail=True)
-    native_pool = "short" if short else "native"
-    if longs:
-        sk.bulk(0.05, native_pool, groups=True)
-        sk.long("link")
-        sk.bulk(0.10, native_pool, groups=True)
-    else:
-        sk.bulk(0.15, native_pool, groups=True)
+        # 13 native build (bulk, with folds opened by the build itself)
+        sk.script_step(["make -C native -j4 V=1"], pipefail=True)
+        native_pool = "short" if short else "native"
+        if longs:
+            sk.bulk(0.05, native_pool, groups=True)
+            sk.long("link")
+            sk.bulk(0.10, native_pool, groups=True)
+        else:
+            sk.bulk(0.15, native_pool, groups=True)
 
-    # 14 nextest (+ coverage report)
-    sk.script_step([
-        "START_TIME=$(date +%s)", "cargo llvm-cov nextest --workspace --profile ci --no-fail-fast", "END_TIME=$(date +%s)",
-        'echo "⏱️  Unit tests completed in $((END_TIME - START_TIME))s"',
-    ], pipefail=True)
-    filler = "short" if short else "coverage"
-    if longs:
-        sk.nextest(0.20, filler, None)
-        sk.long("base64")
-        sk.bulk(0.10, filler)
-    else:
-        sk.nextest(0.30, filler, 2000 if short else None)
+        # 14 nextest (+ coverage report)
+        sk.script_step([
+            "START_TIME=$(date +%s)", "cargo llvm-cov nextest --workspace --profile ci --no-fail-fast", "END_TIME=$(date +%s)",
+            'echo "⏱️  Unit tests completed in $((END_TIME - START_TIME))s"',
+        ], pipefail=True)
+        filler = "short" if short else "coverage"
+        if longs:
+            sk.nextest(0.20, filler, None)
+            sk.long("base64")
+            sk.bulk(0.10, filler)
+        else:
+            sk.nextest(0.30, filler, 2000 if short else None)
     L(f"⏱️  Unit tests completed in {rng.randint(60, 900)}s")
 
     # 15 i18n check
@@ -898,6 +915,526 @@ def build_skeleton(rng: Random, profile: str) -> Skeleton:
 
 
 # --------------------------------------------------------------------------
+# profiles that look like real logs: nix-cargo, buildkit, fixtures-mix
+#
+# Their bulk comes from a Stream: one long, coherent sequence of output lines (a Nix fetch
+# and build, a cargo build, a test binary's run, a BuildKit build), of which LogWriter.fill
+# copies contiguous windows from random offsets.  Runs of `copying path` lines, a vertex's
+# `#N` lines and a test binary's `test … ok` lines therefore stay together, as in real logs.
+
+NEW_PROFILES = ("nix-cargo", "buildkit", "fixtures-mix")
+PROFILES = ("normal", "short", "longlines") + NEW_PROFILES
+NIX32 = "0123456789abcdfghijklmnpqrsvwxyz"  # Nix's base-32 alphabet
+GREEN = "\x1b[1m\x1b[92m"  # cargo >= 0.92 (Rust 1.91): bold bright green status word
+BLUE = "\x1b[1m\x1b[94m"  # rustc's gutter
+RESET = "\x1b[0m"
+# Crates, store paths, modules and tests that mention cache in passing.
+CACHE_CRATES = "moka-cache quick-cache lru-cache cached cache-padded cacache http-cache-semantics".split()
+CACHE_WS = "runlens-cache cache-core blob-cache".split()
+CACHE_TESTS = (
+    "cache::tests::evicts_lru cache::tests::hits_after_insert cache::lru::tests::keeps_recent "
+    "store::cache::tests::reloads_on_miss http::cache::tests::honours_max_age "
+    "cache_core::tests::restores_snapshot blob_cache::tests::spills_to_disk"
+).split()
+NIX_PKGS = (
+    "rust-default-1.91.0 openssl-3.3.2 openssl-3.3.2-dev pkg-config-wrapper-0.29.2 gcc-wrapper-14.2.1 "
+    "glibc-2.40-66 glibc-2.40-66-bin bash-5.2p37 coreutils-9.5 cargo-nextest-0.9.108 cargo-llvm-cov-0.6.16 "
+    "sqlite-3.46.1 zlib-1.3.1 libiconv-109 rustfmt-1.91.0 clippy-1.91.0 rust-src-1.91.0 llvm-19.1.7-lib "
+    "binutils-2.43.1 curl-8.11.1 git-2.47.2 nix-2.31.2 source python3-3.12.8 perl-5.40.0 gnumake-4.4.1 "
+    "cmake-3.30.5 protobuf-29.3 libgit2-1.8.4 xz-5.6.3 zstd-1.5.6 gnugrep-3.11 gnused-4.9 findutils-4.10.0 "
+    "cargo-package-serde-1.0.219 cargo-package-tokio-1.45.0 cargo-package-moka-cache-0.12.8 "
+    "cargo-package-quick-cache-0.6.9 cargo-package-lru-cache-0.1.2 vendor-cargo-deps"
+).split()
+WS_PNAMES = "runlens-deps runlens harness model api-server scheduler".split()
+
+
+def nix_hash(rng: Random) -> str:
+    return "".join(rng.choices(NIX32, k=32))
+
+
+def store_path(rng: Random, name: str | None = None) -> str:
+    return f"/nix/store/{nix_hash(rng)}-{name or rng.choice(NIX_PKGS)}"
+
+
+def cstatus(word: str, msg: str) -> str:
+    return f"{GREEN}{word:>12}{RESET} {msg}"
+
+
+def some_crate(rng: Random, cache_share: float = 0.12) -> str:
+    return rng.choice(CACHE_CRATES + CACHE_WS) if rng.random() < cache_share else rng.choice(CRATES)
+
+
+def nix_rustc(rng: Random, rust: str, deps: list[str]) -> str:
+    c = some_crate(rng).replace("-", "_")
+    parts = [
+        f"{GREEN}     Running{RESET} `{rust}/bin/rustc --crate-name {c} --edition=2021 "
+        f"{rng.choice(['src/lib.rs', 'src/main.rs', 'build.rs'])} --error-format=json "
+        "--json=diagnostic-rendered-ansi,artifacts,future-incompat --crate-type lib "
+        "--emit=dep-info,metadata,link -C opt-level=3 -C embed-bitcode=no"
+    ]
+    for _ in range(rng.randint(0, 3)):
+        parts.append(f" --cfg 'feature=\"{rng.choice(WORDS)}\"'")
+    parts.append(f" -C metadata={hexs(rng, 16)} --out-dir {WORK}/target/release/deps -L dependency={WORK}/target/release/deps")
+    for d in rng.sample(deps, rng.randint(0, 3)):
+        parts.append(f" -L native={d}/lib")
+    for _ in range(rng.randint(0, 14)):
+        d = some_crate(rng, 0.05).replace("-", "_")
+        parts.append(f" --extern {d}={WORK}/target/release/deps/lib{d}-{hexs(rng, 16)}.rmeta")
+    parts.append(" --cap-lints allow`")
+    return "".join(parts)
+
+
+def nix_cargo_stream(rng: Random, n_lines: int, weights: dict[str, float]) -> list[bytes]:
+    """Output of `nix develop --command cargo …` with CARGO_TERM_COLOR=always: Nix fetching
+    and building store paths, coloured cargo status lines (some with `Running` rustc command
+    lines full of store paths), coloured rustc warnings, test binaries' runs."""
+    rust = store_path(rng, "rust-default-1.91.0")
+    deps = [store_path(rng, n) for n in ("openssl-3.3.2", "zlib-1.3.1", "sqlite-3.46.1", "libgit2-1.8.4", "zstd-1.5.6")]
+    out: list[str] = []
+    kinds = [k for k in weights if k in EPISODES]
+    ws = [weights[k] for k in kinds]
+    while len(out) < n_lines:
+        kind = rng.choices(kinds, ws)[0]
+        if kind == "fetch":
+            n = rng.randint(3, 40)
+            paths = [store_path(rng) for _ in range(n)]
+            dl = rng.uniform(1, 900)
+            out.append(f"these {n} paths will be fetched ({dl:.2f} MiB download, {dl * rng.uniform(2, 5):.2f} MiB unpacked):")
+            out.extend(f"  {p}" for p in paths)
+            subst = "https://cache.nixos.org" if rng.random() < 0.5 else f"https://{REPO}.cachix.org"
+            out.extend(f"copying path '{p}' from '{subst}'..." for p in paths)
+        elif kind == "build":
+            m = rng.randint(1, 5)
+            drvs = [store_path(rng, rng.choice(WS_PNAMES) + f"-0.{rng.randint(1, 9)}.0.drv") for _ in range(m)]
+            out.append("this derivation will be built:" if m == 1 else f"these {m} derivations will be built:")
+            out.extend(f"  {d}" for d in drvs)
+            for d in drvs:
+                out.append(f"building '{d}'...")
+                pname = d.split("-", 1)[1].rsplit("-", 1)[0]
+                outp = store_path(rng, d.split("-", 1)[1][:-4])
+                phases = [
+                    "Running phase: unpackPhase", f"unpacking source archive {store_path(rng, 'source')}", "source root is source",
+                    "Running phase: patchPhase", "Executing cargoSetupPostPatchHook",
+                    "Validating consistency between /build/source/Cargo.lock and /build/cargo-vendor-dir/Cargo.lock",
+                    "Finished cargoSetupPostPatchHook", "Running phase: configurePhase", "Running phase: buildPhase",
+                    "Executing cargoBuildHook", "cargoBuildHook flags: -j 4 --target x86_64-unknown-linux-gnu --offline --profile release",
+                ]
+                phases += [f"   Compiling {some_crate(rng)} v{ver(rng)}" for _ in range(rng.randint(0, 30))]
+                phases += [
+                    f"    Finished `release` profile [optimized] target(s) in {rng.randint(1, 300)}.{rng.randint(10, 99)}s",
+                    "Running phase: installPhase", "Running phase: fixupPhase",
+                    f"shrinking RPATHs of ELF executables and libraries in {outp}", f"shrinking {outp}/bin/{pname}",
+                    f"checking for references to /build/ in {outp}...", f"patching script interpreter paths in {outp}",
+                    f"stripping (with command strip and flags -S -p) in  {outp}/bin",
+                ]
+                out.extend(f"{pname}> {t}" for t in phases)
+        elif kind == "compile":
+            for _ in range(rng.randint(4, 30)):
+                c = some_crate(rng)
+                if rng.random() < 0.1:
+                    member = rng.choice(CACHE_WS + WORKSPACE_CRATES)
+                    out.append(cstatus("Compiling", f"{member} v0.1.0 ({WORK}/crates/{member})"))
+                else:
+                    out.append(cstatus("Compiling", f"{c} v{ver(rng)}"))
+                if rng.random() < weights.get("rustc_per_crate", 0.3):
+                    out.append(nix_rustc(rng, rust, deps))
+        elif kind == "warning":
+            ident = rng.choice(IDENTS)
+            path = f"src/{rng.choice(MODS)}/{rng.choice(SUBS)}.rs"
+            ln = rng.randint(1, 2400)
+            out += [
+                f"\x1b[1m\x1b[33mwarning{RESET}\x1b[1m: unused variable: `{ident}`{RESET}",
+                f"{BLUE}  --> {RESET}{path}:{ln}:{rng.randint(1, 80)}",
+                f"{BLUE}   |{RESET}",
+                f"{BLUE}{ln:>4} |{RESET}     let {ident} = {rng.choice(IDENTS)}.{rng.choice(VERBS)}({rng.choice(IDENTS)});",
+                f"{BLUE}   |{RESET}         \x1b[1m\x1b[33m{'^' * len(ident)}{RESET} \x1b[1m\x1b[33mhelp: if this is intentional, prefix it with an underscore: `_{ident}`{RESET}",
+                f"{BLUE}   |{RESET}",
+                f"{BLUE}   = {RESET}\x1b[1mnote{RESET}: `#[warn(unused_variables)]` on by default",
+                "",
+            ]
+        elif kind == "tests":
+            crate = rng.choice(CACHE_WS + WORKSPACE_CRATES).replace("-", "_")
+            n = rng.randint(3, 60)
+            out += [cstatus("Running", f"unittests src/lib.rs (target/debug/deps/{crate}-{hexs(rng, 16)})"), "", f"running {n} tests"]
+            for _ in range(n):
+                name = rng.choice(CACHE_TESTS) if rng.random() < weights.get("cache_tests", 0.3) else test_path(rng)
+                out.append(f"test {name} ... \x1b[32mok{RESET}")
+            out += ["", f"test result: \x1b[32mok{RESET}. {n} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in {rng.uniform(0, 3):.2f}s", ""]
+        elif kind == "misc":
+            out.append(cjk_line(rng) if rng.random() < 0.5 else cstatus("Fresh", f"{some_crate(rng)} v{ver(rng)}"))
+    return [(x + "\n").encode() for x in out[:n_lines]]
+
+
+def nix_nextest_status(rng: Random) -> str:
+    """nextest's PASS line with colour (CARGO_TERM_COLOR=always reaches nextest too)."""
+    binary = rng.choice(CACHE_WS) if rng.random() < 0.01 else rng.choice(WORKSPACE_CRATES)
+    if rng.random() < 0.25:
+        binary += rng.choice(["::integration", "::e2e"])
+    path = rng.choice(CACHE_TESTS) if rng.random() < 0.02 else test_path(rng)
+    mod, name = path.rsplit("::", 1)
+    return f"\x1b[32;1m        PASS{RESET} [{dur(rng, 0.002)}s] \x1b[35;1m{binary}{RESET} \x1b[36m{mod}::{RESET}\x1b[34;1m{name}{RESET}"
+
+
+def buildkit_stream(rng: Random, n_lines: int) -> list[bytes]:
+    """Plain BuildKit progress (`docker buildx build` under docker/build-push-action): one
+    build after another, each numbering its vertices from #1, with cached and executed
+    steps, layer pulls, `RUN` output and the GitHub Actions cache export."""
+    out: list[str] = []
+
+    def secs(t: float) -> str:
+        return f"{t:.3f}" if t < 10 else f"{t:.2f}" if t < 100 else f"{t:.1f}"
+
+    while len(out) < n_lines:
+        image = rng.choice(["harness", "api-server", "model", "runlens", "scheduler"])
+        base = rng.choice(["rust:1.91-slim-bookworm", "rust:1.90-bookworm", "debian:bookworm-slim", "nixos/nix:2.31.2"])
+        v = 0
+
+        def vertex(name: str) -> int:
+            nonlocal v
+            v += 1
+            out.append("")
+            out.append(f"#{v} {name}")
+            return v
+
+        n = vertex(f"[internal] load build definition from {image}.Dockerfile")
+        out += [f"#{n} transferring dockerfile: {rng.randint(1, 4)}.{rng.randint(10, 99)}kB done", f"#{n} DONE 0.0s"]
+        n = vertex(f"[internal] load metadata for docker.io/library/{base}")
+        out.append(f"#{n} DONE {rng.uniform(0.3, 2):.1f}s")
+        n = vertex("[internal] load .dockerignore")
+        out += [f"#{n} transferring context: 2B done", f"#{n} DONE 0.0s"]
+        n = vertex(f"importing cache manifest from gha:{rng.randint(10**18, 10**19)}")
+        out += [f"#{n} inferred cache manifest type: application/vnd.oci.image.index.v1+json done", f"#{n} DONE {rng.uniform(0.2, 1.5):.1f}s"]
+        steps = ["WORKDIR /app", "RUN apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev",
+                 "COPY Cargo.toml Cargo.lock ./", "COPY crates crates",
+                 "RUN --mount=type=cache,target=/usr/local/cargo/registry cargo fetch --locked",
+                 "COPY . .", f"RUN --mount=type=cache,target=/usr/local/cargo/registry --mount=type=cache,target=/app/target cargo build --release --locked -p {image}"]
+        total = len(steps) + 1
+        w = len(str(total))
+        n = vertex(f"[builder {1:>{w}}/{total}] FROM docker.io/library/{base}@sha256:{hexs(rng, 64)}")
+        out.append(f"#{n} resolve docker.io/library/{base}@sha256:{hexs(rng, 64)} 0.0s done")
+        cold = rng.random() < 0.4
+        if cold:
+            for _ in range(rng.randint(2, 6)):
+                layer = hexs(rng, 64)
+                size = rng.uniform(1, 200)
+                for f in (0.2, 0.5, 1.0):
+                    out.append(f"#{n} sha256:{layer} {size * f:.2f}MB / {size:.2f}MB {rng.uniform(0.1, 9):.1f}s" + (" done" if f == 1.0 else ""))
+                out.append(f"#{n} extracting sha256:{layer} {rng.uniform(0.1, 9):.1f}s done")
+            out.append(f"#{n} DONE {rng.uniform(3, 40):.1f}s")
+        else:
+            out.append(f"#{n} CACHED")
+        n = vertex("[internal] load build context")
+        out += [f"#{n} transferring context: {rng.uniform(0.1, 40):.2f}MB {rng.uniform(0, 2):.1f}s done", f"#{n} DONE {rng.uniform(0, 2):.1f}s"]
+        changed_from = rng.randint(2, total) if cold or rng.random() < 0.7 else total + 1
+        for i, step in enumerate(steps, start=2):
+            n = vertex(f"[builder {i:>{w}}/{total}] {step}")
+            if i < changed_from:
+                out.append(f"#{n} CACHED")
+                continue
+            t = rng.uniform(0.05, 0.5)
+            if step.startswith("RUN"):
+                if "apt-get" in step:
+                    msgs = [f"Get:{k} http://deb.debian.org/debian bookworm/main amd64 {rng.choice(CRATES)} amd64 {ver(rng)} [{rng.randint(10, 900)} kB]" for k in range(1, rng.randint(5, 40))]
+                    msgs += ["debconf: delaying package configuration, since apt-utils is not installed", f"Setting up pkg-config ({ver(rng)}) ..."]
+                elif "fetch" in step:
+                    msgs = ["    Updating crates.io index"] + [f"  Downloaded {some_crate(rng)} v{ver(rng)}" for _ in range(rng.randint(10, 120))]
+                else:
+                    msgs = [f"   Compiling {some_crate(rng)} v{ver(rng)}" for _ in range(rng.randint(20, 400))]
+                    if rng.random() < 0.3:
+                        msgs += [f"warning: unused import: `crate::{rng.choice(MODS)}::{rng.choice(IDENTS)}`", f"  --> crates/{image}/src/{rng.choice(MODS)}.rs:{rng.randint(1, 900)}:5"]
+                    msgs.append(f"    Finished `release` profile [optimized] target(s) in {rng.randint(1, 20)}m {rng.randint(0, 59):02d}s")
+                for m in msgs:
+                    t += rng.expovariate(1 / 0.8)
+                    out.append(f"#{n} {secs(t)} {m}")
+                if rng.random() < 0.2:
+                    out.append(f"#{n} ...")
+                    k = vertex(f"[runtime 2/4] COPY --from=builder /app/target/release/{image} /usr/local/bin/")
+                    out += [f"#{k} CACHED", "", f"#{n} [builder {i:>{w}}/{total}] {step}"]
+            out.append(f"#{n} DONE {t:.1f}s")
+        n = vertex("exporting to image")
+        out += [f"#{n} exporting layers {rng.uniform(0.1, 9):.1f}s done", f"#{n} exporting manifest sha256:{hexs(rng, 64)} done",
+                f"#{n} exporting config sha256:{hexs(rng, 64)} done",
+                f"#{n} naming to ghcr.io/{OWNER.lower()}/{REPO}/{image}:{hexs(rng, 7)} done",
+                f"#{n} pushing layers {rng.uniform(0.5, 20):.1f}s done", f"#{n} DONE {rng.uniform(1, 30):.1f}s"]
+        n = vertex("exporting to GitHub Actions Cache")
+        out.append(f"#{n} preparing build cache for export")
+        for _ in range(rng.randint(1, 8)):
+            out.append(f"#{n} writing layer sha256:{hexs(rng, 64)} {rng.uniform(0.1, 9):.1f}s done")
+        out += [f"#{n} writing config sha256:{hexs(rng, 64)} {rng.uniform(0.1, 2):.1f}s done",
+                f"#{n} writing cache manifest sha256:{hexs(rng, 64)} {rng.uniform(0.1, 2):.1f}s done",
+                f"#{n} DONE {rng.uniform(1, 60):.1f}s"]
+    return [(x + "\n").encode() for x in out[:n_lines]]
+
+
+# Lines of the fixture logs that the bulk of fixtures-mix leaves out, because each one in
+# the bulk would be a structural event no real build output produces thousands of times:
+# step and fold boundaries, annotations, cache-action lines (each would be a restore, save
+# or progress report), echoed cache keys and verdicts (the skeleton has those at real
+# rates), and test-run summaries.
+FIXTURE_EXCLUDED_PREFIXES = tuple(p.encode() for p in (
+    "##[", "[warning]", "Post job cleanup.", "Cleaning up orphan processes", "Complete job name:",
+    "Current runner version", "Cache ", "Could not find a cache", "Could not save the new cache",
+    "Collecting garbage.", "Current store size in bytes", "Received ", "Restored from cache key",
+    "Restoring a cache with the key", "Restore Key:", "Sent ", "Searching for a cache", "Saving a new cache",
+    "Saved the new cache", "Saved a new cache", "Found a cache", "Found cache key", "Failed to save",
+    "Failed to restore", "No cache found.", "Not saving a new cache", "Trying to save a new cache",
+    "Maximum allowed store size", "Unable to reserve cache", "Unable to finalize cache", "... Saving cache ...",
+    "Path Validation Error",
+))
+FIXTURE_EXCLUDED_PARTS = (b"Cache Key:", b"CACHE HIT", b"CACHE MISS", b"ache is not found", b"     Summary [", b"    Starting ")
+
+
+def fixture_messages(fixtures: str) -> tuple[list[bytes], int]:
+    """Every line of the real-format sample logs in FIXTURES (`*/job.log`, and the job logs
+    inside `*/gh.txt`, identical files once), without BOM, timestamp, gh's job and step
+    columns and CR, minus FIXTURE_EXCLUDED_*: the bulk of fixtures-mix draws from this
+    multiset, so each line's share is its share in the samples.  Returns the lines and the
+    number of lines read."""
+    ts = __import__("re").compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z ")
+    seen: set[bytes] = set()
+    msgs: list[bytes] = []
+    total = 0
+    names = sorted(os.path.join(d, f) for d in os.listdir(fixtures) for f in ("job.log", "gh.txt")
+                   if os.path.isfile(os.path.join(fixtures, d, f)))
+    for name in names:
+        with open(os.path.join(fixtures, name), "rb") as fh:
+            data = fh.read()
+        if not data or data in seen or b"\0" in data:
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # the `binary` fixture is no log
+        seen.add(data)
+        for line in data.split(b"\n"):
+            if name.endswith("gh.txt"):
+                line = line.split(b"\t", 2)[-1]
+            line = line.rstrip(b"\r")
+            if line.startswith(BOM):
+                line = line[len(BOM):]
+            line = ts.sub(b"", line, count=1)
+            total += 1
+            if line.startswith(FIXTURE_EXCLUDED_PREFIXES) or any(p in line for p in FIXTURE_EXCLUDED_PARTS):
+                continue
+            msgs.append(line + b"\n")
+    if not msgs:
+        raise UsageError(f"no fixture logs found under {fixtures}")
+    return msgs, total
+
+
+class Stream:
+    """A coherent sequence of output lines; take() copies a contiguous window of k lines
+    from a random offset (wrapping around)."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.n = len(lines)
+        self.lines = lines * (1 + 4096 // self.n) + lines[:4096]
+
+    def take(self, rng: Random, k: int) -> list[bytes]:
+        i = rng.randrange(self.n)
+        if k > 4096:
+            return [self.lines[(i + j) % self.n] for j in range(k)]
+        return self.lines[i: i + k]
+
+
+EPISODES = ("fetch", "build", "compile", "warning", "tests", "misc")
+NIX_CARGO_WEIGHTS = {"fetch": 1.05, "build": 1.1, "compile": 1.4, "warning": 0.2, "tests": 0.5, "misc": 0.3,
+                     "rustc_per_crate": 0.65, "cache_tests": 0.06}
+NIX_BUILD_WEIGHTS = {"fetch": 1.0, "build": 1.6, "compile": 0.3, "warning": 0.1, "tests": 0.1, "misc": 0.1,
+                     "rustc_per_crate": 0.5, "cache_tests": 0.1}
+
+
+def new_profile_pools(rng: Random, profile: str, fixtures: str, total: int) -> dict:
+    """The bulk pools of the nix-cargo, buildkit and fixtures-mix profiles, for TOTAL bytes
+    of logs: the streams are shorter for small outputs, so that small inputs are quick to
+    make."""
+    lines = min(60000, max(4000, total // 400))
+    if profile == "nix-cargo":
+        return {
+            "nixcargo": Stream(nix_cargo_stream(rng, lines, NIX_CARGO_WEIGHTS)),
+            "nixbuild": Stream(nix_cargo_stream(rng, lines // 2, NIX_BUILD_WEIGHTS)),
+            "status": [(nix_nextest_status(rng) + "\n").encode() for _ in range(3000)],
+        }
+    if profile == "buildkit":
+        return {"buildkit": Stream(buildkit_stream(rng, lines * 4 // 3))}
+    msgs, _ = fixture_messages(fixtures)
+    return {"fixtures": msgs}
+
+
+def bulk_steps_new(sk: "Skeleton", rng: Random, profile: str, longs: bool, sha: str, tmp: str) -> None:
+    """Steps 11-14 (the bulk) of the nix-cargo, buildkit and fixtures-mix profiles; with
+    LONGS, each bulk step is split around one of the four long lines."""
+    L = sk.line
+
+    def bulk(pool: str, share: float, long_kind: str | None, groups: bool = False) -> None:
+        if longs and long_kind:
+            sk.bulk(share / 2, pool, groups)
+            sk.long(long_kind)
+            sk.bulk(share / 2, pool, groups)
+        else:
+            sk.bulk(share, pool, groups)
+
+    if profile == "nix-cargo":
+        sk.script_step(["nix develop --command cargo build --release --workspace --all-targets --locked"], pipefail=True)
+        bulk("nixcargo", 0.30, "json")
+        bulk("nixcargo", 0.25, "js")
+        sk.wait(0.1, 1)
+        L(cstatus("Finished", f"`release` profile [optimized] target(s) in {rng.randint(3, 20)}m {rng.randint(0, 59):02d}s"))
+        sk.script_step(["nix develop --command cargo clippy --workspace --all-targets -- -D warnings"], pipefail=True)
+        for c in WORKSPACE_CRATES + CACHE_WS:
+            L(cstatus("Checking", f"{c} v0.1.0 ({WORK}/crates/{c})"))
+        sk.script_step(["nix build .#packages.x86_64-linux.default --print-build-logs"], pipefail=True)
+        bulk("nixbuild", 0.15, "link")
+        sk.script_step([
+            "START_TIME=$(date +%s)", "nix develop --command cargo nextest run --workspace --profile ci --no-fail-fast",
+            "END_TIME=$(date +%s)", 'echo "⏱️  Unit tests completed in $((END_TIME - START_TIME))s"',
+        ], pipefail=True)
+        if longs:
+            sk.nextest(0.20, "nixcargo", None)
+            sk.long("base64")
+            sk.bulk(0.10, "nixcargo")
+        else:
+            sk.nextest(0.30, "nixcargo", None)
+    elif profile == "buildkit":
+        for n, (image, share, long_kind) in enumerate([("harness", 0.55, "json"), ("api-server", 0.15, "link"), ("model", 0.30, "base64")]):
+            sk.action_step("docker/build-push-action@v6", [
+                ("context", "."), ("file", f"docker/{image}.Dockerfile"), ("push", "true"),
+                ("tags", f"ghcr.io/{OWNER.lower()}/{REPO}/{image}:{sha[:7]}"),
+                ("cache-from", f"type=gha,scope={image}"), ("cache-to", f"type=gha,mode=max,scope={image}"),
+                ("load", "false"), ("no-cache", "false"), ("pull", "false"), ("github-token", "***"),
+            ])
+            sk.lines([
+                "##[group]Docker info", "[command]/usr/bin/docker version", "Client: Docker Engine - Community",
+                " Version:           28.0.4", "##[endgroup]", "##[group]Buildx version", "[command]/usr/bin/docker buildx version",
+                f"github.com/docker/buildx v0.29.1 {hexs(rng, 40)}", "##[endgroup]",
+                f"[command]/usr/bin/docker buildx build --cache-from type=gha,scope={image} --cache-to type=gha,mode=max,scope={image} "
+                f"--file docker/{image}.Dockerfile --iidfile {tmp}/docker-actions-toolkit-{hexs(rng, 6)}/build-iidfile-{hexs(rng, 10)}.txt "
+                f"--tag ghcr.io/{OWNER.lower()}/{REPO}/{image}:{sha[:7]} --metadata-file {tmp}/docker-actions-toolkit-{hexs(rng, 6)}/build-metadata-{hexs(rng, 10)}.json --push .",
+                f'#0 building with "builder-{uuid(rng)}" instance using docker-container driver',
+            ])
+            bulk("buildkit", share, long_kind)
+            sk.lines(["##[group]ImageID", f"sha256:{hexs(rng, 64)}", "##[endgroup]", "##[group]Digest", f"sha256:{hexs(rng, 64)}",
+                      "##[endgroup]", "##[group]Check build summary support", "Build summary supported!", "##[endgroup]"])
+    else:  # fixtures-mix
+        sk.script_step(["cargo build --release --workspace --all-targets --locked"], pipefail=True)
+        bulk("fixtures", 0.55, "json")
+        sk.script_step(["make -C native -j4 V=1"], pipefail=True)
+        bulk("fixtures", 0.15, "link")
+        sk.script_step(["cargo llvm-cov nextest --workspace --profile ci --no-fail-fast"], pipefail=True)
+        bulk("fixtures", 0.30, "base64")
+
+
+# --------------------------------------------------------------------------
+# measured shares of a generated log (the `stats` subcommand)
+
+STATS_COLUMNS = ("lines", "average line (B)", "starting with ESC", "containing `cache`", "containing `/nix/store/`", "`Cache Key:` lines")
+
+
+def log_stats(paths: list[str]) -> dict:
+    """Line count, average line length (bytes per line, newline and timestamp included), and
+    the shares of lines whose message (after the BOM and the runner's timestamp) starts with
+    ESC, that contain `cache` (lower case), `/nix/store/`, and the number that contain
+    `Cache Key:` (what the grep yardstick counts).  PATHS are files, directories (every
+    file in them) or zips (every entry).  Everything is counted exactly: about 20 s of CPU
+    per GiB, so run.sh keeps the result in a sidecar."""
+    import re
+    import zipfile
+    from itertools import repeat
+    esc = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z )?\x1b", re.M)
+    has = bytes.__contains__
+    acc = {"bytes": 0, "lines": 0, "esc": 0, "cache": 0, "nix": 0, "key": 0}
+
+    def sources():
+        for path in paths:
+            if os.path.isdir(path):
+                for name in sorted(os.listdir(path)):
+                    yield lambda p=os.path.join(path, name): open(p, "rb")
+            elif zipfile.is_zipfile(path):
+                zf = zipfile.ZipFile(path)
+                for info in zf.infolist():
+                    yield lambda i=info: zf.open(i)
+            else:
+                yield lambda p=path: open(p, "rb")
+
+    def count(data: bytes) -> None:
+        acc["bytes"] += len(data)
+        acc["lines"] += data.count(b"\n")
+        acc["esc"] += len(esc.findall(data))
+        lines = data.split(b"\n")
+        acc["cache"] += sum(map(has, lines, repeat(b"cache")))
+        acc["nix"] += sum(map(has, lines, repeat(b"/nix/store/")))
+        acc["key"] += sum(map(has, lines, repeat(b"Cache Key:")))
+
+    for opener in sources():
+        with opener() as fh:
+            rest = b""
+            while True:
+                chunk = fh.read(16 << 20)
+                if not chunk:
+                    break
+                data = rest + chunk
+                cut = data.rfind(b"\n") + 1
+                data, rest = data[:cut], data[cut:]
+                count(data)
+            if rest:
+                count(rest + b"\n")
+                acc["bytes"] -= 1
+    n = max(acc["lines"], 1)
+    return {
+        "lines": acc["lines"], "average": acc["bytes"] / n, "esc": 100 * acc["esc"] / n,
+        "cache": 100 * acc["cache"] / n, "nix": 100 * acc["nix"] / n, "key": acc["key"],
+    }
+
+
+def format_stats(st: dict) -> str:
+    """One Markdown table row body: lines | average | colour % | cache % | nix % | Cache Key lines."""
+    return (f"{st['lines']:,} | {st['average']:.0f} | {st['esc']:.1f}% | {st['cache']:.1f}% | {st['nix']:.1f}% | {st['key']:,}")
+
+
+# --------------------------------------------------------------------------
+# many job logs: a directory or a run-logs zip (the `jobs` subcommand)
+
+JOB_BASES = {"normal": "build-and-test", "nix-cargo": "nix-test", "buildkit": "build-image", "fixtures-mix": "check",
+             "short": "lint", "longlines": "bundle"}
+
+
+def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fixtures: str, as_zip: bool) -> None:
+    """COUNT job logs of SIZE bytes each, profile i % len(PROFILES), as a directory of
+    `N_<job name>.txt` files or, with AS_ZIP, as a run-logs zip with those
+    top-level entries (deflated, fixed entry dates, so the bytes are reproducible)."""
+    import shutil
+    import zipfile
+    if count < 1:
+        raise UsageError("--count must be at least 1")
+    pools: dict[str, dict] = {}
+    tmp = out + ".job"
+    if as_zip:
+        zf = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
+    else:
+        os.makedirs(out)
+    try:
+        for i in range(count):
+            profile = profiles[i % len(profiles)]
+            if profile not in pools:
+                prng = Random(seed * 7919 + PROFILES.index(profile))
+                pools[profile] = make_pools(prng, profile, fixtures, count * size)
+            name = f"{JOB_BASES[profile]} (stable, shard {i + 1})"
+            path = tmp if as_zip else os.path.join(out, f"{i}_{name}.txt")
+            render_log(Random(seed * 1_000_003 + i), profile, "plain", size, path, LONG_LINE_DEFAULT, pools[profile], name)
+            if as_zip:
+                info = zipfile.ZipInfo(f"{i}_{name}.txt", date_time=(2025, 10, 4, 14, 40, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with open(tmp, "rb") as src, zf.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+    finally:
+        if as_zip:
+            zf.close()
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+# --------------------------------------------------------------------------
 # log renderer
 
 
@@ -946,7 +1483,7 @@ class LogWriter:
         nblock = 0
         endg = b"##[endgroup]\n"
         while True:
-            chosen = rng.choices(pool, k=k)
+            chosen = pool.take(rng, k) if isinstance(pool, Stream) else rng.choices(pool, k=k)
             blen = TS_LEN * k + sum(map(len, chosen))
             extra: list[bytes] = []
             if groups and nblock % 8 == 0:
@@ -1022,19 +1559,36 @@ PAD_TEXT = (
 )
 
 
-def gen_log(profile: str, size: int, seed: int, out: str, long_size: int) -> None:
-    rng = Random(seed)
-    sk = build_skeleton(rng, profile)
-    # pools
-    pools = {}
+def make_pools(rng: Random, profile: str, fixtures: str, total: int) -> dict:
+    """The bulk pools of PROFILE (lists of lines drawn at random, or Streams), plus
+    "status", nextest's PASS lines."""
+    if profile in NEW_PROFILES:
+        return new_profile_pools(rng, profile, fixtures, total)
+    pools: dict = {}
     if profile == "short":
         pools["short"] = tune_short_pool(rng, [(short_msg(rng) + "\n").encode() for _ in range(4000)], 9.0)
     else:
         pools["rust"] = build_pool(rng, rust_short, lambda r: rustc_command(r) if r.random() < 0.6 else cc_rs_running(r), 4000, 130)
         pools["native"] = build_pool(rng, native_short, gcc_command, 3000, 130)
         pools["coverage"] = build_pool(rng, coverage_short, None, 2000, 130)
-    status_pool = [(nextest_status(rng) + "\n").encode() for _ in range(3000)]
-    block_k = {"short": 4096, "rust": 1024, "native": 1024, "coverage": 1024}
+    pools["status"] = [(nextest_status(rng) + "\n").encode() for _ in range(3000)]
+    return pools
+
+
+def gen_log(profile: str, variant: str, size: int, seed: int, out: str, long_size: int, fixtures: str) -> None:
+    rng = Random(seed)
+    sk = build_skeleton(rng, profile, variant)
+    render_log(rng, profile, variant, size, out, long_size, make_pools(rng, profile, fixtures, size), DEFAULT_JOB, sk)
+
+
+def render_log(rng: Random, profile: str, variant: str, size: int, out: str, long_size: int, pools: dict,
+               job_name: str, sk: "Skeleton | None" = None) -> None:
+    """Writes one job log of exactly SIZE bytes: the skeleton (built here from RNG unless
+    given) with its bulk steps filled from POOLS."""
+    if sk is None:
+        sk = build_skeleton(rng, profile, variant, job_name)
+    status_pool = pools.get("status", [])
+    block_k = {"short": 4096}
 
     fixed = 0
     shares = 0.0
@@ -1076,9 +1630,9 @@ def gen_log(profile: str, size: int, seed: int, out: str, long_size: int) -> Non
         elif kind == "W":
             clock.t += op[1]
         elif kind == "B":
-            w.fill(budgets[i], pools[op[2]], block_k[op[2]], groups=op[3])
+            w.fill(budgets[i], pools[op[2]], block_k.get(op[2], 1024), groups=op[3])
         elif kind == "N":
-            w.nextest(budgets[i], status_pool, pools[op[2]], block_k[op[2]], op[3])
+            w.nextest(budgets[i], status_pool, pools[op[2]], block_k.get(op[2], 1024), op[3])
         elif kind == "X":
             w.line(long_line(rng, op[1], long_size))
     sink.close()
@@ -1289,23 +1843,64 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="generate.py", description="Deterministic benchmark inputs for runlens.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     lp = sub.add_parser("log", help="raw GitHub Actions job log")
-    lp.add_argument("--profile", choices=["normal", "short", "longlines"], required=True)
+    lp.add_argument("--profile", choices=list(PROFILES), required=True)
+    lp.add_argument("--variant", choices=["plain", "longlines"], default="plain",
+                    help="longlines: add the four long lines of the longlines profile (nix-cargo, buildkit, fixtures-mix)")
     lp.add_argument("--size", type=positive_int, required=True, help="exact output size in bytes")
     lp.add_argument("--seed", type=positive_int, required=True)
     lp.add_argument("--out", required=True)
     lp.add_argument("--long-line-size", type=positive_int, default=LONG_LINE_DEFAULT,
                     help="bytes per long line in the longlines profile, timestamp and newline included (default 10 MiB)")
+    lp.add_argument("--fixtures", default=FIXTURES_DEFAULT, help="fixture directory for fixtures-mix (default: the package's Fixtures/)")
     jp = sub.add_parser("junit", help="nextest JUnit XML")
     jp.add_argument("--cases", type=positive_int, required=True)
     jp.add_argument("--seed", type=positive_int, required=True)
     jp.add_argument("--out", required=True)
+    mp = sub.add_parser("jobs", help="many job logs: a directory, or a run-logs zip when --out ends in .zip")
+    mp.add_argument("--count", type=positive_int, required=True)
+    mp.add_argument("--size", type=positive_int, required=True, help="exact size of each job log in bytes")
+    mp.add_argument("--profiles", default="nix-cargo,normal,buildkit,fixtures-mix",
+                    help="comma-separated profiles, job i gets profile i %% n (default nix-cargo,normal,buildkit,fixtures-mix)")
+    mp.add_argument("--seed", type=positive_int, required=True)
+    mp.add_argument("--out", required=True)
+    mp.add_argument("--fixtures", default=FIXTURES_DEFAULT)
+    sp = sub.add_parser("stats", help="print the measured shares of generated logs (files, directories, zips)")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--row", action="store_true", help="print only the Markdown row cells")
     args = ap.parse_args(argv)
+    if args.cmd == "stats":
+        try:
+            st = log_stats(args.paths)
+        except OSError as e:
+            print(f"generate.py: error: {e}", file=sys.stderr)
+            return 1
+        if args.row:
+            print(format_stats(st))
+        else:
+            print("| " + " | ".join(STATS_COLUMNS) + " |")
+            print("| " + " | ".join("---:" for _ in STATS_COLUMNS) + " |")
+            print("| " + format_stats(st) + " |")
+        return 0
+    if args.cmd == "log" and args.variant != "plain" and args.profile not in NEW_PROFILES:
+        print("generate.py: error: --variant applies to nix-cargo, buildkit and fixtures-mix", file=sys.stderr)
+        return 2
     # Write to a side file and rename at the end, so an interrupted run never
     # leaves a truncated file under the final name.
     part = f"{args.out}.part"
     try:
         if args.cmd == "log":
-            gen_log(args.profile, args.size, args.seed, part, args.long_line_size)
+            gen_log(args.profile, args.variant, args.size, args.seed, part, args.long_line_size, args.fixtures)
+        elif args.cmd == "jobs":
+            profiles = args.profiles.split(",")
+            bad = [p for p in profiles if p not in PROFILES]
+            if bad:
+                raise UsageError(f"unknown profile(s): {', '.join(bad)}")
+            as_zip = args.out.endswith(".zip")
+            if not as_zip:
+                part = f"{args.out}.part.d"
+            gen_jobs(args.count, args.size, args.seed, profiles, part, args.fixtures, as_zip)
+            if os.path.isdir(args.out):
+                __import__("shutil").rmtree(args.out)
         else:
             gen_junit(args.cases, args.seed, part)
         os.replace(part, args.out)
@@ -1316,7 +1911,9 @@ def main(argv: list[str]) -> int:
         print(f"generate.py: error: {e}", file=sys.stderr)
         return 1
     finally:
-        if os.path.exists(part):
+        if os.path.isdir(part):
+            __import__("shutil").rmtree(part)
+        elif os.path.exists(part):
             os.remove(part)
     return 0
 

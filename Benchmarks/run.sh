@@ -11,7 +11,7 @@ data_dir="$here/data"
 
 usage() {
   cat <<'EOF'
-usage: Benchmarks/run.sh [--quick] [--reps N] [--bin PATH] [--out FILE]
+usage: Benchmarks/run.sh [--quick] [--reps N] [--bin PATH] [--out FILE] [--only REGEX]
 
   --quick     small inputs (~1 MB logs, 2,000-case JUnit), 2 repetitions;
               report goes to Benchmarks/out/benchmarks-quick.md
@@ -21,6 +21,8 @@ usage: Benchmarks/run.sh [--quick] [--reps N] [--bin PATH] [--out FILE]
               (default: swift build -c release --static-swift-stdlib)
   --out FILE  write the report here instead of the default location
               (full mode: Reports/benchmarks.md)
+  --only REGEX  measure only the inputs whose label matches REGEX (bash =~), e.g.
+              'nix-cargo' or 'GiB'; every input is still generated
 
 Environment: RUNLENS_BENCH_DATE overrides the date printed in the report.
 Exit status: 0 when every input ran (or is not supported yet, exit 64),
@@ -41,21 +43,24 @@ mode=full
 reps=""
 bin=""
 out=""
+only=""
 while (($# > 0)); do
   case "$1" in
     --quick) mode=quick ;;
-    --reps | --bin | --out)
+    --reps | --bin | --out | --only)
       (($# >= 2)) || { echo "run.sh: $1 needs a value" >&2; usage >&2; exit 64; }
       case "$1" in
         --reps) reps="$2" ;;
         --bin) bin="$2" ;;
         --out) out="$2" ;;
+        --only) only="$2" ;;
       esac
       shift
       ;;
     --reps=*) reps="${1#--reps=}" ;;
     --bin=*) bin="${1#--bin=}" ;;
     --out=*) out="${1#--out=}" ;;
+    --only=*) only="${1#--only=}" ;;
     -h | --help) usage; exit 0 ;;
     *) echo "run.sh: unknown option: $1" >&2; usage >&2; exit 64 ;;
   esac
@@ -92,6 +97,7 @@ install_pkg() { # install_pkg PACKAGE: apt-get install, with one apt-get update 
 command -v python3 >/dev/null 2>&1 || install_pkg python3
 [[ -x /usr/bin/time ]] || install_pkg time
 command -v xmllint >/dev/null 2>&1 || install_pkg libxml2-utils
+command -v unzip >/dev/null 2>&1 || install_pkg unzip
 for tool in grep sha256sum cat; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found"
 done
@@ -133,27 +139,43 @@ bin="$(cd "$(dirname -- "$bin")" && pwd)/$(basename -- "$bin")"
 mkdir -p "$data_dir"
 gen_sha="$(sha256sum "$generator" | cut -d' ' -f1)"
 
-# ensure_input FILE GENERATOR-ARGS...: generate FILE unless it exists with the same
-# arguments and generator version (recorded in FILE.meta).
+# The fixture logs that the fixtures-mix profile draws its lines from: an input made from
+# them is generated again when they change.
+fixtures_sha="$(cd "$root" && for f in Fixtures/*/job.log Fixtures/*/gh.txt; do
+  [[ -f "$f" ]] && cat -- "$f"
+done | sha256sum | cut -d' ' -f1)"
+
+# ensure_input FILE GENERATOR-ARGS...: generate FILE (a file, or a directory for `jobs`)
+# unless it exists with the same arguments and generator version (recorded in FILE.meta),
+# and record its line mix (`generate.py stats`) in FILE.stats for the report.
 ensure_input() {
   local file="$1"
   shift
   local meta="$file.meta"
   local want="generator=$gen_sha args=$*"
-  if [[ -f "$file" && -f "$meta" && "$(cat -- "$meta")" == "$want" ]]; then
+  [[ " $* " == *fixtures-mix* ]] && want+=" fixtures=$fixtures_sha"
+  if [[ -e "$file" && -f "$meta" && "$(cat -- "$meta")" == "$want" ]]; then
     return 0
   fi
   note "generating $(basename -- "$file") ($*)"
-  rm -f -- "$meta"
+  rm -f -- "$meta" "$file.stats"
+  rm -rf -- "$file"
   local t0 t1
   clock_us; t0="$REPLY"
   python3 "$generator" "$@" --out "$file"
   clock_us; t1="$REPLY"
   note "  done in $(awk -v us=$((t1 - t0)) 'BEGIN { printf "%.1f s", us / 1e6 }')"
+  if [[ "$1" != junit ]]; then
+    python3 "$generator" stats --row "$file" >"$file.stats"
+  fi
   printf '%s\n' "$want" >"$meta"
 }
 
-# Input table: id|label|kind|generator args (kind: log, junit, typical).
+# Input table: kind|label|file|file (kind: log, junit, typical, dir, zip).
+# The profiles that look like real logs (see Benchmarks/README.md); every log row is
+# measured for each of them.
+new_profiles=(nix-cargo buildkit fixtures-mix)
+jobs_profiles="nix-cargo,normal,buildkit,fixtures-mix"
 declare -a inputs
 if [[ "$mode" == quick ]]; then
   ensure_input "$data_dir/q-log-normal-1m.log" log --profile normal --size 1000000 --seed 101
@@ -166,6 +188,17 @@ if [[ "$mode" == quick ]]; then
     "log|log, 4 long lines of 128 KiB, 1 MB|q-log-longlines-1m.log"
     "junit|JUnit, 2,000 cases|q-junit-2k.xml"
     "typical|typical CI step: 1 MB log + 2,000-case JUnit|q-log-normal-1m.log|q-junit-2k.xml"
+  )
+  seed=110
+  for p in "${new_profiles[@]}"; do
+    ensure_input "$data_dir/q-log-$p-1m.log" log --profile "$p" --size 1000000 --seed $((seed += 1))
+    inputs+=("log|log, $p profile, 1 MB|q-log-$p-1m.log")
+  done
+  ensure_input "$data_dir/q-jobs-8x256k" jobs --count 8 --size 262144 --profiles "$jobs_profiles" --seed 120
+  ensure_input "$data_dir/q-jobs-4x256k.zip" jobs --count 4 --size 262144 --profiles "$jobs_profiles" --seed 121
+  inputs+=(
+    "dir|8 job logs of 256 KiB in a directory|q-jobs-8x256k"
+    "zip|run-logs zip of 4 jobs of 256 KiB|q-jobs-4x256k.zip"
   )
 else
   ensure_input "$data_dir/log-normal-10m.log" log --profile normal --size 10000000 --seed 1
@@ -183,6 +216,27 @@ else
     "log|log, 4 lines of 10 MiB, 1 GiB|log-longlines-1g.log"
     "junit|JUnit, 1,000,000 cases|junit-1m.xml"
     "typical|typical CI step: 10 MB log + 5 MB JUnit|log-normal-10m.log|junit-25k.xml"
+  )
+  seed=10
+  for p in "${new_profiles[@]}"; do
+    ensure_input "$data_dir/log-$p-10m.log" log --profile "$p" --size 10000000 --seed $((seed += 1))
+    ensure_input "$data_dir/log-$p-100m.log" log --profile "$p" --size 100000000 --seed $((seed += 1))
+    ensure_input "$data_dir/log-$p-1g.log" log --profile "$p" --size 1073741824 --seed $((seed += 1))
+    ensure_input "$data_dir/log-$p-longlines-1g.log" log --profile "$p" --variant longlines --size 1073741824 --seed $((seed += 1))
+    inputs+=(
+      "log|log, $p profile, 10 MB|log-$p-10m.log"
+      "log|log, $p profile, 100 MB|log-$p-100m.log"
+      "log|log, $p profile, 1 GiB|log-$p-1g.log"
+      "log|log, $p profile + 4 lines of 10 MiB, 1 GiB|log-$p-longlines-1g.log"
+      "typical|typical CI step: 10 MB $p log + 5 MB JUnit|log-$p-10m.log|junit-25k.xml"
+    )
+  done
+  # 1 GiB as many job logs: 400 of 2.5 MiB in a directory, and a run-logs zip of 200 jobs.
+  ensure_input "$data_dir/jobs-400x2.5m" jobs --count 400 --size 2621440 --profiles "$jobs_profiles" --seed 40
+  ensure_input "$data_dir/jobs-200x5m.zip" jobs --count 200 --size 5368709 --profiles "$jobs_profiles" --seed 41
+  inputs+=(
+    "dir|1 GiB as 400 job logs of 2.5 MiB in a directory|jobs-400x2.5m"
+    "zip|1 GiB as a run-logs zip of 200 jobs|jobs-200x5m.zip"
   )
 fi
 
@@ -207,6 +261,18 @@ grep_count() { # grep exits 1 when it counts zero lines; that is not an error he
   ((rc == 0 || rc == 1))
 }
 yard_log() { grep_count "$in_a"; }
+runlens_dir() { runlens_log; }
+runlens_zip() { runlens_log; }
+yard_dir() { # grep -r exits 1 when it counts zero lines; that is not an error here
+  local rc=0
+  ${WRAP[@]+"${WRAP[@]}"} env LC_ALL=C grep -c -F 'Cache Key:' -r "$in_a" </dev/null >"$tmp/grep.out" || rc=$?
+  ((rc == 0 || rc == 1))
+}
+yard_zip() {
+  local rc=0
+  ${WRAP[@]+"${WRAP[@]}"} unzip -p "$in_a" </dev/null | ${WRAP[@]+"${WRAP[@]}"} env LC_ALL=C grep -c -F 'Cache Key:' >"$tmp/grep.out" || rc=$?
+  ((rc == 0 || rc == 1))
+}
 yard_junit() { ${WRAP[@]+"${WRAP[@]}"} xmllint --stream --noout "$in_a" </dev/null; }
 yard_typical() { grep_count "$in_a" && ${WRAP[@]+"${WRAP[@]}"} xmllint --stream --noout "$in_b" </dev/null; }
 
@@ -215,6 +281,8 @@ yardstick_name() {
     log) echo "\`grep -c -F 'Cache Key:'\`" ;;
     junit) echo "\`xmllint --stream --noout\`" ;;
     typical) echo "grep + xmllint" ;;
+    dir) echo "\`grep -c -F 'Cache Key:' -r\`" ;;
+    zip) echo "\`unzip -p FILE \\| grep -c -F 'Cache Key:'\`" ;; # \| keeps the table cell whole
   esac
 }
 
@@ -271,13 +339,27 @@ fmt_mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 
 # ---------------------------------------------------------------- run
 
+if [[ -n "$only" ]]; then
+  selected=()
+  for spec in "${inputs[@]}"; do
+    IFS='|' read -r kind label file_a file_b <<<"$spec"
+    [[ "$label" =~ $only ]] && selected+=("$spec")
+  done
+  inputs=(${selected[@]+"${selected[@]}"})
+fi
+
 rows=()
 failed=0
-for spec in "${inputs[@]}"; do
+for spec in ${inputs[@]+"${inputs[@]}"}; do
   IFS='|' read -r kind label file_a file_b <<<"$spec"
   in_a="$data_dir/$file_a"
   in_b=""
-  size=$(stat -c %s -- "$in_a")
+  case "$kind" in
+    dir) size=$(find "$in_a" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }') ;;
+    # The log bytes inside the zip (what runlens and the yardstick read), not the zip's size.
+    zip) size=$(unzip -Z -t -- "$in_a" | awk '{ print $3 }') ;;
+    *) size=$(stat -c %s -- "$in_a") ;;
+  esac
   if [[ "$kind" == typical ]]; then
     in_b="$data_dir/$file_b"
     size=$((size + $(stat -c %s -- "$in_b")))
@@ -286,7 +368,11 @@ for spec in "${inputs[@]}"; do
     pairs=$reps
   fi
   note "$label: $pairs pairs"
-  cat -- "$in_a" ${in_b:+"$in_b"} >/dev/null # warm the page cache
+  if [[ "$kind" == dir ]]; then # warm the page cache
+    find "$in_a" -type f -exec cat -- {} + >/dev/null
+  else
+    cat -- "$in_a" ${in_b:+"$in_b"} >/dev/null
+  fi
 
   # Warm-up runs, measured for peak RSS.
   peak_rss "runlens_$kind"
@@ -336,6 +422,18 @@ done
 
 # ---------------------------------------------------------------- report
 
+stats_columns=("lines" "average line (B)" "starting with ESC" "containing \`cache\`" "containing \`/nix/store/\`" "\`Cache Key:\` lines")
+stats_rows=()
+declare -A stats_seen=()
+for spec in ${inputs[@]+"${inputs[@]}"}; do
+  IFS='|' read -r kind label file_a file_b <<<"$spec"
+  [[ "$kind" == junit || -n "${stats_seen[$file_a]:-}" ]] && continue
+  stats_seen[$file_a]=1
+  f="$data_dir/$file_a.stats"
+  [[ -s "$f" ]] || python3 "$generator" stats --row "$data_dir/$file_a" >"$f"
+  stats_rows+=("| \`$file_a\` | $(cat -- "$f") |")
+done
+
 cpu="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
 [[ -n "$cpu" ]] || cpu="unknown CPU"
 cpus="$(nproc 2>/dev/null || echo '?')"
@@ -362,7 +460,7 @@ mkdir -p -- "$(dirname -- "$out")"
   echo
   echo "| Input | Size | runlens (median) | MB/s | runlens / yardstick | Yardstick | Yardstick (median) | CPU time, runlens / yardstick | runlens peak RSS (MiB) | Yardstick peak RSS (MiB) |"
   echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
-  printf '%s\n' "${rows[@]}"
+  printf '%s\n' ${rows[@]+"${rows[@]}"}
   echo
   echo "Each input was read once beforehand so it sits in the page cache, then runlens and the"
   echo "yardstick ran one untimed warm-up each (measured for peak RSS and CPU time, user + system,"
@@ -375,6 +473,19 @@ mkdir -p -- "$(dirname -- "$out")"
   echo "\`LC_ALL=C grep -c -F 'Cache Key:' LOG > FILE\` (not > /dev/null, where GNU grep stops at the first"
   echo "match), \`xmllint --stream --noout XML\`, and both back to back for the typical step. Inputs come"
   echo "from \`Benchmarks/generate.py\` (see Benchmarks/README.md)."
+  echo
+  echo "Many files: runlens reads the directory or the zip as one run (\`runlens report --format json DIR|ZIP\`);"
+  echo "the yardsticks are \`LC_ALL=C grep -c -F 'Cache Key:' -r DIR\` and"
+  echo "\`unzip -p ZIP | LC_ALL=C grep -c -F 'Cache Key:'\` (for a pipeline, the larger peak RSS and the summed"
+  echo "CPU time of its two commands). A zip's size and MB/s count the log bytes inside it (uncompressed);"
+  echo "its jobs are deflated at level 6, about 5:1."
+  echo
+  echo "Line mix of the inputs (\`Benchmarks/generate.py stats\`): the average line length counts the"
+  echo "newline and the runner's timestamp; the shares are of lines, \"starting with ESC\" after the timestamp."
+  echo
+  echo "| Input |$(printf ' %s |' "${stats_columns[@]}")"
+  echo "| --- |$(printf ' ---: |%.0s' "${stats_columns[@]}")"
+  printf '%s\n' ${stats_rows[@]+"${stats_rows[@]}"}
   echo
   echo "runlens is the release binary built with \`--static-swift-stdlib\`, as Benchmarks/README.md and"
   echo "the README's CI section build it. It uses a second thread where work can overlap: a file of"

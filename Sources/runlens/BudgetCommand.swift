@@ -8,9 +8,9 @@ struct BudgetCommand: ParsableCommand {
     commandName: "budget",
     abstract: "Check a repository's caches against GitHub's limit and the planned allocations.",
     discussion: """
-      Each CACHES file is `gh cache list --limit 1000 --json createdAt,id,key,lastAccessedAt,ref,sizeInBytes,version`
-      output or a page of the REST `GET /repos/{o}/{r}/actions/caches` answer; pages add up.
-      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-limit, over the
+      Each CACHES file is `gh cache list --limit 1000 --json createdAt,id,key,lastAccessedAt,ref,sizeInBytes,version` \
+      output or a page of the REST `GET /repos/{o}/{r}/actions/caches` answer; pages add up. \
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-limit, over the \
       limit; 64 usage error.
       """
   )
@@ -38,6 +38,8 @@ struct BudgetCommand: ParsableCommand {
   var failOnLimit = false
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if listings.isEmpty { throw ValidationError("budget needs at least one cache listing") }
     if let limit, ByteSize.parse(limit) == nil {
       throw ValidationError(
@@ -52,20 +54,31 @@ struct BudgetCommand: ParsableCommand {
     var configuration = try ConfigurationFile.load(config)
     if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
     var entries: [CacheEntry] = []
-    var failed = false
+    var unreadable: [Diagnostic] = []
     for path in listings {
       do {
         let chunks = try ChunkReader(path: path)
         var bytes: [UInt8] = []
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
         entries += try CacheListing.parse(bytes)
-      } catch let error as InputReader.Failure {
-        Terminal.printError("error: \(error.path): \(error.reason)")
-        failed = true
+      } catch let error as IOFailure {
+        unreadable.append(Diagnostic(.error, "cannot read: \(error.reason)", source: error.path))
+      } catch let error as DocumentError {
+        unreadable.append(Diagnostic(.error, error.message, source: path))
       } catch {
-        Terminal.printError("error: \(path): \(error)")
-        failed = true
+        unreadable.append(Diagnostic(.error, "\(error)", source: path))
       }
+    }
+    for diagnostic in unreadable {
+      Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
+    }
+    guard unreadable.isEmpty else {
+      let text =
+        format == .json
+        ? CacheBudgetReport.json(unreadable: unreadable)
+        : CacheBudgetReport.markdown(unreadable: unreadable)
+      try OutputWriter.emit(text, to: output)
+      throw ExitCode.failure
     }
     let now = asOf.flatMap(LogTime.init(parsingISO8601:)) ?? Self.now()
     let budget = CacheBudget(
@@ -77,7 +90,6 @@ struct BudgetCommand: ParsableCommand {
       ? CacheBudgetReport.json(budget, advice: advice)
       : CacheBudgetReport.markdown(budget, advice: advice)
     try OutputWriter.emit(text, to: output)
-    if failed { throw ExitCode.failure }
     if failOnLimit, budget.overLimit { throw ExitCode(2) }
   }
 

@@ -8,10 +8,10 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare baseline runs with candidate runs: build time, cache hit rate, restores.",
     discussion: """
-      Each PATH is one run: JSON metrics written by `runlens report --format json`, or anything
-      `runlens report` reads as one run (a run-logs zip, a directory of job logs, gh output).
-      With fewer than 3 runs a side the difference is reported but not judged.
-      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-targets, a target
+      Each PATH is one run: JSON metrics written by `runlens report --format json`, or anything \
+      `runlens report` reads as one run (a run-logs zip, a directory of job logs, gh output). \
+      With fewer than 3 runs a side the difference is reported but not judged. \
+      Exit codes: 0 written; 1 an input could not be read; 2 with --fail-on-targets, a target \
       was missed; 64 usage error.
       """
   )
@@ -38,6 +38,8 @@ struct CompareCommand: ParsableCommand {
   var failOnTargets = false
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if baseline.isEmpty || candidate.isEmpty {
       throw ValidationError("compare needs --baseline PATH ... and --candidate PATH ...")
     }
@@ -52,7 +54,7 @@ struct CompareCommand: ParsableCommand {
     var failed = false
     func samples(_ paths: [String]) -> [RunSample] {
       paths.compactMap { path in
-        do throws(InputReader.Failure) {
+        do throws(IOFailure) {
           return try RunSamples.read(path, targets: configuration.targets)
         } catch {
           Terminal.printError("error: \(error.path): \(error.reason)")
@@ -77,53 +79,27 @@ struct CompareCommand: ParsableCommand {
 /// Reads one run for a comparison.
 enum RunSamples {
   /// A metrics JSON file, or anything `report` reads, as one run.
-  static func read(_ path: String, targets: Targets) throws(InputReader.Failure) -> RunSample {
-    if path == "-" {
-      // Read standard input once, into a file both readers can open.
-      let spooled = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "runlens-\(UUID().uuidString)"
-      ).path
-      guard FileManager.default.createFile(atPath: spooled, contents: nil),
-        let handle = FileHandle(forWritingAtPath: spooled)
-      else { throw InputReader.Failure(path: "-", reason: "cannot write a temporary file") }
-      defer { try? FileManager.default.removeItem(atPath: spooled) }
-      let chunks = try ChunkReader(path: "-")
-      while let chunk = try chunks.next() { handle.write(Data(chunk)) }
-      try? handle.close()
-      var sample = try read(spooled, targets: targets)
-      sample.source = "-"
-      return sample
+  static func read(_ path: String, targets: Targets) throws(IOFailure) -> RunSample {
+    var inputs = RunInputs()
+    inputs.read(path)
+    if let failure = inputs.assembly.failures.first {
+      throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
     }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    {
-      return try report(path, targets: targets)
+    let metrics = inputs.assembly.metricsRuns
+    let report = inputs.build(targets: targets)
+    if let run = metrics.first, metrics.count == 1, report.jobs.isEmpty {
+      var run = run
+      run.source = path
+      return run
     }
-    let chunks = try ChunkReader(path: path)
-    let first = try chunks.next().map { Array($0) } ?? []
-    if InputKind.detect(first) == .json {
-      var bytes = first
-      while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
-      do {
-        return try RunSample(metricsJSON: bytes, source: path)
-      } catch {
-        throw InputReader.Failure(path: path, reason: error.message)
-      }
+    guard !report.jobs.isEmpty, metrics.isEmpty else {
+      throw IOFailure(
+        path: path,
+        reason: metrics.isEmpty
+          ? "not a run: no job log or runlens metrics JSON in it"
+          : "holds several runs (metrics JSON files); name each as a run of its own")
     }
-    chunks.close()
-    return try report(path, targets: targets)
-  }
-
-  private static func report(_ path: String, targets: Targets) throws(InputReader.Failure)
-    -> RunSample
-  {
-    var reader = RunReader()
-    reader.read(path)
-    if let failure = reader.failures.first { throw failure }
-    let jobs =
-      reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
-    return RunSample(report: RunReport(jobs: jobs, targets: targets), source: path)
+    return RunSample(report: report, source: path)
   }
 }
 

@@ -59,7 +59,7 @@ struct HistoryCommand: ParsableCommand {
       var failed = false
       for path in inputs {
         let run: HistoryRun
-        do throws(InputReader.Failure) {
+        do throws(IOFailure) {
           run = try HistoryInput.read(path)
         } catch {
           Terminal.printError("error: \(error.path): \(error.reason)")

@@ -4,30 +4,43 @@ import RunLens
 /// Reads one run for the history or an export, from anything `compare` reads.
 ///
 /// A metrics JSON file is decoded straight; anything else (a run-logs zip, a directory of job
-/// logs, gh output, a job log) is read as `runlens report` reads it and passed through the
-/// metrics JSON renderer, so there is one path from a run to its history rows.
+/// logs, gh output, a job log) is assembled as `runlens report` assembles it and passed
+/// through the metrics JSON renderer, so there is one path from a run to its history rows.
 enum HistoryInput {
   /// The run at `path`.
-  static func read(_ path: String) throws(InputReader.Failure) -> HistoryRun {
+  static func read(_ path: String) throws(IOFailure) -> HistoryRun {
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-      isDirectory.boolValue
-    {
-      return try report(path)
-    }
-    let chunks = try ChunkReader(path: path)
-    let first = try chunks.next().map { Array($0) } ?? []
-    if InputKind.detect(first) == .json {
-      var bytes = first
-      while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
-      do {
-        return try HistoryRun(metricsJSON: bytes)
-      } catch {
-        throw InputReader.Failure(path: path, reason: error.message)
+    let directory =
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
+    if path != "-", !directory {
+      let chunks = try ChunkReader(path: path)
+      var bytes: [UInt8] = []
+      if let first = try chunks.next() { bytes.append(contentsOf: first) }
+      if InputKind.detect(bytes) == .json {
+        while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
+        do {
+          return try HistoryRun(metricsJSON: bytes)
+        } catch {
+          throw IOFailure(path: path, reason: error.message)
+        }
       }
+      chunks.close()
     }
-    chunks.close()
-    return try report(path)
+    var inputs = RunInputs()
+    inputs.read(path)
+    if let failure = inputs.assembly.failures.first {
+      throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
+    }
+    let report = inputs.build(targets: Configuration().targets)
+    guard !report.jobs.isEmpty else {
+      throw IOFailure(path: path, reason: "not a run: no job log or runlens metrics JSON in it")
+    }
+    do {
+      return try HistoryRun(metricsJSON: Array(MetricsJSON.render(report).utf8))
+    } catch {
+      throw IOFailure(path: path, reason: error.message)
+    }
   }
 
   /// Reads every path, printing a failure for each one that cannot be read.
@@ -36,7 +49,7 @@ enum HistoryInput {
   static func readAll(_ paths: [String]) -> (runs: [HistoryRun], failed: Bool) {
     var failed = false
     let runs = paths.compactMap { path -> HistoryRun? in
-      do throws(InputReader.Failure) {
+      do throws(IOFailure) {
         return try read(path)
       } catch {
         Terminal.printError("error: \(error.path): \(error.reason)")
@@ -45,19 +58,5 @@ enum HistoryInput {
       }
     }
     return (runs, failed)
-  }
-
-  private static func report(_ path: String) throws(InputReader.Failure) -> HistoryRun {
-    var reader = RunReader()
-    reader.read(path)
-    if let failure = reader.failures.first { throw failure }
-    let jobs =
-      reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
-    let report = RunReport(jobs: jobs, targets: Configuration().targets)
-    do {
-      return try HistoryRun(metricsJSON: Array(MetricsJSON.render(report).utf8))
-    } catch {
-      throw InputReader.Failure(path: path, reason: error.message)
-    }
   }
 }

@@ -9,12 +9,13 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Report the cache restores, saves, step times and tests of GitHub Actions runs.",
     discussion: """
-      Each INPUT is a raw job log, `gh run view --log` output, a run-logs zip, a directory of
-      those, or - for standard input; the shape is told from the content. Without INPUT,
+      Each INPUT is a raw job log, `gh run view --log` output, a run-logs zip, a directory of \
+      those, or - for standard input; the shape is told from the content. Without INPUT, \
       standard input is read when it is not a terminal. All inputs make one run.
 
-      Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure);
-      1 an output could not be written, or with --strict an input could not be read;
+      Exit codes: 0 report written (trouble with an input is a diagnostic, not a failure); \
+      1 an output could not be written, or with --strict an input could not be read or no \
+      job log was found; \
       2 with --fail-on-targets, a target was missed; 64 usage error.
       """
   )
@@ -65,6 +66,8 @@ struct ReportCommand: ParsableCommand {
   var config: String?
 
   func validate() throws {
+    // A bad configuration is a usage error of this command, with its usage line.
+    _ = try ConfigurationFile.load(config)
     if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       && Terminal.isInteractive(.standardInput)
     {
@@ -83,66 +86,30 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
-    let readLogs = { [jobsPaths] () -> RunReader in
-      var reader = RunReader()
-      for name in names { reader.read(name) }
-      for path in jobsPaths { reader.readJobsFile(path) }
-      return reader
-    }
-    // JUnit files share nothing with logs: they are read on a second thread while the logs
-    // are read here, and then this thread renders each test failure as soon as the JUnit
-    // thread lists it (most of the rendering work of a large test report).
-    var reader: RunReader
-    var junitRead: JUnitRead?
-    var rendered = RenderedFailures.none
-    if junitPaths.isEmpty {
-      reader = readLogs()
-    } else if names.contains("-") {
-      // Standard input is among the logs, and a JUnit path may name it too: one at a time.
-      reader = readLogs()
-      junitRead = Self.readJUnit(junitPaths)
-    } else {
-      let feed = FailureFeed()
-      let (markdown, json) = renderedDocuments
-      (junitRead, (reader, rendered)) = Parallel.run(
-        { [junitPaths] in
-          defer { feed.finish() }
-          return Self.readJUnit(junitPaths, feed: feed)
-        },
-        while: {
-          let reader = readLogs()
-          var rendered = RenderedFailures(markdown: markdown, json: json)
-          if markdown || json {
-            while let batch = feed.next() {
-              for failure in batch { rendered.append(failure) }
-            }
-          }
-          return (reader, rendered)
-        })
-    }
-    let junit = junitRead?.summary
-    var diagnostics = reader.diagnostics + (junitRead?.diagnostics ?? [])
-    let failures = reader.failures + (junitRead?.failures ?? [])
-    reader.progress.finish()
-    for failure in failures {
-      Terminal.printError("error: \(failure.path): \(failure.reason)")
-      diagnostics.append(Diagnostic(.error, "cannot read: \(failure.reason)", source: failure.path))
-    }
-    let jobs =
-      reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
+    var inputs = RunInputs()
+    for name in names { inputs.read(name) }
+    for path in jobsPaths { inputs.readJobs(path) }
+    for path in junitPaths { inputs.readJUnit(path) }
+    let failures = inputs.assembly.failures
     let configuration = try ConfigurationFile.load(config)
-    var report = RunReport(
-      jobs: jobs, junit: junit, diagnostics: diagnostics, targets: configuration.targets)
+    var report = inputs.build(targets: configuration.targets)
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
+    for failure in failures {
+      Terminal.printError("error: \(failure.source): cannot read: \(failure.reason)")
+    }
     for diagnostic in report.allDiagnostics where diagnostic.severity == .error {
-      if failures.contains(where: { $0.path == diagnostic.source }) { continue }
+      if failures.contains(where: { $0.source == diagnostic.source }) { continue }
       Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
     }
 
-    try writeOutputs(report, rendered: rendered)
+    if report.isEmpty {
+      Terminal.printError("warning: no job log was found in the inputs; nothing to report")
+    }
 
-    if strict, report.allDiagnostics.contains(where: { $0.severity == .error }) {
+    try writeOutputs(report)
+
+    if strict, report.isEmpty || report.allDiagnostics.contains(where: { $0.severity == .error }) {
       throw ExitCode.failure
     }
     if failOnTargets, report.targets.contains(where: { $0.met == false }) {
@@ -150,69 +117,12 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  /// What the JUnit files gave.
-  struct JUnitRead: Sendable {
-    var summary: TestSummary
-    var diagnostics: [Diagnostic] = []
-    var failures: [InputReader.Failure] = []
-  }
-
-  /// Which documents the outputs need: (Markdown, JSON).
-  private var renderedDocuments: (Bool, Bool) {
-    let writesPrimary = format == .json || output != nil || !stepSummary
-    return (
-      stepSummary || (writesPrimary && format == .markdown),
-      jsonPath != nil || (writesPrimary && format == .json)
-    )
-  }
-
-  /// Reads every JUnit file the paths name into one summary, handing each failure to `feed`
-  /// as soon as the summary lists it.
-  static func readJUnit(_ paths: [String], feed: FailureFeed? = nil) -> JUnitRead {
-    var builder = TestSummaryBuilder()
-    var diagnostics: [Diagnostic] = []
-    var failures: [InputReader.Failure] = []
-    var handed = 0
-    for path in paths {
-      do {
-        for file in try InputReader.junitFiles(path) {
-          diagnostics += try InputReader.readJUnit(file, into: &builder) { builder in
-            guard let feed, builder.listedFailureCount > handed else { return }
-            feed.push(builder.listedFailures(from: handed))
-            handed = builder.listedFailureCount
-          }
-        }
-      } catch {
-        failures.append(error)
-      }
-    }
-    return JUnitRead(summary: builder.build(), diagnostics: diagnostics, failures: failures)
-  }
-
-  private func writeOutputs(_ report: RunReport, rendered: RenderedFailures) throws {
+  private func writeOutputs(_ report: RunReport) throws {
     let summaryPath =
       stepSummary ? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] : nil
     let writesPrimary = format == .json || output != nil || !stepSummary
     let wantsJSON = jsonPath != nil || (writesPrimary && format == .json)
-    let wantsMarkdown = summaryPath != nil || (writesPrimary && format == .markdown)
-    // The Markdown here (step summary and primary output), the JSON meanwhile on a second
-    // thread when both are wanted; written afterwards in a fixed order.
-    let markdown = { () -> (stepSummary: String?, primary: String?) in
-      (
-        summaryPath.flatMap { OutputWriter.stepSummaryText(report, for: $0, rendered: rendered) },
-        writesPrimary && format == .markdown
-          ? MarkdownSummary.render(report, rendered: rendered) : nil
-      )
-    }
-    let json: @Sendable () -> [UInt8] = { MetricsJSON.renderUTF8(report, rendered: rendered) }
-    let jsonBytes: [UInt8]?
-    let texts: (stepSummary: String?, primary: String?)
-    if wantsJSON && wantsMarkdown {
-      (jsonBytes, texts) = Parallel.run(json, while: markdown)
-    } else {
-      jsonBytes = wantsJSON ? json() : nil
-      texts = wantsMarkdown ? markdown() : (nil, nil)
-    }
+    let json = wantsJSON ? MetricsJSON.renderUTF8(report) : nil
     do {
       if annotations {
         let lines = Annotations.render(report)
@@ -220,23 +130,26 @@ struct ReportCommand: ParsableCommand {
           try OutputWriter.writeStandardOutput(lines.joined(separator: "\n") + "\n")
         }
       }
-      if let summaryPath, let text = texts.stepSummary {
+      if let summaryPath, let text = OutputWriter.stepSummaryText(report, for: summaryPath) {
         try OutputWriter.append(text, to: summaryPath)
       }
-      if let primary = texts.primary {
-        if let output {
-          try OutputWriter.write(primary, to: output)
-        } else {
-          try OutputWriter.writeStandardOutput(primary)
+      if writesPrimary {
+        if format == .markdown {
+          let text = MarkdownSummary.render(report)
+          if let output {
+            try OutputWriter.write(text, to: output)
+          } else {
+            try OutputWriter.writeStandardOutput(text)
+          }
+        } else if let json {
+          try OutputWriter.write(bytes: json, to: output)
         }
-      } else if writesPrimary, format == .json, let jsonBytes {
-        try OutputWriter.write(bytes: jsonBytes, to: output)
       }
-      if let jsonPath, let jsonBytes {
-        try OutputWriter.write(bytes: jsonBytes, to: jsonPath)
+      if let jsonPath, let json {
+        try OutputWriter.write(bytes: json, to: jsonPath)
       }
     } catch {
-      Terminal.printError("error: \(error.path): \(error.reason)")
+      Terminal.printError("error: \(error.path): cannot write: \(error.reason)")
       throw ExitCode.failure
     }
   }

@@ -12,34 +12,33 @@ struct GoldenTests {
   static let ghCases = Golden.cases(containing: "gh.txt")
   static let allCases = Array(Set(logCases + junitCases + ghCases)).sorted()
 
-  /// The report of a fixture folder: its job log, its JUnit file, or both.
-  static func report(_ name: String) throws -> RunReport {
-    var jobs: [JobRun] = []
-    if logCases.contains(name) {
-      let path = "Fixtures/\(name)/job.log"
-      jobs.append(JobRun(parsingLog: try Golden.bytes(path), source: path, fallbackName: "job"))
-    }
-    if ghCases.contains(name) {
-      let path = "Fixtures/\(name)/gh.txt"
-      var parser = GhRunLogParser(source: path)
-      var builder = GhRunBuilder(source: path)
-      builder.apply(parser.feed(try Golden.bytes(path)))
-      builder.apply(parser.finish())
-      jobs += builder.build()
-      let jobsPath = "Fixtures/\(name)/jobs.json"
-      if FileManager.default.fileExists(
-        atPath: Golden.packageRoot.appendingPathComponent(jobsPath).path)
-      {
-        jobs = RunReport.merge(jobs, with: try JobsAPI.parse(try Golden.bytes(jobsPath)))
+  /// The report of a fixture folder (its job log, gh output with its jobs JSON, JUnit file),
+  /// put together by the same ``RunAssembly`` the command line uses, fed `chunkSize` bytes at a
+  /// time (whole when `nil`).
+  static func report(_ name: String, chunkSize: Int? = nil) throws -> RunReport {
+    var assembly = RunAssembly()
+    func read(_ file: String, kind: InputKind? = nil) throws {
+      let path = "Fixtures/\(name)/\(file)"
+      let bytes = try Golden.bytes(path)
+      assembly.beginInput(path, kind: kind)
+      let size = max(1, chunkSize ?? bytes.count)
+      var offset = 0
+      while offset < bytes.count {
+        let end = min(offset + size, bytes.count)
+        #expect(assembly.feed(bytes[offset..<end]) != .zip)
+        offset = end
       }
+      #expect(assembly.decideKind() != .zip)
+      assembly.endInput()
     }
-    var junit: TestSummary?
-    var diagnostics: [Diagnostic] = []
-    if junitCases.contains(name) {
-      let path = "Fixtures/\(name)/junit.xml"
-      (junit, diagnostics) = TestSummary.parsing(junit: [(path, try Golden.bytes(path))])
+    if logCases.contains(name) { try read("job.log") }
+    if ghCases.contains(name) {
+      try read("gh.txt")
+      let jobs = Golden.packageRoot.appendingPathComponent("Fixtures/\(name)/jobs.json")
+      if FileManager.default.fileExists(atPath: jobs.path) { try read("jobs.json", kind: .json) }
     }
-    return RunReport(jobs: jobs, junit: junit, diagnostics: diagnostics)
+    if junitCases.contains(name) { try read("junit.xml", kind: .junit) }
+    return assembly.build()
   }
 
   @Test("fixtures exist")
@@ -49,31 +48,34 @@ struct GoldenTests {
   }
 
   @Test(
-    "failures rendered ahead, all or some, give the same Markdown and JSON",
-    arguments: junitCases)
-  func renderedAhead(_ name: String) throws {
+    "summary.md and metrics.json match, and Reports/ where a fixture is shown there",
+    arguments: allCases)
+  func goldens(_ name: String) throws {
     let report = try Self.report(name)
-    let failures = report.tests?.failures ?? []
     let markdown = MarkdownSummary.render(report)
     let json = MetricsJSON.render(report)
-    for count in Set([0, failures.count / 2, failures.count]) {
-      var rendered = RenderedFailures()
-      for failure in failures.prefix(count) { rendered.append(failure) }
-      #expect(MarkdownSummary.render(report, rendered: rendered) == markdown, "\(count) ahead")
-      #expect(MetricsJSON.render(report, rendered: rendered) == json, "\(count) ahead")
-      var small = MarkdownSummary.Options.default
-      small.byteBudget = 4000
-      #expect(
-        MarkdownSummary.render(report, options: small, rendered: rendered)
-          == MarkdownSummary.render(report, options: small), "\(count) ahead, compact")
+    Golden.expect(markdown, matches: "Fixtures/\(name)/summary.md")
+    Golden.expect(json, matches: "Fixtures/\(name)/metrics.json")
+    for shown in Self.reports where shown.fixture == name {
+      Golden.expect(markdown, matches: "Reports/\(shown.name).md")
+      Golden.expect(json, matches: "Reports/\(shown.name).json")
     }
   }
 
-  @Test("summary.md and metrics.json match", arguments: allCases)
-  func goldens(_ name: String) throws {
+  @Test("the assembled report is the same at every chunk size", arguments: allCases)
+  func assemblyChunkInvariance(_ name: String) throws {
+    let whole = try Self.report(name)
+    for size in [1, 7, 4096] {
+      #expect(try Self.report(name, chunkSize: size) == whole, "chunk size \(size)")
+    }
+  }
+
+  @Test("the metrics JSON reads back as the run compare sees", arguments: allCases)
+  func metricsRoundTrip(_ name: String) throws {
     let report = try Self.report(name)
-    Golden.expect(MarkdownSummary.render(report), matches: "Fixtures/\(name)/summary.md")
-    Golden.expect(MetricsJSON.render(report), matches: "Fixtures/\(name)/metrics.json")
+    let path = "Fixtures/\(name)/metrics.json"
+    let read = try RunSample(metricsJSON: MetricsJSON.renderUTF8(report), source: path)
+    #expect(read == RunSample(report: report, source: path))
   }
 
   @Test("the JUnit reader gives the same events for every chunk size", arguments: junitCases)
@@ -186,13 +188,8 @@ struct GoldenTests {
     ("gh-run-three-jobs", "run-three-jobs"),
   ]
 
-  @Test("Reports/ is current")
+  @Test("Reports/two-jobs.md is current")
   func reportsAreCurrent() throws {
-    for (fixture, name) in Self.reports {
-      let report = try Self.report(fixture)
-      Golden.expect(MarkdownSummary.render(report), matches: "Reports/\(name).md")
-      Golden.expect(MetricsJSON.render(report), matches: "Reports/\(name).json")
-    }
     let both = RunReport(
       jobs: try ["nix-miss", "nix-fallback-hit"].map { try Self.report($0).jobs[0] })
     Golden.expect(MarkdownSummary.render(both), matches: "Reports/two-jobs.md")

@@ -61,6 +61,29 @@ struct ChunkReaderTests {
   @Test("a directory is an error naming it, not a hang")
   func directory() throws {
     let reader = try ChunkReader(path: FileManager.default.temporaryDirectory.path)
-    #expect(throws: InputReader.Failure.self) { _ = try reader.next() }
+    #expect(throws: IOFailure.self) { _ = try reader.next() }
+  }
+
+  @Test("the read-ahead thread finds every line end of every chunk", arguments: [false, true])
+  func readAheadLineFeeds(shortLines: Bool) throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-lines-\(UUID().uuidString).log")
+    defer { try? FileManager.default.removeItem(at: url) }
+    var text = ""
+    var index = 0
+    while text.utf8.count < 3 * ChunkReader.ringChunkSize {
+      text += shortLines ? "l\(index)\n" : String(repeating: "x", count: 100 + index % 300) + "\n"
+      index += 1
+    }
+    try Data(text.utf8).write(to: url)
+    let reader = try ChunkReader(path: url.path, findsLineFeeds: true, readAheadThreshold: 0)
+    var chunks = 0
+    while let chunk = try reader.next() {
+      let feeds = try #require(reader.lineFeeds, "a chunk read ahead without its line ends")
+      let expected = chunk.indices.filter { chunk[$0] == 0x0A }
+      #expect(Array(feeds).map(Int.init) == expected)
+      chunks += 1
+    }
+    #expect(chunks >= 3)
   }
 }

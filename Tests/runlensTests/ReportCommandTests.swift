@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLens
 import Testing
 import ZIPFoundation
 
@@ -51,44 +52,6 @@ struct ReportCommandTests {
     #expect(throws: (any Error).self) { try ReportCommand.parse(["-", "-"]) }
   }
 
-  /// The fields of a parsed command, for comparing two parses.
-  static func fields(_ command: ReportCommand) -> [String] {
-    [
-      command.inputs.joined(separator: "\u{1}"), command.junitPaths.joined(separator: "\u{1}"),
-      command.jobsPaths.joined(separator: "\u{1}"), command.format.rawValue,
-      command.output ?? "<nil>", command.jsonPath ?? "<nil>", command.config ?? "<nil>",
-      "\(command.stepSummary) \(command.annotations) \(command.strict) \(command.failOnTargets)",
-    ]
-  }
-
-  @Test(
-    "the quick reader of report's arguments agrees with ArgumentParser or leaves the call to it",
-    arguments: [
-      ["a.log"], ["a.log", "b.zip", "-"], ["--junit", "j.xml"], ["--junit=j.xml", "--junit", "k"],
-      ["a.log", "--junit", "j.xml", "--format", "markdown", "--json", "m.json"],
-      ["--format=json", "-o", "out.json", "x.log"],
-      ["--output", "o.md", "--config", "c.json", "l"],
-      ["l", "--step-summary", "--annotations", "--strict", "--fail-on-targets"],
-      ["--jobs", "jobs.json", "--jobs=p2.json", "run.zip"], ["--format", "html", "a"],
-      ["--json", "-", "a"], ["--unknown", "a"], ["a", "--", "-b"], ["--help"], ["-h"],
-      ["--junit"], ["--output", "a", "--output", "b", "l"], ["--strict=yes", "a"],
-      ["-o=x", "a"], ["--format", "JSON", "a"], ["--json=", "a"], ["a", "--junit", "--strict"],
-      ["-", "-"], ["--junit", "-"],
-      ["--format", "json", "--format", "markdown", "a"], ["--jobs=", "a"], ["--output=o", "a"],
-    ])
-  func quickParse(_ arguments: [String]) {
-    let full = try? ReportCommand.parse(arguments)
-    // main() runs a quick parse only when it also validates, as ArgumentParser's parse does.
-    guard let quick = ReportCommand.quickParse(arguments), (try? quick.validate()) != nil else {
-      return
-    }
-    guard let full else {
-      Issue.record("quick parse accepted \(arguments), which ArgumentParser rejects")
-      return
-    }
-    #expect(Self.fields(quick) == Self.fields(full))
-  }
-
   @Test(
     "job names come from file names when the log has none",
     arguments: [
@@ -96,7 +59,7 @@ struct ReportCommandTests {
       ("job.log", "job"), ("-", "stdin"), ("12_build.txt", "build"), ("_x.txt", "_x"),
     ])
   func jobNames(path: String, expected: String) {
-    #expect(InputReader.jobName(fromPath: path) == expected)
+    #expect(RunAssembly.jobName(fromPath: path) == expected)
   }
 
   @Test("outputs are written in a fixed order: the JSON last, even to the same file")
@@ -135,7 +98,10 @@ struct ReportCommandTests {
       "report", "no-such.log", "Fixtures/empty/job.log", "--format", "json",
     ])
     #expect(result.status == 0)
-    #expect(result.stderr == "error: no-such.log: no such file or directory\n")
+    #expect(
+      result.stderr
+        == "error: no-such.log: cannot read: no such file or directory\n"
+        + "warning: no job log was found in the inputs; nothing to report\n")
     #expect(result.stdout.contains("\"schemaVersion\": 1"))
     #expect(result.stdout.contains("cannot read: no such file or directory"))
     let strict = try Self.run(["report", "no-such.log", "--strict", "--format", "json"])
@@ -516,5 +482,120 @@ struct CompareInputTests {
     #expect(process.terminationStatus == 0)
     #expect(text.contains("\"wallReduction\": 0.0"))
     #expect(text.components(separatedBy: "\"median\": 449314").count == 3)
+  }
+}
+
+@Suite("runlens on inputs that hold nothing")
+struct NothingToReportTests {
+  @Test(
+    "an empty directory, an empty file and empty stdin: no job, a warning, exit 1 with --strict",
+    arguments: ["dir", "file", "stdin"])
+  func nothing(_ shape: String) throws {
+    let folder = try RunLogsTests.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let empty = folder.appendingPathComponent("empty.log")
+    try Data().write(to: empty)
+    let input = shape == "dir" ? folder.appendingPathComponent("none").path : empty.path
+    if shape == "dir" {
+      try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+    }
+    let arguments = ["report", shape == "stdin" ? "-" : input]
+    let plain = try ReportCommandTests.run(arguments)
+    #expect(plain.status == 0)
+    #expect(plain.stdout.contains("**No job log was found**"))
+    #expect(!plain.stdout.contains("✅"))
+    #expect(plain.stderr.contains("warning: no job log was found in the inputs"))
+    let strict = try ReportCommandTests.run(arguments + ["--strict"])
+    #expect(strict.status == 1)
+    let json = try RunLogsTests.metrics([arguments[1]])
+    #expect((json.json["jobs"] as? [Any])?.isEmpty == true)
+  }
+
+  @Test("budget on a listing that cannot be read gives no verdict and exits 1")
+  func budgetMissing() throws {
+    let result = try ReportCommandTests.run(["budget", "no-such-listing.json"])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("**No verdict:**"))
+    #expect(!result.stdout.contains("Within the limit"))
+    #expect(
+      result.stderr == "error: no-such-listing.json: cannot read: no such file or directory\n")
+    let json = try ReportCommandTests.run(["budget", "no-such-listing.json", "--format", "json"])
+    #expect(json.status == 1)
+    #expect(json.stdout.contains("\"overLimit\": null"))
+  }
+
+  @Test("compare names an input that is not a run and invents no job from it")
+  func compareNotARun() throws {
+    let result = try ReportCommandTests.run([
+      "compare", "--baseline", "Fixtures/binary/job.log", "--candidate",
+      "Fixtures/nix-miss/job.log",
+    ])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("error: Fixtures/binary/job.log: not a run"))
+  }
+}
+
+@Suite("runlens: what a user types")
+struct UsageTests {
+  @Test("--version prints the version")
+  func version() throws {
+    let result = try ReportCommandTests.run(["--version"])
+    #expect(result.status == 0)
+    #expect(result.stdout == RunLensCommand.version + "\n")
+  }
+
+  @Test("a mistyped command is an unknown command, not a missing file")
+  func mistypedCommand() throws {
+    let result = try ReportCommandTests.run(["repot", "x.log"])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("unknown command 'repot' (did you mean 'report'?)"))
+    #expect(!result.stderr.contains("no such file"))
+    #expect(RunLensCommand.unknownCommand("Fixtures") == nil)
+    #expect(RunLensCommand.unknownCommand("job.log") == nil)
+  }
+
+  @Test("a configuration error prints the usage line of the command it belongs to")
+  func configurationUsage() throws {
+    let folder = try RunLogsTests.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let config = folder.appendingPathComponent("runlens.json")
+    try Data(#"{"targets": {"cacheHitRate": "high"}}"#.utf8).write(to: config)
+    let result = try ReportCommandTests.run(
+      ["report", "Fixtures/nix-miss/job.log", "--config", config.path])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("Usage: runlens report"))
+    let budget = try ReportCommandTests.run(
+      ["budget", "Fixtures/budget-under/caches.json", "--config", config.path])
+    #expect(budget.stderr.contains("Usage: runlens budget"))
+  }
+
+  @Test("a write error and a missing input say which they are")
+  func readOrWrite() throws {
+    let write = try ReportCommandTests.run(
+      ["report", "Fixtures/nix-miss/job.log", "-o", "/no-such-folder/out.md"])
+    #expect(write.status == 1)
+    #expect(write.stderr.contains("/no-such-folder/out.md: cannot write:"))
+    let read = try ReportCommandTests.run(["report", "no-such-input.log"])
+    #expect(read.stderr.contains("no-such-input.log: cannot read:"))
+  }
+
+  @Test("--as-of takes a date alone, and --limit a size in any case")
+  func budgetOptions() throws {
+    let listing = "Fixtures/budget-over-decimal/caches.json"
+    let dated = try ReportCommandTests.run(["budget", listing, "--as-of", "2025-10-08"])
+    let full = try ReportCommandTests.run(["budget", listing, "--as-of", "2025-10-08T00:00:00Z"])
+    #expect(dated.status == full.status)
+    #expect(dated.stdout == full.stdout)
+    let lower = try ReportCommandTests.run(
+      ["budget", listing, "--as-of", "2025-10-08", "--limit", "10gib", "--format", "json"])
+    #expect(lower.status == 0)
+    #expect(lower.stdout.contains("\"limitBytes\": 10737418240"))
+  }
+
+  @Test("help text wraps at word boundaries")
+  func helpWraps() throws {
+    let help = try ReportCommandTests.run(["report", "--help"])
+    #expect(help.stdout.contains("a run-logs zip, a\ndirectory of those"))
+    #expect(!help.stdout.contains("directory of\nthose"))
   }
 }

@@ -177,16 +177,15 @@ public struct CacheBudget: Sendable, Hashable {
   }
 }
 
-/// Reads sizes like `10GB`, `10 GiB`, `2.5G`, `1000000` (bytes).
+/// Reads sizes like `10GB`, `10 GiB`, `10gb`, `2.5G`, `1000000` (bytes), in any case.
 public enum ByteSize {
   /// The bytes of `text`, or `nil` when it is not a size.
   public static func parse(_ text: String) -> Int64? {
-    let trimmed = text.trimmedWhitespace().replacingSpaces()
+    let trimmed = text.trimmedWhitespace().replacingSpaces().lowercased()
     let units: [(String, Double)] = [
-      ("TiB", 1_099_511_627_776), ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024),
-      ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("kB", 1e3), ("T", 1e12), ("G", 1e9),
-      ("M", 1e6),
-      ("K", 1e3), ("B", 1),
+      ("tib", 1_099_511_627_776), ("gib", 1_073_741_824), ("mib", 1_048_576), ("kib", 1024),
+      ("tb", 1e12), ("gb", 1e9), ("mb", 1e6), ("kb", 1e3), ("t", 1e12), ("g", 1e9), ("m", 1e6),
+      ("k", 1e3), ("b", 1),
     ]
     for (unit, factor) in units where trimmed.hasSuffix(unit) {
       guard let value = Double(trimmed.dropLast(unit.count)), value >= 0 else { return nil }

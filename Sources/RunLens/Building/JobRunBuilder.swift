@@ -4,10 +4,12 @@
 /// step but only the download of an already-chosen key inside cache-nix-action; `Cache Size:` is
 /// a restore's size in a main step and a save's in a post step. Problems that do not stop the
 /// report (a cache step without an outcome, a log that stops early) become diagnostics.
-public struct JobRunBuilder {
+package struct JobRunBuilder {
   private let source: String?
   private let fallbackName: String
+  private let fallbackNameSource: JobRun.Origin
   private var name: String?
+  private var labelSource: JobRun.Origin?
   private var steps: [StepRecord] = []
   private var reported = JobRun.ReportedCache()
   private var droppedKeys = 0
@@ -30,32 +32,46 @@ public struct JobRunBuilder {
   /// - Parameters:
   ///   - source: The input the events come from, for diagnostics.
   ///   - fallbackName: The job's name when the log has no `Complete job name:` line.
-  public init(source: String?, fallbackName: String) {
+  ///   - fallbackNameSource: Where `fallbackName` comes from (a file name, gh's job column).
+  package init(
+    source: String?, fallbackName: String, fallbackNameSource: JobRun.Origin = .file
+  ) {
     self.source = source
     self.fallbackName = fallbackName
+    self.fallbackNameSource = fallbackNameSource
   }
 
   /// Marks the job as read only in part (its input could not be read to the end).
-  public mutating func markPartial(_ reason: String) {
+  package mutating func markPartial(_ reason: String) {
     markedPartial = true
     diagnostics.append(Diagnostic(.warning, reason, source: source))
   }
 
   /// Names the step that starts at or after `line` (and before the next label's line).
   ///
-  /// gh's step column and the jobs API name steps as the workflow does (`Checkout code`),
-  /// where the log only shows `Run actions/checkout@v4`.
-  public mutating func labelStep(_ name: String, atLine line: Int) {
+  /// gh's step column and a run-logs zip's step files name steps as the workflow does
+  /// (`Checkout code`), where the log only shows `Run actions/checkout@v4`; they also decide
+  /// the steps: every step header up to the next label (a composite action's inner steps)
+  /// belongs to the labelled step.
+  ///
+  /// - Parameters:
+  ///   - name: The step's name.
+  ///   - line: The 1-based line number where the step's lines begin.
+  ///   - source: Where the label comes from (gh's step column, or a step file's name).
+  package mutating func labelStep(
+    _ name: String, atLine line: Int, from source: JobRun.Origin = .file
+  ) {
     stepLabels.append((line, name))
+    labelSource = source
   }
 
   /// Applies events in order.
-  public mutating func apply(_ events: [LogEvent]) {
+  package mutating func apply(_ events: [LogEvent]) {
     for event in events { apply(event) }
   }
 
   /// Applies one event.
-  public mutating func apply(_ event: LogEvent) {
+  package mutating func apply(_ event: LogEvent) {
     switch event {
     case .jobName(let value, _):
       if name == nil { name = value }
@@ -112,6 +128,12 @@ public struct JobRunBuilder {
         }
       }
       self.tests = tests
+    case .stepEnded(let ending, let line):
+      ensureStep(line: line)
+      // A cancel after a failed script (the runner shutting down) decides.
+      if steps[steps.count - 1].ending == nil || ending == .cancelled {
+        steps[steps.count - 1].ending = ending
+      }
     case .diagnostic(let diagnostic):
       diagnostics.append(diagnostic)
     case .end(let value):
@@ -127,19 +149,24 @@ public struct JobRunBuilder {
   }
 
   /// The job as the events describe it.
-  public func build() -> JobRun {
+  package func build() -> JobRun {
     var diagnostics = self.diagnostics
     let lastTime = end?.lastTime
     var jobSteps: [Step] = steps.enumerated().map { index, record in
       let next = index + 1 < steps.count ? steps[index + 1].start.time : lastTime
       var duration: Duration?
       if let from = record.start.time, let to = next { duration = from.duration(to: to) }
-      return Step(
+      var step = Step(
         name: record.start.name, kind: record.start.kind, action: record.start.action,
         startedAt: record.start.time, duration: duration, line: record.start.line)
+      if let ending = record.ending {
+        step.conclusion = ending.conclusion
+        step.conclusionSource = .log
+      }
+      return step
     }
     let mainOfPost = labelPostSteps(&jobSteps)
-    applyStepLabels(&jobSteps)
+    let labelled = applyStepLabels(&jobSteps)
 
     var restores: [CacheRestore] = []
     var saves: [CacheSave] = []
@@ -160,13 +187,7 @@ public struct JobRunBuilder {
             .warning,
             "step '\(step.name)' runs \(step.action ?? "a cache action") but printed no cache outcome",
             source: source, line: step.line))
-        restores.append(
-          CacheRestore(
-            step: step.name, action: step.action,
-            primaryKey: record.inputs["key"] ?? record.inputs["primary-key"],
-            restoreKeys: CacheActions.keyList(
-              record.inputs["restore-keys"] ?? record.inputs["restore-prefixes-first-match"]),
-            outcome: .unknown, duration: step.duration, line: step.line))
+        restores.append(CacheActions.restoreWithoutOutcome(step, inputs: record.inputs))
       }
     }
     for (index, record) in steps.enumerated() {
@@ -230,39 +251,96 @@ public struct JobRunBuilder {
           "the log ends before the job's end (no 'Cleaning up orphan processes'): the job was cancelled, is still running or the log is truncated; figures cover the lines read",
           source: source, line: end?.lineCount))
     }
-    return JobRun(
+    var job = JobRun(
       name: name ?? fallbackName, source: source,
       startedAt: end?.firstTime ?? steps.first?.start.time, completedAt: lastTime,
-      steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
-      isPartial: isPartial, diagnostics: diagnostics)
+      steps: Self.grouped(jobSteps, labelled), restores: restores, saves: saves,
+      reported: reported, tests: tests, isPartial: isPartial, diagnostics: diagnostics)
+    job.nameSource = name == nil ? fallbackNameSource : .log
+    if let labelSource, !labelled.isEmpty { job.stepsSource = labelSource }
+    let endings = steps.compactMap(\.ending)
+    if endings.contains(.cancelled) {
+      job.conclusion = "cancelled"
+      job.conclusionSource = .log
+    } else if !endings.isEmpty {
+      job.conclusion = "failure"
+      job.conclusionSource = .log
+    }
+    return job
   }
 
-  /// Renames the first step of each labelled range; the log's own text stays in `header`.
-  private func applyStepLabels(_ jobSteps: inout [Step]) {
+  /// Names every step of each labelled range after its label; the log's own text stays in
+  /// `header`.
+  ///
+  /// - Returns: For each step in a labelled range, the index of the range's first step.
+  private func applyStepLabels(_ jobSteps: inout [Step]) -> [Int: Int] {
     let labels = stepLabels.sorted { $0.line < $1.line }
+    var groups: [Int: Int] = [:]
     for (index, label) in labels.enumerated() {
       let end = index + 1 < labels.count ? labels[index + 1].line : Int.max
-      guard let step = jobSteps.firstIndex(where: { $0.line >= label.line && $0.line < end }) else {
+      let members = jobSteps.indices.filter {
+        jobSteps[$0].line >= label.line && jobSteps[$0].line < end
+      }
+      guard let first = members.first else { continue }
+      for member in members {
+        if jobSteps[member].header == nil { jobSteps[member].header = jobSteps[member].name }
+        jobSteps[member].name = label.name
+        groups[member] = first
+      }
+    }
+    return groups
+  }
+
+  /// The steps with each labelled range made one step.
+  ///
+  /// A composite action's inner step headers, or several `Post job cleanup.` lines of one post
+  /// step, belong to the step that holds them. The step keeps its first header's line, action and start; its duration covers the range.
+  static func grouped(_ segments: [Step], _ groups: [Int: Int]) -> [Step] {
+    guard groups.contains(where: { $0.key != $0.value }) else { return segments }
+    var result: [Step] = []
+    var positions: [Int: Int] = [:]
+    for (index, segment) in segments.enumerated() {
+      guard let first = groups[index], first != index, let position = positions[first] else {
+        positions[index] = result.count
+        result.append(segment)
         continue
       }
-      if jobSteps[step].header == nil { jobSteps[step].header = jobSteps[step].name }
-      jobSteps[step].name = label.name
+      var step = result[position]
+      if let duration = segment.duration {
+        step.duration = (step.duration ?? .zero) + duration
+      }
+      // A failed inner step fails the step that holds it.
+      if step.conclusion == nil || segment.conclusion == "cancelled" {
+        if let conclusion = segment.conclusion {
+          step.conclusion = conclusion
+          step.conclusionSource = segment.conclusionSource
+        }
+      }
+      result[position] = step
     }
+    return result
   }
 
   /// Names post steps after their main steps.
   ///
   /// The runner runs post steps in the reverse order of the main steps whose actions have one,
-  /// and prints only `Post job cleanup.`. When the number of main steps whose action is known to
-  /// have a post step equals the number of post steps, they are paired in that order.
+  /// and prints only `Post job cleanup.`; after a failed or cancelled step only the actions
+  /// whose post step runs always (not the cache actions, `post-if: success()`) have one. When
+  /// the number of such main steps equals the number of post steps, they are paired in that
+  /// order.
   ///
   /// - Returns: The index of the main step of each post step that was paired.
   private func labelPostSteps(_ jobSteps: inout [Step]) -> [Int: Int] {
     let posts = jobSteps.indices.filter { jobSteps[$0].kind == .post }
     guard !posts.isEmpty else { return [:] }
+    let failedBefore =
+      posts.first.map { first in
+        steps[..<first].contains { $0.ending != nil }
+      } ?? false
     let mains = jobSteps.indices.filter { index in
       jobSteps[index].kind == .action
-        && CacheActions.hasPostStep(jobSteps[index], inputs: steps[index].inputs)
+        && CacheActions.hasPostStep(jobSteps[index])
+        && (!failedBefore || CacheActions.postRunsAfterFailure(jobSteps[index]))
     }
     guard mains.count == posts.count else { return [:] }
     var pairs: [Int: Int] = [:]
@@ -279,314 +357,29 @@ public struct JobRunBuilder {
 private struct StepRecord {
   var start: LogEvent.StepStart
   var inputs: [String: String] = [:]
-  var restore: RestoreRecord?
-  var save: SaveRecord?
+  var restore: CacheActions.RestoreRecord?
+  var save: CacheActions.SaveRecord?
+  var ending: LogEvent.StepEnding?
 
+  /// Sends a cache line to the step's restore or save, as its family says.
   mutating func apply(_ line: CacheLine, line number: Int) {
-    switch line {
-    case .rustRestoreKey, .rustCacheKey, .rustRestored, .rustNoCacheFound, .rustUpToDate,
-      .rustSaving:
-      // Generic words (`No cache found.`) count only where rust-cache runs.
-      guard start.action == "Swatinem/rust-cache" || start.kind == .post else { return }
-    default:
-      break
-    }
+    let family = CacheActions.Family(owning: line)
+    guard family.counts(in: start) else { return }
     let toSave: Bool
-    switch line {
-    case .savePrimaryHit, .savedWithKey, .savedSuccessfully, .saveFailed, .sent, .nixTryingToSave,
-      .nixNotSaving, .nixStoreSize, .nixMaxStoreSize, .nixCollectingGarbage, .nixSaving, .nixSaved,
-      .nixSaveFailed, .rustUpToDate, .rustSaving:
+    switch family.side(of: line) {
+    case .save:
       toSave = true
-    case .size, .toolkitHit, .nixSearching:
-      toSave = save != nil || start.kind == .post || start.name.contains("/save@")
-    default:
+    case .saveInSaveContext:
+      toSave = save != nil || start.kind == .post || CacheActions.isSaveSubAction(start.name)
+    case .restoreUnlessPost:
       toSave = start.kind == .post
     }
     if toSave {
-      if save == nil { save = SaveRecord() }
+      if save == nil { save = CacheActions.SaveRecord() }
       save?.apply(line)
     } else {
-      if restore == nil { restore = RestoreRecord() }
+      if restore == nil { restore = CacheActions.RestoreRecord() }
       restore?.apply(line)
     }
-  }
-}
-
-/// The cache lines of one restore.
-private struct RestoreRecord {
-  enum Family { case toolkit, nix, rust }
-
-  var family = Family.toolkit
-  var toolkitHit: String?
-  var toolkitRestoreKeyHit: String?
-  var restoredFromKey: String?
-  var foundRestorable: String?
-  var notFoundKeys: [String]?
-  var failure: String?
-  var size: Int64?
-  var receivedTotal: Int64?
-  var nixSearchKey: String?
-  var nixPrefixes: [String]?
-  var nixFoundPrimary = false
-  var nixFoundPrefix = false
-  var nixNotFound = false
-  var nixPrimaryNotFound = false
-  var nixRestoring: String?
-  var nixFailed = false
-  var rustRestoreKey: String?
-  var rustCacheKey: String?
-  var rustRestored: (key: String, fullMatch: Bool)?
-  var rustNoCache = false
-
-  mutating func apply(_ line: CacheLine) {
-    switch line {
-    case .toolkitHit(let key): if toolkitHit == nil { toolkitHit = key }
-    case .toolkitRestoreKeyHit(let key): toolkitRestoreKeyHit = key
-    case .restoredFromKey(let key): restoredFromKey = key
-    case .foundRestorable(let key): foundRestorable = key
-    case .notFound(let keys): notFoundKeys = keys
-    case .restoreFailed(let message): failure = message
-    case .size(let bytes): size = bytes
-    case .received(_, let total): receivedTotal = total
-    case .nixSearching(let key):
-      family = .nix
-      nixSearchKey = key
-    case .nixFoundPrimary:
-      family = .nix
-      nixFoundPrimary = true
-    case .nixPrimaryNotFound:
-      family = .nix
-      nixPrimaryNotFound = true
-    case .nixPrefixes(let prefixes):
-      family = .nix
-      nixPrefixes = prefixes
-    case .nixFoundPrefix:
-      family = .nix
-      nixFoundPrefix = true
-    case .nixNotFound:
-      family = .nix
-      nixNotFound = true
-    case .nixRestoring(let key):
-      family = .nix
-      nixRestoring = key
-    case .nixRestoreFailed:
-      family = .nix
-      nixFailed = true
-    case .rustRestoreKey(let key):
-      family = .rust
-      rustRestoreKey = key
-    case .rustCacheKey(let key):
-      family = .rust
-      rustCacheKey = key
-    case .rustRestored(let key, let fullMatch):
-      family = .rust
-      rustRestored = (key, fullMatch)
-    case .rustNoCacheFound:
-      family = .rust
-      rustNoCache = true
-    default:
-      break
-    }
-  }
-
-  func build(step: Step, inputs: [String: String]) -> CacheRestore {
-    var family = self.family
-    if step.action == "nix-community/cache-nix-action" { family = .nix }
-    if step.action == "Swatinem/rust-cache" { family = .rust }
-    var primary: String?
-    var restoreKeys: [String] = []
-    var restored: String?
-    var outcome = CacheRestore.Outcome.unknown
-    var message: String?
-    switch family {
-    case .nix:
-      primary = inputs["primary-key"] ?? nixSearchKey
-      restoreKeys = CacheActions.keyList(inputs["restore-prefixes-first-match"])
-      if restoreKeys.isEmpty { restoreKeys = nixPrefixes ?? [] }
-      if nixFailed {
-        outcome = .error
-        message = failure ?? "failed to restore the cache"
-      } else if nixFoundPrimary {
-        outcome = .exactHit
-        restored = nixRestoring ?? primary
-      } else if nixFoundPrefix {
-        outcome = .fallbackHit
-        restored = nixRestoring ?? toolkitRestoreKeyHit
-      } else if nixNotFound || (nixPrimaryNotFound && restoreKeys.isEmpty) {
-        outcome = .miss
-      } else if let failure {
-        outcome = .error
-        message = failure
-      }
-    case .rust:
-      primary = rustCacheKey
-      restoreKeys = rustRestoreKey.map { [$0] } ?? []
-      if let rustRestored {
-        outcome = rustRestored.fullMatch ? .exactHit : .fallbackHit
-        restored = rustRestored.key
-      } else if rustNoCache {
-        outcome = .miss
-      } else if let failure {
-        outcome = .error
-        message = failure
-      }
-    case .toolkit:
-      primary = inputs["key"] ?? notFoundKeys?.first
-      restoreKeys = CacheActions.keyList(inputs["restore-keys"])
-      if restoreKeys.isEmpty, inputs["key"] == nil, let keys = notFoundKeys, keys.count > 1 {
-        restoreKeys = Array(keys.dropFirst())
-      }
-      // `Cache restored from key:` confirms a restore; the toolkit's `Cache hit for…` lines
-      // only announce a download, which can still fail (`Failed to restore:`).
-      if let failure, restoredFromKey == nil {
-        outcome = .error
-        message = failure
-      } else if notFoundKeys != nil, restoredFromKey == nil {
-        outcome = .miss
-      } else if let restoredKey = restoredFromKey ?? toolkitRestoreKeyHit ?? foundRestorable
-        ?? toolkitHit
-      {
-        restored = restoredKey
-        if let primary {
-          outcome = restoredKey == primary ? .exactHit : .fallbackHit
-        } else if toolkitRestoreKeyHit != nil {
-          outcome = .fallbackHit
-        } else if toolkitHit == restoredKey || CacheActions.usesOnlyPrimaryKey(step.action) {
-          outcome = .exactHit
-        }
-      }
-    }
-    if outcome == .fallbackHit, let primary, restored == primary { outcome = .exactHit }
-    if outcome == .exactHit, primary == nil { primary = restored }
-    var level: Int?
-    switch outcome {
-    case .exactHit: level = 0
-    case .fallbackHit:
-      if let restored, let index = restoreKeys.firstIndex(where: { restored.hasPrefix($0) }) {
-        level = index + 1
-      }
-    default: level = nil
-    }
-    return CacheRestore(
-      step: step.name, action: step.action ?? CacheActions.name(of: family), primaryKey: primary,
-      restoreKeys: restoreKeys, restoredKey: outcome.isHit ? restored : nil, outcome: outcome,
-      fallbackLevel: level, sizeBytes: outcome.isHit ? (size ?? receivedTotal) : nil,
-      duration: step.duration, message: message, line: step.line)
-  }
-}
-
-extension CacheActions {
-  fileprivate static func name(of family: RestoreRecord.Family) -> String? {
-    switch family {
-    case .nix: "nix-community/cache-nix-action"
-    case .rust: "Swatinem/rust-cache"
-    case .toolkit: nil
-    }
-  }
-}
-
-/// The cache lines of one save.
-private struct SaveRecord {
-  var key: String?
-  var saved = false
-  var skipped = false
-  var failure: String?
-  var reservation = false
-  var sentTotal: Int64?
-  var sentComplete = false
-  var size: Int64?
-  var rustSaving = false
-  var nix = false
-  var storeSizes: [Int64] = []
-  var maxStoreSize: Int64?
-  var collected = false
-  var skippedKey: String?
-
-  mutating func apply(_ line: CacheLine) {
-    switch line {
-    case .savePrimaryHit(let primary):
-      skipped = true
-      skippedKey = primary
-    case .savedWithKey(let saved):
-      key = saved
-      self.saved = true
-    case .savedSuccessfully: saved = true
-    case .saveFailed(let message, let failedKey, let isReservation):
-      if failure == nil || (isReservation && !reservation) { failure = message }
-      reservation = reservation || isReservation
-      if key == nil { key = failedKey }
-    case .sent(let done, let total):
-      sentTotal = total
-      sentComplete = done == total
-    case .size(let bytes): size = bytes
-    case .nixTryingToSave(let primary):
-      nix = true
-      key = primary
-    case .nixNotSaving:
-      nix = true
-      skipped = true
-    case .nixStoreSize(let bytes):
-      nix = true
-      storeSizes.append(bytes)
-    case .nixMaxStoreSize(let bytes):
-      nix = true
-      maxStoreSize = bytes
-    case .nixCollectingGarbage:
-      nix = true
-      collected = true
-    case .nixSaving(let primary):
-      nix = true
-      key = primary
-    case .nixSaved:
-      nix = true
-      saved = true
-    case .nixSaveFailed:
-      nix = true
-      if failure == nil { failure = "could not save the new cache" }
-    case .rustUpToDate: skipped = true
-    case .rustSaving: rustSaving = true
-    default: break
-    }
-  }
-
-  func build(step: Step, restores: [CacheRestore], pairedRestore: CacheRestore?) -> CacheSave {
-    var outcome = CacheSave.Outcome.unknown
-    if failure != nil && !(saved && !nix) {
-      outcome = .failed
-    } else if saved {
-      outcome = .saved
-    } else if skipped {
-      outcome = .skipped
-    } else if rustSaving, sentComplete {
-      outcome = .saved
-    }
-    var action = step.action
-    if action == nil {
-      if nix {
-        action = "nix-community/cache-nix-action"
-      } else if rustSaving || (skipped && skippedKey == nil) {
-        action = "Swatinem/rust-cache"
-      }
-    }
-    var key = self.key ?? skippedKey ?? pairedRestore?.primaryKey
-    if key == nil, action == "Swatinem/rust-cache" {
-      key = restores.last(where: { $0.action == "Swatinem/rust-cache" })?.primaryKey
-    }
-    if action == nil, let key, let restore = restores.last(where: { $0.primaryKey == key }) {
-      action = restore.action
-    }
-    var store: CacheSave.NixStore?
-    if nix, !storeSizes.isEmpty || maxStoreSize != nil {
-      store = CacheSave.NixStore(
-        sizeBeforeBytes: storeSizes.first,
-        sizeAfterBytes: collected ? storeSizes.dropFirst().last : storeSizes.first,
-        maxSizeBytes: maxStoreSize, collectedGarbage: collected)
-    }
-    return CacheSave(
-      step: step.name, action: action, key: key, outcome: outcome,
-      sizeBytes: outcome == .skipped ? nil : (sentTotal ?? size), duration: step.duration,
-      message: outcome == .failed ? failure : nil,
-      reservationConflict: outcome == .failed && reservation,
-      nixStore: store, line: step.line)
   }
 }

@@ -10,7 +10,7 @@ extension RunReport {
   ///   - jobs: The jobs read from logs.
   ///   - api: The jobs of the API document(s).
   /// - Returns: The jobs, in the API's order, then log jobs it does not list.
-  public static func merge(_ jobs: [JobRun], with api: [APIJob]) -> [JobRun] {
+  package static func merge(_ jobs: [JobRun], with api: [APIJob]) -> [JobRun] {
     var remaining = jobs
     var merged: [JobRun] = []
     var seen = Set<String>()
@@ -48,57 +48,41 @@ extension JobRun {
     }
   }
 
-  /// The job with the API's names, numbers and conclusions for its steps.
+  /// The job with the API's steps: its names, numbers and conclusions, and its grouping.
+  ///
+  /// The API lists the steps GitHub shows; a log can show more step headers (a composite
+  /// action's inner steps print their own, and one post step can hold several
+  /// `Post job cleanup.` lines). Each step that ran is matched to one of the log's steps, in
+  /// order, by name where they agree and else by time (``align(_:_:)``); the log steps between
+  /// two matched ones belong to the first of them, and become one step with it.
   func merging(_ api: APIJob) -> JobRun {
     var job = self
     job.conclusion = api.conclusion
+    job.conclusionSource = api.conclusion == nil ? nil : .api
+    job.nameSource = .api
     job.url = api.url
     let ran = api.steps.filter { $0.conclusion != "skipped" }
-    var pairs: [Int: APIJob.Step] = [:]
-    if ran.count == steps.count {
-      for (index, step) in ran.enumerated() { pairs[index] = step }
-    } else {
-      // First by name: gh and step files name steps as the API does, and the log's own
-      // "Set up job" and "Complete job" are the API's names too.
-      var used = Set<Int>()
-      for (index, step) in steps.enumerated() {
-        if let match = ran.first(where: { !used.contains($0.number) && $0.name == step.name }) {
-          used.insert(match.number)
-          pairs[index] = match
-        }
-      }
-      // Then in order by time, never past a step already matched: the API's times are whole
-      // seconds, so a window alone would also take a neighbour.
-      var cursor = 0
-      for (index, step) in steps.enumerated() {
-        if let matched = pairs[index], let position = ran.firstIndex(of: matched) {
-          cursor = position + 1
-          continue
-        }
-        guard let start = step.startedAt?.nanosecondsSinceEpoch else { continue }
-        var position = cursor
-        while position < ran.count {
-          let candidate = ran[position]
-          if used.contains(candidate.number) { break }
-          if let from = candidate.startedAt?.nanosecondsSinceEpoch,
-            let to = candidate.completedAt?.nanosecondsSinceEpoch,
-            start >= from - 1_000_000_000, start <= to + 1_000_000_000
-          {
-            used.insert(candidate.number)
-            pairs[index] = candidate
-            cursor = position + 1
-            break
-          }
-          position += 1
-        }
-      }
+    let pairs = Self.align(steps, ran)
+    if !pairs.isEmpty { job.stepsSource = .api }
+    // Every log step takes the API step of the last matched step at or before it.
+    var owner: [Int: APIJob.Step] = [:]
+    var groups: [Int: Int] = [:]
+    var current: (index: Int, step: APIJob.Step)?
+    for index in steps.indices {
+      if let matched = pairs[index] { current = (index, matched) }
+      guard let current else { continue }
+      owner[index] = current.step
+      groups[index] = current.index
     }
     var renamed: [Int: String] = [:]
-    for (index, apiStep) in pairs {
+    for (index, apiStep) in owner {
       if job.steps[index].header == nil { job.steps[index].header = job.steps[index].name }
       job.steps[index].name = apiStep.name
       job.steps[index].number = apiStep.number
-      job.steps[index].conclusion = apiStep.conclusion
+      if pairs[index] != nil || job.steps[index].conclusion == nil {
+        job.steps[index].conclusion = apiStep.conclusion
+        job.steps[index].conclusionSource = apiStep.conclusion == nil ? nil : .api
+      }
       renamed[job.steps[index].line] = apiStep.name
     }
     for index in job.restores.indices {
@@ -107,14 +91,90 @@ extension JobRun {
     for index in job.saves.indices {
       if let name = renamed[job.saves[index].line] { job.saves[index].step = name }
     }
+    job.steps = JobRunBuilder.grouped(job.steps, groups)
+    // The API's conclusion of a grouped step wins over its inner steps' error lines.
+    for index in job.steps.indices {
+      guard let number = job.steps[index].number,
+        let apiStep = ran.first(where: { $0.number == number }), let conclusion = apiStep.conclusion
+      else { continue }
+      job.steps[index].conclusion = conclusion
+      job.steps[index].conclusionSource = .api
+    }
     // The steps the log cannot show, placed by number.
     for skipped in api.steps where skipped.conclusion == "skipped" {
-      let step = Step(
+      var step = Step(
         name: skipped.name, kind: .api, line: 0, number: skipped.number, conclusion: "skipped")
+      step.conclusionSource = .api
       let position =
         job.steps.firstIndex { ($0.number ?? Int.max) > skipped.number } ?? job.steps.count
       job.steps.insert(step, at: position)
     }
     return job
+  }
+
+  /// Matches the API's steps that ran to log steps, in order: each API step to at most one log
+  /// step, a later API step never to an earlier log step.
+  ///
+  /// When the counts agree the steps pair in order. Otherwise a dynamic program picks, for each
+  /// API step, the log step whose name equals it or whose start is nearest the API step's start
+  /// (the API gives whole seconds, so the middle of that second); log steps left over are
+  /// inner steps of the matched step before them.
+  ///
+  /// - Returns: For each matched log step's index, its API step.
+  static func align(_ steps: [Step], _ ran: [APIJob.Step]) -> [Int: APIJob.Step] {
+    guard !ran.isEmpty, !steps.isEmpty else { return [:] }
+    if ran.count == steps.count {
+      return Dictionary(uniqueKeysWithValues: ran.enumerated().map { ($0.offset, $0.element) })
+    }
+    func cost(_ api: APIJob.Step, _ step: Step) -> Double {
+      if api.name == step.name { return -1000 }
+      guard let time = step.startedAt?.nanosecondsSinceEpoch,
+        let start = api.startedAt?.nanosecondsSinceEpoch
+      else { return 30 }
+      let seconds = abs(Double(time) - (Double(start) + 5e8)) / 1e9
+      return min(seconds, 3600)
+    }
+    let skipCost = 100.0
+    let n = ran.count
+    let m = steps.count
+    // best[i][j]: the least cost of the first i API steps within the first j log steps.
+    var best = Array(repeating: Array(repeating: Double.infinity, count: m + 1), count: n + 1)
+    var took = Array(repeating: Array(repeating: 0 as UInt8, count: m + 1), count: n + 1)
+    for j in 0...m { best[0][j] = 0 }
+    for i in 1...n {
+      best[i][0] = best[i - 1][0] + skipCost
+      took[i][0] = 2
+      for j in 1...m {
+        let leave = best[i][j - 1]
+        let pair = best[i - 1][j - 1] + cost(ran[i - 1], steps[j - 1])
+        let skip = best[i - 1][j] + skipCost
+        if pair <= leave, pair <= skip {
+          best[i][j] = pair
+          took[i][j] = 1
+        } else if leave <= skip {
+          best[i][j] = leave
+          took[i][j] = 0
+        } else {
+          best[i][j] = skip
+          took[i][j] = 2
+        }
+      }
+    }
+    var pairs: [Int: APIJob.Step] = [:]
+    var i = n
+    var j = m
+    while i > 0 {
+      switch took[i][j] {
+      case 1:
+        pairs[j - 1] = ran[i - 1]
+        i -= 1
+        j -= 1
+      case 0 where j > 0:
+        j -= 1
+      default:
+        i -= 1
+      }
+    }
+    return pairs
   }
 }

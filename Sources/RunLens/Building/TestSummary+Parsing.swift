@@ -23,7 +23,7 @@ extension TestSummary {
 
 extension JUnitEvent {
   /// The diagnostic of a ``failed(_:)`` event.
-  public var diagnostic: Diagnostic? {
+  package var diagnostic: Diagnostic? {
     guard case .failed(let error) = self else { return nil }
     return error.diagnostic
   }
@@ -31,7 +31,7 @@ extension JUnitEvent {
 
 extension JUnitParseError {
   /// The error as a diagnostic naming file, line and column.
-  public var diagnostic: Diagnostic {
+  package var diagnostic: Diagnostic {
     Diagnostic(.error, message, source: source, line: line, column: column)
   }
 }

@@ -4,15 +4,15 @@
 /// ``maximumListed`` failures and flaky tests are listed (the rest are counted), the text of
 /// listed failures is kept up to ``maximumKeptText`` bytes in all, and only the 10 slowest
 /// tests and ``maximumSuites`` suites are remembered.
-public struct TestSummaryBuilder {
+package struct TestSummaryBuilder {
   /// The most failures and flaky tests listed.
-  public static let maximumListed = 500
+  package static let maximumListed = 500
   /// The most bytes of failure text (details and output) kept over all failures.
-  public static let maximumKeptText = 1 << 20
+  package static let maximumKeptText = 1 << 20
   /// The most suites listed; further suites are summed into one row.
-  public static let maximumSuites = 2000
+  package static let maximumSuites = 2000
   /// How many of the slowest tests are kept.
-  public static let slowestCount = 10
+  package static let slowestCount = 10
 
   private var summary: TestSummary
   private var keptText = 0
@@ -32,23 +32,23 @@ public struct TestSummaryBuilder {
   }
 
   /// Creates a builder.
-  public init(source: TestSummary.Source = .junit) {
+  package init(source: TestSummary.Source = .junit) {
     summary = TestSummary(source: source)
   }
 
   /// Starts a new file; the events that follow belong to it.
-  public mutating func beginFile(_ path: String) {
+  package mutating func beginFile(_ path: String) {
     endFile()
     file = FileState(path: path)
   }
 
   /// Applies events in order.
-  public mutating func apply(_ events: [JUnitEvent]) {
+  package mutating func apply(_ events: [JUnitEvent]) {
     for event in events { apply(event) }
   }
 
   /// Applies one event.
-  public mutating func apply(_ event: JUnitEvent) {
+  package mutating func apply(_ event: JUnitEvent) {
     if file == nil { file = FileState(path: "junit") }
     switch event {
     case .testCase(let result): add(result)
@@ -174,17 +174,8 @@ public struct TestSummaryBuilder {
     summary.files.append(.init(path: state.path, tests: state.tests, isPartial: state.isPartial))
   }
 
-  /// The number of failures listed so far.
-  public var listedFailureCount: Int { summary.failures.count }
-
-  /// The failures listed so far from `index` on, in order; a listed failure never changes,
-  /// so another thread can render it ahead (``RenderedFailures``).
-  public func listedFailures(from index: Int) -> ArraySlice<TestSummary.Failure> {
-    summary.failures[min(index, summary.failures.count)...]
-  }
-
   /// The summary of every file applied so far.
-  public func build() -> TestSummary {
+  package func build() -> TestSummary {
     var copy = self
     copy.endFile()
     return copy.summary

@@ -105,16 +105,21 @@ public struct Comparison: Sendable, Hashable {
     } else {
       verdict = Verdict(judged: false, test: nil, p: nil, isClear: nil)
     }
-    var judged = [
-      Target(
-        id: "pr-build-time-reduction", threshold: targets.prBuildTimeReduction, comparison: .above,
-        unit: .ratio,
-        value: wallReduction)
-    ]
+    var reduction = Target(
+      id: "pr-build-time-reduction", threshold: targets.prBuildTimeReduction, comparison: .above,
+      unit: .ratio, value: wallReduction)
+    if !verdict.judged {
+      reduction.notJudgedBecause = "fewer than \(Self.minimumRuns) runs with times a side"
+    }
+    var judged = [reduction]
     judged.append(
       Target(
         id: "cache-hit-rate", threshold: targets.cacheHitRate, comparison: .above, unit: .ratio,
         value: self.candidate.hitRate))
+    judged.append(
+      Target(
+        id: "exact-hit-rate", threshold: targets.exactHitRate, comparison: .above, unit: .ratio,
+        value: self.candidate.exactHitRate))
     judged.append(
       Target(
         id: "restore-time", threshold: Double(targets.restoreTime.milliseconds), comparison: .below,

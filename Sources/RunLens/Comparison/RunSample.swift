@@ -63,6 +63,7 @@ public struct RunSample: Sendable, Hashable {
     jobs = report.jobs.map { job in
       Job(
         name: job.name, durationMs: job.duration?.milliseconds,
+        // A step only the jobs API lists (skipped, or never run) has no time to compare.
         steps: job.steps.filter { $0.kind != .api || $0.duration != nil }.map {
           ($0.name, $0.duration?.milliseconds)
         })
@@ -97,7 +98,10 @@ public struct RunSample: Sendable, Hashable {
     jobs = metrics.jobs.map { job in
       Job(
         name: job.name, durationMs: job.durationMs,
-        steps: (job.steps ?? []).map { ($0.name, $0.durationMs) })
+        steps: (job.steps ?? []).filter {
+          $0.kind != Step.Kind.api.rawValue || $0.durationMs != nil
+        }
+        .map { ($0.name, $0.durationMs) })
     }
   }
 
@@ -114,6 +118,7 @@ public struct RunSample: Sendable, Hashable {
       struct Step: Decodable {
         var name: String
         var durationMs: Int64?
+        var kind: String?
       }
       var name: String
       var durationMs: Int64?

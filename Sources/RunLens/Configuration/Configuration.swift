@@ -54,6 +54,12 @@ public struct Configuration: Sendable, Hashable {
         }
         self.targets.cacheHitRate = rate
       }
+      if let rate = targets.exactHitRate {
+        guard (0...1).contains(rate) else {
+          throw ParseError(message: "targets.exactHitRate must be from 0 to 1, not \(rate)")
+        }
+        self.targets.exactHitRate = rate
+      }
       if let seconds = targets.restoreTimeSeconds {
         guard seconds > 0, seconds <= 86_400 * 365 else {
           throw ParseError(
@@ -132,21 +138,26 @@ public struct Configuration: Sendable, Hashable {
 
   private struct TargetsPart: Decodable {
     var cacheHitRate: Double?
+    var exactHitRate: Double?
     var restoreTimeSeconds: Double?
     var prBuildTimeReduction: Double?
 
     init(from decoder: any Decoder) throws {
       try Configuration.reject(
-        decoder, allowing: ["cacheHitRate", "restoreTimeSeconds", "prBuildTimeReduction"],
+        decoder,
+        allowing: ["cacheHitRate", "exactHitRate", "restoreTimeSeconds", "prBuildTimeReduction"],
         at: "targets")
       let container = try decoder.container(keyedBy: Keys.self)
       cacheHitRate = try container.decodeIfPresent(Double.self, forKey: .cacheHitRate)
+      exactHitRate = try container.decodeIfPresent(Double.self, forKey: .exactHitRate)
       restoreTimeSeconds = try container.decodeIfPresent(Double.self, forKey: .restoreTimeSeconds)
       prBuildTimeReduction = try container.decodeIfPresent(
         Double.self, forKey: .prBuildTimeReduction)
     }
 
-    enum Keys: String, CodingKey { case cacheHitRate, restoreTimeSeconds, prBuildTimeReduction }
+    enum Keys: String, CodingKey {
+      case cacheHitRate, exactHitRate, restoreTimeSeconds, prBuildTimeReduction
+    }
   }
 
   private struct BudgetPart: Decodable {

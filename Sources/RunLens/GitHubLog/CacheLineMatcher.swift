@@ -1,309 +1,162 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Recognises the lines that cache actions and the `@actions/cache` toolkit print.
 ///
-/// The texts come from the actions' sources (actions/cache `restoreImpl.ts`/`saveImpl.ts`,
-/// the toolkit's `cache.ts`, nix-community/cache-nix-action v5–v7, Swatinem/rust-cache v2);
-/// the README's "Input formats" section lists them. Matching is by prefix on the message
-/// (after the timestamp), dispatched on the first byte, so a line that is none of them costs
-/// one comparison.
+/// The lines themselves live with their families in `Sources/RunLens/CacheActions/`
+/// (``CacheActions/Family``); this is the engine that finds them. Matching is by prefix on the
+/// message (after the timestamp). The patterns are kept in one table ordered by first byte,
+/// each with its first eight bytes as a masked word: a line is rejected by a table load, and a
+/// candidate costs one compare of a word before any byte comparison. No `String` is made until
+/// a line has matched.
 enum CacheLineMatcher {
-  /// What a line that is followed by its value on the next line announces.
-  enum Follow: Hashable {
-    /// cache-nix-action prints its prefixes as a JSON array on the next line.
-    case nixPrefixes
-    /// rust-cache prints `Restore Key:` and the key indented on the next line.
-    case rustRestoreKey
-  }
-
   /// A recognised line.
   struct Match {
+    /// The cache line, if the line is one by itself.
     var line: CacheLine?
-    var expects: Follow?
+    /// What the next line carries, if the line announces it.
+    var expects: CacheActions.FollowUp?
+
+    /// A match that is one cache line.
+    static func found(_ line: CacheLine) -> Match { Match(line: line, expects: nil) }
+
+    /// A match that announces a value on the next line.
+    static func expecting(_ followUp: CacheActions.FollowUp) -> Match {
+      Match(line: nil, expects: followUp)
+    }
   }
+
+  /// Every family's patterns, ordered by first byte, with per-first-byte ranges.
+  ///
+  /// Built once and never freed. Its storage is raw pointers so that reading it copies no
+  /// reference (a line that only passes the first-byte test costs no retain or release).
+  struct Table: @unchecked Sendable {
+    /// `starts[b]..<starts[b + 1]` are the indices of the patterns whose prefix starts with `b`.
+    fileprivate let starts: UnsafePointer<Int32>
+    /// Each pattern's first eight bytes (fewer for a shorter prefix), little-endian.
+    fileprivate let heads: UnsafePointer<UInt64>
+    /// Which bits of each head count.
+    fileprivate let masks: UnsafePointer<UInt64>
+    /// The patterns; within one first byte, in the families' order.
+    fileprivate let patterns: UnsafePointer<CacheLinePattern>
+
+    fileprivate init(_ all: [CacheLinePattern]) {
+      var byByte = Array(repeating: [CacheLinePattern](), count: 256)
+      for pattern in all {
+        precondition(!pattern.prefix.isEmpty, "a cache line pattern needs a prefix")
+        byByte[Int(pattern.prefix[0])].append(pattern)
+      }
+      let ordered = byByte.flatMap { $0 }
+      let starts = UnsafeMutablePointer<Int32>.allocate(capacity: 257)
+      var count: Int32 = 0
+      for byte in 0..<256 {
+        starts[byte] = count
+        count += Int32(byByte[byte].count)
+      }
+      starts[256] = count
+      let heads = UnsafeMutablePointer<UInt64>.allocate(capacity: ordered.count)
+      let masks = UnsafeMutablePointer<UInt64>.allocate(capacity: ordered.count)
+      let patterns = UnsafeMutablePointer<CacheLinePattern>.allocate(capacity: ordered.count)
+      for (index, pattern) in ordered.enumerated() {
+        var head: UInt64 = 0
+        var mask: UInt64 = 0
+        for (offset, byte) in pattern.prefix.prefix(8).enumerated() {
+          head |= UInt64(byte) << (8 * UInt64(offset))
+          mask |= 0xFF << (8 * UInt64(offset))
+        }
+        heads[index] = head
+        masks[index] = mask
+        (patterns + index).initialize(to: pattern)
+      }
+      self.starts = UnsafePointer(starts)
+      self.heads = UnsafePointer(heads)
+      self.masks = UnsafePointer(masks)
+      self.patterns = UnsafePointer(patterns)
+    }
+  }
+
+  /// The table of every family's patterns.
+  ///
+  /// A copy is four pointers: the parser holds one, so that its lines do not go through the
+  /// lazy global's initialisation check.
+  static let table = Table(CacheActions.Family.patterns)
 
   /// Whether a line starting with `byte` can be one the matcher knows: most output lines start
   /// with something else and skip the call.
-  @inline(__always)
   static func mayStart(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "C"), UInt8(ascii: "R"), UInt8(ascii: "S"), UInt8(ascii: "F"),
-      UInt8(ascii: "N"),
-      UInt8(ascii: "T"), UInt8(ascii: "M"), UInt8(ascii: "U"), UInt8(ascii: "."), UInt8(ascii: "["):
-      return true
-    default:
-      return false
-    }
+    let table = Self.table
+    return table.starts[Int(byte)] != table.starts[Int(byte) + 1]
   }
 
   /// Recognises `bytes`, a message without timestamp and colour codes.
   ///
   /// - Parameters:
   ///   - bytes: The message; must not be empty.
+  ///   - table: The patterns (``table``, or the parser's copy of it).
+  ///   - annotated: Whether the message is the text of a `##[warning]`-style annotation or
+  ///     follows an unwrapped prefix (patterns that count only as plain lines are skipped).
   ///   - decode: Turns extracted bytes into text (repairing invalid UTF-8).
   /// - Returns: The match, or `nil` for any other line.
+  @inline(__always)
   static func match(
-    _ bytes: UnsafeBufferPointer<UInt8>, decode: (UnsafeBufferPointer<UInt8>) -> String
+    _ bytes: UnsafeBufferPointer<UInt8>, in table: Table = table, annotated: Bool = false,
+    decode: CacheLinePattern.Decode
   ) -> Match? {
-    func after(_ prefix: StaticString) -> UnsafeBufferPointer<UInt8> {
-      bytes.dropping(prefix.utf8CodeUnitCount).trimmingSpaces()
-    }
-    func text(_ prefix: StaticString) -> String { decode(after(prefix)) }
-    func quoted(_ prefix: StaticString) -> String { decode(firstQuoted(after(prefix))) }
-    func found(_ line: CacheLine) -> Match { Match(line: line, expects: nil) }
-    let has = { (prefix: StaticString) in ByteSearch.hasPrefix(bytes, prefix) }
-
-    // Most lines are none of these: a second-byte test rejects them before any comparison.
-    guard bytes.count >= 8, let pair = Pair(rawValue: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))
-    else {
-      return nil
-    }
-    switch pair {
-    case .ca, .co, .cu:
-      if has("Cache hit for restore-key: ") {
-        return found(.toolkitRestoreKeyHit(text("Cache hit for restore-key: ")))
+    // Inlined into the parser: an ordinary line is rejected here, without a call. Every known
+    // line is at least eight bytes long, so one word load gives the head to compare.
+    guard bytes.count >= 8, let base = bytes.baseAddress else { return nil }
+    let first = Int(bytes[0])
+    var index = Int(table.starts[first])
+    let end = Int(table.starts[first + 1])
+    guard index < end else { return nil }
+    let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+    while index < end {
+      if word & table.masks[index] == table.heads[index] {
+        return read(
+          bytes, candidates: index..<end, word: word, in: table, annotated: annotated,
+          decode: decode)
       }
-      if has("Cache hit for: ") { return found(.toolkitHit(text("Cache hit for: "))) }
-      if has("Cache hit occurred on the primary key ") {
-        var key = after("Cache hit occurred on the primary key ")
-        if let end = ByteSearch.firstIndex(of: ", not saving cache", in: key) {
-          key = key.slice(0, end)
-        }
-        return found(.savePrimaryHit(decode(key)))
-      }
-      if has("Cache hit occurred on the \"primary-key\"") { return found(.nixNotSaving) }
-      if has("Cache restored from key: ") {
-        return found(.restoredFromKey(text("Cache restored from key: ")))
-      }
-      if has("Cache found and can be restored from key: ") {
-        return found(.foundRestorable(text("Cache found and can be restored from key: ")))
-      }
-      if has("Cache not found for input keys: ") {
-        return found(.notFound(keyList(after("Cache not found for input keys: "), decode)))
-      }
-      if has("Cache not found for keys: ") {
-        return found(.notFound(keyList(after("Cache not found for keys: "), decode)))
-      }
-      if has("Cache Size: "), let size = parenthesisedBytes(bytes) { return found(.size(size)) }
-      if has("Cache saved with key: ") {
-        return found(.savedWithKey(text("Cache saved with key: ")))
-      }
-      if has("Cache saved with the key: ") {
-        return found(.savedWithKey(text("Cache saved with the key: ")))
-      }
-      if has("Cache saved successfully") { return found(.savedSuccessfully) }
-      if has("Cache up-to-date.") { return found(.rustUpToDate) }
-      if has("Cache save failed") {
-        return found(.saveFailed(decode(bytes), key: nil, reservation: false))
-      }
-      if has("Cache reservation failed") {
-        return found(.saveFailed(decode(bytes), key: nil, reservation: true))
-      }
-      if has("Could not find a cache with the given") { return found(.nixPrimaryNotFound) }
-      if has("Could not find a cache.") { return found(.nixNotFound) }
-      if has("Could not save the new cache") { return found(.nixSaveFailed) }
-      if has("Collecting garbage.") { return found(.nixCollectingGarbage) }
-      if has("Current store size in bytes: "),
-        let size = leadingNumber(after("Current store size in bytes: "))
-      {
-        return found(.nixStoreSize(size))
-      }
-    case .re:
-      if has("Received "), let (done, total) = progress(after("Received ")) {
-        return found(.received(done, of: total))
-      }
-      if has("Restored from cache key \"") {
-        let rest = bytes.dropping(23)
-        return found(
-          .rustRestored(
-            decode(firstQuoted(rest)),
-            fullMatch: ByteSearch.firstIndex(of: "full match: true", in: rest) != nil))
-      }
-      if has("Restoring a cache with the key ") {
-        return found(.nixRestoring(quoted("Restoring a cache with the key ")))
-      }
-      if has("Restore Key:"), after("Restore Key:").isEmpty {
-        return Match(line: nil, expects: .rustRestoreKey)
-      }
-    case .se, .sa:
-      if has("Sent "), let (done, total) = progress(after("Sent ")) {
-        return found(.sent(done, of: total))
-      }
-      if has("Searching for a cache with the key ") {
-        return found(.nixSearching(quoted("Searching for a cache with the key ")))
-      }
-      if has("Searching for a cache using the \"restore-prefixes-first-match\"") {
-        return Match(line: nil, expects: .nixPrefixes)
-      }
-      if has("Saving a new cache with the key ") {
-        return found(.nixSaving(quoted("Saving a new cache with the key ")))
-      }
-      if has("Saved the new cache") || has("Saved a new cache") { return found(.nixSaved) }
-    case .fo, .fa:
-      if has("Found a cache with the given \"primary-key\"") { return found(.nixFoundPrimary) }
-      if has("Found a cache using the \"restore-prefixes-first-match\"") {
-        return found(.nixFoundPrefix)
-      }
-      if has("Found cache key \"") {
-        // rust-cache lookup-only: `Found cache key "K" full match: BOOL.`
-        let rest = bytes.dropping(15)
-        return found(
-          .rustRestored(
-            decode(firstQuoted(rest)),
-            fullMatch: ByteSearch.firstIndex(of: "full match: true", in: rest) != nil))
-      }
-      if has("Failed to save: ") { return found(saveFailure(after("Failed to save: "), decode)) }
-      if has("Failed to restore the cache") { return found(.nixRestoreFailed) }
-      if has("Failed to restore cache entry.") {
-        let rest = bytes.dropping(30)
-        if let at = ByteSearch.firstIndex(of: "Input key: ", in: rest) {
-          return found(.notFound([decode(rest.dropping(at + 11).trimmingSpaces())]))
-        }
-        return found(.notFound([]))
-      }
-      if has("Failed to restore: ") { return found(.restoreFailed(text("Failed to restore: "))) }
-    case .no:
-      if has("No cache found.") { return found(.rustNoCacheFound) }
-      if has("Not saving a new cache") { return found(.nixNotSaving) }
-    case .tr:
-      if has("Trying to save a new cache with the key ") {
-        return found(.nixTryingToSave(quoted("Trying to save a new cache with the key ")))
-      }
-    case .ma:
-      if has("Maximum allowed store size in bytes: "),
-        let size = leadingNumber(after("Maximum allowed store size in bytes: "))
-      {
-        return found(.nixMaxStoreSize(size))
-      }
-    case .un:
-      if has("Unable to reserve cache") || has("Unable to finalize cache") {
-        return found(saveFailure(bytes, decode))
-      }
-    case .dots:
-      if has("... Saving cache ...") { return found(.rustSaving) }
-    case .warning:
-      // actions/cache writes some warnings as `[warning]…` through `core.info`.
-      if has("[warning]"), bytes.count > 9 { return match(bytes.dropping(9), decode: decode) }
+      index += 1
     }
     return nil
   }
 
-  /// The first two bytes of every line the matcher knows.
-  private enum Pair: UInt16 {
-    case ca = 0x4361  // "Ca": Cache …
-    case co = 0x436F  // "Co": Could not …, Collecting garbage.
-    case cu = 0x4375  // "Cu": Current store size …
-    case re = 0x5265  // "Re": Received, Restored, Restoring, Restore Key:
-    case se = 0x5365  // "Se": Sent, Searching …
-    case sa = 0x5361  // "Sa": Saving, Saved
-    case fo = 0x466F  // "Fo": Found …
-    case fa = 0x4661  // "Fa": Failed …
-    case no = 0x4E6F  // "No": No cache found., Not saving …
-    case tr = 0x5472  // "Tr": Trying to save …
-    case ma = 0x4D61  // "Ma": Maximum allowed store size …
-    case un = 0x556E  // "Un": Unable to reserve/finalize …
-    case dots = 0x2E2E  // "..": rust-cache's ... Saving cache ...
-    case warning = 0x5B77  // "[w": [warning]…
-  }
-
-  private static func saveFailure(
-    _ message: UnsafeBufferPointer<UInt8>, _ decode: (UnsafeBufferPointer<UInt8>) -> String
-  ) -> CacheLine {
-    let reservation =
-      ByteSearch.firstIndex(of: "Unable to reserve cache", in: message) != nil
-      || ByteSearch.firstIndex(of: "another job may be", in: message) != nil
-    var key: String?
-    if let at = ByteSearch.firstIndex(of: "cache with key ", in: message) {
-      var rest = message.dropping(at + 15)
-      if let end = ByteSearch.firstIndex(of: ", another job", in: rest) {
-        rest = rest.slice(0, end)
-      }
-      key = decode(rest.trimmingSpaces())
-    }
-    return .saveFailed(decode(message), key: key, reservation: reservation)
-  }
-
-  /// The text between the first pair of double quotes, or the whole text.
-  static func firstQuoted(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-    guard let open = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return bytes }
-    let rest = bytes.dropping(open + 1)
-    guard let close = rest.firstIndex(of: UInt8(ascii: "\"")) else { return rest }
-    return rest.slice(0, close)
-  }
-
-  /// `A, B, C` as keys (keys cannot contain commas).
-  private static func keyList(
-    _ bytes: UnsafeBufferPointer<UInt8>, _ decode: (UnsafeBufferPointer<UInt8>) -> String
-  ) -> [String] {
-    bytes.split(separator: UInt8(ascii: ",")).map {
-      decode(UnsafeBufferPointer(rebasing: $0).trimmingSpaces())
-    }.filter { !$0.isEmpty }
-  }
-
-  /// The digits at the start of `bytes`.
-  static func leadingNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-    var value: Int64 = 0
-    var digits = 0
-    for byte in bytes {
-      guard byte &- 48 < 10 else { break }
-      let (product, overflow) = value.multipliedReportingOverflow(by: 10)
-      guard !overflow else { return nil }
-      value = product + Int64(byte &- 48)
-      digits += 1
-    }
-    return digits == 0 ? nil : value
-  }
-
-  /// `N` of `… (N B)`, as in `Cache Size: ~999 MB (1047529213 B)`.
-  private static func parenthesisedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-    guard let open = bytes.firstIndex(of: UInt8(ascii: "(")) else { return nil }
-    return leadingNumber(bytes.dropping(open + 1))
-  }
-
-  /// `A of B` at the start of a `Received`/`Sent` line.
-  private static func progress(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int64, Int64)? {
-    guard let done = leadingNumber(bytes), let of = ByteSearch.firstIndex(of: " of ", in: bytes),
-      let total = leadingNumber(bytes.dropping(of + 4))
-    else { return nil }
-    return (done, total)
-  }
-}
-
-/// Reads the one JSON shape cache-nix-action prints: a flat array of strings.
-enum JSONStrings {
-  /// The strings of `["a","b"]`; escapes `\"`, `\\`, `\/`, `\n`, `\t` and `\uXXXX` are decoded.
-  static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-    var result: [String] = []
-    var index = 0
-    var current: [UInt8] = []
-    var inString = false
-    while index < bytes.count {
-      let byte = bytes[index]
-      if inString {
-        if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
-          index += 1
-          switch bytes[index] {
-          case UInt8(ascii: "n"): current.append(0x0A)
-          case UInt8(ascii: "t"): current.append(0x09)
-          case UInt8(ascii: "u") where index + 4 < bytes.count:
-            let hex = String(decoding: bytes.slice(index + 1, index + 5), as: UTF8.self)
-            if let scalar = UInt32(hex, radix: 16).flatMap(Unicode.Scalar.init) {
-              current.append(contentsOf: Array(String(Character(scalar)).utf8))
-            }
-            index += 4
-          default: current.append(bytes[index])
-          }
-        } else if byte == UInt8(ascii: "\"") {
-          result.append(String(decoding: current, as: UTF8.self))
-          current.removeAll()
-          inString = false
-        } else {
-          current.append(byte)
+  /// Compares the candidates whose head matches in full, and reads the first that fits.
+  @inline(never)
+  private static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, candidates: Range<Int>, word: UInt64, in table: Table,
+    annotated: Bool, decode: CacheLinePattern.Decode
+  ) -> Match? {
+    guard let base = bytes.baseAddress else { return nil }
+    for index in candidates where word & table.masks[index] == table.heads[index] {
+      let pattern = table.patterns[index]
+      let length = pattern.prefix.count
+      if length > 8 {
+        guard bytes.count >= length else { continue }
+        let same = pattern.prefix.withUnsafeBufferPointer { prefix in
+          guard let start = prefix.baseAddress else { return false }
+          return memcmp(base + 8, start + 8, length - 8) == 0
         }
-      } else if byte == UInt8(ascii: "\"") {
-        inString = true
+        guard same else { continue }
       }
-      index += 1
+      if pattern.onlyUnannotated, annotated { continue }
+      switch pattern.reading {
+      case .read(let read):
+        if let found = read(CacheLinePattern.Line(bytes: bytes, prefixLength: length), decode) {
+          return found
+        }
+      case .unwrap:
+        if bytes.count > length {
+          return match(bytes.dropping(length), in: table, annotated: true, decode: decode)
+        }
+      }
     }
-    return result
+    return nil
   }
 }
 

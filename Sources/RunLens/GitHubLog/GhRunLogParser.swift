@@ -9,9 +9,9 @@
 /// Line numbers in the events are lines of the gh output, not of the job.
 ///
 /// - Important: Single-pass and not thread-safe.
-public struct GhRunLogParser {
+package struct GhRunLogParser {
   /// What the reader saw.
-  public enum Event: Sendable, Hashable {
+  package enum Event: Sendable, Hashable {
     /// A job's lines begin; the events that follow belong to it.
     case job(name: String, line: Int)
     /// An event of the current job's log.
@@ -34,12 +34,12 @@ public struct GhRunLogParser {
   /// Creates a reader.
   ///
   /// - Parameter source: The input's name, for diagnostics.
-  public init(source: String? = nil) {
+  package init(source: String? = nil) {
     self.source = source
   }
 
   /// Whether `bytes` (the start of an input) look like gh's three-column output.
-  public static func looksLikeGhOutput(_ bytes: some Collection<UInt8>) -> Bool {
+  package static func looksLikeGhOutput(_ bytes: some Collection<UInt8>) -> Bool {
     let firstLine = bytes.prefix(4096).prefix { $0 != 0x0A }
     let fields = firstLine.split(separator: 0x09, maxSplits: 2, omittingEmptySubsequences: false)
     guard fields.count == 3, !fields[0].isEmpty, !fields[1].isEmpty else { return false }
@@ -51,7 +51,7 @@ public struct GhRunLogParser {
   }
 
   /// Reads the lines that `chunk` completes.
-  public mutating func feed(_ chunk: some Collection<UInt8>) -> [Event] {
+  package mutating func feed(_ chunk: some Collection<UInt8>) -> [Event] {
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.feed(chunk) { line in self.consume(line) }
@@ -60,7 +60,7 @@ public struct GhRunLogParser {
   }
 
   /// Reads the last line and ends the last job.
-  public mutating func finish() -> [Event] {
+  package mutating func finish() -> [Event] {
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.finish { line in self.consume(line) }
@@ -152,6 +152,7 @@ extension LogEvent {
     case .reportedMiss(let line): return .reportedMiss(line: map(line))
     case .nextestSummary(let summary, let line): return .nextestSummary(summary, line: map(line))
     case .nextestTest(let test, let line): return .nextestTest(test, line: map(line))
+    case .stepEnded(let ending, let line): return .stepEnded(ending, line: map(line))
     case .diagnostic(var diagnostic):
       diagnostic.line = diagnostic.line.map(map)
       return .diagnostic(diagnostic)

@@ -18,18 +18,18 @@
 ///
 /// - Important: Single-pass and not thread-safe: one owner feeds it in order, then calls
 ///   ``finish()`` once.
-public struct GitHubLogParser {
+package struct GitHubLogParser {
   /// Limits of the reader.
-  public struct Options: Sendable, Hashable {
+  package struct Options: Sendable, Hashable {
     /// The longest line kept, in bytes; longer lines are cut with a diagnostic.
-    public var maximumLineLength: Int
+    package var maximumLineLength: Int
     /// The longest input value or key kept, in bytes.
-    public var maximumValueLength: Int
+    package var maximumValueLength: Int
     /// The most diagnostics of one kind reported per input before they are summarised.
-    public var maximumRepeatedDiagnostics: Int
+    package var maximumRepeatedDiagnostics: Int
 
     /// Creates options.
-    public init(
+    package init(
       maximumLineLength: Int = 1 << 20, maximumValueLength: Int = 8 << 10,
       maximumRepeatedDiagnostics: Int = 10
     ) {
@@ -39,7 +39,7 @@ public struct GitHubLogParser {
     }
 
     /// A 1 MiB line cap, 8 KiB values, 10 repeated diagnostics.
-    public static let `default` = Options()
+    package static let `default` = Options()
   }
 
   private enum State {
@@ -49,14 +49,6 @@ public struct GitHubLogParser {
     case header
     /// Step output (or the set-up block).
     case output
-  }
-
-  /// What the next line is expected to carry.
-  private enum Expectation {
-    case none
-    case nixPrefixes
-    case rustRestoreKey
-    case rustCacheKey
   }
 
   private enum Needle {
@@ -79,7 +71,8 @@ public struct GitHubLogParser {
   private var events: [LogEvent] = []
   private var state = State.start
   private var foldDepth = 0
-  private var expectation = Expectation.none
+  /// What the next line is expected to carry, as a cache action announced it.
+  private var expectation = CacheActions.FollowUp.none
   private var hadTimestamps = false
   private var currentStepIsSetupAction = false
   /// After nextest's summary line: its final status list follows.
@@ -89,13 +82,15 @@ public struct GitHubLogParser {
   /// its script (cyan), `with:`, `shell:`, `env:` or `##[endgroup]`; anything else makes it a
   /// fold that a step printed in its own output.
   private var pendingHeader: (text: [UInt8], line: Int, time: LogTime?)?
-  /// `owner/repo` of the current step's action.
-  private var currentAction: String?
+  /// The cache-action family of the current step's action.
+  private var currentFamily: CacheActions.Family?
   private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
   /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
   private let firstByteMatters = Self.firstByteTable
+  /// The cache-line patterns, held here for the same reason (four pointers).
+  private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
   private var firstNUL: Int64?
   private var cutLines = 0
@@ -107,7 +102,7 @@ public struct GitHubLogParser {
   /// - Parameters:
   ///   - source: The name of the input, used in diagnostics.
   ///   - options: Limits of the reader.
-  public init(source: String? = nil, options: Options = .default) {
+  package init(source: String? = nil, options: Options = .default) {
     self.source = source
     self.options = options
     self.splitter = LineSplitter(maximumLineLength: options.maximumLineLength, needles: Needle.all)
@@ -117,7 +112,7 @@ public struct GitHubLogParser {
   ///
   /// - Parameter chunk: The next bytes of the log, of any size.
   /// - Returns: The events of the lines completed by this chunk, in log order.
-  public mutating func feed(_ chunk: some Collection<UInt8>) -> [LogEvent] {
+  package mutating func feed(_ chunk: some Collection<UInt8>) -> [LogEvent] {
     noteStart(chunk)
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
@@ -135,7 +130,7 @@ public struct GitHubLogParser {
   ///   - chunk: The next bytes of the log, of any size.
   ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order.
   /// - Returns: The events of the lines completed by this chunk, in log order.
-  public mutating func feed(
+  package mutating func feed(
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>
   ) -> [LogEvent] {
     noteStart(chunk)
@@ -154,7 +149,7 @@ public struct GitHubLogParser {
   ///   - dense: Whether lines are short (under about 64 bytes, as in the previous chunk): a
   ///     word-at-a-time scan then beats a `memchr` call per line.
   /// - Returns: How many offsets were written.
-  public static func lineFeeds(
+  package static func lineFeeds(
     in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
     dense: Bool
   ) -> Int {
@@ -183,7 +178,7 @@ public struct GitHubLogParser {
   /// Reads the last line (one without a terminator) and reports the end of the input.
   ///
   /// - Returns: The remaining events, ending with ``LogEvent/end(_:)``.
-  public mutating func finish() -> [LogEvent] {
+  package mutating func finish() -> [LogEvent] {
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
     splitter.finish { line in self.consume(line) }
@@ -219,7 +214,10 @@ public struct GitHubLogParser {
   }
 
   /// The number of lines read so far.
-  public var lineCount: Int { splitter.lineCount }
+  package var lineCount: Int { splitter.lineCount }
+
+  /// Whether the input had no byte, or a NUL byte in its first 8 KiB: not a job log at all.
+  package var isNotALog: Bool { byteCount == 0 || firstNUL != nil }
 
   /// The bytes held for the line in progress; stays below the line cap plus one chunk.
   var bufferedByteCount: Int { splitter.bufferedByteCount }
@@ -356,10 +354,8 @@ public struct GitHubLogParser {
     pendingInput = (name.string, Array(text.dropping(colon + 2)), line)
   }
 
-  private static let keptInputs: [[UInt8]] = [
-    "key", "restore-keys", "primary-key", "restore-prefixes-first-match", "path", "paths",
-    "lookup-only", "fail-on-cache-miss", "cache", "shared-key", "prefix-key",
-  ].map { Array($0.utf8) }
+  /// The inputs some cache-action family reads.
+  private static let keptInputs: [[UInt8]] = CacheActions.Family.inputNames.map { Array($0.utf8) }
 
   private mutating func appendToInput(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard var input = pendingInput else { return }
@@ -385,17 +381,14 @@ public struct GitHubLogParser {
   /// setup-node, setup-python, setup-go…: `npm cache is not found`, `Cache is not found`.
   @inline(__always)
   private mutating func setupCacheMiss(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-    guard currentStepIsSetupAction, ByteSearch.hasSuffix(bytes, "ache is not found") else { return }
+    guard currentStepIsSetupAction, ToolkitCache.isSetupMiss(bytes) else { return }
     cache(.notFound([]), line)
   }
 
   private mutating func apply(_ match: CacheLineMatcher.Match, line: Int) {
     if let cacheLine = match.line { cache(cacheLine, line) }
-    switch match.expects {
-    case .nixPrefixes?: expectation = .nixPrefixes
-    case .rustRestoreKey?:
-      if currentAction == "Swatinem/rust-cache" { expectation = .rustRestoreKey }
-    case nil: break
+    if let followUp = match.expects, !followUp.onlyInOwnStep || followUp.family == currentFamily {
+      expectation = followUp
     }
   }
 
@@ -416,7 +409,9 @@ public struct GitHubLogParser {
     let expected = expectation
     expectation = .none
     if expected != .none {
-      expectedLine(expected, bytes, line: line)
+      if let cacheLine = CacheActions.read(expected, bytes, decode: { decode($0, line: line) }) {
+        cache(cacheLine, line)
+      }
     }
     // Most lines start with a byte no rule looks at, and need nothing but the needle tests:
     // one table load and a well-predicted branch instead of a jump through the switch.
@@ -432,14 +427,16 @@ public struct GitHubLogParser {
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
-      } else if ByteSearch.hasPrefix(bytes, "Path Validation Error: ") {
-        cache(.saveFailed(decode(bytes, line: line), key: nil, reservation: false), line)
+      } else if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { decode($0, line: line) })
+      {
+        apply(match, line: line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
     case UInt8(ascii: " "): nextestLine(bytes, line: line)
     default:
-      if CacheLineMatcher.mayStart(bytes[0]),
-        let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) })
+      if let match = CacheLineMatcher.match(
+        bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
       } else if currentStepIsSetupAction {
@@ -450,7 +447,7 @@ public struct GitHubLogParser {
       let key = bytes.dropping(at + 10).trimmingSpaces()
       if key.isEmpty {
         // Swatinem/rust-cache prints `Cache Key:` alone, with its key on the next line.
-        if currentAction == "Swatinem/rust-cache" { expectation = .rustCacheKey }
+        if let followUp = currentFamily?.followUpAfterBareCacheKey { expectation = followUp }
       } else {
         events.append(.reportedKey(decode(Self.unquoted(key), line: line), line: line))
       }
@@ -462,20 +459,6 @@ public struct GitHubLogParser {
       if ByteSearch.firstIndex(of: "CACHE MISS", in: bytes) != nil {
         events.append(.reportedMiss(line: line))
       }
-    }
-  }
-
-  private mutating func expectedLine(
-    _ expected: Expectation, _ bytes: UnsafeBufferPointer<UInt8>, line: Int
-  ) {
-    switch expected {
-    case .none: break
-    case .nixPrefixes:
-      if bytes[0] == UInt8(ascii: "[") { cache(.nixPrefixes(JSONStrings.parseArray(bytes)), line) }
-    case .rustRestoreKey, .rustCacheKey:
-      guard bytes[0] == 0x20 || bytes[0] == 0x09 else { return }
-      let key = decode(bytes.trimmingSpaces(), line: line)
-      cache(expected == .rustRestoreKey ? .rustRestoreKey(key) : .rustCacheKey(key), line)
     }
   }
 
@@ -497,9 +480,15 @@ public struct GitHubLogParser {
         return false
       }
       let message = bytes.dropping(close + 1)
+      if close == 8, ByteSearch.hasPrefix(bytes, "##[error]"), let ending = Self.stepEnding(message)
+      {
+        events.append(.stepEnded(ending, line: line))
+        return false
+      }
       if message[0] == UInt8(ascii: "C") {
         cLine(message, line: line)
-      } else if let match = CacheLineMatcher.match(message, decode: { self.decode($0, line: line) })
+      } else if let match = CacheLineMatcher.match(
+        message, in: cacheLines, annotated: true, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
       } else {
@@ -509,6 +498,26 @@ public struct GitHubLogParser {
     return false
   }
 
+  /// The runner's error line that ends a step, if `message` (after `##[error]`) is one.
+  static func stepEnding(_ message: UnsafeBufferPointer<UInt8>) -> LogEvent.StepEnding? {
+    if ByteSearch.hasPrefix(message, "Process completed with exit code ") {
+      var code = 0
+      var index = 33
+      while index < message.count, index < 45, (48...57).contains(message[index]) {
+        code = code * 10 + Int(message[index] - 48)
+        index += 1
+      }
+      return index > 33 ? .exitCode(code) : nil
+    }
+    if ByteSearch.hasPrefix(message, "The operation was canceled.") { return .cancelled }
+    if ByteSearch.hasPrefix(message, "The action '"),
+      ByteSearch.firstIndex(of: "' has timed out after ", in: message) != nil
+    {
+      return .timedOut
+    }
+    return nil
+  }
+
   /// Lines that start with `C`: the runner's markers and most cache lines.
   private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard bytes.count >= 8 else { return }
@@ -516,7 +525,9 @@ public struct GitHubLogParser {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
       events.append(.jobName(decode(bytes.dropping(19).trimmingSpaces(), line: line), line: line))
-    } else if let match = CacheLineMatcher.match(bytes, decode: { self.decode($0, line: line) }) {
+    } else if let match = CacheLineMatcher.match(
+      bytes, in: cacheLines, decode: { self.decode($0, line: line) })
+    {
       apply(match, line: line)
     } else {
       setupCacheMiss(bytes, line: line)
@@ -600,8 +611,8 @@ public struct GitHubLogParser {
     pendingHeader = nil
     foldDepth = 0
     expectation = .none
-    currentAction = action
-    currentStepIsSetupAction = action?.hasPrefix("actions/setup-") ?? false
+    currentFamily = CacheActions.Family(action: action)
+    currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
     inNextestFinalList = false
     events.append(
       .stepStarted(

@@ -3,7 +3,7 @@
 /// Events describe lines, not conclusions: `Cache hit for: K` is reported as
 /// ``CacheLine/toolkitHit(_:)`` whatever action printed it, and ``JobRunBuilder`` decides what
 /// it means in its step. Every event that concerns a line carries its 1-based line number.
-public enum LogEvent: Sendable, Hashable {
+package enum LogEvent: Sendable, Hashable {
   /// `Complete job name: NAME` in the runner's set-up block.
   case jobName(String, line: Int)
   /// A new step begins on this line.
@@ -23,47 +23,69 @@ public enum LogEvent: Sendable, Hashable {
   case nextestSummary(NextestSummary, line: Int)
   /// A failing or flaky test in nextest's final status list (after its summary line).
   case nextestTest(NextestTest, line: Int)
+  /// The runner's line that ends the current step unsuccessfully (`##[error]Process completed
+  /// with exit code N.`, `##[error]The operation was canceled.`, `##[error]The action '…' has
+  /// timed out after N minutes.`).
+  case stepEnded(StepEnding, line: Int)
   /// A problem with the input that did not stop reading.
   case diagnostic(Diagnostic)
   /// The input ended.
   case end(EndOfLog)
 
+  /// How the runner says a step ended, when it did not succeed.
+  package enum StepEnding: Sendable, Hashable {
+    /// A `run:` script exited with this code.
+    case exitCode(Int)
+    /// The run was cancelled, or the job's `timeout-minutes` was reached.
+    case cancelled
+    /// The step's own `timeout-minutes` was reached.
+    case timedOut
+
+    /// The conclusion the jobs API would give the step (`failure`, `cancelled`).
+    package var conclusion: String {
+      switch self {
+      case .exitCode, .timedOut: "failure"
+      case .cancelled: "cancelled"
+      }
+    }
+  }
+
   /// The start of a step.
-  public struct StepStart: Sendable, Hashable {
+  package struct StepStart: Sendable, Hashable {
     /// What started the step.
-    public var kind: Step.Kind
+    package var kind: Step.Kind
     /// The step's name as the log gives it.
-    public var name: String
+    package var name: String
     /// `owner/repo` of the action, for action steps.
-    public var action: String?
+    package var action: String?
     /// The time of the step's first line.
-    public var time: LogTime?
+    package var time: LogTime?
     /// The 1-based line number of the step's first line.
-    public var line: Int
+    package var line: Int
   }
 
   /// The counts of nextest's summary line.
-  public struct NextestSummary: Sendable, Hashable {
+  package struct NextestSummary: Sendable, Hashable {
     /// Tests run (`N tests run`, or `N` of `N/M tests run`).
-    public var run: Int
+    package var run: Int
     /// Passed tests (flaky ones included).
-    public var passed: Int
+    package var passed: Int
     /// Flaky tests, from `(…, F flaky, …)`.
-    public var flaky: Int
+    package var flaky: Int
     /// Failed tests (`failed`, plus `timed out`).
-    public var failed: Int
+    package var failed: Int
     /// Tests that could not be executed (`exec failed`).
-    public var execFailed: Int
+    package var execFailed: Int
     /// Skipped tests.
-    public var skipped: Int
+    package var skipped: Int
     /// The run's duration in the brackets.
-    public var duration: Duration?
+    package var duration: Duration?
   }
 
   /// A test named in nextest's final status list.
-  public struct NextestTest: Sendable, Hashable {
+  package struct NextestTest: Sendable, Hashable {
     /// How it ended.
-    public enum Status: Sendable, Hashable {
+    package enum Status: Sendable, Hashable {
       /// `FAIL`, `TIMEOUT`, `SIGSEGV`, `ABORT`, `LEAK-FAIL`, …
       case failed
       /// `XFAIL`: could not be started.
@@ -75,34 +97,34 @@ public enum LogEvent: Sendable, Hashable {
     }
 
     /// How it ended.
-    public var status: Status
+    package var status: Status
     /// The status word as printed (`FAIL`, `TIMEOUT`, `FLAKY 2/3`, …).
-    public var word: String
+    package var word: String
     /// The attempt that decided (n of `FLAKY n/m`; 1 otherwise).
-    public var attempts: Int
+    package var attempts: Int
     /// The binary ID.
-    public var binary: String
+    package var binary: String
     /// The test's name.
-    public var name: String
+    package var name: String
   }
 
   /// Facts known only at the end of the input.
-  public struct EndOfLog: Sendable, Hashable {
+  package struct EndOfLog: Sendable, Hashable {
     /// The time of the first line that had one.
-    public var firstTime: LogTime?
+    package var firstTime: LogTime?
     /// The time of the last line that had one.
-    public var lastTime: LogTime?
+    package var lastTime: LogTime?
     /// The number of lines read.
-    public var lineCount: Int
+    package var lineCount: Int
     /// The number of bytes read.
-    public var byteCount: Int64
+    package var byteCount: Int64
     /// Whether any line had a timestamp.
-    public var hadTimestamps: Bool
+    package var hadTimestamps: Bool
   }
 }
 
 /// A line printed by a cache action or by the `@actions/cache` toolkit inside one.
-public enum CacheLine: Sendable, Hashable {
+package enum CacheLine: Sendable, Hashable {
   /// `Cache hit for: K` (toolkit, cache service v2): the entry about to be downloaded.
   case toolkitHit(String)
   /// `Cache hit for restore-key: K` (toolkit, cache service v2): a prefix match.

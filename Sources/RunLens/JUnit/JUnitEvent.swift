@@ -1,5 +1,5 @@
 /// What the JUnit reader saw: finished test cases and suites, and the end of a file.
-public enum JUnitEvent: Sendable, Hashable {
+package enum JUnitEvent: Sendable, Hashable {
   /// A `<testcase>` ended.
   case testCase(TestCaseResult)
   /// A `<testsuite>` ended; `depth` is 0 for a suite directly under the root (or the root).
@@ -11,9 +11,9 @@ public enum JUnitEvent: Sendable, Hashable {
 }
 
 /// Why a JUnit file could not be read to its end.
-public struct JUnitParseError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct JUnitParseError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What kind of problem it is.
-  public struct Code: Sendable, Hashable, CustomStringConvertible {
+  package struct Code: Sendable, Hashable, CustomStringConvertible {
     fileprivate enum Kind: Hashable {
       case malformed(Int32)
       case truncated
@@ -24,16 +24,18 @@ public struct JUnitParseError: Error, Sendable, Hashable, CustomStringConvertibl
     fileprivate let kind: Kind
 
     /// The XML is not well formed.
-    public static func malformed(libxml2Code: Int32) -> Code { Code(kind: .malformed(libxml2Code)) }
+    package static func malformed(libxml2Code: Int32) -> Code {
+      Code(kind: .malformed(libxml2Code))
+    }
     /// The file ends before its root element closes.
-    public static let truncated = Code(kind: .truncated)
+    package static let truncated = Code(kind: .truncated)
     /// The file has no content.
-    public static let empty = Code(kind: .empty)
+    package static let empty = Code(kind: .empty)
     /// The file refers to an entity, which is never expanded.
-    public static let entity = Code(kind: .entity)
+    package static let entity = Code(kind: .entity)
 
     /// A short name of the code.
-    public var description: String {
+    package var description: String {
       switch kind {
       case .malformed(let code): "malformed (libxml2 error \(code))"
       case .truncated: "truncated"
@@ -44,18 +46,18 @@ public struct JUnitParseError: Error, Sendable, Hashable, CustomStringConvertibl
   }
 
   /// What kind of problem it is.
-  public var code: Code
+  package var code: Code
   /// The file, when known.
-  public var source: String?
+  package var source: String?
   /// The 1-based line of the problem.
-  public var line: Int
+  package var line: Int
   /// The 1-based column of the problem.
-  public var column: Int
+  package var column: Int
   /// What is wrong, lowercase and without a trailing period.
-  public var message: String
+  package var message: String
 
   /// `file:line:column: message`.
-  public var description: String {
+  package var description: String {
     "\(source ?? "junit"):\(line):\(column): \(message)"
   }
 }

@@ -11,20 +11,20 @@
 /// column; the test cases before it are kept.
 ///
 /// - Important: Single-pass and not thread-safe; the reader owns a libxml2 context, so one
-///   owner feeds it in order and calls ``finish()`` once. Do not copy it.
-public struct JUnitParser {
+///   owner feeds it in order and calls ``finish()`` once; it cannot be copied.
+package struct JUnitParser: ~Copyable {
   /// Limits of the reader.
-  public struct Options: Sendable, Hashable {
+  package struct Options: Sendable, Hashable {
     /// The most bytes kept of one element's text (a failure body, an output stream).
-    public var maximumTextPerElement: Int
+    package var maximumTextPerElement: Int
 
     /// Creates options.
-    public init(maximumTextPerElement: Int = 8 << 10) {
+    package init(maximumTextPerElement: Int = 8 << 10) {
       self.maximumTextPerElement = maximumTextPerElement
     }
 
     /// 8 KiB per element.
-    public static let `default` = Options()
+    package static let `default` = Options()
   }
 
   private let parser: LibXML2PushParser
@@ -37,7 +37,7 @@ public struct JUnitParser {
   /// - Parameters:
   ///   - source: The file's name, for errors.
   ///   - options: Limits of the reader.
-  public init(source: String? = nil, options: Options = .default) {
+  package init(source: String? = nil, options: Options = .default) {
     self.parser = LibXML2PushParser(
       textLimit: options.maximumTextPerElement, fold: JUnitFold(source: source))
   }
@@ -46,7 +46,7 @@ public struct JUnitParser {
   ///
   /// - Parameter chunk: The next bytes, of any size.
   /// - Returns: The test cases and suites that these bytes close, in file order.
-  public mutating func feed(_ chunk: some Collection<UInt8>) -> [JUnitEvent] {
+  package mutating func feed(_ chunk: some Collection<UInt8>) -> [JUnitEvent] {
     guard !finished else { return [] }
     byteCount += chunk.count
     parse(chunk)
@@ -62,7 +62,9 @@ public struct JUnitParser {
   ///   - chunk: The next bytes, of any size.
   ///   - builder: The summary the test cases and suites go to.
   /// - Returns: The error that ends the file here, if any (it has also gone to `builder`).
-  public mutating func feed(_ chunk: some Collection<UInt8>, into builder: inout TestSummaryBuilder)
+  package mutating func feed(
+    _ chunk: some Collection<UInt8>, into builder: inout TestSummaryBuilder
+  )
     -> JUnitParseError?
   {
     guard !finished else { return nil }
@@ -81,17 +83,21 @@ public struct JUnitParser {
   /// Ends the file.
   ///
   /// - Returns: The remaining events; ``JUnitEvent/failed(_:)`` when the file is cut.
-  public mutating func finish() -> [JUnitEvent] {
+  package mutating func finish() -> [JUnitEvent] {
     guard !finished else { return [] }
     parser.finish()
     defer { finished = true }
     return takeEvents()
   }
 
+  /// The root element's name when the document is XML but not JUnit (neither `testsuites`
+  /// nor `testsuite`): a coverage report or another tool's XML given by mistake.
+  package var foreignRoot: String? { parser.foreignRoot }
+
   /// Ends the file whose test cases went to `builder`.
   ///
   /// - Returns: The error when the file is cut or malformed (it has also gone to `builder`).
-  public mutating func finish(into builder: inout TestSummaryBuilder) -> JUnitParseError? {
+  package mutating func finish(into builder: inout TestSummaryBuilder) -> JUnitParseError? {
     guard !finished else { return nil }
     fold.attach(&builder)
     parser.finish()

@@ -165,6 +165,8 @@ final class LibXML2PushParser {
   private(set) var failedAtEnd = false
   /// Whether any element started.
   @exclusivity(unchecked) private(set) var sawElement = false
+  /// The root element's name when it is neither `testsuites` nor `testsuite`: not JUnit.
+  @exclusivity(unchecked) private(set) var foreignRoot: String?
 
   private static let initialize: Void = { xmlInitParser() }()
 
@@ -307,8 +309,11 @@ final class LibXML2PushParser {
     _ localName: UnsafePointer<xmlChar>, _ attributeCount: Int32,
     _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
   ) {
-    sawElement = true
     let element = element(localName)
+    if !sawElement, element != .testsuites, element != .testsuite {
+      foreignRoot = String(cString: localName)
+    }
+    sawElement = true
     let parent = stack.last
     stack.append(element)
     listenToText(element.carriesText)

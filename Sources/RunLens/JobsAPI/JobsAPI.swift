@@ -2,49 +2,49 @@ internal import FoundationEssentials
 
 /// A job as the REST jobs API (`GET …/actions/runs/{id}/jobs`) or `gh run view --json jobs`
 /// describes it.
-public struct APIJob: Sendable, Hashable {
+package struct APIJob: Sendable, Hashable {
   /// A step of the job.
-  public struct Step: Sendable, Hashable {
+  package struct Step: Sendable, Hashable {
     /// The step's number (1-based, in run order).
-    public var number: Int
+    package var number: Int
     /// The step's name (`Set up job`, the workflow's `name:`, `Post …`, `Complete job`).
-    public var name: String
+    package var name: String
     /// `success`, `failure`, `skipped`, `cancelled`, … or `nil` while running.
-    public var conclusion: String?
+    package var conclusion: String?
     /// When the step started (whole seconds in current responses).
-    public var startedAt: LogTime?
+    package var startedAt: LogTime?
     /// When the step completed.
-    public var completedAt: LogTime?
+    package var completedAt: LogTime?
   }
 
   /// The job's display name (the same as the log's `Complete job name:`).
-  public var name: String
+  package var name: String
   /// The job's id.
-  public var id: Int64?
+  package var id: Int64?
   /// The job's conclusion, or `nil` while running.
-  public var conclusion: String?
+  package var conclusion: String?
   /// When the job started.
-  public var startedAt: LogTime?
+  package var startedAt: LogTime?
   /// When the job completed.
-  public var completedAt: LogTime?
+  package var completedAt: LogTime?
   /// The job's steps in number order.
-  public var steps: [Step]
+  package var steps: [Step]
   /// The job's page on GitHub.
-  public var url: String?
+  package var url: String?
 }
 
 /// Reads the jobs JSON of the REST API (`{"total_count": N, "jobs": […]}`, snake_case) and of
 /// `gh run view --json jobs` (`{"jobs": […]}`, camelCase), or a bare array of jobs.
-public enum JobsAPI {
+package enum JobsAPI {
   /// A jobs document that could not be read.
-  public typealias ParseError = DocumentError
+  package typealias ParseError = DocumentError
 
   /// The jobs of a document.
   ///
   /// - Parameter bytes: The JSON text.
   /// - Returns: The jobs in document order.
   /// - Throws: ``ParseError`` when the text is not a jobs document.
-  public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [APIJob] {
+  package static func parse(_ bytes: [UInt8]) throws(ParseError) -> [APIJob] {
     guard let raw = JSONList.decode(bytes, envelope: Envelope.self, items: { $0.jobs }) else {
       throw ParseError(
         message: "not a jobs document: expected the jobs API envelope or gh run view --json jobs")
@@ -115,6 +115,14 @@ extension LogTime {
   ///
   /// - Parameter text: The time, for example `2019-08-08T15:00:00.000-08:00`.
   public init?(parsingISO8601 text: String) {
+    // A date alone is midnight UTC of that day.
+    if text.count == 10,
+      text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) }),
+      let midnight = LogTime(parsing: text + "T00:00:00Z")
+    {
+      self = LogTime(text: text, nanosecondsSinceEpoch: midnight.nanosecondsSinceEpoch)
+      return
+    }
     if let plain = LogTime(parsing: text) {
       self = plain
       return

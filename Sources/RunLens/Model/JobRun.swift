@@ -38,6 +38,15 @@ public struct JobRun: Sendable, Hashable, Codable {
   public var tests: TestSummary?
   /// The job's conclusion from the jobs API (`success`, `failure`, `cancelled`, …).
   public var conclusion: String?
+  /// Where ``conclusion`` comes from: the jobs API, or the log's error lines (a failed step
+  /// fails the job unless it had `continue-on-error`, which a log cannot show).
+  public var conclusionSource: Origin?
+  /// Where ``name`` comes from.
+  public var nameSource: Origin = .file
+  /// What decides the steps: the log's step headers (a composite action's inner steps then
+  /// count as steps of their own), gh's step column, the run-logs zip's step files, or the jobs
+  /// API's step list.
+  public var stepsSource: Origin = .log
   /// The job's page on GitHub, from the jobs API.
   public var url: String?
   /// Whether the job's figures come from a log (`false` for a job known only from the API).
@@ -73,6 +82,24 @@ public struct JobRun: Sendable, Hashable, Codable {
     self.isPartial = isPartial
     self.diagnostics = diagnostics
   }
+
+  /// Where a fact about a job comes from.
+  public enum Origin: String, Sendable, Hashable, Codable {
+    /// The job's log (`Complete job name:`, `##[error]` lines, step headers).
+    case log
+    /// `gh run view --log` output's job and step columns.
+    case gh
+    /// The jobs API.
+    case api
+    /// A file name: the input's, or a run-logs zip's step files.
+    case file
+  }
+
+  /// Whether the job failed or was cancelled (by the API, or by the log's error lines).
+  public var failed: Bool { conclusion == "failure" || conclusion == "timed_out" }
+
+  /// Whether the job was cancelled.
+  public var cancelled: Bool { conclusion == "cancelled" }
 
   /// From the job's first line to its last; `nil` without timestamps.
   public var duration: Duration? {

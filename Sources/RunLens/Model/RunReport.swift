@@ -34,6 +34,10 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var wall: Duration?
     /// The sum of the job durations (`nil` if any job has none).
     public var compute: Duration?
+    /// Jobs that failed (by the jobs API, or by a failed step in the log).
+    public var failedJobs: Int = 0
+    /// Jobs that were cancelled.
+    public var cancelledJobs: Int = 0
 
     /// Exact and fallback hits over all restores; `nil` without restores.
     public var hitRate: Double? {
@@ -56,6 +60,9 @@ public struct RunReport: Sendable, Hashable, Codable {
   public var junit: TestSummary?
   /// The run's identity from the GitHub environment, when known.
   public var run: RunInfo?
+  /// Whether some input was left unread (a cap, a read failure): the figures cover what was
+  /// read, and the report is partial.
+  public var inputDropped = false
 
   /// Creates a report.
   ///
@@ -95,14 +102,38 @@ public struct RunReport: Sendable, Hashable, Codable {
     return combined
   }
 
-  /// Whether any job's log stops before the job's end.
-  public var isPartial: Bool { jobs.contains { $0.isPartial } || (junit?.isPartial ?? false) }
+  /// Whether the inputs held no job log and no test results: a report of nothing, which
+  /// never passes for a green one.
+  public var isEmpty: Bool { jobs.isEmpty && tests == nil }
+
+  /// Whether any job's log stops before the job's end, a JUnit file is cut, or input was left unread.
+  public var isPartial: Bool {
+    inputDropped || jobs.contains { $0.isPartial } || (junit?.isPartial ?? false)
+  }
 
   /// Every diagnostic: the run's, then each job's.
   public var allDiagnostics: [Diagnostic] { diagnostics + jobs.flatMap(\.diagnostics) }
 
   /// All restores of all jobs.
   public var restores: [CacheRestore] { jobs.flatMap(\.restores) }
+
+  /// The names of jobs that appear more than once with times that do not overlap: two runs
+  /// given as one (or a job and its re-run), across which a wall time means nothing.
+  public var jobsFromUnrelatedRuns: [String] {
+    var seen: [String: [JobRun]] = [:]
+    for job in jobs where job.startedAt != nil && job.completedAt != nil {
+      seen[job.name, default: []].append(job)
+    }
+    return seen.filter { _, same in
+      same.count > 1
+        && zip(same, same.dropFirst()).contains { first, second in
+          guard let a = first.startedAt, let b = first.completedAt, let c = second.startedAt,
+            let d = second.completedAt
+          else { return false }
+          return b < c || d < a
+        }
+    }.keys.sorted()
+  }
 
   /// The run-wide sums.
   public var totals: Totals {
@@ -119,11 +150,11 @@ public struct RunReport: Sendable, Hashable, Codable {
     let starts = jobs.compactMap(\.startedAt)
     let ends = jobs.compactMap(\.completedAt)
     var wall: Duration?
-    if let first = starts.min(), let last = ends.max() {
+    if jobsFromUnrelatedRuns.isEmpty, let first = starts.min(), let last = ends.max() {
       wall = first.duration(to: last)
     }
     let durations = jobs.compactMap(\.duration)
-    return Totals(
+    var totals = Totals(
       jobs: jobs.count,
       restores: restores.count,
       exactHits: count(.exactHit),
@@ -141,6 +172,9 @@ public struct RunReport: Sendable, Hashable, Codable {
       wall: wall,
       compute: durations.isEmpty ? nil : durations.reduce(.zero, +)
     )
+    totals.failedJobs = jobs.filter(\.failed).count
+    totals.cancelledJobs = jobs.filter(\.cancelled).count
+    return totals
   }
 
   /// The targets judged against this run.

@@ -36,8 +36,11 @@ public struct Step: Sendable, Hashable, Codable {
   public var header: String?
   /// The step's number in the jobs API.
   public var number: Int?
-  /// The step's conclusion in the jobs API (`success`, `failure`, `skipped`, …).
+  /// The step's conclusion (`success`, `failure`, `cancelled`, `skipped`, …): the jobs API's,
+  /// else what the runner's error line says (a failing script, a cancel, a timeout).
   public var conclusion: String?
+  /// Where ``conclusion`` comes from.
+  public var conclusionSource: JobRun.Origin?
 
   /// Creates a step.
   public init(

@@ -4,8 +4,8 @@ public enum CacheBudgetReport {
   public static let schemaVersion = 1
 
   /// A size in decimal and binary units: `10.1 GB (9.4 GiB)`.
-  public static func bothUnits(_ bytes: Int64) -> String {
-    "\(Markdown.decimalBytes(bytes)) (\(Markdown.bytes(bytes)))"
+  package static func bothUnits(_ bytes: Int64) -> String {
+    "\(Markdown.bytes(bytes)) (\(Markdown.binaryBytes(bytes)))"
   }
 
   /// The budget as JSON (sorted keys, pretty-printed, one trailing newline).
@@ -64,6 +64,35 @@ public enum CacheBudgetReport {
     count > rows ? "\n*\(count - rows) more rows are in the JSON (`--format json`).*\n" : ""
   }
 
+  /// The report when a listing could not be read: the error is the headline, and there is no
+  /// verdict on caches only partly known.
+  ///
+  /// - Parameter unreadable: Each listing that could not be read, with why.
+  /// - Returns: Markdown ending with one newline.
+  public static func markdown(unreadable: [Diagnostic]) -> String {
+    var out = "## runlens · cache budget\n\n"
+    out += "> [!CAUTION]\n> **No verdict:** \(unreadable.count) cache listing"
+    out += unreadable.count == 1 ? " could not be read" : "s could not be read"
+    out += ", so the caches are not known.\n\n"
+    for diagnostic in unreadable {
+      out += "- \(Markdown.code(diagnostic.location)): \(Markdown.text(diagnostic.message))\n"
+    }
+    return out
+  }
+
+  /// The JSON when a listing could not be read: no figures and no verdict (`overLimit` is
+  /// `null`), and the listings that failed.
+  public static func json(unreadable: [Diagnostic]) -> String {
+    JSONValue.object([
+      "schemaVersion": .int(Int64(schemaVersion)),
+      "overLimit": .null,
+      "unreadable": .array(
+        unreadable.map {
+          .object(["source": MetricsJSON.string($0.source), "message": .string($0.message)])
+        }),
+    ]).render()
+  }
+
   /// The budget as Markdown.
   public static func markdown(_ budget: CacheBudget, advice: [Advice]) -> String {
     var out = "## runlens · cache budget\n\n"
@@ -71,7 +100,7 @@ public enum CacheBudgetReport {
     out += budget.overLimit ? "**❌ Over the limit:** " : "**✅ Within the limit:** "
     out += "\(budget.entries.count) entries take \(bothUnits(budget.totalBytes)) of "
     out +=
-      "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.code(budget.asOf.text)).\n\n"
+      "\(bothUnits(budget.limitBytes)) (\(Markdown.percent(share))) as of \(Markdown.dateTime(budget.asOf)).\n\n"
     let decimal: Int64 = 10_000_000_000
     let binary: Int64 = 10_737_418_240
     if budget.limitBytes == decimal || budget.limitBytes == binary,
@@ -88,17 +117,17 @@ public enum CacheBudgetReport {
       var allocation = "—"
       if let allowed = group.allowedBytes, let plan = group.allocation {
         allocation =
-          "\(group.overAllocation ? "❌" : "✅") \(Markdown.decimalBytes(allowed)) (\(Markdown.text(plan.label)))"
+          "\(group.overAllocation ? "❌" : "✅") \(Markdown.bytes(allowed)) (\(Markdown.text(plan.label)))"
       }
       out +=
-        "| \(Markdown.code(group.name)) | \(Markdown.decimalBytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
+        "| \(Markdown.code(group.name)) | \(Markdown.bytes(group.bytes)) | \(group.entries) | \(group.keys) | \(allocation) |\n"
     }
     out += more(budget.groups.count)
     out += "\n### Largest entries\n\n| Key | Ref | Size | Last used |\n| --- | --- | ---: | --- |\n"
     for entry in budget.entries.prefix(10) {
       out +=
-        "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+        "| \(Markdown.code(entry.key)) | \(entry.ref.map(Markdown.code) ?? "—") | \(Markdown.bytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map(Markdown.dateTime) ?? "—") |\n"
     }
     out += entryTable("Idle more than 7 days (GitHub evicts these)", budget.stale)
     out += entryTable(
@@ -112,8 +141,8 @@ public enum CacheBudgetReport {
     guard !entries.isEmpty else { return "" }
     var out = "\n### \(title)\n\n| Key | Size | Last used |\n| --- | ---: | --- |\n"
     for entry in entries.prefix(rows) {
-      out += "| \(Markdown.code(entry.key)) | \(Markdown.decimalBytes(entry.sizeBytes)) | "
-      out += "\(entry.lastAccessedAt.map { Markdown.text($0.text) } ?? "—") |\n"
+      out += "| \(Markdown.code(entry.key)) | \(Markdown.bytes(entry.sizeBytes)) | "
+      out += "\(entry.lastAccessedAt.map(Markdown.dateTime) ?? "—") |\n"
     }
     return out + more(entries.count)
   }

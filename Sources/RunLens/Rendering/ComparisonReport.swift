@@ -54,18 +54,7 @@ public enum ComparisonReport {
         "clear": .optional(verdict.isClear, JSONValue.bool),
         "minimumRuns": .int(Int64(Comparison.minimumRuns)),
       ]),
-      "targets": .array(
-        comparison.targets.map { target in
-          .object([
-            "id": .string(target.id),
-            "threshold": target.unit == .ratio
-              ? .double(target.threshold) : .int(Int64(target.threshold)),
-            "value": .optional(target.value) {
-              target.unit == .ratio ? .double($0) : .int(Int64($0))
-            },
-            "met": .optional(target.met, JSONValue.bool),
-          ])
-        }),
+      "targets": .array(comparison.targets.map(MetricsJSON.target)),
       "advice": .array(
         advice.map { .object(["id": .string($0.id), "message": .string($0.message)]) }),
     ]).render()
@@ -177,14 +166,14 @@ public enum ComparisonReport {
       "| Slowest restore, median | \(duration(base.restore?.median)) | \(duration(cand.restore?.median)) | \(change(base.restore?.median, cand.restore?.median)) |\n\n"
     out += "| Target | Threshold | Value | Result |\n| --- | --- | ---: | --- |\n"
     for target in comparison.targets {
-      let result = target.met.map { $0 ? "✅ met" : "❌ missed" } ?? "➖ not measured"
+      let result = MarkdownSummary.resultText(target)
       out +=
         "| \(MarkdownSummary.targetName(target.id)) | \(target.comparison == .above ? ">" : "<") "
       out += "\(MarkdownSummary.format(target.threshold, target.unit)) | "
       out +=
         "\(target.value.map { MarkdownSummary.format($0, target.unit) } ?? "—") | \(result) |\n"
     }
-    out += "\n"
+    out += "\n" + MarkdownSummary.hitRateNote(comparison.targets)
     if limit > 0 {
       let jobs = comparison.jobs.sorted {
         abs(($0.candidateMedianMs ?? 0) - ($0.baselineMedianMs ?? 0))

@@ -18,9 +18,35 @@ public enum JSONValue: Sendable, Hashable {
   case array([JSONValue])
   /// An object; keys are written sorted.
   case object([String: JSONValue])
-  /// JSON text rendered ahead for this place in the document (see ``RenderedFailures``),
-  /// written as it is: its lines after the first carry the indentation of this place.
-  case rendered(String)
+  /// An object whose members are written in the order given, which must be sorted by key:
+  /// for the lists of up to 500 elements, where building and sorting a dictionary for each
+  /// element would cost more than the rest of the document.
+  case orderedObject([Member])
+
+  /// A member of an ``orderedObject(_:)``.
+  public struct Member: Sendable, Hashable {
+    /// The key.
+    public var key: String
+    /// The value.
+    public var value: JSONValue
+
+    /// Creates a member.
+    public init(_ key: String, _ value: JSONValue) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  /// An object whose members are given in sorted key order.
+  ///
+  /// - Precondition: `members` is sorted by the UTF-8 bytes of its keys, without duplicates.
+  static func ordered(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+    let list = members.map { Member($0.key, $0.value) }
+    assert(
+      zip(list, list.dropFirst()).allSatisfy { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) },
+      "members of an ordered object out of order")
+    return .orderedObject(list)
+  }
 
   /// The value, or `null` when `value` is `nil`.
   static func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue {
@@ -32,41 +58,13 @@ public enum JSONValue: Sendable, Hashable {
     String(decoding: renderUTF8(), as: UTF8.self)
   }
 
-  /// The document as ``render()`` writes it, as UTF-8 bytes: for a caller that writes them
-  /// out, this saves validating a large document again.
+  /// The document as ``render()`` writes it, as UTF-8 bytes.
   public func renderUTF8() -> [UInt8] {
-    renderUTF8(reservingCapacity: 4096)
-  }
-
-  /// ``renderUTF8()`` into a buffer that starts with room for `capacity` bytes.
-  func renderUTF8(reservingCapacity capacity: Int) -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(capacity)
+    output.reserveCapacity(64 << 10)
     write(to: &output, indent: 0)
     output.append(0x0A)
     return output
-  }
-
-  /// Writes an object whose members are given in their final (sorted) order, as
-  /// ``object(_:)`` would write them, without building and sorting a dictionary.
-  ///
-  /// - Precondition: `members` is sorted by the UTF-8 bytes of its keys, without duplicates.
-  static func writeObject(
-    _ members: [(key: StaticString, value: JSONValue)], to output: inout [UInt8], indent: Int
-  ) {
-    put("{\n", &output)
-    for (index, member) in members.enumerated() {
-      indentation(indent + 2, &output)
-      output.append(UInt8(ascii: "\""))
-      output.append(
-        contentsOf: UnsafeBufferPointer(
-          start: member.key.utf8Start, count: member.key.utf8CodeUnitCount))
-      put("\": ", &output)
-      member.value.write(to: &output, indent: indent + 2)
-      put(index + 1 < members.count ? ",\n" : "\n", &output)
-    }
-    indentation(indent, &output)
-    output.append(UInt8(ascii: "}"))
   }
 
   private static func indentation(_ count: Int, _ output: inout [UInt8]) {
@@ -98,7 +96,6 @@ public enum JSONValue: Sendable, Hashable {
 
   func write(to output: inout [UInt8], indent: Int) {
     switch self {
-    case .rendered(let text): output.append(contentsOf: text.utf8)
     case .null: Self.put("null", &output)
     case .bool(let value): Self.put(value ? "true" : "false", &output)
     case .int(let value): Self.put(value, &output)
@@ -118,22 +115,29 @@ public enum JSONValue: Sendable, Hashable {
       Self.indentation(indent, &output)
       output.append(UInt8(ascii: "]"))
     case .object(let members):
-      guard !members.isEmpty else {
-        Self.put("{}", &output)
-        return
-      }
-      Self.put("{\n", &output)
       let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-      for (index, member) in sorted.enumerated() {
-        Self.indentation(indent + 2, &output)
-        Self.writeString(member.key, to: &output)
-        Self.put(": ", &output)
-        member.value.write(to: &output, indent: indent + 2)
-        Self.put(index + 1 < sorted.count ? ",\n" : "\n", &output)
-      }
-      Self.indentation(indent, &output)
-      output.append(UInt8(ascii: "}"))
+      Self.writeMembers(sorted.map { Member($0.key, $0.value) }, to: &output, indent: indent)
+    case .orderedObject(let members):
+      Self.writeMembers(members, to: &output, indent: indent)
     }
+  }
+
+  private static func writeMembers(_ members: [Member], to output: inout [UInt8], indent: Int) {
+    guard !members.isEmpty else {
+      Self.put("{}", &output)
+      return
+    }
+    Self.put("{\n", &output)
+    let sorted = members
+    for (index, member) in sorted.enumerated() {
+      Self.indentation(indent + 2, &output)
+      Self.writeString(member.key, to: &output)
+      Self.put(": ", &output)
+      member.value.write(to: &output, indent: indent + 2)
+      Self.put(index + 1 < sorted.count ? ",\n" : "\n", &output)
+    }
+    Self.indentation(indent, &output)
+    output.append(UInt8(ascii: "}"))
   }
 
   /// A JSON string: runs of bytes that need no escape are copied whole.

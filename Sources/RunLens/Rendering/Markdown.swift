@@ -3,18 +3,18 @@
 /// Everything taken from an input goes through ``text(_:)`` or ``code(_:)``: test names hold
 /// `|`, backticks, `<script>`, `$math$` and `@mentions`, and none of them may break a table,
 /// run HTML, render math or ping anyone. All formatting is locale-independent.
-public enum Markdown {
+package enum Markdown {
   /// Plain text that is safe in a paragraph or a table cell.
   ///
   /// Markdown and HTML punctuation become numeric character references, line breaks become
   /// spaces, and an `@` that could start a mention (one not preceded by a letter, digit or
   /// `_`, as in `@octocat` but not `checkout@v4`) is followed by a zero-width space.
-  public static func text(_ value: String) -> String {
+  package static func text(_ value: String) -> String {
     escape(value, mode: .text)
   }
 
   /// Text shown as code (`<code>…</code>`), safe in a table cell.
-  public static func code(_ value: String) -> String {
+  package static func code(_ value: String) -> String {
     "<code>" + escape(value, mode: .code) + "</code>"
   }
 
@@ -117,7 +117,7 @@ public enum Markdown {
   }
 
   /// A duration as people read it: `850 ms`, `14.3 s`, `1m 59s`, `1h 02m`; `—` when unknown.
-  public static func duration(_ duration: Duration?) -> String {
+  package static func duration(_ duration: Duration?) -> String {
     guard let duration else { return "—" }
     let milliseconds = duration.milliseconds
     if milliseconds < 0 { return "−" + Markdown.duration(.milliseconds(-milliseconds)) }
@@ -133,30 +133,70 @@ public enum Markdown {
     return "\(minutes / 60)h \(rest < 10 ? "0" : "")\(rest)m"
   }
 
-  /// A byte count in binary units: `512 B`, `12.5 KiB`, `999.0 MiB`, `9.4 GiB`; `—` when unknown.
-  public static func bytes(_ bytes: Int64?) -> String {
+  /// A byte count in decimal units, the one unit system of every report (GitHub states cache
+  /// sizes and its cache limit in them): `999 B`, `1.0 kB`, `2.9 GB`; `—` when unknown.
+  package static func bytes(_ bytes: Int64?) -> String {
     guard let bytes else { return "—" }
-    if bytes < 1024 { return "\(bytes) B" }
-    let units: [(Int64, String)] = [
-      (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
-    ]
+    return scaled(
+      bytes,
+      units: [
+        (1_000_000_000_000_000, "PB"), (1_000_000_000_000, "TB"), (1_000_000_000, "GB"),
+        (1_000_000, "MB"), (1000, "kB"),
+      ])
+  }
+
+  /// A byte count in binary units, for the one place where both readings of a limit matter
+  /// (the cache budget's `10 GB (9.3 GiB)`).
+  package static func binaryBytes(_ bytes: Int64) -> String {
+    scaled(
+      bytes,
+      units: [
+        (1 << 50, "PiB"), (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
+      ])
+  }
+
+  /// `bytes` in the largest unit it reaches, to three significant digits (`1.05 GB`,
+  /// `10.1 GB`, `999 MB`), rounded half up; no arithmetic overflows whatever the count.
+  private static func scaled(_ bytes: Int64, units: [(Int64, String)]) -> String {
     for (size, name) in units where bytes >= size {
-      let tenths = (bytes * 10 + size / 2) / size
-      return "\(tenths / 10).\(tenths % 10) \(name)"
+      let whole = bytes / size
+      let rest = bytes % size
+      if whole < 10 {
+        let hundredths = whole * 100 + (rest * 100 + size / 2) / size
+        if hundredths < 1000 {
+          let fraction = hundredths % 100
+          return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) \(name)"
+        }
+      }
+      if whole < 100 {
+        let tenths = whole * 10 + (rest * 10 + size / 2) / size
+        if tenths < 1000 { return "\(tenths / 10).\(tenths % 10) \(name)" }
+      }
+      return "\(whole + (rest >= size - rest ? 1 : 0)) \(name)"
     }
     return "\(bytes) B"
   }
 
-  /// A byte count in decimal units, as GitHub states cache limits: `2.9 GB`, `999.0 MB`.
-  public static func decimalBytes(_ bytes: Int64) -> String {
-    let units: [(Int64, String)] = [
-      (1_000_000_000_000, "TB"), (1_000_000_000, "GB"), (1_000_000, "MB"), (1000, "kB"),
-    ]
-    for (size, name) in units where bytes >= size {
-      let tenths = (bytes * 10 + size / 2) / size
-      return "\(tenths / 10).\(tenths % 10) \(name)"
+  /// A time as a person reads it, in UTC to the minute: `2025-10-04 14:04 UTC`.
+  package static func dateTime(_ time: LogTime) -> String {
+    func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
+      value / divisor - (value % divisor < 0 ? 1 : 0)
     }
-    return "\(bytes) B"
+    let seconds = floorDivision(time.nanosecondsSinceEpoch, 1_000_000_000)
+    let days = floorDivision(seconds, 86_400)
+    let minuteOfDay = (seconds - days * 86_400) / 60
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let shifted = days + 719_468
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60)) UTC"
   }
 
   /// `1 entry`, `2 entries`.
@@ -165,7 +205,7 @@ public enum Markdown {
   }
 
   /// A fraction as a percentage: `100%`, `66.7%`; `—` when unknown.
-  public static func percent(_ value: Double?) -> String {
+  package static func percent(_ value: Double?) -> String {
     guard let value, value.isFinite, abs(value) < 1e12 else { return "—" }
     let tenths = Int64((value * 1000).rounded())
     let sign = tenths < 0 ? "−" : ""

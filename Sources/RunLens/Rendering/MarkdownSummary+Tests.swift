@@ -13,8 +13,7 @@ extension MarkdownSummary {
   /// The tests section: failures with their message and output, flaky tests, the slowest
   /// tests and a per-suite table.
   static func testsSection(
-    _ tests: TestSummary, detail: Detail,
-    rendered: RenderedFailures = .none
+    _ tests: TestSummary, detail: Detail
   ) -> String {
     let compact = detail != .full
     var out = "### Tests\n\n"
@@ -37,9 +36,7 @@ extension MarkdownSummary {
       let listed = compact ? Array(tests.failures.prefix(20)) : tests.failures
       for (index, failure) in listed.enumerated() {
         let withText = !compact || index < 5
-        out +=
-          withText && index < rendered.markdown.count
-          ? rendered.markdown[index] : failureBlock(failure, withText: withText)
+        out += failureBlock(failure, withText: withText)
       }
       let more = tests.failures.count - listed.count + tests.unlistedFailures
       if more > 0 {

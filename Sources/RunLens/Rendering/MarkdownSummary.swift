@@ -42,21 +42,8 @@ public enum MarkdownSummary {
   ///   - options: How to render.
   /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
   public static func render(_ report: RunReport, options: Options = .default) -> String {
-    render(report, options: options, rendered: .none)
-  }
-
-  /// The summary, using failures rendered ahead.
-  ///
-  /// - Parameters:
-  ///   - report: The run to summarize.
-  ///   - options: Title and size budget.
-  ///   - rendered: The first failures of `report.tests`, rendered ahead.
-  /// - Returns: The same Markdown as ``render(_:options:)``.
-  public static func render(
-    _ report: RunReport, options: Options = .default, rendered: RenderedFailures
-  ) -> String {
     for detail in Detail.allCases {
-      let text = finished(render(report, options: options, detail: detail, rendered: rendered))
+      let text = finished(render(report, options: options, detail: detail))
       if Markdown.size(text) <= options.byteBudget { return text }
     }
     return finished(renderSmallest(report, options: options))
@@ -71,11 +58,10 @@ public enum MarkdownSummary {
   }
 
   static func render(
-    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil,
-    rendered: RenderedFailures = .none
+    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil
   ) -> String {
     var out = ""
-    if detail == .full { out.reserveCapacity(rendered.markdownBytes + 64 * 1024) }
+    if detail == .full { out.reserveCapacity(64 << 10) }
     out += "## \(Markdown.text(options.title))\n\n"
     let totals = report.totals
     if detail != .full {
@@ -100,13 +86,22 @@ public enum MarkdownSummary {
         out += "> [!WARNING]\n> Partial report: a JUnit file is cut or malformed; "
         out += "its tests before the problem are counted.\n\n"
       }
+      if report.inputDropped {
+        out += "> [!WARNING]\n> Partial report: some input was not read to its end "
+        out += "(see the diagnostics). Figures cover what was read.\n\n"
+      }
     }
-    out += headline(report, totals) + "\n\n"
+    if report.isEmpty {
+      out += "> [!WARNING]\n> **No job log was found** in the inputs: there is nothing to report, "
+      out += "and no target is judged. The diagnostics below say what was read.\n\n"
+    } else {
+      out += headline(report, totals) + "\n\n"
+    }
     if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
       out += targetsTable(report.targets)
     }
     if detail != .minimal, let tests = report.tests {
-      out += testsSection(tests, detail: detail, rendered: rendered)
+      out += testsSection(tests, detail: detail)
     }
     if detail == .minimal {
       out += jobsTable(report, limit: jobLimit)
@@ -180,11 +175,17 @@ public enum MarkdownSummary {
       parts.append(saves)
     }
     if report.jobs.count == 1 {
-      parts.append("**Job:** \(Markdown.duration(report.jobs[0].duration))")
+      let job = report.jobs[0]
+      let ended = job.failed || job.cancelled ? "\(conclusion(job)) · " : ""
+      parts.append("**Job:** \(ended)\(Markdown.duration(job.duration))")
     } else if report.jobs.count > 1 {
-      parts.append(
+      var run =
         "**Run:** \(Markdown.duration(totals.wall)) wall, \(Markdown.duration(totals.compute)) compute"
-      )
+      if totals.failedJobs > 0 {
+        run += ", ❌ \(totals.failedJobs) of \(totals.jobs) jobs failed"
+      }
+      if totals.cancelledJobs > 0 { run += ", ⏹️ \(totals.cancelledJobs) cancelled" }
+      parts.append(run)
     }
     if let tests = report.tests { parts.append(testsHeadline(tests)) }
     let judged = report.targets.filter { $0.met != nil }
@@ -218,22 +219,36 @@ public enum MarkdownSummary {
     var out = "| Target | Threshold | Value | Result |\n| --- | --- | ---: | --- |\n"
     for target in targets {
       let comparison = target.comparison == .above ? ">" : "<"
-      let result: String
-      switch target.met {
-      case true?: result = "✅ met"
-      case false?: result = "❌ missed"
-      case nil: result = "➖ not measured"
-      }
+      let result = resultText(target)
       out +=
         "| \(targetName(target.id)) | \(comparison) \(format(target.threshold, target.unit)) | "
       out += "\(target.value.map { format($0, target.unit) } ?? "—") | \(result) |\n"
     }
-    return out + "\n"
+    return out + "\n" + hitRateNote(targets)
+  }
+
+  /// What the two hit rates count, under a table that shows them.
+  static func hitRateNote(_ targets: [Target]) -> String {
+    guard targets.contains(where: { $0.id == "exact-hit-rate" }) else { return "" }
+    return
+      "*Cache hit rate counts exact and fallback hits; exact-hit rate counts only hits of the "
+      + "primary key, which is what the cache actions' `cache-hit` output reports.*\n\n"
+  }
+
+  /// `✅ met`, `❌ missed`, `➖ not measured` or `➖ not judged: why`.
+  static func resultText(_ target: Target) -> String {
+    switch target.met {
+    case true?: "✅ met"
+    case false?: "❌ missed"
+    case nil:
+      target.notJudgedBecause.map { "➖ not judged: \(Markdown.text($0))" } ?? "➖ not measured"
+    }
   }
 
   static func targetName(_ id: String) -> String {
     switch id {
     case "cache-hit-rate": "Cache hit rate"
+    case "exact-hit-rate": "Exact-hit rate"
     case "restore-time": "Slowest cache restore"
     case "pr-build-time-reduction": "PR build time reduction"
     case "cache-budget": "All caches"
@@ -257,7 +272,7 @@ public enum MarkdownSummary {
       var name = Markdown.text(String(job.name.prefix(120)))
       if job.isPartial { name += " (partial)" }
       if !job.hasLog { name += " (no log)" }
-      out += "| \(name) | \(conclusion(job.conclusion)) | \(Markdown.duration(job.duration)) | "
+      out += "| \(name) | \(conclusion(job)) | \(Markdown.duration(job.duration)) | "
       out += "\(cacheCell(job)) | "
       out += "\(savesCell(job.saves)) | "
       out += "\(testsCell(job.tests)) |\n"
@@ -267,6 +282,13 @@ public enum MarkdownSummary {
         "\n*\(report.jobs.count - shown.count) more jobs are not shown; the JSON metrics list them all.*\n"
     }
     return out + "\n"
+  }
+
+  private static func conclusion(_ job: JobRun) -> String {
+    // From the log, a failed script says only that a step failed: with `continue-on-error`
+    // the job would still succeed, which a log cannot show.
+    if job.conclusionSource == .log, job.conclusion == "failure" { return "❌ failed step" }
+    return conclusion(job.conclusion)
   }
 
   private static func conclusion(_ value: String?) -> String {
@@ -396,7 +418,8 @@ public enum MarkdownSummary {
       .sorted { $0.offset < $1.offset }
       note = "\n*Only the \(limit) longest of \(job.steps.count) steps are shown.*\n"
     }
-    var out = "<details><summary>Step times (\(job.steps.count) steps)</summary>\n\n"
+    var out =
+      "<details><summary>Step times (\(Markdown.count(job.steps.count, "step", "steps")))</summary>\n\n"
     out += "| # | Step | Time | Share of job |\n| ---: | --- | ---: | --- |\n"
     for (index, step) in rows {
       var share = "—"
@@ -405,7 +428,14 @@ public enum MarkdownSummary {
         share = "\(Markdown.bar(fraction)) \(Markdown.percent(fraction))"
       }
       let time = step.conclusion == "skipped" ? "skipped" : Markdown.duration(step.duration)
-      out += "| \(step.number ?? index + 1) | \(Markdown.text(step.name)) | \(time) | \(share) |\n"
+      let failed = step.conclusion == "failure" || step.conclusion == "cancelled" ? " ❌" : ""
+      out +=
+        "| \(step.number ?? index + 1) | \(Markdown.text(step.name))\(failed) | \(time) | \(share) |\n"
+    }
+    if job.stepsSource == .log, job.steps.contains(where: { $0.kind == .action }) {
+      out +=
+        "\n*Steps are the log's step headers: the inner steps of a composite action count as "
+        + "steps of their own. The jobs API's step list (`--jobs`) groups them as GitHub does.*\n"
     }
     return out + note + "\n</details>\n\n"
   }

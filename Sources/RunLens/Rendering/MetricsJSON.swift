@@ -15,31 +15,13 @@ public enum MetricsJSON {
     document(report).render()
   }
 
-  /// The report as JSON text, using failures rendered ahead.
-  ///
-  /// - Parameters:
-  ///   - report: The run to render.
-  ///   - rendered: The first failures of `report.tests`, rendered ahead.
-  /// - Returns: The same document as ``render(_:)``.
-  public static func render(_ report: RunReport, rendered: RenderedFailures) -> String {
-    document(report, rendered: rendered).render()
-  }
-
-  /// The report as the UTF-8 bytes of ``render(_:rendered:)``.
-  public static func renderUTF8(_ report: RunReport, rendered: RenderedFailures) -> [UInt8] {
-    document(report, rendered: rendered).renderUTF8(
-      reservingCapacity: rendered.jsonBytes + 64 * 1024)
+  /// The report as the UTF-8 bytes of ``render(_:)``.
+  public static func renderUTF8(_ report: RunReport) -> [UInt8] {
+    document(report).renderUTF8()
   }
 
   /// The report as a JSON value, for callers that embed it.
   public static func document(_ report: RunReport) -> JSONValue {
-    document(report, rendered: .none)
-  }
-
-  /// The indentation of a failure object in the document: root, `tests`, `failures`.
-  static let failureIndent = 6
-
-  static func document(_ report: RunReport, rendered: RenderedFailures) -> JSONValue {
     let totals = report.totals
     return .object([
       "schemaVersion": .int(Int64(schemaVersion)),
@@ -71,9 +53,11 @@ public enum MetricsJSON {
         "savedBytes": .int(totals.savedBytes),
         "wallMs": milliseconds(totals.wall),
         "computeMs": milliseconds(totals.compute),
+        "failedJobs": .int(Int64(totals.failedJobs)),
+        "cancelledJobs": .int(Int64(totals.cancelledJobs)),
       ]),
       "targets": .array(report.targets.map(target)),
-      "tests": .optional(report.tests) { tests($0, rendered: rendered) },
+      "tests": .optional(report.tests, tests),
       "advice": .array(
         Advice.forReport(report, targets: report.targetOptions).map {
           .object(["id": .string($0.id), "message": .string($0.message)])
@@ -82,51 +66,27 @@ public enum MetricsJSON {
     ])
   }
 
-  /// One failure of `tests.failures`, written at ``failureIndent`` with its keys in sorted
-  /// order (a failure is written up to 500 times per report, so without a dictionary).
-  static func failureText(_ failure: TestSummary.Failure, indent: Int = failureIndent) -> String {
-    var output: [UInt8] = []
-    output.reserveCapacity(
-      (failure.details?.utf8.count ?? 0) + (failure.output?.utf8.count ?? 0)
-        + (failure.message?.utf8.count ?? 0) + failure.name.utf8.count + 512)
-    JSONValue.writeObject(
-      [
-        ("attempts", .int(Int64(failure.attempts))),
-        ("cutBytes", .int(Int64(failure.cutBytes))),
-        ("details", string(failure.details)),
-        ("flaky", .bool(failure.isFlaky)),
-        ("message", string(failure.message)),
-        ("name", .string(failure.name)),
-        ("outcome", .string(failure.outcome.rawValue)),
-        ("output", string(failure.output)),
-        ("suite", .string(failure.suite)),
-        ("type", string(failure.failureType)),
-      ], to: &output, indent: indent)
-    return String(decoding: output, as: UTF8.self)
+  /// One failure of `tests.failures` (written up to 500 times per report, so without a
+  /// dictionary).
+  static func failure(_ failure: TestSummary.Failure) -> JSONValue {
+    .ordered([
+      "attempts": .int(Int64(failure.attempts)),
+      "cutBytes": .int(Int64(failure.cutBytes)),
+      "details": string(failure.details),
+      "flaky": .bool(failure.isFlaky),
+      "message": string(failure.message),
+      "name": .string(failure.name),
+      "outcome": .string(failure.outcome.rawValue),
+      "output": string(failure.output),
+      "suite": .string(failure.suite),
+      "type": string(failure.failureType),
+    ])
   }
 
-  /// The indentation of an element of a `jobs[i].tests` list.
-  static let jobTestsElementIndent = 10
-
-  /// An element of one of the `tests` lists, its keys given in sorted order, written at
-  /// `indent` (these lists hold up to 500 entries and 2,000 suites).
-  private static func ordered(
-    _ members: [(key: StaticString, value: JSONValue)], indent: Int
-  ) -> JSONValue {
-    var output: [UInt8] = []
-    JSONValue.writeObject(members, to: &output, indent: indent)
-    return .rendered(String(decoding: output, as: UTF8.self))
-  }
-
-  /// A test summary as JSON: a `tests` object whose list elements sit at `indent`
-  /// (``failureIndent`` in the report's `tests`, ``jobTestsElementIndent`` in a job's);
-  /// `rendered` is used only at ``failureIndent``.
-  static func tests(
-    _ tests: TestSummary, rendered: RenderedFailures, indent: Int = failureIndent
-  ) -> JSONValue {
-    let rendered =
-      indent == failureIndent ? rendered : .none
-    return .object([
+  /// A test summary as JSON; the elements of its lists (up to 500 failures and 2,000 suites)
+  /// are ordered objects.
+  static func tests(_ tests: TestSummary) -> JSONValue {
+    .object([
       "source": .string(tests.source.rawValue),
       "total": .int(Int64(tests.total)),
       "passed": .int(Int64(tests.passed)),
@@ -137,42 +97,37 @@ public enum MetricsJSON {
       "durationMs": milliseconds(tests.duration),
       "testTimeMs": .int(tests.testTime.milliseconds),
       "partial": .bool(tests.isPartial),
-      "failures": .array(
-        tests.failures.indices.map { index in
-          .rendered(
-            index < rendered.json.count
-              ? rendered.json[index] : failureText(tests.failures[index], indent: indent))
-        }),
+      "failures": .array(tests.failures.map(failure)),
       "unlistedFailures": .int(Int64(tests.unlistedFailures)),
       "flakyTests": .array(
         tests.flakyTests.map {
-          ordered(
+          .ordered(
             [
-              ("attempts", .int(Int64($0.attempts))), ("name", .string($0.name)),
-              ("suite", .string($0.suite)),
-            ], indent: indent)
+              "attempts": .int(Int64($0.attempts)), "name": .string($0.name),
+              "suite": .string($0.suite),
+            ])
         }),
       "slowest": .array(
         tests.slowest.map {
-          ordered(
+          .ordered(
             [
-              ("durationMs", .int($0.duration.milliseconds)), ("name", .string($0.name)),
-              ("suite", .string($0.suite)),
-            ], indent: indent)
+              "durationMs": .int($0.duration.milliseconds), "name": .string($0.name),
+              "suite": .string($0.suite),
+            ])
         }),
       "suites": .array(
         tests.suites.map { suite in
-          ordered(
+          .ordered(
             [
-              ("errors", .int(Int64(suite.errors))),
-              ("failed", .int(Int64(suite.failed))),
-              ("flaky", .int(Int64(suite.flaky))),
-              ("name", .string(suite.name)),
-              ("passed", .int(Int64(suite.passed))),
-              ("skipped", .int(Int64(suite.skipped))),
-              ("testTimeMs", .int(suite.testTime.milliseconds)),
-              ("total", .int(Int64(suite.total))),
-            ], indent: indent)
+              "errors": .int(Int64(suite.errors)),
+              "failed": .int(Int64(suite.failed)),
+              "flaky": .int(Int64(suite.flaky)),
+              "name": .string(suite.name),
+              "passed": .int(Int64(suite.passed)),
+              "skipped": .int(Int64(suite.skipped)),
+              "testTimeMs": .int(suite.testTime.milliseconds),
+              "total": .int(Int64(suite.total)),
+            ])
         }),
       "files": .array(
         tests.files.map {
@@ -197,6 +152,9 @@ public enum MetricsJSON {
       "name": .string(job.name),
       "source": string(job.source),
       "conclusion": string(job.conclusion),
+      "conclusionSource": string(job.conclusionSource?.rawValue),
+      "nameSource": .string(job.nameSource.rawValue),
+      "stepsSource": .string(job.stepsSource.rawValue),
       "url": string(job.url),
       "hasLog": .bool(job.hasLog),
       "startedAt": time(job.startedAt),
@@ -215,6 +173,7 @@ public enum MetricsJSON {
             "header": string(step.header),
             "number": .optional(step.number) { .int(Int64($0)) },
             "conclusion": string(step.conclusion),
+            "conclusionSource": string(step.conclusionSource?.rawValue),
           ])
         }),
       "cache": .object([
@@ -224,11 +183,7 @@ public enum MetricsJSON {
         "reportedHits": .int(Int64(job.reported.hits)),
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
-      "tests": .optional(job.tests) {
-        tests(
-          $0, rendered: .none,
-          indent: jobTestsElementIndent)
-      },
+      "tests": .optional(job.tests, tests),
     ])
   }
 
@@ -270,7 +225,9 @@ public enum MetricsJSON {
     ])
   }
 
-  private static func target(_ target: Target) -> JSONValue {
+  /// A target as JSON: `met` is `null` when it was not measured or cannot be judged, and
+  /// `notJudgedBecause` says why it cannot.
+  static func target(_ target: Target) -> JSONValue {
     .object([
       "id": .string(target.id),
       "threshold": target.unit == .ratio
@@ -279,6 +236,7 @@ public enum MetricsJSON {
       "unit": .string(target.unit.rawValue),
       "value": .optional(target.value) { target.unit == .ratio ? .double($0) : .int(Int64($0)) },
       "met": .optional(target.met, JSONValue.bool),
+      "notJudgedBecause": string(target.notJudgedBecause),
     ])
   }
 

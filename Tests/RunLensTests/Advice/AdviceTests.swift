@@ -163,4 +163,35 @@ struct StatisticsTests {
     #expect(!test.isExact)
     #expect(test.pSecondSmaller < 0.001)
   }
+
+  @Test("a reservation conflict is explained by the evidence, and names its job among several")
+  func reservationConflicts() {
+    let failedSave = CacheSave(
+      step: "Save", action: "actions/cache/save", key: "k", outcome: .failed,
+      reservationConflict: true, line: 9)
+    let exact = JobRun(
+      name: "unit",
+      restores: [
+        CacheRestore(
+          step: "Restore", action: "actions/cache/restore", primaryKey: "k", outcome: .exactHit,
+          line: 2)
+      ], saves: [failedSave])
+    let alone = Advice.forReport(RunReport(jobs: [exact]))
+    #expect(alone.map(\.id) == ["save-reservation-conflicts"])
+    #expect(alone.first?.message.contains("already existed") ?? false)
+    #expect(!(alone.first?.message.contains("concurrent") ?? true))
+    #expect(!(alone.first?.message.contains("In job") ?? true))
+
+    let saver = JobRun(
+      name: "lint",
+      saves: [CacheSave(step: "Post", action: nil, key: "k", outcome: .saved, line: 3)])
+    let racing = JobRun(name: "unit", saves: [failedSave])
+    let both = Advice.forReport(RunReport(jobs: [racing, saver]))
+    #expect(both.first?.message.hasPrefix("In job unit, ") ?? false)
+    #expect(both.first?.message.contains("concurrent jobs") ?? false)
+    #expect(both.first?.message.contains("lint") ?? false)
+
+    let unknown = Advice.forReport(RunReport(jobs: [racing]))
+    #expect(unknown.first?.message.contains("another run") ?? false)
+  }
 }

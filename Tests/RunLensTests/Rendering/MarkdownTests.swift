@@ -38,13 +38,37 @@ struct MarkdownTests {
   }
 
   @Test(
-    "sizes use binary units",
+    "sizes use decimal units everywhere, and never overflow",
     arguments: [
-      (nil, "—"), (512, "512 B"), (1536, "1.5 KiB"), (1_047_529_213, "999.0 MiB"),
-      (10_109_745_056, "9.4 GiB"),
+      (nil, "—"), (512, "512 B"), (999, "999 B"), (1536, "1.54 kB"), (1_047_529_213, "1.05 GB"),
+      (10_109_745_056, "10.1 GB"), (999_499_999, "999 MB"), (999_500_000, "1000 MB"),
+      (-5, "-5 B"), (9_000_000_000_000_000_000, "9000 PB"), (Int64.max, "9223 PB"),
     ] as [(Int64?, String)])
   func sizes(bytes: Int64?, expected: String) {
     #expect(Markdown.bytes(bytes) == expected)
+  }
+
+  @Test(
+    "binary sizes, for the budget's second reading of a limit",
+    arguments: [
+      (1536, "1.50 KiB"), (1_047_529_213, "999 MiB"), (10_109_745_056, "9.42 GiB"),
+      (Int64.max, "8192 PiB"),
+    ] as [(Int64, String)])
+  func binarySizes(bytes: Int64, expected: String) {
+    #expect(Markdown.binaryBytes(bytes) == expected)
+  }
+
+  @Test(
+    "times read as dates in UTC",
+    arguments: [
+      ("2025-10-04T14:04:53.4985942Z", "2025-10-04 14:04 UTC"),
+      ("2025-10-04T16:04:53+02:00", "2025-10-04 14:04 UTC"),
+      ("1969-12-31T23:59:59.5Z", "1969-12-31 23:59 UTC"),
+      ("2024-02-29T00:00:00Z", "2024-02-29 00:00 UTC"),
+    ])
+  func dates(text: String, expected: String) throws {
+    let time = try #require(LogTime(parsingISO8601: text))
+    #expect(Markdown.dateTime(time) == expected)
   }
 
   @Test(

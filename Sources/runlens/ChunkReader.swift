@@ -1,0 +1,211 @@
+import RunLens
+
+/// Reads a file (or standard input) in chunks into reused buffers.
+///
+/// A regular file of at least ``readAheadThreshold`` bytes is read ahead on a second thread
+/// into a ring of ``ringSlots`` buffers of ``ringChunkSize`` bytes, so the kernel's copy
+/// (about a quarter of the time of a large log) overlaps the parse instead of adding to it;
+/// memory stays at the ring's 1 MiB. Smaller files, pipes and standard input are read on the
+/// calling thread, 64 KiB at a time.
+///
+/// Mapping files instead was measured: it removes the kernel's copy, but a file truncated
+/// while mapped would end the process with SIGBUS. The corresponding C functions are
+/// `open(2)`, `lseek(2)` and `read(2)`.
+final class ChunkReader {
+  /// The size of each read of a small file or a stream.
+  static let chunkSize = 64 << 10
+  /// The smallest file read ahead on a second thread.
+  static let readAheadThreshold = 32 << 20
+  /// The buffers of the read-ahead ring.
+  static let ringSlots = 4
+  /// The size of each buffer of the ring.
+  static let ringChunkSize = 256 << 10
+
+  private var descriptor: Int32
+  private let path: String
+  private let buffer: UnsafeMutableBufferPointer<UInt8>
+  private let ring: ReadAhead?
+  /// The offsets of the LF bytes of the chunk last returned, when the read-ahead thread found
+  /// them (only with `findsLineFeeds`, only for a file read ahead).
+  private(set) var lineFeeds: UnsafeBufferPointer<UInt32>?
+
+  /// Opens a file (`-` is standard input).
+  ///
+  /// - Parameters:
+  ///   - path: The file.
+  ///   - findsLineFeeds: Whether the read-ahead thread also finds each chunk's LF bytes, for
+  ///     a log parser (``lineFeeds``).
+  ///   - readAheadThreshold: The smallest file read ahead (tests lower it).
+  /// - Throws: ``IOFailure`` when the file cannot be opened.
+  init(
+    path: String, findsLineFeeds: Bool = false,
+    readAheadThreshold: Int = ChunkReader.readAheadThreshold
+  ) throws(IOFailure) {
+    self.path = path
+    descriptor = path == "-" ? Platform.standardInput : try Platform.openForReading(path).get()
+    // Only a seekable file (a regular one) has a size; pipes and terminals have none.
+    if let size = Platform.size(of: descriptor), size >= readAheadThreshold {
+      buffer = .allocate(capacity: 0)
+      ring = ReadAhead(descriptor: descriptor, findsLineFeeds: findsLineFeeds)
+    } else {
+      buffer = .allocate(capacity: Self.chunkSize)
+      ring = nil
+    }
+  }
+
+  deinit {
+    close()
+    buffer.deallocate()
+  }
+
+  /// The next chunk, valid until the next call; `nil` at the end.
+  func next() throws(IOFailure) -> UnsafeBufferPointer<UInt8>? {
+    guard descriptor >= 0 else { return nil }
+    lineFeeds = nil
+    if let ring {
+      switch ring.next() {
+      case .bytes(let chunk, let feeds):
+        lineFeeds = feeds
+        return chunk
+      case .end:
+        close()
+        return nil
+      case .failure(let code):
+        close()
+        throw IOFailure(path: path, reason: Platform.describe(code))
+      }
+    }
+    let count = Platform.read(descriptor, into: buffer)
+    if count < 0 {
+      close()
+      throw IOFailure(path: path, reason: Platform.describe(Int32(-count)))
+    }
+    if count == 0 {
+      close()
+      return nil
+    }
+    return UnsafeBufferPointer(rebasing: buffer[0..<count])
+  }
+
+  /// Closes the file (after stopping the read-ahead thread); further reads return `nil`.
+  func close() {
+    ring?.stop()
+    if descriptor >= 0 { Platform.close(descriptor) }
+    descriptor = -1
+  }
+
+  /// The read-ahead ring: a thread fills free slots in order, the reader takes filled ones.
+  ///
+  /// Two semaphores count the free and the filled slots; each hand-over of a slot goes
+  /// through one of them, which also orders the writes to the slot before its reads. The
+  /// slot the reader holds is given back on its next call, so a chunk stays valid until then.
+  private final class ReadAhead: @unchecked Sendable {
+    enum Chunk {
+      case bytes(UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>?)
+      case end
+      case failure(Int32)
+    }
+
+    private let descriptor: Int32
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    /// Per slot: the bytes read, 0 at the end, or `-errno`.
+    private let counts: UnsafeMutableBufferPointer<Int>
+    /// Per slot, room for one LF offset per byte (pages are touched only as far as used), and
+    /// the number found; `nil` when not asked for.
+    private let feeds: UnsafeMutableBufferPointer<UInt32>?
+    private let feedCounts: UnsafeMutableBufferPointer<Int>
+    private let feedBase: UnsafeMutablePointer<UInt32>?
+    private let free = CountingSemaphore(value: ChunkReader.ringSlots)
+    private let filled = CountingSemaphore(value: 0)
+    private var thread: NativeThread?
+    /// Raised by `stop()`, read by the thread after each wait on `free`.
+    private let stopping = StopFlag()
+    private var stopped = false
+    private var taken = 0
+    private var holding = false
+    private var ended = false
+
+    init(descriptor: Int32, findsLineFeeds: Bool) {
+      self.descriptor = descriptor
+      storage = .allocate(capacity: ChunkReader.ringSlots * ChunkReader.ringChunkSize)
+      counts = .allocate(capacity: ChunkReader.ringSlots)
+      counts.initialize(repeating: 0)
+      feeds =
+        findsLineFeeds
+        ? .allocate(capacity: ChunkReader.ringSlots * ChunkReader.ringChunkSize) : nil
+      feedCounts = .allocate(capacity: ChunkReader.ringSlots)
+      feedCounts.initialize(repeating: 0)
+      feedBase = feeds?.baseAddress
+      // 256 KiB: above every platform's minimum stack; the loop needs little.
+      thread = NativeThread(stackSize: 1 << 18) { [self] in fill() }
+    }
+
+    deinit {
+      storage.deallocate()
+      counts.deallocate()
+      feeds?.deallocate()
+      feedCounts.deallocate()
+    }
+
+    private func feedSlot(_ index: Int) -> UnsafeMutablePointer<UInt32>? {
+      feedBase.map { $0 + index * ChunkReader.ringChunkSize }
+    }
+
+    private func slot(_ index: Int) -> UnsafeMutableBufferPointer<UInt8> {
+      let size = ChunkReader.ringChunkSize
+      return UnsafeMutableBufferPointer(rebasing: storage[index * size..<(index + 1) * size])
+    }
+
+    /// The thread: reads into each free slot in turn until the end, an error or a stop.
+    private func fill() {
+      var index = 0
+      // Lines of the previous chunk were short: scan words rather than call memchr per line.
+      var dense = false
+      while true {
+        free.wait()
+        if stopping.isRaised { break }
+        let target = slot(index % ChunkReader.ringSlots)
+        let count = Platform.read(descriptor, into: target)
+        let slotIndex = index % ChunkReader.ringSlots
+        counts[slotIndex] = count
+        if count > 0, let offsets = feedSlot(slotIndex) {
+          let found = GitHubLogParser.lineFeeds(
+            in: UnsafeBufferPointer(rebasing: target[0..<count]), into: offsets, dense: dense)
+          feedCounts[slotIndex] = found
+          dense = found * 64 > count
+        }
+        filled.signal()
+        if count <= 0 { break }
+        index += 1
+      }
+    }
+
+    func next() -> Chunk {
+      guard !ended else { return .end }
+      if holding { free.signal() }
+      filled.wait()
+      holding = true
+      let index = taken % ChunkReader.ringSlots
+      taken += 1
+      let count = counts[index]
+      if count > 0 {
+        let lineFeeds = feedSlot(index).map {
+          UnsafeBufferPointer(start: UnsafePointer($0), count: feedCounts[index])
+        }
+        return .bytes(UnsafeBufferPointer(rebasing: slot(index)[0..<count]), lineFeeds: lineFeeds)
+      }
+      ended = true
+      return count == 0 ? .end : .failure(Int32(-count))
+    }
+
+    /// Stops the thread and waits for it; idempotent.
+    func stop() {
+      guard !stopped else { return }
+      stopped = true
+      stopping.raise()
+      // Wake the thread wherever it waits; it sees `stopping` at its next wait.
+      for _ in 0...ChunkReader.ringSlots { free.signal() }
+      thread?.join()
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import RunLens
+
+/// Writes outputs.
+enum OutputWriter {
+  /// Writes `text` to a file, replacing it.
+  static func write(_ text: String, to path: String) throws(IOFailure) {
+    let descriptor = try Platform.openForWriting(path, append: false).get()
+    defer { Platform.close(descriptor) }
+    try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// The Markdown summary to append to the step-summary file, rendered for the room the file
+  /// has left under GitHub's 1 MiB limit (with less detail when needed); `nil`, with a
+  /// warning, when there is no room.
+  static func stepSummaryText(
+    _ report: RunReport, for path: String
+  ) -> String? {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    let room = MarkdownSummary.stepSummaryLimit - existing - 2
+    guard room >= 1024 else {
+      Terminal.printError(
+        "warning: \(path): the step summary has \(existing) bytes already; no room for runlens")
+      return nil
+    }
+    var options = MarkdownSummary.Options.default
+    options.byteBudget = min(options.byteBudget, room)
+    let summary = MarkdownSummary.render(report, options: options)
+    return (existing > 0 ? "\n" : "") + summary
+  }
+
+  /// Appends `text` to the file at `path`, creating it when missing.
+  static func append(_ text: String, to path: String) throws(IOFailure) {
+    let descriptor = try Platform.openForWriting(path, append: true).get()
+    defer { Platform.close(descriptor) }
+    try writeAll(text, to: descriptor, path: path)
+  }
+
+  /// Writes UTF-8 bytes to `path` (truncating it), or to standard output when `path` is `nil`.
+  static func write(bytes: [UInt8], to path: String?) throws(IOFailure) {
+    guard let path else {
+      try writeAll(bytes, to: Platform.standardOutput, path: "-")
+      return
+    }
+    let descriptor = try Platform.openForWriting(path, append: false).get()
+    defer { Platform.close(descriptor) }
+    try writeAll(bytes, to: descriptor, path: path)
+  }
+
+  /// Writes `text` to `path`, or to standard output when there is none; a failure is printed
+  /// and exits 1.
+  static func emit(_ text: String, to path: String?) throws {
+    do {
+      if let path { try write(text, to: path) } else { try writeStandardOutput(text) }
+    } catch {
+      Terminal.printError("error: \(error.path): cannot write: \(error.reason)")
+      throw ExitCode.failure
+    }
+  }
+
+  /// Writes `text` to standard output.
+  static func writeStandardOutput(_ text: String) throws(IOFailure) {
+    try writeAll(text, to: Platform.standardOutput, path: "-")
+  }
+
+  private static func writeAll(_ text: String, to descriptor: Int32, path: String)
+    throws(IOFailure)
+  {
+    var text = text
+    let reason = text.withUTF8 { Platform.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+    if let reason { throw IOFailure(path: path, reason: reason) }
+  }
+
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String)
+    throws(IOFailure)
+  {
+    let reason = bytes.withUnsafeBytes { Platform.writeAll($0, to: descriptor) }
+    if let reason { throw IOFailure(path: path, reason: reason) }
+  }
+}
+
+/// Facts about the terminal.
+enum Terminal {
+  /// A standard stream.
+  enum Stream {
+    case standardInput
+    case standardError
+  }
+
+  /// Whether the stream is a terminal.
+  static func isInteractive(_ stream: Stream) -> Bool {
+    Platform.isTerminal(stream == .standardInput ? Platform.standardInput : Platform.standardError)
+  }
+
+  /// Prints a line on standard error.
+  static func printError(_ line: String, newline: Bool = true) {
+    var text = line + (newline ? "\n" : "")
+    _ = text.withUTF8 { Platform.writeAll(UnsafeRawBufferPointer($0), to: Platform.standardError) }
+  }
+}
+
+/// A progress line on standard error while reading large inputs, shown only on a terminal.
+struct ProgressLine {
+  private let enabled = Terminal.isInteractive(.standardError)
+  private var bytes: Int64 = 0
+  private var files = 0
+  private var shownAt: Int64 = 0
+
+  mutating func add(_ count: Int) {
+    bytes += Int64(count)
+    if enabled, bytes - shownAt >= 64 << 20 {
+      shownAt = bytes
+      show()
+    }
+  }
+
+  mutating func fileDone() {
+    files += 1
+    if enabled, shownAt > 0 { show() }
+  }
+
+  private func show() {
+    let megabytes = Double(bytes) / 1_048_576
+    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(Int(megabytes)) MiB read"
+    Terminal.printError(text, newline: false)
+  }
+
+  /// Clears the line.
+  func finish() {
+    if enabled, shownAt > 0 { Terminal.printError("\r\u{1B}[K", newline: false) }
+  }
+}

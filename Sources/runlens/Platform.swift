@@ -1,0 +1,251 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Every system call and thread primitive of the command line, in one place.
+///
+/// Nothing else in the package names the C library: file descriptors, reads and writes,
+/// terminals, errors and POSIX threads go through here, with one branch per C library
+/// (Glibc, Musl, Darwin).
+enum Platform {
+  /// An open file descriptor.
+  typealias Descriptor = Int32
+
+  /// Standard input's descriptor.
+  static let standardInput: Descriptor = 0
+  /// Standard output's descriptor.
+  static let standardOutput: Descriptor = 1
+  /// Standard error's descriptor.
+  static let standardError: Descriptor = 2
+
+  /// Opens a file for reading.
+  ///
+  /// The corresponding C function is `open(2)`.
+  ///
+  /// - Returns: The descriptor, or the error's description.
+  static func openForReading(_ path: String) -> Result<Descriptor, IOFailure> {
+    let descriptor = open(path, O_RDONLY)
+    return descriptor >= 0
+      ? .success(descriptor) : .failure(IOFailure(path: path, reason: lastError()))
+  }
+
+  /// Opens a file for writing, creating it when missing; truncated, or appended to.
+  static func openForWriting(_ path: String, append: Bool) -> Result<Descriptor, IOFailure> {
+    let descriptor = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0o644)
+    return descriptor >= 0
+      ? .success(descriptor) : .failure(IOFailure(path: path, reason: lastError()))
+  }
+
+  /// The size of a regular file, or `nil` for a pipe or terminal (which cannot seek).
+  ///
+  /// The corresponding C function is `lseek(2)`.
+  static func size(of descriptor: Descriptor) -> Int? {
+    guard descriptor != standardInput else { return nil }
+    let size = lseek(descriptor, 0, SEEK_END)
+    guard size >= 0 else { return nil }
+    lseek(descriptor, 0, SEEK_SET)
+    return Int(size)
+  }
+
+  /// Reads up to `buffer.count` bytes, retrying after interruptions.
+  ///
+  /// The corresponding C function is `read(2)`.
+  ///
+  /// - Returns: The bytes read (0 at the end), or `-errno`.
+  static func read(_ descriptor: Descriptor, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int
+  {
+    while true {
+      #if canImport(Glibc)
+        let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      #elseif canImport(Musl)
+        let count = Musl.read(descriptor, buffer.baseAddress, buffer.count)
+      #else
+        let count = Darwin.read(descriptor, buffer.baseAddress, buffer.count)
+      #endif
+      if count >= 0 { return count }
+      if errno != EINTR { return -Int(errno) }
+    }
+  }
+
+  /// Writes every byte, retrying after interruptions.
+  ///
+  /// The corresponding C function is `write(2)`.
+  ///
+  /// - Returns: `nil`, or the error's description.
+  static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Descriptor) -> String? {
+    guard let base = bytes.baseAddress else { return nil }
+    var offset = 0
+    while offset < bytes.count {
+      #if canImport(Glibc)
+        let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+      #elseif canImport(Musl)
+        let written = Musl.write(descriptor, base + offset, bytes.count - offset)
+      #else
+        let written = Darwin.write(descriptor, base + offset, bytes.count - offset)
+      #endif
+      if written < 0 {
+        if errno == EINTR { continue }
+        return lastError()
+      }
+      offset += written
+    }
+    return nil
+  }
+
+  /// Closes a descriptor other than the standard ones.
+  ///
+  /// The corresponding C function is `close(2)`.
+  static func close(_ descriptor: Descriptor) {
+    guard descriptor > standardError else { return }
+    #if canImport(Glibc)
+      _ = Glibc.close(descriptor)
+    #elseif canImport(Musl)
+      _ = Musl.close(descriptor)
+    #else
+      _ = Darwin.close(descriptor)
+    #endif
+  }
+
+  /// Whether a descriptor is a terminal.
+  ///
+  /// The corresponding C function is `isatty(3)`.
+  static func isTerminal(_ descriptor: Descriptor) -> Bool {
+    isatty(descriptor) != 0
+  }
+
+  /// The description of an `errno` value, in lowercase.
+  static func describe(_ code: Int32) -> String {
+    code == EISDIR ? "is a directory" : String(cString: strerror(code)).lowercased()
+  }
+
+  /// The description of the current `errno`.
+  static func lastError() -> String { describe(errno) }
+}
+
+/// An input or output that could not be used: the path and why, in lowercase words.
+struct IOFailure: Error, Sendable {
+  /// The file (`-` for a standard stream).
+  var path: String
+  /// Why.
+  var reason: String
+}
+
+/// A POSIX thread that runs one closure and is joined once.
+///
+/// Foundation's `Thread` and libdispatch initialise bookkeeping on first use that a short CI
+/// step pays for; `pthread_create` and `pthread_join` need none of it. The corresponding C
+/// functions are `pthread_create` and `pthread_join`.
+final class NativeThread: @unchecked Sendable {
+  #if canImport(Darwin)
+    private var thread: pthread_t?
+  #else
+    private var thread = pthread_t()
+  #endif
+  private var joined = false
+
+  /// Starts `body` on a new thread with a stack of `stackSize` bytes.
+  init(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, stackSize)
+    let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    let status = pthread_create(
+      &thread, &attributes,
+      { context in
+        #if canImport(Darwin)
+          let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
+        #else
+          guard let context else { return nil }
+          let body = Unmanaged<Body>.fromOpaque(context).takeRetainedValue()
+        #endif
+        body.run()
+        return nil
+      }, context)
+    precondition(status == 0, "pthread_create failed: \(status)")
+  }
+
+  /// Waits for the thread to end; idempotent.
+  func join() {
+    guard !joined else { return }
+    joined = true
+    #if canImport(Darwin)
+      if let thread { pthread_join(thread, nil) }
+    #else
+      pthread_join(thread, nil)
+    #endif
+  }
+
+  private final class Body {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+  }
+}
+
+/// A counting semaphore on a POSIX mutex and condition variable.
+final class CountingSemaphore: @unchecked Sendable {
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  private var value: Int
+
+  /// Creates a semaphore with `value` permits.
+  init(value: Int) {
+    self.value = value
+    pthread_mutex_init(mutex, nil)
+    pthread_cond_init(condition, nil)
+  }
+
+  deinit {
+    pthread_cond_destroy(condition)
+    pthread_mutex_destroy(mutex)
+    condition.deallocate()
+    mutex.deallocate()
+  }
+
+  /// Adds a permit and wakes a waiter.
+  func signal() {
+    pthread_mutex_lock(mutex)
+    value += 1
+    pthread_cond_signal(condition)
+    pthread_mutex_unlock(mutex)
+  }
+
+  /// Takes a permit, waiting for one.
+  func wait() {
+    pthread_mutex_lock(mutex)
+    while value == 0 { pthread_cond_wait(condition, mutex) }
+    value -= 1
+    pthread_mutex_unlock(mutex)
+  }
+}
+
+/// A flag one thread sets and another reads, under a POSIX mutex.
+final class StopFlag: @unchecked Sendable {
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private var raised = false
+
+  init() { pthread_mutex_init(mutex, nil) }
+
+  deinit {
+    pthread_mutex_destroy(mutex)
+    mutex.deallocate()
+  }
+
+  /// Raises the flag.
+  func raise() {
+    pthread_mutex_lock(mutex)
+    raised = true
+    pthread_mutex_unlock(mutex)
+  }
+
+  /// Whether the flag was raised.
+  var isRaised: Bool {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return raised
+  }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import RunLens
+
+/// Opens the inputs of one run (files, directories, zips, standard input) and feeds their
+/// bytes to the library's ``RunAssembly``, which decides everything about them.
+struct RunInputs: ~Copyable {
+  /// The run being put together.
+  var assembly = RunAssembly()
+  /// Reports bytes and files read on a terminal.
+  var progress = ProgressLine()
+
+  /// Reads one input (`-` is standard input): a file or stream of any kind, a directory or a
+  /// zip.
+  mutating func read(_ path: String) {
+    if path != "-", Self.isDirectory(path) {
+      readDirectory(path)
+      return
+    }
+    readStream(path, kind: nil)
+  }
+
+  /// Reads a JUnit file, or every `*.xml` of a directory in name order.
+  mutating func readJUnit(_ path: String) {
+    guard path != "-", Self.isDirectory(path) else {
+      readStream(path, kind: .junit)
+      return
+    }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+      assembly.recordFailure(path, reason: "cannot list the directory")
+      return
+    }
+    let base = path.hasSuffix("/") ? path : path + "/"
+    for name in Self.sorted(names) where name.hasSuffix(".xml") && !name.hasPrefix(".") {
+      readStream(base + name, kind: .junit)
+    }
+  }
+
+  /// Reads a jobs JSON file given with `--jobs`.
+  mutating func readJobs(_ path: String) {
+    readStream(path, kind: .json)
+  }
+
+  /// The report of everything read.
+  consuming func build(targets: Targets) -> RunReport {
+    progress.finish()
+    return assembly.build(targets: targets)
+  }
+
+  // MARK: - Streams
+
+  private mutating func readStream(_ path: String, kind: InputKind?) {
+    let chunks: ChunkReader
+    do {
+      chunks = try ChunkReader(path: path, findsLineFeeds: kind == nil)
+    } catch {
+      assembly.recordFailure(path, reason: error.reason)
+      return
+    }
+    assembly.beginInput(path, kind: kind)
+    do {
+      while let chunk = try chunks.next() {
+        progress.add(chunk.count)
+        if assembly.feed(chunk, lineFeeds: chunks.lineFeeds) == .zip {
+          let head = assembly.divertInput()
+          if path == "-" {
+            try readSpooledZip(head: head, rest: chunks)
+          } else {
+            chunks.close()
+            readZip(path, shownAs: path)
+          }
+          progress.fileDone()
+          return
+        }
+      }
+    } catch {
+      assembly.failInput(error.reason)
+      return
+    }
+    if assembly.decideKind() == .zip {
+      // A zip shorter than the bytes needed to tell its kind.
+      let head = assembly.divertInput()
+      if path == "-" {
+        try? readSpooledZip(head: head, rest: chunks)
+      } else {
+        readZip(path, shownAs: path)
+      }
+    } else {
+      assembly.endInput()
+    }
+    progress.fileDone()
+  }
+
+  /// A zip arriving on standard input: written to a temporary file, which a zip needs, then
+  /// read from there.
+  private mutating func readSpooledZip(head: [UInt8], rest: ChunkReader) throws(IOFailure) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-\(UUID().uuidString).zip"
+    ).path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let descriptor = try Platform.openForWriting(path, append: false).get()
+    defer { Platform.close(descriptor) }
+    if let reason = head.withUnsafeBytes({ Platform.writeAll($0, to: descriptor) }) {
+      throw IOFailure(path: path, reason: reason)
+    }
+    while let chunk = try rest.next() {
+      progress.add(chunk.count)
+      if let reason = Platform.writeAll(UnsafeRawBufferPointer(chunk), to: descriptor) {
+        throw IOFailure(path: path, reason: reason)
+      }
+    }
+    readZip(path, shownAs: "-")
+  }
+
+  // MARK: - Directories
+
+  /// Every log, zip and gh file of a directory (two levels, for an extracted run-logs zip).
+  private mutating func readDirectory(_ path: String) {
+    let base = URL(fileURLWithPath: path)
+    guard let top = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+      assembly.recordFailure(path, reason: "cannot list the directory")
+      return
+    }
+    var paths: [String] = []
+    for name in Self.sorted(top) where !name.hasPrefix(".") {
+      let inner = base.appendingPathComponent(name).path
+      if Self.isDirectory(inner) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: inner)) ?? []
+        paths += Self.sorted(names).filter { !$0.hasPrefix(".") }.map { name + "/" + $0 }
+      } else {
+        paths.append(name)
+      }
+    }
+    let others = assembly.readArchive(path, paths: paths) { file, feed in
+      do {
+        let chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
+        while let chunk = try chunks.next() {
+          progress.add(chunk.count)
+          feed(UnsafeRawBufferPointer(chunk))
+        }
+        return nil
+      } catch let failure as IOFailure {
+        return failure.reason
+      } catch {
+        return "\(error)"
+      }
+    }
+    for other in others where !Self.isDirectory(base.appendingPathComponent(other).path) {
+      readStream(base.appendingPathComponent(other).path, kind: nil)
+    }
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
+  }
+
+  /// Names in byte order, so the order never depends on the file system or the locale.
+  static func sorted(_ names: [String]) -> [String] {
+    names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+  }
+}
