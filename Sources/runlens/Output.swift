@@ -101,29 +101,38 @@ enum Terminal {
   }
 }
 
-/// A progress line on standard error while reading large inputs, shown only on a terminal.
-struct ProgressLine {
+/// A progress line on standard error while reading large inputs, shown only on a terminal; the
+/// threads that read files at once share one.
+final class ProgressLine: @unchecked Sendable {
   private let enabled = Terminal.isInteractive(.standardError)
+  private let lock = Lock()
   private var bytes: Int64 = 0
   private var files = 0
   private var shownAt: Int64 = 0
 
-  mutating func add(_ count: Int) {
-    bytes += Int64(count)
-    if enabled, bytes - shownAt >= 64 << 20 {
-      shownAt = bytes
-      show()
+  /// Counts bytes read.
+  func add(_ count: Int) {
+    guard enabled else { return }
+    lock.withLock {
+      bytes += Int64(count)
+      if bytes - shownAt >= 64_000_000 {
+        shownAt = bytes
+        show()
+      }
     }
   }
 
-  mutating func fileDone() {
-    files += 1
-    if enabled, shownAt > 0 { show() }
+  /// Counts a file read to its end.
+  func fileDone() {
+    guard enabled else { return }
+    lock.withLock {
+      files += 1
+      if shownAt > 0 { show() }
+    }
   }
 
   private func show() {
-    let megabytes = Double(bytes) / 1_048_576
-    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(Int(megabytes)) MiB read"
+    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(bytes / 1_000_000) MB read"
     Terminal.printError(text, newline: false)
   }
 

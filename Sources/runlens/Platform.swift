@@ -223,10 +223,9 @@ final class CountingSemaphore: @unchecked Sendable {
   }
 }
 
-/// A flag one thread sets and another reads, under a POSIX mutex.
-final class StopFlag: @unchecked Sendable {
+/// A POSIX mutex.
+final class Lock: @unchecked Sendable {
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-  private var raised = false
 
   init() { pthread_mutex_init(mutex, nil) }
 
@@ -235,17 +234,29 @@ final class StopFlag: @unchecked Sendable {
     mutex.deallocate()
   }
 
-  /// Raises the flag.
-  func raise() {
-    pthread_mutex_lock(mutex)
-    raised = true
-    pthread_mutex_unlock(mutex)
-  }
-
-  /// Whether the flag was raised.
-  var isRaised: Bool {
+  /// Runs `body` holding the lock.
+  func withLock<T: ~Copyable>(_ body: () throws -> T) rethrows -> T {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
-    return raised
+    return try body()
   }
+}
+
+/// A flag one thread sets and another reads.
+final class StopFlag: @unchecked Sendable {
+  private let lock = Lock()
+  private var raised = false
+
+  /// Raises the flag.
+  func raise() { lock.withLock { raised = true } }
+
+  /// Whether the flag was raised.
+  var isRaised: Bool { lock.withLock { raised } }
+}
+
+/// The number of processors online.
+///
+/// The corresponding C function is `sysconf(3)`.
+func processorCount() -> Int {
+  max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }

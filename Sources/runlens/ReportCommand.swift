@@ -65,6 +65,10 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "A runlens.json with targets (default: ./runlens.json when present).")
   var config: String?
 
+  @Option(
+    help: "Read this many files at once (default: the number of processors); 1 reads in turn.")
+  var threads: Int?
+
   func validate() throws {
     // A bad configuration is a usage error of this command, with its usage line.
     _ = try ConfigurationFile.load(config)
@@ -74,6 +78,9 @@ struct ReportCommand: ParsableCommand {
       throw ValidationError(
         "no input: name a job log, zip, directory or --junit file, or pipe a log into standard input"
       )
+    }
+    if let threads, !(1...256).contains(threads) {
+      throw ValidationError("--threads must be from 1 to 256, not \(threads)")
     }
     if inputs.filter({ $0 == "-" }).count > 1 {
       throw ValidationError("standard input (-) can be read only once")
@@ -87,7 +94,7 @@ struct ReportCommand: ParsableCommand {
   func run() throws {
     let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
     var inputs = RunInputs()
-    for name in names { inputs.read(name) }
+    inputs.read(names, workers: threads ?? processorCount())
     for path in jobsPaths { inputs.readJobs(path) }
     for path in junitPaths { inputs.readJUnit(path) }
     let failures = inputs.assembly.failures

@@ -17,13 +17,20 @@ extension RunInputs {
       readCutZip(path, shownAs: name, error: error)
       return
     }
-    var entries: [String: Entry] = [:]
-    for entry in archive where entry.type == .file {
-      entries[entry.path] = entry
-    }
+    let plan = RunLogsLayout.plan(archive.filter { $0.type == .file }.map(\.path))
     var unpacked: Int64 = 0
-    let others = assembly.readArchive(name, paths: Array(entries.keys)) { file, feed in
-      guard let entry = entries[file] else { return nil }
+    for job in plan.jobs { readZipJob(job, of: archive, shownAs: name, unpacked: &unpacked) }
+    for other in plan.others {
+      assembly.add(Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
+    }
+  }
+
+  /// Reads one job of an open run-logs zip; `unpacked` counts the bytes unpacked so far.
+  mutating func readZipJob(
+    _ job: RunLogsLayout.Job, of archive: Archive, shownAs name: String, unpacked: inout Int64
+  ) {
+    assembly.readJob(job, in: name) { file, feed in
+      guard let entry = archive[file] else { return nil }
       do {
         try Self.extract(entry, from: archive, name: "\(name): \(file)", unpacked: &unpacked) {
           progress.add($0.count)
@@ -36,9 +43,7 @@ extension RunInputs {
         return "\(error)"
       }
     }
-    for other in others {
-      assembly.add(Diagnostic(.note, "\(other) is not a job or step log; not read", source: name))
-    }
+    progress.fileDone()
   }
 
   private static func extract(

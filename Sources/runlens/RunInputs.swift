@@ -7,7 +7,12 @@ struct RunInputs: ~Copyable {
   /// The run being put together.
   var assembly = RunAssembly()
   /// Reports bytes and files read on a terminal.
-  var progress = ProgressLine()
+  let progress: ProgressLine
+
+  /// Creates an empty set of inputs, reporting progress to `progress`.
+  init(progress: ProgressLine = ProgressLine()) {
+    self.progress = progress
+  }
 
   /// Reads one input (`-` is standard input): a file or stream of any kind, a directory or a
   /// zip.
@@ -115,24 +120,44 @@ struct RunInputs: ~Copyable {
 
   /// Every log, zip and gh file of a directory (two levels, for an extracted run-logs zip).
   private mutating func readDirectory(_ path: String) {
-    let base = URL(fileURLWithPath: path)
-    guard let top = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+    guard (try? FileManager.default.contentsOfDirectory(atPath: path)) != nil else {
       assembly.recordFailure(path, reason: "cannot list the directory")
       return
     }
+    let base = URL(fileURLWithPath: path)
+    let plan = RunLogsLayout.plan(Self.folderPaths(path))
+    for job in plan.jobs {
+      readJob(job, in: path) { base.appendingPathComponent($0).path }
+    }
+    for other in plan.others where !Self.isDirectory(base.appendingPathComponent(other).path) {
+      readStream(base.appendingPathComponent(other).path, kind: nil)
+    }
+  }
+
+  /// The files of a folder and of its folders one level down, as relative paths, in byte order.
+  static func folderPaths(_ path: String) -> [String] {
+    let base = URL(fileURLWithPath: path)
     var paths: [String] = []
-    for name in Self.sorted(top) where !name.hasPrefix(".") {
+    let top = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    for name in sorted(top) where !name.hasPrefix(".") {
       let inner = base.appendingPathComponent(name).path
-      if Self.isDirectory(inner) {
+      if isDirectory(inner) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: inner)) ?? []
-        paths += Self.sorted(names).filter { !$0.hasPrefix(".") }.map { name + "/" + $0 }
+        paths += sorted(names).filter { !$0.hasPrefix(".") }.map { name + "/" + $0 }
       } else {
         paths.append(name)
       }
     }
-    let others = assembly.readArchive(path, paths: paths) { file, feed in
+    return paths
+  }
+
+  /// Reads one job of a folder, its files found by `location`.
+  mutating func readJob(
+    _ job: RunLogsLayout.Job, in folder: String, location: (String) -> String
+  ) {
+    assembly.readJob(job, in: folder) { file, feed in
       do {
-        let chunks = try ChunkReader(path: base.appendingPathComponent(file).path)
+        let chunks = try ChunkReader(path: location(file))
         while let chunk = try chunks.next() {
           progress.add(chunk.count)
           feed(UnsafeRawBufferPointer(chunk))
@@ -144,9 +169,7 @@ struct RunInputs: ~Copyable {
         return "\(error)"
       }
     }
-    for other in others where !Self.isDirectory(base.appendingPathComponent(other).path) {
-      readStream(base.appendingPathComponent(other).path, kind: nil)
-    }
+    progress.fileDone()
   }
 
   static func isDirectory(_ path: String) -> Bool {

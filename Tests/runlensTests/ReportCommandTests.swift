@@ -599,3 +599,45 @@ struct UsageTests {
     #expect(!help.stdout.contains("directory of\nthose"))
   }
 }
+
+@Suite("runlens report: several files at once")
+struct ParallelReadTests {
+  @Test("the report is the same read by one thread or by several, for files, a folder and a zip")
+  func sameAtAnyThreadCount() throws {
+    let folder = try RunLogsTests.folder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let logs = folder.appendingPathComponent("logs")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    let unit = try Data(contentsOf: RunLogsTests.unitLog)
+    let miss = try Data(contentsOf: RunLogsTests.missLog)
+    var entries: [(String, Data)] = []
+    for index in 1...12 {
+      let name = "\(index)_job \(index).txt"
+      let data = index % 3 == 0 ? miss : unit
+      try data.write(to: logs.appendingPathComponent(name))
+      entries.append((name, data))
+    }
+    try Data("not a log\u{0}".utf8).write(to: logs.appendingPathComponent("notes.bin"))
+    let zip = folder.appendingPathComponent("logs.zip")
+    try RunLogsTests.zip(entries, to: zip)
+    let inputs = [
+      [logs.path], [zip.path],
+      [
+        "Fixtures/nix-miss/job.log", "Fixtures/gh-run-three-jobs/gh.txt", "Fixtures/empty/job.log",
+        "Fixtures/nix-fallback-hit/job.log",
+      ],
+    ]
+    for input in inputs {
+      let one = try ReportCommandTests.run(
+        ["report", "--format", "json", "--threads", "1"] + input)
+      #expect(one.status == 0)
+      for threads in ["2", "5"] {
+        let many = try ReportCommandTests.run(
+          ["report", "--format", "json", "--threads", threads] + input)
+        #expect(many.stdout == one.stdout, "\(input.first ?? "") with \(threads) threads")
+        #expect(many.stderr == one.stderr)
+      }
+    }
+    #expect(try ReportCommandTests.run(["report", "--threads", "0", "x.log"]).status == 64)
+  }
+}

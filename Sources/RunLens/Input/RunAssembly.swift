@@ -317,17 +317,45 @@ public struct RunAssembly: ~Copyable {
     read: (_ path: String, _ feed: (UnsafeRawBufferPointer) -> Void) -> String?
   ) -> [String] {
     let plan = RunLogsLayout.plan(paths)
-    for job in plan.jobs {
-      beginJob(job, in: archive)
-      for file in job.files {
-        beginJobFile(file)
-        let failure = read(file.path) { chunk in self.feed(chunk) }
-        endJobFile("\(archive): \(file.path)", failure: failure)
-      }
-      endJob()
-    }
+    for job in plan.jobs { readJob(job, in: archive, read: read) }
     return plan.others
   }
+
+  /// Reads one job of a run-logs zip or folder, its files in order (see
+  /// ``readArchive(_:paths:read:)``).
+  package mutating func readJob(
+    _ job: RunLogsLayout.Job, in archive: String,
+    read: (_ path: String, _ feed: (UnsafeRawBufferPointer) -> Void) -> String?
+  ) {
+    beginJob(job, in: archive)
+    for file in job.files {
+      beginJobFile(file)
+      let failure = read(file.path) { chunk in self.feed(chunk) }
+      endJobFile("\(archive): \(file.path)", failure: failure)
+    }
+    endJob()
+  }
+
+  /// Adds what another assembly read (inputs read on another thread), after what this one read:
+  /// joining the parts in input order gives the report a single assembly would give.
+  ///
+  /// - Parameter other: An assembly with no input in progress and no JUnit file read (test
+  ///   results are read by one assembly).
+  public mutating func append(_ other: consuming RunAssembly) {
+    precondition(mode == .idle && other.mode == .idle, "append while an input is being read")
+    jobs += other.jobs
+    apiJobs += other.apiJobs
+    diagnostics += other.diagnostics
+    failures += other.failures
+    metricsRuns += other.metricsRuns
+    truncated = truncated || other.truncated
+    if let theirs = other.tests {
+      if tests == nil { tests = theirs }
+    }
+  }
+
+  /// Whether this assembly has read JUnit XML.
+  package var hasTests: Bool { tests != nil }
 
   // MARK: - The run
 
