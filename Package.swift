@@ -12,11 +12,13 @@ let package = Package(
   name: "runlens",
   products: [
     .library(name: "RunLens", targets: ["RunLens"]),
+    .library(name: "RunLensHistory", targets: ["RunLensHistory"]),
     .executable(name: "runlens", targets: ["runlens"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     .systemLibrary(
@@ -29,10 +31,15 @@ let package = Package(
       dependencies: ["CLibXML2"],
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "RunLensHistory",
+      dependencies: ["RunLens", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "runlens",
       dependencies: [
-        "RunLens",
+        "RunLens", "RunLensHistory",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -44,9 +51,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "RunLensHistoryTests",
+      dependencies: ["RunLensHistory", "RunLens"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "runlensTests",
       dependencies: [
-        "runlens", "RunLens",
+        "runlens", "RunLens", "RunLensHistory",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],

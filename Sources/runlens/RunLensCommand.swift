@@ -9,10 +9,15 @@ struct RunLensCommand: ParsableCommand {
     abstract: "Cache, timing and test facts from GitHub Actions logs.",
     discussion: """
       report (the default) reads logs and JUnit files; compare sets baseline runs against \
-      candidate runs; budget checks a repository's caches. See each one's --help.
+      candidate runs; budget checks a repository's caches; history keeps runs in a SQLite \
+      store and reports trends; export writes runs as NDJSON or OpenTelemetry traces. See \
+      each one's --help.
       """,
     version: RunLensCommand.version,
-    subcommands: [ReportCommand.self, CompareCommand.self, BudgetCommand.self],
+    subcommands: [
+      ReportCommand.self, CompareCommand.self, BudgetCommand.self, HistoryCommand.self,
+      ExportCommand.self,
+    ],
     defaultSubcommand: ReportCommand.self
   )
 

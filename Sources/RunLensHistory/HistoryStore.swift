@@ -1,0 +1,229 @@
+import Foundation
+public import GRDB
+public import RunLens
+
+/// The history of runs in one SQLite file, through GRDB.
+///
+/// Tables are ``HistoryTable``'s, with the JSON contract's column names. The schema is
+/// versioned with GRDB migrations (``migrator``): opening a store made by an older runlens
+/// applies the migrations it lacks. Each run is added in its own transaction, so a crash or
+/// an interrupt leaves every run either wholly stored or absent. The file is in WAL mode and
+/// writers wait for each other, so two processes may add at once.
+public final class HistoryStore: Sendable {
+  /// The default path, relative to the working directory.
+  public static let defaultPath = ".runlens/history.sqlite"
+
+  /// What adding a run did.
+  public enum AddResult: Sendable, Hashable {
+    /// The run was stored.
+    case added
+    /// A run with the same key (repository, run id and attempt, else content) was stored
+    /// already; nothing changed.
+    case alreadyStored
+  }
+
+  private let pool: DatabasePool
+
+  /// Opens the store at `path`, creating it and applying migrations as needed.
+  ///
+  /// - Parameter path: The SQLite file.
+  /// - Throws: `DatabaseError` from GRDB when the file cannot be opened or migrated.
+  public init(path: String) throws {
+    var configuration = GRDB.Configuration()
+    configuration.busyMode = .timeout(30)
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    pool = try DatabasePool(path: path, configuration: configuration)
+    // Two processes opening a new store at once both see no migration applied, and the
+    // second one's `CREATE TABLE` fails (its transaction rolls back). Then the other one
+    // has migrated, or is migrating: check, and try again a few times.
+    var attempt = 0
+    while true {
+      do {
+        try Self.migrator.migrate(pool)
+        return
+      } catch {
+        attempt += 1
+        if try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) { return }
+        if attempt >= 20 { throw error }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+  }
+
+  /// The schema's migrations, oldest first.
+  ///
+  /// - `v1`: runs, jobs, steps, restores, saves and tests.
+  /// - `v2`: suites (which suites ran, so a test's runs can be counted) and indexes for the
+  ///   report's filters.
+  public static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      for table in [HistoryTable.runs, .jobs, .steps, .restores, .saves, .tests] {
+        try db.execute(sql: createSQL(table))
+      }
+      try db.execute(sql: "CREATE UNIQUE INDEX runs_runKey ON runs(runKey)")
+      for table in [HistoryTable.jobs, .steps, .restores, .saves, .tests] {
+        try db.execute(sql: "CREATE INDEX \(table.rawValue)_runKey ON \(table.rawValue)(runKey)")
+      }
+    }
+    migrator.registerMigration("v2") { db in
+      try db.execute(sql: createSQL(.suites))
+      try db.execute(sql: "CREATE INDEX suites_runKey ON suites(runKey)")
+      try db.execute(sql: "CREATE INDEX runs_contentHash ON runs(contentHash)")
+      try db.execute(sql: "CREATE INDEX runs_startedAtMs ON runs(startedAtMs)")
+    }
+    return migrator
+  }
+
+  /// The `CREATE TABLE` statement of a table.
+  static func createSQL(_ table: HistoryTable) -> String {
+    let columns = table.columns.map { column in
+      let type =
+        switch column.type {
+        case .text: "TEXT"
+        case .integer, .boolean: "INTEGER"
+        }
+      return "\"\(column.name)\" \(type)\(column.name == "runKey" ? " NOT NULL" : "")"
+    }
+    return "CREATE TABLE \(table.rawValue) (\(columns.joined(separator: ", ")))"
+  }
+
+  /// Adds a run unless its key (or, for a run without identity, its content) is stored.
+  ///
+  /// - Parameter run: The run.
+  /// - Returns: Whether the run was added.
+  /// - Throws: `DatabaseError` from GRDB; the store is then as it was before the call.
+  @discardableResult
+  public func add(_ run: HistoryRun) throws -> AddResult {
+    let key = run.key
+    let tables = HistoryTable.allCases.map { ($0, run.rows($0, key: key)) }
+    // An immediate transaction takes the write lock before reading, so two processes never
+    // both read and then deadlock upgrading to a write (which SQLite reports as busy at once).
+    var result = AddResult.alreadyStored
+    try pool.writeWithoutTransaction { db in
+      try db.inTransaction(.immediate) {
+        result = try insert(tables, key: key, db)
+        return .commit
+      }
+    }
+    return result
+  }
+
+  private func insert(
+    _ tables: [(HistoryTable, [[HistoryCell]])], key: String, _ db: Database
+  ) throws -> AddResult {
+    let stored = try Bool.fetchOne(
+      db, sql: "SELECT EXISTS(SELECT 1 FROM runs WHERE runKey = ?)", arguments: [key])
+    if stored == true { return .alreadyStored }
+    for (table, rows) in tables where !rows.isEmpty {
+      let columns = table.columns
+      let statement = try db.cachedStatement(
+        sql: "INSERT INTO \(table.rawValue) ("
+          + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
+          + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+      for row in rows {
+        try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
+      }
+    }
+    return .added
+  }
+
+  /// Every stored run, oldest first (by start time, then run key).
+  ///
+  /// Rows are read with cursors and added to their run as they come, so no table is held
+  /// whole in memory beside the runs.
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func runs() throws -> [HistoryRun] {
+    try pool.read { db in
+      var runs: [HistoryRun] = []
+      var index: [String: Int] = [:]
+      var cells: [HistoryCell] = []
+      var interned: [String: String] = [:]
+      for table in HistoryTable.allCases {
+        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let order = table == .runs ? "startedAtMs, runKey" : "rowid"
+        let rows = try Row.fetchCursor(
+          db, sql: "SELECT \(columns) FROM \(table.rawValue) ORDER BY \(order)")
+        var lastKey = ""
+        var position: Int?
+        while let row = try rows.next() {
+          cells.removeAll(keepingCapacity: true)
+          for column in 0..<row.count {
+            var cell = HistoryCell(row[column] as DatabaseValue)
+            // Names, outcomes and families repeat in every run: keep one copy of each text.
+            if case .string(let text) = cell, column > 3 {
+              if let known = interned[text] {
+                cell = .string(known)
+              } else if interned.count < 1_000_000 {
+                interned[text] = text
+              }
+            }
+            cells.append(cell)
+          }
+          let key = cells[0].string ?? ""
+          if table == .runs {
+            index[key] = runs.count
+            runs.append(HistoryRun(runRow: cells))
+            continue
+          }
+          if key != lastKey {
+            lastKey = key
+            position = index[key]
+          }
+          if let position { runs[position].append(cells, of: table) }
+        }
+      }
+      return runs
+    }
+  }
+
+  /// The number of stored runs.
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func count() throws -> Int {
+    try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0 }
+  }
+
+  /// The keys of stored runs of a repository, to tell which runs a sync still lacks.
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func keys() throws -> Set<String> {
+    try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT runKey FROM runs")) }
+  }
+
+  /// The result of SQLite's `PRAGMA integrity_check` (`ok` when the file is sound).
+  ///
+  /// - Throws: `DatabaseError` from GRDB.
+  public func integrityCheck() throws -> String {
+    try pool.read { db in
+      try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+    }
+  }
+}
+
+extension HistoryCell {
+  /// The cell as an SQLite value (a boolean as 0 or 1).
+  var databaseValue: DatabaseValue {
+    switch self {
+    case .null: .null
+    case .int(let value): value.databaseValue
+    case .string(let value): value.databaseValue
+    case .bool(let value): (value ? 1 as Int64 : 0).databaseValue
+    }
+  }
+
+  /// The cell an SQLite value holds (a real is rounded toward zero; a blob is read as UTF-8).
+  init(_ value: DatabaseValue) {
+    switch value.storage {
+    case .null: self = .null
+    case .int64(let int): self = .int(int)
+    case .double(let double):
+      self = double.isFinite && abs(double) < 9e18 ? .int(Int64(double)) : .null
+    case .string(let string): self = .string(string)
+    case .blob(let data): self = .string(String(decoding: data, as: UTF8.self))
+    }
+  }
+}
