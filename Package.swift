@@ -29,10 +29,15 @@ let package = Package(
       dependencies: ["CLibXML2"],
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "RunLensGitHub",
+      dependencies: ["RunLens"],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "runlens",
       dependencies: [
-        "RunLens",
+        "RunLens", "RunLensGitHub",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -46,7 +51,7 @@ let package = Package(
     .testTarget(
       name: "runlensTests",
       dependencies: [
-        "runlens", "RunLens",
+        "runlens", "RunLens", "RunLensGitHub",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],

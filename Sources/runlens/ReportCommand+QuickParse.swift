@@ -79,6 +79,9 @@ extension ReportCommand {
     command.output = single[.output]
     command.jsonPath = single[.json]
     command.config = single[.config]
+    // The GitHub options are not read here (ArgumentParser reads them), but must be set.
+    (command.repo, command.runID, command.attempt) = (nil, nil, nil)
+    (command.cacheDir, command.stepsContext) = (nil, nil)
     command.stepSummary = flags.stepSummary
     command.annotations = flags.annotations
     command.strict = flags.strict

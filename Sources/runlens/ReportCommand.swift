@@ -64,8 +64,24 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "A runlens.json with targets (default: ./runlens.json when present).")
   var config: String?
 
+  @Option(help: "Fetch a run from the GitHub API: the repository, OWNER/REPO (with --run).")
+  var repo: String?
+
+  @Option(name: .customLong("run"), help: "The run's id (github.run_id), with --repo.")
+  var runID: Int64?
+
+  @Option(help: "The run attempt (github.run_attempt; default: the latest).")
+  var attempt: Int?
+
+  @Option(help: "Where downloaded logs are kept (default: $XDG_CACHE_HOME/runlens).")
+  var cacheDir: String?
+
+  @Option(help: "The JSON of ${{ toJSON(steps) }}: this job's step outcomes and cache outputs.")
+  var stepsContext: String?
+
   func validate() throws {
-    if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
+    try validateGitHub()
+    if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty && !hasGitHubInput
       && Terminal.isInteractive(.standardInput)
     {
       throw ValidationError(
@@ -82,7 +98,10 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
+    if repo != nil { return try runFetchingRun() }
+    let names =
+      inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
+      ? (stepsContext == nil ? ["-"] : []) : inputs
     let readLogs = { [jobsPaths] () -> RunReader in
       var reader = RunReader()
       for name in names { reader.read(name) }
@@ -128,8 +147,9 @@ struct ReportCommand: ParsableCommand {
       Terminal.printError("error: \(failure.path): \(failure.reason)")
       diagnostics.append(Diagnostic(.error, "cannot read: \(failure.reason)", source: failure.path))
     }
-    let jobs =
+    var jobs =
       reader.apiJobs.isEmpty ? reader.jobs : RunReport.merge(reader.jobs, with: reader.apiJobs)
+    if let stepsContext { jobs = try InJobReport.apply(stepsContext, to: jobs) }
     let configuration = try ConfigurationFile.load(config)
     var report = RunReport(
       jobs: jobs, junit: junit, diagnostics: diagnostics, targets: configuration.targets)

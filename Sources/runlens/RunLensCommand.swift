@@ -10,7 +10,10 @@ struct RunLensCommand: ParsableCommand {
       report (the default) reads logs and JUnit files; compare sets baseline runs against
       candidate runs; budget checks a repository's caches. See each one's --help.
       """,
-    subcommands: [ReportCommand.self, CompareCommand.self, BudgetCommand.self],
+    subcommands: [
+      ReportCommand.self, CompareCommand.self, BudgetCommand.self, FetchCommand.self,
+      CommentCommand.self,
+    ],
     defaultSubcommand: ReportCommand.self
   )
 
@@ -24,7 +27,7 @@ struct RunLensCommand: ParsableCommand {
   static func main() {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "report" { arguments.removeFirst() }
-    let others = ["compare", "budget", "help"]
+    let others = ["compare", "budget", "help", "fetch", "comment"]
     guard let first = arguments.first, !others.contains(first),
       let command = ReportCommand.quickParse(arguments), (try? command.validate()) != nil
     else {

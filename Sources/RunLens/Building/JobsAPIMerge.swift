@@ -34,6 +34,7 @@ extension JobRun {
   init(api: APIJob) {
     self.init(name: api.name, startedAt: api.startedAt, completedAt: api.completedAt)
     conclusion = api.conclusion
+    status = api.status
     url = api.url
     hasLog = false
     steps = api.steps.map { step in
@@ -52,6 +53,7 @@ extension JobRun {
   func merging(_ api: APIJob) -> JobRun {
     var job = self
     job.conclusion = api.conclusion
+    job.status = api.status
     job.url = api.url
     let ran = api.steps.filter { $0.conclusion != "skipped" }
     var pairs: [Int: APIJob.Step] = [:]

@@ -186,6 +186,8 @@ public enum MarkdownSummary {
         "**Run:** \(Markdown.duration(totals.wall)) wall, \(Markdown.duration(totals.compute)) compute"
       )
     }
+    let running = report.jobs.filter { $0.status != nil && $0.status != "completed" }.count
+    if running > 0 { parts.append("**Still running:** \(running) job\(running == 1 ? "" : "s")") }
     if let tests = report.tests { parts.append(testsHeadline(tests)) }
     let judged = report.targets.filter { $0.met != nil }
     if !judged.isEmpty {
@@ -257,7 +259,8 @@ public enum MarkdownSummary {
       var name = Markdown.text(String(job.name.prefix(120)))
       if job.isPartial { name += " (partial)" }
       if !job.hasLog { name += " (no log)" }
-      out += "| \(name) | \(conclusion(job.conclusion)) | \(Markdown.duration(job.duration)) | "
+      let state = job.conclusion == nil && job.status != nil ? job.status : job.conclusion
+      out += "| \(name) | \(conclusion(state)) | \(Markdown.duration(job.duration)) | "
       out += "\(cacheCell(job)) | "
       out += "\(savesCell(job.saves)) | "
       out += "\(testsCell(job.tests)) |\n"
@@ -276,6 +279,8 @@ public enum MarkdownSummary {
     case "cancelled"?: "⏹️ cancelled"
     case "skipped"?: "⏭️ skipped"
     case "timed_out"?: "⏱️ timed out"
+    case "in_progress"?: "⏳ in progress"
+    case "queued"?, "waiting"?, "pending"?, "requested"?: "⏳ \(value ?? "")"
     case let other?: Markdown.text(other)
     case nil: "—"
     }

@@ -193,7 +193,7 @@ public enum MetricsJSON {
   static func time(_ value: LogTime?) -> JSONValue { .optional(value) { .string($0.text) } }
 
   private static func job(_ job: JobRun) -> JSONValue {
-    .object([
+    var fields: [String: JSONValue] = [
       "name": .string(job.name),
       "source": string(job.source),
       "conclusion": string(job.conclusion),
@@ -229,7 +229,10 @@ public enum MetricsJSON {
           $0, rendered: .none,
           indent: jobTestsElementIndent)
       },
-    ])
+    ]
+    // Only jobs the jobs API lists have a status (`in_progress` for one still running).
+    if let status = job.status { fields["status"] = .string(status) }
+    return .object(fields)
   }
 
   private static func restore(_ restore: CacheRestore) -> JSONValue {
