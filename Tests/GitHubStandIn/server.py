@@ -51,7 +51,7 @@ def job(job_id, name, status, conclusion, run_id, steps, start="2025-11-03T09:14
 
 # Logs by job id: (fixture file).
 LOGS = {1001: "build.log", 1002: "test-pr.log", 9001: "test-main.log", 9101: "test-main.log",
-        9201: "test-main.log"}
+        9201: "test-main.log", 9002: "build.log", 9102: "build.log", 9202: "build.log"}
 
 
 def jobs_of(run_id):
@@ -74,7 +74,8 @@ def jobs_of(run_id):
                 [step(1, "Set up job", None, None, "cancelled", "completed")]),
         ]
     if run_id in (90, 91, 92):
-        return [job(run_id * 100 + 1, "test", "completed", "success", run_id,
+        return [job(run_id * 100 + 2, "build", "completed", "success", run_id, []),
+                job(run_id * 100 + 1, "test", "completed", "success", run_id,
                     [step(1, "Set up job", "2025-12-08T10:22:46Z", "2025-12-08T10:22:48Z")],
                     start="2025-12-08T10:22:46Z", end="2025-12-08T10:23:12Z")]
     return None
@@ -86,7 +87,7 @@ def run_object(run_id):
                89: "2025-12-08T09:00:00Z"}.get(run_id, "2025-12-01T00:00:00Z")
     done = run_id != 100
     return {"id": run_id, "name": "CI", "workflow_id": 7, "head_branch": "main" if done else "feature",
-            "head_sha": f"{run_id:040x}", "event": "push" if done else "pull_request",
+            "head_sha": (f"{run_id:x}" + "c0ffee") * 5, "event": "push" if done else "pull_request",
             "status": "completed" if done else "in_progress",
             "conclusion": ("failure" if run_id == 89 else "success") if done else None,
             "run_attempt": 1, "created_at": created,

@@ -301,3 +301,55 @@ struct GitHubClientPartsTests {
     #expect(throws: GitHubError.self) { try GitHubConnection(environment: [:]) }
   }
 }
+
+@Suite("runlens compare with the GitHub API")
+struct GitHubCompareTests {
+  @Test("--baseline-branch picks the last successful runs of the workflow, and names them")
+  func baselineBranch() throws {
+    let server = try GitHubStandIn()
+    let result = try GitHubCommandsTests.run(
+      [
+        "compare", "--repo", "acme/widget", "--candidate-run", "100", "--baseline-branch", "main",
+        "--baseline-runs", "2", "--format", "json", "--cache-dir", server.path("cache"),
+      ], server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let baseline = (object?["baseline"] as? [String: Any])?["sources"] as? [[String: Any]]
+    #expect(baseline?.compactMap { $0["runId"] as? Int } == [92, 91])
+    #expect(baseline?.first?["url"] as? String == "https://github.com/acme/widget/actions/runs/92")
+    #expect(baseline?.first?["createdAt"] as? String == "2025-12-07T10:00:00Z")
+    let candidate = (object?["candidate"] as? [String: Any])?["sources"] as? [[String: Any]]
+    #expect(candidate?.first?["runId"] as? Int == 100)
+    #expect((candidate?.first?["sha"] as? String)?.count == 40)
+    let tests = try #require(object?["tests"] as? [String: Any])
+    let failing = tests["newlyFailing"] as? [[String: String]]
+    #expect(failing == [["suite": "logsift", "name": "parse::tests::timestamps"]])
+    #expect((tests["candidate"] as? [String: Int])?["failed"] == 1)
+    #expect((tests["baseline"] as? [String: Int])?["failed"] == 0)
+    let requests = try server.requests()
+    let list = try #require(requests.first { $0.path.contains("/actions/workflows/7/runs") })
+    #expect(list.path.contains("branch=main") && list.path.contains("status=success"))
+    // The failed run 89 is not among the baseline, so its jobs were never read.
+    #expect(!requests.contains { $0.path.contains("/runs/89") })
+  }
+
+  @Test("--baseline-run names the baseline; the Markdown is a comment with the runs linked")
+  func namedBaseline() throws {
+    let server = try GitHubStandIn()
+    let result = try GitHubCommandsTests.run(
+      [
+        "compare", "--repo", "acme/widget", "--candidate-run", "100", "--baseline-run", "90",
+        "--baseline-run", "91", "--cache-dir", server.path("cache"),
+      ], server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("<!-- runlens:comparison -->\n"))
+    #expect(
+      result.stdout.contains(
+        "**❌ Newly failing (1):** <code>logsift parse::tests::timestamps</code>"))
+    #expect(result.stdout.contains("- run [90](https://github.com/acme/widget/actions/runs/90)"))
+    #expect(result.stdout.contains("**Baseline (2):**"))
+    let usage = try GitHubCommandsTests.run(
+      ["compare", "--repo", "acme/widget", "--candidate-run", "100"], server.environment())
+    #expect(usage.status == 64)
+  }
+}
