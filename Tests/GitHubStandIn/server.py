@@ -191,6 +191,8 @@ class Handler(BaseHTTPRequestHandler):
             if len(rest) == 3:
                 return self.send(200, run_object(run_id))
             if rest[3:] == ["attempts", "1", "jobs"]:
+                return self.send(200, {"total_count": len(jobs), "jobs": jobs})
+            if rest[3:] == ["attempts", "2", "jobs"]:
                 return self.send(200, {"total_count": 1, "jobs": jobs[:1]})
             if rest[3:] == ["jobs"]:
                 page = int(query.get("page", ["1"])[0])

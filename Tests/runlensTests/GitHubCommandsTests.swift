@@ -114,13 +114,13 @@ struct GitHubCommandsTests {
     let server = try GitHubStandIn()
     let result = try Self.run(
       [
-        "fetch", "--repo", "acme/widget", "--run", "100", "--attempt", "1", "-o",
+        "fetch", "--repo", "acme/widget", "--run", "100", "--attempt", "2", "-o",
         server.path("run"), "--cache-dir", server.path("cache"),
       ],
       server.environment())
     #expect(result.status == 0)
     #expect(result.stderr.contains("1 job, 1 log"))
-    #expect(try server.requests().contains { $0.path.contains("/attempts/1/jobs") })
+    #expect(try server.requests().contains { $0.path.contains("/attempts/2/jobs") })
   }
 
   @Test(

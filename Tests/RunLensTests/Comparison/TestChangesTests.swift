@@ -35,3 +35,21 @@ struct TestChangesTests {
     #expect(TestChanges(baseline: [], candidate: nil).markdown().isEmpty)
   }
 }
+
+@Suite("TestLocation")
+struct TestLocationTests {
+  @Test(
+    "a Rust panic's and a runner's location",
+    arguments: [
+      ("thread 't' panicked at tests/x.rs:42:5:\nboom", "tests/x.rs 42 5"),
+      ("see https://example.com:8080/a.b", "none"),
+      ("at app/test_a.py:12", "app/test_a.py 12 -"),
+      ("assertion failed (src/lib.rs:7)", "src/lib.rs 7 -"),
+    ])
+  func location(_ text: String, expected: String) {
+    let found = TestLocation(searching: text).map {
+      "\($0.file) \($0.line) \($0.column.map(String.init) ?? "-")"
+    }
+    #expect((found ?? "none") == expected)
+  }
+}
