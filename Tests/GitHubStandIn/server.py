@@ -10,7 +10,8 @@ its value).
 Repositories (OWNER is ignored): widget answers normally; limited answers the first request
 403 with x-ratelimit-remaining 0 (reset 1 s ahead); secondary answers the first request 429
 with retry-after 1; flaky answers the first request of each path 500; stalled never answers;
-forbidden answers 403 with x-accepted-github-permissions; fork refuses comment writes (403).
+forbidden answers 403 with x-accepted-github-permissions; gaps has
+no log behind job 1002's redirect; fork refuses comment writes (403).
 The token "rejected" gets 401 everywhere.
 """
 import argparse
@@ -207,6 +208,8 @@ class Handler(BaseHTTPRequestHandler):
                                  {"Link": f'<{base}{path}?page=1>; rel="first"'})
         if rest[:2] == ["actions", "jobs"] and rest[3:] == ["logs"]:
             job_id = int(rest[2])
+            if repo == "gaps" and job_id == 1002:
+                job_id = 999  # a blob the storage host does not have
             location = (f"http://127.0.0.1:{PORTS['storage']}/signedlogcontent/{job_id}"
                         "?urlExpires=2099&urlSignature=abc")
             return self.send(302, b"", {"Location": location})

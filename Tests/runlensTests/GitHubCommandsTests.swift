@@ -109,6 +109,20 @@ struct GitHubCommandsTests {
       ])
   }
 
+  @Test("a log that cannot be fetched is a warning, and the other jobs are still reported")
+  func missingLog() throws {
+    let server = try GitHubStandIn()
+    let result = try Self.run(
+      ["report", "--repo", "acme/gaps", "--run", "100", "--cache-dir", server.path("cache")],
+      server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: job 1002 (test): no log: the log of job 1002: not found (404)"))
+    #expect(result.stdout.contains("| build | ✅ success |"))
+    #expect(result.stdout.contains("| test (no log) | ❌ failure |"))
+  }
+
   @Test("--attempt reads that attempt's jobs")
   func attempt() throws {
     let server = try GitHubStandIn()
