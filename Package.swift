@@ -36,10 +36,15 @@ let package = Package(
       dependencies: ["RunLens", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: swiftSettings
     ),
+    .target(
+      name: "RunLensGitHub",
+      dependencies: ["RunLens"],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "runlens",
       dependencies: [
-        "RunLens", "RunLensHistory",
+        "RunLens", "RunLensHistory", "RunLensGitHub",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -58,7 +63,7 @@ let package = Package(
     .testTarget(
       name: "runlensTests",
       dependencies: [
-        "runlens", "RunLens", "RunLensHistory",
+        "runlens", "RunLens", "RunLensHistory", "RunLensGitHub",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],

@@ -37,10 +37,16 @@ struct BudgetCommand: ParsableCommand {
   @Flag(help: "Exit 2 when the caches are over the limit.")
   var failOnLimit = false
 
+  @Option(help: "Read the caches from the GitHub API for OWNER/REPO (every page).")
+  var repo: String?
+
   func validate() throws {
     // A bad configuration is a usage error of this command, with its usage line.
     _ = try ConfigurationFile.load(config)
-    if listings.isEmpty { throw ValidationError("budget needs at least one cache listing") }
+    try GitHubAccess.validate(repository: repo)
+    if listings.isEmpty && repo == nil {
+      throw ValidationError("budget needs at least one cache listing, or --repo OWNER/REPO")
+    }
     if let limit, ByteSize.parse(limit) == nil {
       throw ValidationError(
         "--limit is not a size: \(limit) (try 10GB, 10GiB or a number of bytes)")
@@ -53,7 +59,7 @@ struct BudgetCommand: ParsableCommand {
   func run() throws {
     var configuration = try ConfigurationFile.load(config)
     if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
-    var entries: [CacheEntry] = []
+    var entries: [CacheEntry] = try repo.map(GitHubAccess.caches) ?? []
     var unreadable: [Diagnostic] = []
     for path in listings {
       do {

@@ -37,10 +37,29 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Exit 2 when a target is missed.")
   var failOnTargets = false
 
+  @Option(help: "Compare runs from the GitHub API of OWNER/REPO (with --candidate-run).")
+  var repo: String?
+
+  @Option(help: "The candidate run's id (with --repo).")
+  var candidateRun: Int64?
+
+  @Option(help: "The baseline: the last successful runs of the workflow on this branch.")
+  var baselineBranch: String?
+
+  @Option(help: "How many baseline runs --baseline-branch picks (default 5).")
+  var baselineRuns = 5
+
+  @Option(help: "A baseline run's id instead of --baseline-branch; repeatable.")
+  var baselineRun: [Int64] = []
+
+  @Option(help: "Where downloaded logs are kept (default: $XDG_CACHE_HOME/runlens).")
+  var cacheDir: String?
+
   func validate() throws {
     // A bad configuration is a usage error of this command, with its usage line.
     _ = try ConfigurationFile.load(config)
-    if baseline.isEmpty || candidate.isEmpty {
+    try validateGitHub()
+    if repo == nil, baseline.isEmpty || candidate.isEmpty {
       throw ValidationError("compare needs --baseline PATH ... and --candidate PATH ...")
     }
     if let reductionTarget, !(0..<1).contains(reductionTarget) {
@@ -49,6 +68,7 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
+    if repo != nil { return try runWithGitHub() }
     var configuration = try ConfigurationFile.load(config)
     if let reductionTarget { configuration.targets.prBuildTimeReduction = reductionTarget }
     var failed = false

@@ -69,10 +69,26 @@ struct ReportCommand: ParsableCommand {
     help: "Read this many files at once (default: the number of processors); 1 reads in turn.")
   var threads: Int?
 
+  @Option(help: "Fetch a run from the GitHub API: the repository, OWNER/REPO (with --run).")
+  var repo: String?
+
+  @Option(name: .customLong("run"), help: "The run's id (github.run_id), with --repo.")
+  var runID: Int64?
+
+  @Option(help: "The run attempt (github.run_attempt; default: the latest).")
+  var attempt: Int?
+
+  @Option(help: "Where downloaded logs are kept (default: $XDG_CACHE_HOME/runlens).")
+  var cacheDir: String?
+
+  @Option(help: "The JSON of ${{ toJSON(steps) }}: this job's step outcomes and cache outputs.")
+  var stepsContext: String?
+
   func validate() throws {
     // A bad configuration is a usage error of this command, with its usage line.
     _ = try ConfigurationFile.load(config)
-    if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
+    try validateGitHub()
+    if inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty && !hasGitHubInput
       && Terminal.isInteractive(.standardInput)
     {
       throw ValidationError(
@@ -92,7 +108,10 @@ struct ReportCommand: ParsableCommand {
   }
 
   func run() throws {
-    let names = inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty ? ["-"] : inputs
+    if repo != nil { return try runFetchingRun() }
+    let names =
+      inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
+      ? (stepsContext == nil ? ["-"] : []) : inputs
     var inputs = RunInputs()
     inputs.read(names, workers: threads ?? processorCount())
     for path in jobsPaths { inputs.readJobs(path) }
@@ -100,6 +119,12 @@ struct ReportCommand: ParsableCommand {
     let failures = inputs.assembly.failures
     let configuration = try ConfigurationFile.load(config)
     var report = inputs.build(targets: configuration.targets)
+    if let stepsContext {
+      report.jobs = try InJobReport.apply(stepsContext, to: report.jobs)
+      if !report.jobs.isEmpty {
+        report.diagnostics.removeAll { $0.message == RunAssembly.nothingFound }
+      }
+    }
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
     for failure in failures {

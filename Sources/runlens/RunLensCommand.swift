@@ -15,8 +15,8 @@ struct RunLensCommand: ParsableCommand {
       """,
     version: RunLensCommand.version,
     subcommands: [
-      ReportCommand.self, CompareCommand.self, BudgetCommand.self, HistoryCommand.self,
-      ExportCommand.self,
+      ReportCommand.self, CompareCommand.self, BudgetCommand.self, FetchCommand.self,
+      CommentCommand.self, HistoryCommand.self, ExportCommand.self,
     ],
     defaultSubcommand: ReportCommand.self
   )

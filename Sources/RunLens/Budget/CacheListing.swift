@@ -26,12 +26,22 @@ public enum CacheListing {
   ///
   /// - Throws: ``ParseError`` when the text is not a listing.
   public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [CacheEntry] {
-    guard let raw = JSONList.decode(bytes, envelope: Envelope.self, items: { $0.actions_caches })
-    else {
-      throw ParseError(
-        message:
-          "not a cache listing: expected `gh cache list --json …` output or the REST caches envelope"
-      )
+    // `gh api --paginate` writes the pages back to back, `--slurp` as an array of pages.
+    var raw: [Raw] = []
+    for document in JSONPages.split(bytes) {
+      if let list = JSONList.decode(document, envelope: Envelope.self, items: { $0.actions_caches })
+      {
+        raw += list
+      } else if let pages = try? JSONDecoder().decode([Envelope].self, from: Data(document)),
+        !pages.isEmpty, pages.allSatisfy({ $0.actions_caches != nil })
+      {
+        raw += pages.flatMap { $0.actions_caches ?? [] }
+      } else {
+        throw ParseError(
+          message:
+            "not a cache listing: expected `gh cache list --json …` output or the REST caches envelope"
+        )
+      }
     }
     return raw.map { entry in
       CacheEntry(

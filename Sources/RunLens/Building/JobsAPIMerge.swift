@@ -19,7 +19,13 @@ extension RunReport {
       seen.insert(job.id.map { "id \($0)" } ?? "\(job.name) \(job.startedAt?.text ?? "")").inserted
     }
     for apiJob in unique {
-      if let index = remaining.firstIndex(where: { $0.name == apiJob.name }) {
+      // By name; a log named only by its file `logs/<job id>.log` (what `runlens fetch`
+      // writes) by the job's id.
+      let byID =
+        apiJob.id.map { id in
+          remaining.firstIndex { $0.nameSource == .file && $0.name == String(id) }
+        } ?? nil
+      if let index = remaining.firstIndex(where: { $0.name == apiJob.name }) ?? byID {
         merged.append(remaining.remove(at: index).merging(apiJob))
       } else {
         merged.append(JobRun(api: apiJob))
@@ -34,6 +40,7 @@ extension JobRun {
   init(api: APIJob) {
     self.init(name: api.name, startedAt: api.startedAt, completedAt: api.completedAt)
     conclusion = api.conclusion
+    status = api.status
     url = api.url
     hasLog = false
     steps = api.steps.map { step in
@@ -60,6 +67,7 @@ extension JobRun {
     job.conclusion = api.conclusion
     job.conclusionSource = api.conclusion == nil ? nil : .api
     job.nameSource = .api
+    job.status = api.status
     job.url = api.url
     let ran = api.steps.filter { $0.conclusion != "skipped" }
     let pairs = Self.align(steps, ran)

@@ -388,13 +388,15 @@ public struct RunAssembly: ~Copyable {
         ))
     }
     if merged.isEmpty, tests == nil {
-      all.append(
-        Diagnostic(.warning, "no job log was found in the inputs; nothing to report"))
+      all.append(Diagnostic(.warning, Self.nothingFound))
     }
     report.diagnostics = all
     report.inputDropped = truncated
     return report
   }
+
+  /// The warning of a report whose inputs held no job log and no test results.
+  public static let nothingFound = "no job log was found in the inputs; nothing to report"
 
   /// Whether any input was read (a job, a jobs list or a JUnit file).
   public var isEmpty: Bool {

@@ -23,6 +23,9 @@ package struct APIJob: Sendable, Hashable {
   package var id: Int64?
   /// The job's conclusion, or `nil` while running.
   package var conclusion: String?
+  /// `queued`, `in_progress`, `completed`, `waiting`, `requested`, `pending`, or `nil` when the
+  /// document does not say (gh's `status` is the same word).
+  package var status: String?
   /// When the job started.
   package var startedAt: LogTime?
   /// When the job completed.
@@ -35,6 +38,9 @@ package struct APIJob: Sendable, Hashable {
 
 /// Reads the jobs JSON of the REST API (`{"total_count": N, "jobs": […]}`, snake_case) and of
 /// `gh run view --json jobs` (`{"jobs": […]}`, camelCase), or a bare array of jobs.
+///
+/// Saved pages come in the shapes `gh api` writes: one page, `--paginate` output (the pages'
+/// objects back to back), or `--slurp` output (an array of pages).
 package enum JobsAPI {
   /// A jobs document that could not be read.
   package typealias ParseError = DocumentError
@@ -45,13 +51,27 @@ package enum JobsAPI {
   /// - Returns: The jobs in document order.
   /// - Throws: ``ParseError`` when the text is not a jobs document.
   package static func parse(_ bytes: [UInt8]) throws(ParseError) -> [APIJob] {
-    guard let raw = JSONList.decode(bytes, envelope: Envelope.self, items: { $0.jobs }) else {
-      throw ParseError(
-        message: "not a jobs document: expected the jobs API envelope or gh run view --json jobs")
+    var raw: [RawJob] = []
+    let documents = JSONPages.split(bytes)
+    for document in documents {
+      if let list = JSONList.decode(document, envelope: Envelope.self, items: { $0.jobs }) {
+        raw += list
+      } else if let pages = try? JSONDecoder().decode([Envelope].self, from: Data(document)),
+        !pages.isEmpty, pages.allSatisfy({ $0.jobs != nil })
+      {
+        raw += pages.flatMap { $0.jobs ?? [] }
+      } else {
+        throw ParseError(
+          message: documents.count > 1
+            ? "not a jobs document: a page of the concatenated pages is not a jobs envelope"
+            : "not a jobs document: expected the jobs API envelope, gh api --paginate or "
+              + "--slurp pages, or gh run view --json jobs")
+      }
     }
     return raw.map { job in
       APIJob(
         name: job.name, id: job.id ?? job.databaseId, conclusion: nonEmpty(job.conclusion),
+        status: nonEmpty(job.status),
         startedAt: time(job.started_at ?? job.startedAt),
         completedAt: time(job.completed_at ?? job.completedAt),
         steps: (job.steps ?? []).map { step in
@@ -76,6 +96,7 @@ package enum JobsAPI {
     var id: Int64?
     var databaseId: Int64?
     var conclusion: String?
+    var status: String?
     var started_at: String?
     var startedAt: String?
     var completed_at: String?

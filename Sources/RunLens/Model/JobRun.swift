@@ -49,6 +49,9 @@ public struct JobRun: Sendable, Hashable, Codable {
   public var stepsSource: Origin = .log
   /// The job's page on GitHub, from the jobs API.
   public var url: String?
+  /// The job's status from the jobs API (`queued`, `in_progress`, `completed`, …), `nil` when
+  /// only a log describes it.
+  public var status: String?
   /// Whether the job's figures come from a log (`false` for a job known only from the API).
   public var hasLog: Bool = true
   /// Whether the log stops before the job's end (a cancelled job, a truncated download).

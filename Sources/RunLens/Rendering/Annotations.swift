@@ -38,7 +38,7 @@ public enum Annotations {
         }
       }
     }
-    return Array(warnings.prefix(perKind)) + Array(notices.prefix(perKind))
+    return failingTests(report) + Array(warnings.prefix(perKind)) + Array(notices.prefix(perKind))
   }
 
   private static func plain(_ text: String) -> String { text }

@@ -187,6 +187,8 @@ public enum MarkdownSummary {
       if totals.cancelledJobs > 0 { run += ", ⏹️ \(totals.cancelledJobs) cancelled" }
       parts.append(run)
     }
+    let running = report.jobs.filter { $0.status != nil && $0.status != "completed" }.count
+    if running > 0 { parts.append("**Still running:** \(running) job\(running == 1 ? "" : "s")") }
     if let tests = report.tests { parts.append(testsHeadline(tests)) }
     let judged = report.targets.filter { $0.met != nil }
     if !judged.isEmpty {
@@ -288,7 +290,8 @@ public enum MarkdownSummary {
     // From the log, a failed script says only that a step failed: with `continue-on-error`
     // the job would still succeed, which a log cannot show.
     if job.conclusionSource == .log, job.conclusion == "failure" { return "❌ failed step" }
-    return conclusion(job.conclusion)
+    // A job still running has a status and no conclusion.
+    return conclusion(job.conclusion == nil && job.status != nil ? job.status : job.conclusion)
   }
 
   private static func conclusion(_ value: String?) -> String {
@@ -298,6 +301,8 @@ public enum MarkdownSummary {
     case "cancelled"?: "⏹️ cancelled"
     case "skipped"?: "⏭️ skipped"
     case "timed_out"?: "⏱️ timed out"
+    case "in_progress"?: "⏳ in progress"
+    case "queued"?, "waiting"?, "pending"?, "requested"?: "⏳ \(value ?? "")"
     case let other?: Markdown.text(other)
     case nil: "—"
     }

@@ -148,7 +148,7 @@ public enum MetricsJSON {
   static func time(_ value: LogTime?) -> JSONValue { .optional(value) { .string($0.text) } }
 
   private static func job(_ job: JobRun) -> JSONValue {
-    .object([
+    var fields: [String: JSONValue] = [
       "name": .string(job.name),
       "source": string(job.source),
       "conclusion": string(job.conclusion),
@@ -184,7 +184,10 @@ public enum MetricsJSON {
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
       "tests": .optional(job.tests, tests),
-    ])
+    ]
+    // Only jobs the jobs API lists have a status (`in_progress` for one still running).
+    if let status = job.status { fields["status"] = .string(status) }
+    return .object(fields)
   }
 
   private static func restore(_ restore: CacheRestore) -> JSONValue {

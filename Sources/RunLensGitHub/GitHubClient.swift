@@ -1,0 +1,316 @@
+package import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// Calls the GitHub REST API: the headers GitHub asks for, `Link` pagination, rate-limit waits
+/// up to a bound, retries with backoff, timeouts, and log downloads whose redirect is followed
+/// without the token when it leaves the API host.
+///
+/// Safe to use from several threads at once (downloads run a few at a time).
+package final class GitHubClient: Sendable {
+  /// An answer of the API.
+  package struct Response: Sendable {
+    /// The HTTP status.
+    package var status: Int
+    /// The headers, names lowercased.
+    package var headers: [String: String]
+    /// The body.
+    package var body: Data
+  }
+
+  /// Which permission a call needs, named in 403/404 messages.
+  package enum Permission: String, Sendable {
+    /// Runs, jobs, logs, workflow runs and caches.
+    case actionsRead = "actions: read"
+    /// Listing, creating and updating PR comments.
+    case pullRequestsWrite = "pull-requests: write"
+  }
+
+  /// The connection settings.
+  package let connection: GitHubConnection
+  private let transport = HTTPTransport()
+  private let waited = Mutex(0.0)
+
+  /// Creates a client.
+  package init(connection: GitHubConnection) {
+    self.connection = connection
+  }
+
+  deinit {
+    transport.invalidate()
+  }
+
+  /// Sends one request, waiting out rate limits within the bound and retrying 5xx answers and
+  /// dropped connections with backoff.
+  ///
+  /// - Parameters:
+  ///   - method: `GET`, `POST`, `PATCH`.
+  ///   - url: The URL.
+  ///   - body: A JSON body.
+  ///   - authorized: Whether to send the token; the caller passes `false` off the API host.
+  /// - Returns: The final answer, whatever its status.
+  /// - Throws: ``GitHubError`` for a rate limit beyond the bound, or when every try failed.
+  package func send(_ method: String, _ url: URL, body: Data? = nil, authorized: Bool = true)
+    throws(GitHubError) -> Response
+  {
+    var request = URLRequest(url: url)
+    request.httpMethod = method
+    request.setValue("application/vnd.github+json", forHTTPHeaderField: "Accept")
+    request.setValue("2022-11-28", forHTTPHeaderField: "X-GitHub-Api-Version")
+    request.setValue(connection.userAgent, forHTTPHeaderField: "User-Agent")
+    if authorized && connection.isAPIHost(url) {
+      request.setValue("Bearer \(connection.token)", forHTTPHeaderField: "Authorization")
+    }
+    if let body {
+      request.httpBody = body
+      request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    var tries = 0
+    var delay = connection.retryDelay
+    while true {
+      let answer: HTTPTransport.Response
+      do {
+        answer = try transport.perform(request, timeout: connection.requestTimeout)
+      } catch {
+        guard tries < connection.retries else {
+          switch error {
+          case .timeout:
+            throw GitHubError(
+              .timeout,
+              "\(method) \(Self.shown(url)): no answer within \(Self.seconds(connection.requestTimeout)) s "
+                + "(\(tries + 1) tries)")
+          case .connection(let reason):
+            throw GitHubError(
+              .transport, "\(method) \(Self.shown(url)): \(reason) (\(tries + 1) tries)")
+          }
+        }
+        tries += 1
+        Thread.sleep(forTimeInterval: delay)
+        delay *= 2
+        continue
+      }
+      if let wait = try rateLimitWait(answer, method: method, url: url) {
+        Thread.sleep(forTimeInterval: wait)
+        continue
+      }
+      if answer.status >= 500 {
+        guard tries < connection.retries else {
+          throw GitHubError(
+            .server,
+            "\(method) \(Self.shown(url)): GitHub answered \(answer.status) \(tries + 1) times"
+              + Self.detail(answer.body), status: answer.status)
+        }
+        tries += 1
+        Thread.sleep(forTimeInterval: delay)
+        delay *= 2
+        continue
+      }
+      return Response(status: answer.status, headers: answer.headers, body: answer.body)
+    }
+  }
+
+  /// How long a rate-limited answer asks to wait, `nil` when it is not one; throws when the
+  /// waits would pass the bound.
+  private func rateLimitWait(_ answer: HTTPTransport.Response, method: String, url: URL)
+    throws(GitHubError) -> TimeInterval?
+  {
+    guard answer.status == 403 || answer.status == 429 else { return nil }
+    let message = Self.message(answer.body) ?? ""
+    var wait: TimeInterval?
+    var kind = "secondary"
+    if let retryAfter = answer.headers["retry-after"].flatMap(TimeInterval.init) {
+      wait = retryAfter
+    } else if answer.headers["x-ratelimit-remaining"] == "0",
+      let reset = answer.headers["x-ratelimit-reset"].flatMap(TimeInterval.init)
+    {
+      wait = max(0, reset - Date().timeIntervalSince1970) + 1
+      kind = "primary"
+    } else if answer.status == 429 || message.lowercased().contains("secondary rate limit") {
+      wait = 60
+    }
+    guard let wait else { return nil }
+    let bound = connection.maxRateLimitWait
+    let total = waited.withLock { total -> TimeInterval? in
+      guard total + wait <= bound else { return nil }
+      total += wait
+      return total
+    }
+    guard total != nil else {
+      throw GitHubError(
+        .rateLimited,
+        "\(method) \(Self.shown(url)): \(kind) rate limit (\(answer.status)); GitHub asks to wait "
+          + "\(Self.seconds(wait)) s, more than the \(Self.seconds(bound)) s runlens waits; "
+          + "try again later", status: answer.status)
+    }
+    return wait
+  }
+
+  /// A GET of an API path, mapped to an error unless 2xx.
+  package func get(_ path: String, query: [(String, String)] = [], needs permission: Permission)
+    throws(GitHubError) -> Data
+  {
+    guard let url = connection.url(path, query: query) else {
+      throw GitHubError(.badResponse, "not a URL: \(path)")
+    }
+    let answer = try send("GET", url)
+    try check(answer, "GET", url, needs: permission)
+    return answer.body
+  }
+
+  /// Every page of a list: the first page of `path`, then each `Link: <…>; rel="next"` as given.
+  ///
+  /// - Returns: The bodies of the pages, in order.
+  package func pages(
+    _ path: String, query: [(String, String)] = [], needs permission: Permission,
+    limit: Int = 100
+  ) throws(GitHubError) -> [Data] {
+    guard var url = connection.url(path, query: query) else {
+      throw GitHubError(.badResponse, "not a URL: \(path)")
+    }
+    var bodies: [Data] = []
+    while bodies.count < limit {
+      let answer = try send("GET", url)
+      try check(answer, "GET", url, needs: permission)
+      bodies.append(answer.body)
+      guard let next = LinkHeader.next(answer.headers["link"]).flatMap(URL.init(string:)) else {
+        break
+      }
+      url = next
+    }
+    return bodies
+  }
+
+  /// A JSON request (`POST`, `PATCH`) to an API path, mapped to an error unless 2xx.
+  package func sendJSON(
+    _ method: String, _ path: String, body: Data, needs permission: Permission
+  ) throws(GitHubError) -> Data {
+    guard let url = connection.url(path) else {
+      throw GitHubError(.badResponse, "not a URL: \(path)")
+    }
+    let answer = try send(method, url, body: body)
+    try check(answer, method, url, needs: permission)
+    return answer.body
+  }
+
+  /// A job's log: `GET /repos/{o}/{r}/actions/jobs/{id}/logs`, whose 302 is followed by hand,
+  /// with the token only when the `Location` is on the API host.
+  ///
+  /// - Throws: ``GitHubError``; 404 means the job has no log (queued, running, or cancelled
+  ///   before it wrote one).
+  package func jobLog(repository: String, jobID: Int64) throws(GitHubError) -> Data {
+    let path = "/repos/\(repository)/actions/jobs/\(jobID)/logs"
+    guard var url = connection.url(path) else {
+      throw GitHubError(.badResponse, "not a URL: \(path)")
+    }
+    var hops = 0
+    while true {
+      let answer = try send("GET", url, authorized: connection.isAPIHost(url))
+      if (300..<400).contains(answer.status) {
+        guard hops < 5, let location = answer.headers["location"],
+          let next = URL(string: location, relativeTo: url)?.absoluteURL
+        else {
+          throw GitHubError(
+            .badResponse, "GET \(Self.shown(url)): redirect without a usable Location",
+            status: answer.status)
+        }
+        hops += 1
+        url = next
+        continue
+      }
+      try check(answer, "GET", url, needs: .actionsRead, subject: "the log of job \(jobID)")
+      return answer.body
+    }
+  }
+
+  /// Turns a non-2xx answer into an error that names the likely cause.
+  package func check(
+    _ answer: Response, _ method: String, _ url: URL, needs permission: Permission,
+    subject: String? = nil
+  ) throws(GitHubError) {
+    guard !(200..<300).contains(answer.status) else { return }
+    let what = subject ?? "\(method) \(Self.shown(url))"
+    let detail = Self.detail(answer.body)
+    switch answer.status {
+    case 401:
+      throw GitHubError(
+        .unauthorized,
+        "\(what): the token was rejected (401); GH_TOKEN/GITHUB_TOKEN is invalid or expired",
+        status: 401)
+    case 403:
+      var text = "\(what): forbidden (403); the token likely lacks `\(permission.rawValue)`"
+      if let accepted = answer.headers["x-accepted-github-permissions"] {
+        text += " (GitHub accepts: \(accepted))"
+      }
+      throw GitHubError(.forbidden, text + detail, status: 403)
+    case 404:
+      throw GitHubError(
+        .notFound,
+        "\(what): not found (404); it does not exist, or the token cannot see it "
+          + "(needs `\(permission.rawValue)`)" + detail, status: 404)
+    default:
+      throw GitHubError(
+        .badResponse, "\(what): GitHub answered \(answer.status)" + detail, status: answer.status)
+    }
+  }
+
+  /// A URL for messages: path and query only, never credentials or signatures of other hosts.
+  static func shown(_ url: URL) -> String {
+    url.path.isEmpty ? (url.host ?? "?") : url.path
+  }
+
+  static func seconds(_ value: TimeInterval) -> String {
+    value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+  }
+
+  /// GitHub's `{"message": …}` of an error answer.
+  static func message(_ body: Data) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+      return nil
+    }
+    return object["message"] as? String
+  }
+
+  static func detail(_ body: Data) -> String {
+    message(body).map { ": \($0)" } ?? ""
+  }
+}
+
+/// A value behind a lock.
+final class Mutex<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Value
+
+  init(_ value: Value) { self.value = value }
+
+  func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(&value)
+  }
+}
+
+/// Reads the `Link` header of a paginated answer.
+package enum LinkHeader {
+  /// The `rel="next"` URL of `<…>; rel="next", <…>; rel="last"`, `nil` on the last page.
+  package static func next(_ header: String?) -> String? {
+    guard let header else { return nil }
+    for part in header.split(separator: ",") {
+      let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">") else {
+        continue
+      }
+      let isNext = pieces.dropFirst().contains { parameter in
+        let pair = parameter.split(separator: "=", maxSplits: 1)
+        guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == "rel" else {
+          return false
+        }
+        return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+          .split(separator: " ").contains("next")
+      }
+      if isNext { return String(target.dropFirst().dropLast()) }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,186 @@
+package import Foundation
+package import RunLens
+
+/// Fetches a run's jobs and the logs of its completed jobs into a folder:
+/// `DIR/jobs.json` (every page merged into one `{"total_count", "jobs": […]}` document) and
+/// `DIR/logs/<job_id>.log` per job with a log.
+package struct RunFetcher: Sendable {
+  /// A job and what became of its log.
+  package struct Job: Sendable, Hashable {
+    /// The API's job.
+    package var job: APIJob
+    /// The log's file, when downloaded.
+    package var logPath: String?
+    /// Why a log that was expected is missing.
+    package var problem: String?
+  }
+
+  /// The outcome of a fetch.
+  package struct Result: Sendable {
+    /// The run.
+    package var run: WorkflowRun?
+    /// The jobs in the API's order.
+    package var jobs: [Job]
+    /// The merged jobs document's path.
+    package var jobsPath: String
+    /// Logs that were expected but could not be fetched, one line each.
+    package var problems: [String] { jobs.compactMap(\.problem) }
+  }
+
+  /// The client.
+  package var client: GitHubClient
+  /// `owner/name`.
+  package var repository: String
+  /// Where downloaded logs are kept, `nil` for none.
+  package var cache: LogCache?
+  /// How many logs download at once.
+  package var concurrency = 4
+
+  /// Creates a fetcher.
+  package init(client: GitHubClient, repository: String, cache: LogCache?) {
+    self.client = client
+    self.repository = repository
+    self.cache = cache
+  }
+
+  /// `GET /repos/{o}/{r}/actions/runs/{id}`.
+  package func run(_ id: Int64) throws(GitHubError) -> WorkflowRun {
+    let body = try client.get("/repos/\(repository)/actions/runs/\(id)", needs: .actionsRead)
+    do {
+      guard let run = try WorkflowRuns.parse([UInt8](body)).first else {
+        throw DocumentError(message: "empty")
+      }
+      return run
+    } catch {
+      throw GitHubError(.badResponse, "run \(id): the answer is not a workflow run")
+    }
+  }
+
+  /// Every page of the run's jobs (`filter=latest`, or the given attempt's), merged into one
+  /// document.
+  package func jobsDocument(run: Int64, attempt: Int?) throws(GitHubError) -> Data {
+    do {
+      return try mergedJobs(run: run, attempt: attempt)
+    } catch  where error.code == .notFound {
+      throw GitHubError(
+        .notFound,
+        "run \(run)\(attempt.map { " attempt \($0)" } ?? "") of \(repository) not found (404): "
+          + "it does not exist, or the token cannot see it (needs `actions: read`)", status: 404)
+    }
+  }
+
+  private func mergedJobs(run: Int64, attempt: Int?) throws(GitHubError) -> Data {
+    let pages: [Data]
+    if let attempt {
+      pages = try client.pages(
+        "/repos/\(repository)/actions/runs/\(run)/attempts/\(attempt)/jobs",
+        query: [("per_page", "100")], needs: .actionsRead)
+    } else {
+      pages = try client.pages(
+        "/repos/\(repository)/actions/runs/\(run)/jobs",
+        query: [("filter", "latest"), ("per_page", "100")], needs: .actionsRead)
+    }
+    var jobs: [Any] = []
+    var total: Int?
+    for page in pages {
+      guard let object = try? JSONSerialization.jsonObject(with: page) as? [String: Any],
+        let list = object["jobs"] as? [Any]
+      else {
+        throw GitHubError(.badResponse, "run \(run): a jobs page is not a jobs envelope")
+      }
+      jobs += list
+      if total == nil { total = object["total_count"] as? Int }
+    }
+    let merged: [String: Any] = ["total_count": total ?? jobs.count, "jobs": jobs]
+    do {
+      return try JSONSerialization.data(
+        withJSONObject: merged, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    } catch {
+      throw GitHubError(.badResponse, "run \(run): cannot write the merged jobs document")
+    }
+  }
+
+  /// Fetches the run's jobs and every completed job's log into `directory`.
+  ///
+  /// A log that fails leaves the others; its job carries a ``Job/problem``.
+  ///
+  /// - Parameters:
+  ///   - id: The run's id.
+  ///   - attempt: The attempt, `nil` for the latest.
+  ///   - directory: The folder to write.
+  ///   - progress: Called with (done, total) after each log, from any thread.
+  /// - Returns: The jobs and where their logs went.
+  /// - Throws: ``GitHubError`` when the run or its jobs cannot be read or the folder written.
+  package func fetch(
+    run id: Int64, attempt: Int?, into directory: URL,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws(GitHubError) -> Result {
+    let runInfo = try? run(id)
+    let document = try jobsDocument(run: id, attempt: attempt)
+    let jobsPath = directory.appendingPathComponent("jobs.json")
+    try AtomicFile.write(document, to: jobsPath)
+    let apiJobs: [APIJob]
+    do {
+      apiJobs = try JobsAPI.parse([UInt8](document))
+    } catch {
+      throw GitHubError(.badResponse, "run \(id): \(error.message)")
+    }
+    var jobs = apiJobs.map { Job(job: $0) }
+    let wanted = jobs.indices.filter { jobs[$0].job.hasDownloadableLog && jobs[$0].job.id != nil }
+    let outcomes = Mutex([Int: (String?, String?)]())
+    let next = Mutex(0)
+    let done = Mutex(0)
+    let group = DispatchGroup()
+    let logs = directory.appendingPathComponent("logs")
+    let host = client.connection.baseURL.host ?? "github"
+    for _ in 0..<max(1, min(concurrency, wanted.count)) {
+      DispatchQueue.global().async(group: group) { [self] in
+        while true {
+          let position = next.withLock { value -> Int? in
+            guard value < wanted.count else { return nil }
+            defer { value += 1 }
+            return value
+          }
+          guard let position else { return }
+          let index = wanted[position]
+          let job = apiJobs[index]
+          guard let jobID = job.id else { continue }
+          let target = logs.appendingPathComponent("\(jobID).log")
+          var outcome: (String?, String?)
+          do throws(GitHubError) {
+            let data: Data
+            if let cached = cache?.log(host: host, jobID: jobID) {
+              data = cached
+            } else {
+              data = try client.jobLog(repository: repository, jobID: jobID)
+              try cache?.store(data, host: host, jobID: jobID)
+            }
+            try AtomicFile.write(data, to: target)
+            outcome = (target.path, nil)
+          } catch {
+            outcome = (nil, "job \(jobID) (\(job.name)): no log: \(error.message)")
+          }
+          outcomes.withLock { $0[index] = outcome }
+          let count = done.withLock { value -> Int in
+            value += 1
+            return value
+          }
+          progress?(count, wanted.count)
+        }
+      }
+    }
+    group.wait()
+    let results = outcomes.withLock { $0 }
+    for (index, outcome) in results {
+      jobs[index].logPath = outcome.0
+      jobs[index].problem = outcome.1
+    }
+    return Result(run: runInfo, jobs: jobs, jobsPath: jobsPath.path)
+  }
+}
+
+extension RunFetcher.Job {
+  init(job: APIJob) {
+    self.job = job
+  }
+}

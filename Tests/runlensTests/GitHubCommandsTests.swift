@@ -1,0 +1,369 @@
+import Foundation
+import RunLensGitHub
+import Testing
+
+/// The commands that call the GitHub API, run as the built binary against the local stand-in.
+@Suite("runlens and the GitHub API")
+struct GitHubCommandsTests {
+  static func run(_ arguments: [String], _ environment: [String: String]) throws -> (
+    status: Int32, stdout: String, stderr: String
+  ) {
+    try ReportCommandTests.run(arguments, environment: environment)
+  }
+
+  @Test(
+    "fetch writes the merged jobs and the completed jobs' logs, and never sends the token off the API host"
+  )
+  func fetch() throws {
+    let server = try GitHubStandIn()
+    let output = server.path("run")
+    let result = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "100", "-o", output, "--cache-dir",
+        server.path("cache"),
+      ],
+      server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("5 jobs, 2 logs, 2 not completed yet"))
+    let jobs =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: output + "/jobs.json"))) as? [String: Any]
+    #expect((jobs?["jobs"] as? [Any])?.count == 5)
+    #expect(jobs?["total_count"] as? Int == 5)
+    let logs = try FileManager.default.contentsOfDirectory(atPath: output + "/logs").sorted()
+    #expect(logs == ["1001.log", "1002.log"])
+    let build = try String(contentsOfFile: output + "/logs/1001.log", encoding: .utf8)
+    #expect(build.contains("Complete job name: build"))
+
+    let requests = try server.requests()
+    // Every API request carries the headers GitHub asks for; the storage host never the token.
+    for request in requests where request.host == "api" {
+      #expect(request.authorization)
+      #expect(request.accept == "application/vnd.github+json")
+      #expect(request.version == "2022-11-28")
+      #expect(request.agent?.hasPrefix("runlens/") == true)
+    }
+    let storage = requests.filter { $0.host == "storage" }
+    #expect(storage.count == 2)
+    #expect(storage.allSatisfy { !$0.authorization })
+    // Both pages were read; the logs of jobs not completed (or cancelled before any step) never
+    // requested.
+    #expect(requests.contains { $0.path.contains("jobs?") && $0.path.contains("page=2") })
+    for id in ["1003", "1004", "1005"] {
+      #expect(!requests.contains { $0.path.contains("/jobs/\(id)/logs") })
+    }
+    #expect(!(result.stdout + result.stderr).contains("SECRET"))
+    let written = try FileManager.default.subpathsOfDirectory(atPath: server.folder.path)
+    for file in written where file.hasSuffix(".json") || file.hasSuffix(".log") {
+      let text = try String(contentsOfFile: server.path(file), encoding: .utf8)
+      #expect(!text.contains("SECRET"), "\(file)")
+    }
+
+    // A second fetch takes the logs from the cache.
+    let again = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "100", "-o", server.path("again"), "--cache-dir",
+        server.path("cache"),
+      ],
+      server.environment())
+    #expect(again.status == 0)
+    let logRequests = try server.requests().filter { $0.path.hasSuffix("/logs") }
+    #expect(logRequests.count == 2)
+    #expect(FileManager.default.fileExists(atPath: server.path("again/logs/1002.log")))
+  }
+
+  @Test(
+    "report DIR of a fetched run is the report of --repo/--run, with the jobs still running listed")
+  func reportOfAFetchedRun() throws {
+    let server = try GitHubStandIn()
+    let environment = server.environment()
+    let fetched = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "100", "-o", server.path("run"), "--cache-dir",
+        server.path("cache"),
+      ],
+      environment)
+    #expect(fetched.status == 0)
+    let fromFolder = try Self.run(["report", server.path("run")], environment)
+    let direct = try Self.run(
+      ["report", "--repo", "acme/widget", "--run", "100", "--cache-dir", server.path("cache")],
+      environment)
+    #expect(direct.status == 0, "\(direct.stderr)")
+    #expect(fromFolder.stdout == direct.stdout)
+    #expect(direct.stdout.contains("**Still running:** 2 jobs"))
+    #expect(direct.stdout.contains("| report (no log) | ⏳ in progress |"))
+    #expect(direct.stdout.contains("| deploy (no log) | ⏳ queued |"))
+    let json = try Self.run(
+      [
+        "report", "--repo", "acme/widget", "--run", "100", "--format", "json", "--cache-dir",
+        server.path("cache"),
+      ],
+      environment)
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let jobs = try #require(object?["jobs"] as? [[String: Any]])
+    let states = jobs.map { "\($0["name"] ?? "") \($0["status"] ?? "-") \($0["hasLog"] ?? "-")" }
+    #expect(
+      states == [
+        "build completed 1", "test completed 1", "report in_progress 0", "deploy queued 0",
+        "lint completed 0",
+      ])
+  }
+
+  @Test("a log that cannot be fetched is a warning, and the other jobs are still reported")
+  func missingLog() throws {
+    let server = try GitHubStandIn()
+    let result = try Self.run(
+      ["report", "--repo", "acme/gaps", "--run", "100", "--cache-dir", server.path("cache")],
+      server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "warning: job 1002 (test): no log: the log of job 1002: not found (404)"))
+    #expect(result.stdout.contains("| build | ✅ success |"))
+    #expect(result.stdout.contains("| test (no log) | ❌ failure |"))
+  }
+
+  @Test("--attempt reads that attempt's jobs")
+  func attempt() throws {
+    let server = try GitHubStandIn()
+    let result = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "100", "--attempt", "2", "-o",
+        server.path("run"), "--cache-dir", server.path("cache"),
+      ],
+      server.environment())
+    #expect(result.status == 0)
+    #expect(result.stderr.contains("1 job, 1 log"))
+    #expect(try server.requests().contains { $0.path.contains("/attempts/2/jobs") })
+  }
+
+  @Test(
+    "failures say what to do, and never show the token",
+    arguments: [
+      (
+        ["fetch", "--repo", "acme/widget", "--run", "100", "-o", "x"], "rejected", Int32(1),
+        "the token was rejected (401)"
+      ),
+      (["fetch", "--repo", "acme/widget", "--run", "100", "-o", "x"], nil, Int32(64), "GH_TOKEN"),
+      (
+        ["fetch", "--repo", "acme/forbidden", "--run", "100", "-o", "x"], "t", Int32(1),
+        "lacks `actions: read` (GitHub accepts: actions=read)"
+      ),
+      (
+        ["fetch", "--repo", "acme/widget", "--run", "5", "-o", "x"], "t", Int32(1),
+        "run 5 of acme/widget not found (404)"
+      ),
+      (["budget", "--repo", "acme/secondary"], "t", Int32(1), "secondary rate limit (429)"),
+    ] as [([String], String?, Int32, String)])
+  func failures(arguments: [String], token: String?, status: Int32, message: String) throws {
+    let server = try GitHubStandIn()
+    var arguments = arguments
+    if let index = arguments.firstIndex(of: "x") { arguments[index] = server.path("out") }
+    let result = try Self.run(
+      arguments + (arguments[0] == "fetch" ? ["--cache-dir", server.path("cache")] : []),
+      server.environment(token: token, extra: ["RUNLENS_MAX_WAIT": "0"]))
+    #expect(result.status == status)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(!result.stderr.contains("SECRET"))
+  }
+
+  @Test("rate limits are waited out, 5xx retried, a stalled answer times out")
+  func waitsAndRetries() throws {
+    let server = try GitHubStandIn()
+    for repository in ["acme/limited", "acme/secondary", "acme/flaky"] {
+      let started = Date()
+      let result = try Self.run(
+        ["budget", "--repo", repository, "--as-of", "2025-12-09T00:00:00Z"], server.environment())
+      #expect(result.status == 0, "\(repository): \(result.stderr)")
+      #expect(result.stdout.contains("2 entries take 5.00 GB"), "\(repository)")
+      if repository != "acme/flaky" { #expect(Date().timeIntervalSince(started) >= 0.9) }
+    }
+    let paths = try server.requests().map(\.path)
+    #expect(paths.filter { $0.hasPrefix("/repos/acme/flaky/actions/caches?") }.count == 4)
+    let started = Date()
+    let stalled = try Self.run(
+      ["budget", "--repo", "acme/stalled"],
+      server.environment(extra: ["RUNLENS_HTTP_TIMEOUT": "1", "RUNLENS_RETRIES": "1"]))
+    #expect(stalled.status == 1)
+    #expect(stalled.stderr.contains("no answer within 1 s (2 tries)"), "\(stalled.stderr)")
+    #expect(Date().timeIntervalSince(started) < 10)
+  }
+
+  @Test("budget --repo reads every page of the caches")
+  func budget() throws {
+    let server = try GitHubStandIn()
+    let result = try Self.run(
+      ["budget", "--repo", "acme/widget", "--as-of", "2025-12-09T00:00:00Z", "--format", "json"],
+      server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("cargo-main-a") && result.stdout.contains("cargo-pr-b"))
+    #expect(try server.requests().filter { $0.path.contains("/actions/caches") }.count == 2)
+  }
+
+  @Test("comment updates the marked comment, posts otherwise, and only warns on a fork")
+  func comment() throws {
+    let server = try GitHubStandIn()
+    let file = server.path("comment.md")
+    try "<!-- runlens:ci -->\n## report\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let updated = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "5", file], server.environment())
+    #expect(updated.status == 0, "\(updated.stderr)")
+    #expect(updated.stdout == "https://github.com/acme/widget/pull/5#issuecomment-77\n")
+    let posted = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "6", file], server.environment())
+    #expect(posted.stdout == "https://github.com/acme/widget/pull/6#issuecomment-901\n")
+    let requests = try server.requests()
+    #expect(
+      requests.contains {
+        $0.method == "PATCH" && $0.path == "/repos/acme/widget/issues/comments/77"
+      })
+    #expect(
+      requests.contains { $0.method == "POST" && $0.path == "/repos/acme/widget/issues/6/comments" }
+    )
+    // The list's second page (where #5's marked comment is) was read.
+    #expect(
+      requests.contains {
+        $0.path.hasPrefix("/repos/acme/widget/issues/5/comments?") && $0.path.contains("page=2")
+      })
+    let fork = try Self.run(
+      ["comment", "--repo", "acme/fork", "--pr", "6", file], server.environment())
+    #expect(fork.status == 0)
+    #expect(fork.stderr.contains("the token is read-only"))
+    let strict = try Self.run(
+      ["comment", "--repo", "acme/fork", "--pr", "6", "--strict", file], server.environment())
+    #expect(strict.status == 1)
+    try "no marker\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let unmarked = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "6", file], server.environment())
+    #expect(unmarked.status == 64)
+  }
+
+  @Test("report --steps-context gives the job's own cache outcome and its finished steps' times")
+  func stepsContext() throws {
+    let server = try GitHubStandIn()
+    let steps = server.path("steps.json")
+    try """
+    {
+      "cargo": {
+        "outputs": {
+          "cache-hit": "false",
+          "cache-primary-key": "cargo-Linux-abc",
+          "cache-matched-key": "cargo-Linux-"
+        },
+        "outcome": "success",
+        "conclusion": "success"
+      },
+      "checkout": {
+        "outputs": {},
+        "outcome": "success",
+        "conclusion": "success"
+      }
+    }
+    """.write(toFile: steps, atomically: true, encoding: .utf8)
+    let result = try Self.run(
+      [
+        "report", "--repo", "acme/widget", "--run", "100", "--steps-context", steps, "--format",
+        "json", "--cache-dir", server.path("cache"),
+      ],
+      server.environment(extra: ["GITHUB_JOB": "report"]))
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let jobs = try #require(object?["jobs"] as? [[String: Any]])
+    let report = try #require(jobs.first { $0["name"] as? String == "report" })
+    let restores = (report["cache"] as? [String: Any])?["restores"] as? [[String: Any]]
+    #expect(restores?.count == 1)
+    #expect(restores?.first?["outcome"] as? String == "fallback-hit")
+    #expect(restores?.first?["restoredKey"] as? String == "cargo-Linux-")
+    let stepTimes = (report["steps"] as? [[String: Any]])?.map {
+      "\($0["name"] ?? "") \($0["durationMs"] ?? "-")"
+    }
+    #expect(stepTimes?.prefix(2) == ["Set up job 2000", "Restore cache 7000"])
+
+    // Without the API: the steps context alone, the job named after GITHUB_JOB.
+    let alone = try Self.run(
+      ["report", "--steps-context", steps], server.environment(extra: ["GITHUB_JOB": "build"]))
+    #expect(alone.status == 0, "\(alone.stderr)")
+    #expect(alone.stdout.contains("### build"))
+    #expect(alone.stdout.contains("**Still running:** 1 job"))
+    #expect(alone.stdout.contains("fallback hit"))
+  }
+}
+
+@Suite("GitHub client parts")
+struct GitHubClientPartsTests {
+  @Test("the Link header's next page, as given")
+  func link() {
+    let header =
+      #"<https://api.github.com/repositories/1/actions/caches?page=2>; rel="next", <https://api.github.com/repositories/1/actions/caches?page=5>; rel="last""#
+    #expect(
+      LinkHeader.next(header) == "https://api.github.com/repositories/1/actions/caches?page=2")
+    #expect(LinkHeader.next(#"<https://x/?page=1>; rel="first""#) == nil)
+    #expect(LinkHeader.next(nil) == nil)
+  }
+
+  @Test("the connection from the environment; the token only for the API host")
+  func connection() throws {
+    let connection = try GitHubConnection(environment: [
+      "GITHUB_TOKEN": "t", "GH_TOKEN": "", "GITHUB_API_URL": "https://ghe.example/api/v3/",
+    ])
+    #expect(connection.token == "t")
+    #expect(connection.baseURL.absoluteString == "https://ghe.example/api/v3")
+    #expect(connection.url("/repos/o/r")?.absoluteString == "https://ghe.example/api/v3/repos/o/r")
+    #expect(connection.isAPIHost(URL(string: "https://ghe.example:443/x")!))
+    #expect(!connection.isAPIHost(URL(string: "https://storage.example/x")!))
+    #expect(!connection.isAPIHost(URL(string: "http://ghe.example/x")!))
+    #expect(throws: GitHubError.self) { try GitHubConnection(environment: [:]) }
+  }
+}
+
+@Suite("runlens compare with the GitHub API")
+struct GitHubCompareTests {
+  @Test("--baseline-branch picks the last successful runs of the workflow, and names them")
+  func baselineBranch() throws {
+    let server = try GitHubStandIn()
+    let result = try GitHubCommandsTests.run(
+      [
+        "compare", "--repo", "acme/widget", "--candidate-run", "100", "--baseline-branch", "main",
+        "--baseline-runs", "2", "--format", "json", "--cache-dir", server.path("cache"),
+      ], server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let baseline = (object?["baseline"] as? [String: Any])?["sources"] as? [[String: Any]]
+    #expect(baseline?.compactMap { $0["runId"] as? Int } == [92, 91])
+    #expect(baseline?.first?["url"] as? String == "https://github.com/acme/widget/actions/runs/92")
+    #expect(baseline?.first?["createdAt"] as? String == "2025-12-07T10:00:00Z")
+    let candidate = (object?["candidate"] as? [String: Any])?["sources"] as? [[String: Any]]
+    #expect(candidate?.first?["runId"] as? Int == 100)
+    #expect((candidate?.first?["sha"] as? String)?.count == 40)
+    let tests = try #require(object?["tests"] as? [String: Any])
+    let failing = tests["newlyFailing"] as? [[String: String]]
+    #expect(failing == [["suite": "logsift", "name": "parse::tests::timestamps"]])
+    #expect((tests["candidate"] as? [String: Int])?["failed"] == 1)
+    #expect((tests["baseline"] as? [String: Int])?["failed"] == 0)
+    let requests = try server.requests()
+    let list = try #require(requests.first { $0.path.contains("/actions/workflows/7/runs") })
+    #expect(list.path.contains("branch=main") && list.path.contains("status=success"))
+    // The failed run 89 is not among the baseline, so its jobs were never read.
+    #expect(!requests.contains { $0.path.contains("/runs/89") })
+  }
+
+  @Test("--baseline-run names the baseline; the Markdown is a comment with the runs linked")
+  func namedBaseline() throws {
+    let server = try GitHubStandIn()
+    let result = try GitHubCommandsTests.run(
+      [
+        "compare", "--repo", "acme/widget", "--candidate-run", "100", "--baseline-run", "90",
+        "--baseline-run", "91", "--cache-dir", server.path("cache"),
+      ], server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("<!-- runlens:comparison -->\n"))
+    #expect(
+      result.stdout.contains(
+        "**❌ Newly failing (1):** <code>logsift parse::tests::timestamps</code>"))
+    #expect(result.stdout.contains("- run [90](https://github.com/acme/widget/actions/runs/90)"))
+    #expect(result.stdout.contains("**Baseline (2):**"))
+    let usage = try GitHubCommandsTests.run(
+      ["compare", "--repo", "acme/widget", "--candidate-run", "100"], server.environment())
+    #expect(usage.status == 64)
+  }
+}
