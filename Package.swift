@@ -37,6 +37,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .target(
+      name: "RunLensArchive",
+      dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      swiftSettings: swiftSettings
+    ),
+    .target(
       name: "RunLensGitHub",
       dependencies: ["RunLens"],
       swiftSettings: swiftSettings
@@ -44,7 +49,7 @@ let package = Package(
     .executableTarget(
       name: "runlens",
       dependencies: [
-        "RunLens", "RunLensHistory", "RunLensGitHub",
+        "RunLens", "RunLensHistory", "RunLensGitHub", "RunLensArchive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -63,7 +68,7 @@ let package = Package(
     .testTarget(
       name: "runlensTests",
       dependencies: [
-        "runlens", "RunLens", "RunLensHistory", "RunLensGitHub",
+        "runlens", "RunLens", "RunLensHistory", "RunLensGitHub", "RunLensArchive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
@@ -76,15 +81,14 @@ let package = Package(
 // RUNLENS_FUZZ is set: the executable links only with `-sanitize=fuzzer`, so the ordinary
 // `swift build` and `swift test` must never see it. It is a target of this package, not a
 // package of its own, so that it needs no name for this package (a path dependency is named
-// after its folder, which differs between clones). The CLI's zip reader, which no library
-// holds, is compiled into it through symbolic links.
+// after its folder, which differs between clones).
 if Context.environment["RUNLENS_FUZZ"] != nil {
   package.targets += [
     .systemLibrary(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
     .executableTarget(
       name: "runlens-fuzz",
       dependencies: [
-        "CLibFuzzer", "RunLens",
+        "CLibFuzzer", "RunLens", "RunLensArchive",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       path: "Fuzz/Sources/runlens-fuzz",

@@ -1,5 +1,6 @@
 import Foundation
 import RunLens
+import RunLensArchive
 import ZIPFoundation
 
 extension RunInputs {

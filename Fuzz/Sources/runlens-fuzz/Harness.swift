@@ -1,5 +1,6 @@
 import Foundation
 import RunLens
+import RunLensArchive
 
 /// Every entry point of runlens that takes outside bytes, each run over the whole path: parse,
 /// build, then every renderer.

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import ZIPFoundation
 
 // zlib: ZIPFoundation's module for it on Linux, the SDK's elsewhere.
@@ -25,47 +25,47 @@ import ZIPFoundation
 ///
 /// The fix belongs in ZIPFoundation too (its provider should stop at the entry's size);
 /// runlens does not rely on it.
-struct ZipEntryReader {
+package struct ZipEntryReader {
   /// An entry as the central directory describes it.
-  struct Entry {
+  package struct Entry {
     /// The entry's path in the archive.
-    var path: String
+    package var path: String
     /// The compression method: 0 stored, 8 deflated.
-    var method: UInt16
+    package var method: UInt16
     /// The offset of the entry's local header.
-    var localHeaderOffset: UInt64
+    package var localHeaderOffset: UInt64
     /// The packed size.
-    var compressedSize: UInt64
+    package var compressedSize: UInt64
     /// The size the central directory declares once unpacked.
-    var uncompressedSize: UInt64
+    package var uncompressedSize: UInt64
     /// The CRC-32 of the unpacked bytes.
-    var checksum: UInt32
+    package var checksum: UInt32
   }
 
   /// A problem with one entry, named by its path.
-  struct Failure: Error, CustomStringConvertible {
+  package struct Failure: Error, CustomStringConvertible {
     /// The entry's path in the archive.
     var entry: String
     /// What went wrong, in words.
     var reason: String
 
     /// The reason alone: the caller names the zip and the entry (``entry``).
-    var description: String { reason }
+    package var description: String { reason }
   }
 
   /// The entries, by path.
-  private(set) var entries: [String: Entry] = [:]
+  package private(set) var entries: [String: Entry] = [:]
   private let file: ZipFile
 
   /// Reads the central directory of the zip at `path`; `nil` when the file cannot be opened
   /// or has no readable central directory.
-  init?(path: String) {
+  package init?(path: String) {
     guard let file = ZipFile(path: path) else { return nil }
     self.init(file: file)
   }
 
   /// Reads the central directory of a zip held in memory; `nil` when it has none.
-  init?(bytes: [UInt8]) {
+  package init?(bytes: [UInt8]) {
     self.init(file: ZipFile(bytes: bytes))
   }
 
@@ -97,7 +97,7 @@ struct ZipEntryReader {
   /// - Throws: ``Failure`` naming the entry when it is missing, uses another method than
   ///   stored or deflated, lies outside the file, its deflate stream does not end within its
   ///   packed bytes, or its checksum does not match; or what `body` throws.
-  func extract(_ path: String, bufferSize: Int, _ body: (Data) throws -> Void) throws {
+  package func extract(_ path: String, bufferSize: Int, _ body: (Data) throws -> Void) throws {
     guard let entry = entries[path] else {
       throw Failure(entry: path, reason: "not in the zip's central directory")
     }
@@ -146,7 +146,7 @@ struct ZipEntryReader {
   /// `inflateInit2_`, `inflate`, `inflateEnd` and `crc32`.
   ///
   /// - Returns: The CRC-32 of the unpacked bytes.
-  static func inflateEntry(
+  package static func inflateEntry(
     _ file: ZipFile, entry: String, from: UInt64, to end: UInt64, bufferSize: Int,
     _ body: (Data) throws -> Void
   ) throws -> UInt32 {
@@ -272,14 +272,14 @@ struct ZipEntryReader {
 }
 
 /// Random access to the bytes of a zip: a file, or bytes in memory (for tests and fuzzing).
-final class ZipFile {
+package final class ZipFile {
   private let handle: FileHandle?
   private let bytes: [UInt8]
   /// The size in bytes.
-  let size: UInt64
+  package let size: UInt64
 
   /// Opens the file at `path`; `nil` when it cannot be read.
-  init?(path: String) {
+  package init?(path: String) {
     guard let handle = FileHandle(forReadingAtPath: path), let size = try? handle.seekToEnd()
     else { return nil }
     self.handle = handle
@@ -288,14 +288,14 @@ final class ZipFile {
   }
 
   /// Wraps bytes in memory.
-  init(bytes: [UInt8]) {
+  package init(bytes: [UInt8]) {
     self.handle = nil
     self.bytes = bytes
     self.size = UInt64(bytes.count)
   }
 
   /// Up to `count` bytes at `offset`; fewer at the end of the file, none past it.
-  func read(_ offset: UInt64, _ count: Int) -> [UInt8] {
+  package func read(_ offset: UInt64, _ count: Int) -> [UInt8] {
     guard offset < size, count > 0 else { return [] }
     let available = Int(min(UInt64(count), size - offset))
     guard let handle else {

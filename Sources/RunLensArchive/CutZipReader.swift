@@ -1,30 +1,30 @@
-import Foundation
+package import Foundation
 import ZIPFoundation
 
 /// Reads a zip that has lost its end (a cut download): without a central directory, its
 /// entries are found from their local headers, one after the other, and the last one may be
 /// incomplete.
-struct CutZipReader {
+package struct CutZipReader {
   /// An entry found from its local header.
-  struct Entry {
-    var path: String
-    var method: UInt16
-    var dataOffset: UInt64
+  package struct Entry {
+    package var path: String
+    package var method: UInt16
+    package var dataOffset: UInt64
     /// The packed size; for the cut last entry, what is left of the file.
-    var compressedSize: UInt64
-    var isCut: Bool
+    package var compressedSize: UInt64
+    package var isCut: Bool
   }
 
   private let file: ZipFile
   private var fileSize: UInt64 { file.size }
 
-  init?(path: String) {
+  package init?(path: String) {
     guard let file = ZipFile(path: path) else { return nil }
     self.file = file
   }
 
   /// Reads a zip held in memory (for tests and fuzzing).
-  init(bytes: [UInt8]) {
+  package init(bytes: [UInt8]) {
     self.file = ZipFile(bytes: bytes)
   }
 
@@ -37,7 +37,7 @@ struct CutZipReader {
   }
 
   /// The entries from the start of the file up to where it is cut.
-  func entries() -> [Entry] {
+  package func entries() -> [Entry] {
     var entries: [Entry] = []
     var offset: UInt64 = 0
     while offset + 30 <= fileSize {
@@ -99,7 +99,7 @@ struct CutZipReader {
   }
 
   /// Unpacks an entry in chunks; a cut entry ends with an error after its readable part.
-  func extract(_ entry: Entry, _ body: (Data) throws -> Void) throws {
+  package func extract(_ entry: Entry, _ body: (Data) throws -> Void) throws {
     let end = entry.dataOffset + entry.compressedSize
     switch entry.method {
     case 0:

@@ -1,1 +1,0 @@
-../../../Sources/runlens/CutZipReader.swift
