@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZIPFoundation
 
+@testable import RunLensArchive
 @testable import runlens
 
 /// The zip reader's own bounds (issue 13): an entry that cannot make progress is an error
