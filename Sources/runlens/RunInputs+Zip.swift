@@ -45,9 +45,12 @@ extension RunInputs {
     _ entry: Entry, from archive: Archive, name: String, unpacked: inout Int64,
     _ body: (Data) -> Void
   ) throws(IOFailure) {
-    let packed = Int64(entry.compressedSize)
-    let declared = Int64(entry.uncompressedSize)
-    if declared > 1 << 30, declared > packed.multipliedReportingOverflow(by: Self.bombRatio).0 {
+    // Sizes come from the archive's headers (zip64 fields are 64-bit unsigned): clamped, and
+    // compared without overflow.
+    let packed = Int64(clamping: entry.compressedSize)
+    let declared = Int64(clamping: entry.uncompressedSize)
+    let ratioLimit = packed.multipliedReportingOverflow(by: Self.bombRatio)
+    if declared > 1 << 30, !ratioLimit.overflow, declared > ratioLimit.partialValue {
       throw IOFailure(
         path: name,
         reason: "refused: it would unpack \(declared) bytes from \(packed) (a zip bomb?)")
@@ -58,7 +61,7 @@ extension RunInputs {
       _ = try archive.extract(entry, bufferSize: ChunkReader.chunkSize, skipCRC32: false) { data in
         seen += Int64(data.count)
         total += Int64(data.count)
-        if seen > declared + (1 << 20) || total > Self.zipLimit {
+        if seen - (1 << 20) > declared || total > Self.zipLimit {
           throw IOFailure(
             path: name, reason: "unpacks to more than it declares (a zip bomb?); stopped")
         }
