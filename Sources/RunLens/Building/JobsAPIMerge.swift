@@ -62,7 +62,18 @@ extension JobRun {
     job.nameSource = .api
     job.url = api.url
     let ran = api.steps.filter { $0.conclusion != "skipped" }
-    let pairs = Self.align(steps, ran)
+    var pairs: [Int: APIJob.Step] = [:]
+    let cells = (ran.count + 1).multipliedReportingOverflow(by: steps.count + 1)
+    if ran.count != steps.count, cells.overflow || cells.partialValue > Self.maximumAlignmentCells {
+      // The table would grow with the document: a forged or broken list is not aligned.
+      job.diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the jobs API lists \(ran.count) steps that ran against the log's \(steps.count): too many steps to align; the log's steps are kept"
+        ))
+    } else {
+      pairs = Self.align(steps, ran)
+    }
     if !pairs.isEmpty { job.stepsSource = .api }
     // Every log step takes the API step of the last matched step at or before it.
     var owner: [Int: APIJob.Step] = [:]
@@ -93,9 +104,11 @@ extension JobRun {
     }
     job.steps = JobRunBuilder.grouped(job.steps, groups)
     // The API's conclusion of a grouped step wins over its inner steps' error lines.
+    var ranByNumber: [Int: APIJob.Step] = [:]
+    for step in ran where ranByNumber[step.number] == nil { ranByNumber[step.number] = step }
     for index in job.steps.indices {
       guard let number = job.steps[index].number,
-        let apiStep = ran.first(where: { $0.number == number }), let conclusion = apiStep.conclusion
+        let apiStep = ranByNumber[number], let conclusion = apiStep.conclusion
       else { continue }
       job.steps[index].conclusion = conclusion
       job.steps[index].conclusionSource = .api
@@ -111,6 +124,10 @@ extension JobRun {
     }
     return job
   }
+
+  /// The most cells (API steps that ran + 1 times log steps + 1) of the alignment table of one
+  /// job: 4 Mi cells, about 36 MiB; real jobs need a few thousand.
+  static let maximumAlignmentCells = 1 << 22
 
   /// Matches the API's steps that ran to log steps, in order: each API step to at most one log
   /// step, a later API step never to an earlier log step.
