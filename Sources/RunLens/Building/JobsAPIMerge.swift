@@ -113,15 +113,29 @@ extension JobRun {
       job.steps[index].conclusion = conclusion
       job.steps[index].conclusionSource = .api
     }
-    // The steps the log cannot show, placed by number.
-    for skipped in api.steps where skipped.conclusion == "skipped" {
+    // The steps the log cannot show, placed by number: each before the first step with a
+    // larger number (a step without one counts as last), in one pass however many there are.
+    let skipped = api.steps.enumerated().filter { $0.element.conclusion == "skipped" }
+      .sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }.map(\.element)
+    guard !skipped.isEmpty else { return job }
+    var placed: [Step] = []
+    placed.reserveCapacity(job.steps.count + skipped.count)
+    var next = skipped.startIndex
+    func skippedStep(_ api: APIJob.Step) -> Step {
       var step = Step(
-        name: skipped.name, kind: .api, line: 0, number: skipped.number, conclusion: "skipped")
+        name: api.name, kind: .api, line: 0, number: api.number, conclusion: "skipped")
       step.conclusionSource = .api
-      let position =
-        job.steps.firstIndex { ($0.number ?? Int.max) > skipped.number } ?? job.steps.count
-      job.steps.insert(step, at: position)
+      return step
     }
+    for step in job.steps {
+      while next < skipped.endIndex, skipped[next].number < (step.number ?? Int.max) {
+        placed.append(skippedStep(skipped[next]))
+        next += 1
+      }
+      placed.append(step)
+    }
+    placed += skipped[next...].map(skippedStep)
+    job.steps = placed
     return job
   }
 

@@ -25,4 +25,29 @@ struct JobsAPIMergeTests {
     #expect(merged.steps.allSatisfy { $0.name.hasPrefix("api ") == false })
     #expect(merged.diagnostics.contains { $0.message.contains("too many steps to align") })
   }
+
+  @Test(
+    "skipped steps are placed by number in one pass, however many",
+    .timeLimit(.minutes(1)))
+  func skippedSteps() throws {
+    let job = Parsing.job(
+      Parsing.timestamped(
+        "Current runner version: '2.328.0'\n##[group]Run make\n##[endgroup]\nCleaning up orphan processes"
+      ))
+    let time = LogTime(parsingISO8601: "2025-10-04T14:00:00Z")
+    func step(_ number: Int, _ name: String, _ conclusion: String) -> APIJob.Step {
+      .init(number: number, name: name, conclusion: conclusion, startedAt: time, completedAt: time)
+    }
+    let count = 60_000
+    var steps = [step(1, "Set up job", "success"), step(2, "Build", "success")]
+    steps += (3..<(count + 3)).map { step($0, "skip \($0)", "skipped") }
+    steps.append(step(count + 3, "Complete job", "success"))
+    let api = APIJob(
+      name: job.name, id: 1, conclusion: "success", startedAt: time, completedAt: time,
+      steps: steps, url: nil)
+    let merged = try #require(RunReport.merge([job], with: [api]).first)
+    #expect(merged.steps.count == count + 3)
+    #expect(merged.steps.map(\.number) == Array(1...(count + 3)))
+    #expect(merged.steps.last?.name == "Complete job")
+  }
 }
