@@ -63,9 +63,12 @@ extension RunInputs {
     _ entry: Entry, from reader: ZipEntryReader, name: String, unpacked: inout Int64,
     _ body: (Data) -> Void
   ) throws(IOFailure) {
+    // Sizes come from the archive's headers (zip64 fields are 64-bit unsigned): clamped, and
+    // compared without overflow.
     let packed = Int64(clamping: entry.compressedSize)
     let declared = Int64(clamping: entry.uncompressedSize)
-    if declared > 1 << 30, declared > packed.multipliedReportingOverflow(by: Self.bombRatio).0 {
+    let ratioLimit = packed.multipliedReportingOverflow(by: Self.bombRatio)
+    if declared > 1 << 30, !ratioLimit.overflow, declared > ratioLimit.partialValue {
       throw IOFailure(
         path: name,
         reason: "refused: it would unpack \(declared) bytes from \(packed) (a zip bomb?)")
@@ -76,7 +79,7 @@ extension RunInputs {
       try reader.extract(entry.path, bufferSize: ChunkReader.chunkSize) { data in
         seen += Int64(data.count)
         total += Int64(data.count)
-        if seen > declared.saturatingAdding(1 << 20) || total > Self.zipLimit {
+        if seen - (1 << 20) > declared || total > Self.zipLimit {
           throw IOFailure(
             path: name, reason: "unpacks to more than it declares (a zip bomb?); stopped")
         }

@@ -66,13 +66,7 @@ struct RunInputs: ~Copyable {
       while let chunk = try chunks.next() {
         progress.add(chunk.count)
         if assembly.feed(chunk, lineFeeds: chunks.lineFeeds) == .zip {
-          let head = assembly.divertInput()
-          if path == "-" {
-            try readSpooledZip(head: head, rest: chunks)
-          } else {
-            chunks.close()
-            readZip(path, shownAs: path)
-          }
+          readDivertedZip(path, chunks: chunks)
           progress.fileDone()
           return
         }
@@ -83,16 +77,30 @@ struct RunInputs: ~Copyable {
     }
     if assembly.decideKind() == .zip {
       // A zip shorter than the bytes needed to tell its kind.
-      let head = assembly.divertInput()
-      if path == "-" {
-        try? readSpooledZip(head: head, rest: chunks)
-      } else {
-        readZip(path, shownAs: path)
-      }
+      readDivertedZip(path, chunks: chunks)
     } else {
       assembly.endInput()
     }
     progress.fileDone()
+  }
+
+  /// Reads an input that the assembly told is a zip, from its file or spooled from stdin.
+  ///
+  /// The input was diverted, so a failure here is recorded as one, never through `failInput`
+  /// (which is for an input still being fed, and traps once the input was diverted).
+  private mutating func readDivertedZip(_ path: String, chunks: ChunkReader) {
+    let head = assembly.divertInput()
+    guard path == "-" else {
+      chunks.close()
+      readZip(path, shownAs: path)
+      return
+    }
+    do {
+      try readSpooledZip(head: head, rest: chunks)
+    } catch {
+      assembly.recordFailure(
+        path, reason: "a zip that could not be written to \(error.path): \(error.reason)")
+    }
   }
 
   /// A zip arriving on standard input: written to a temporary file, which a zip needs, then

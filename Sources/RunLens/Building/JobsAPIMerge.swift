@@ -70,7 +70,18 @@ extension JobRun {
     job.status = api.status
     job.url = api.url
     let ran = api.steps.filter { $0.conclusion != "skipped" }
-    let pairs = Self.align(steps, ran)
+    var pairs: [Int: APIJob.Step] = [:]
+    let cells = (ran.count + 1).multipliedReportingOverflow(by: steps.count + 1)
+    if ran.count != steps.count, cells.overflow || cells.partialValue > Self.maximumAlignmentCells {
+      // The table would grow with the document: a forged or broken list is not aligned.
+      job.diagnostics.append(
+        Diagnostic(
+          .warning,
+          "the jobs API lists \(ran.count) steps that ran against the log's \(steps.count): too many steps to align; the log's steps are kept"
+        ))
+    } else {
+      pairs = Self.align(steps, ran)
+    }
     if !pairs.isEmpty { job.stepsSource = .api }
     // Every log step takes the API step of the last matched step at or before it.
     var owner: [Int: APIJob.Step] = [:]
@@ -101,24 +112,44 @@ extension JobRun {
     }
     job.steps = JobRunBuilder.grouped(job.steps, groups)
     // The API's conclusion of a grouped step wins over its inner steps' error lines.
+    var ranByNumber: [Int: APIJob.Step] = [:]
+    for step in ran where ranByNumber[step.number] == nil { ranByNumber[step.number] = step }
     for index in job.steps.indices {
       guard let number = job.steps[index].number,
-        let apiStep = ran.first(where: { $0.number == number }), let conclusion = apiStep.conclusion
+        let apiStep = ranByNumber[number], let conclusion = apiStep.conclusion
       else { continue }
       job.steps[index].conclusion = conclusion
       job.steps[index].conclusionSource = .api
     }
-    // The steps the log cannot show, placed by number.
-    for skipped in api.steps where skipped.conclusion == "skipped" {
+    // The steps the log cannot show, placed by number: each before the first step with a
+    // larger number (a step without one counts as last), in one pass however many there are.
+    let skipped = api.steps.enumerated().filter { $0.element.conclusion == "skipped" }
+      .sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }.map(\.element)
+    guard !skipped.isEmpty else { return job }
+    var placed: [Step] = []
+    placed.reserveCapacity(job.steps.count + skipped.count)
+    var next = skipped.startIndex
+    func skippedStep(_ api: APIJob.Step) -> Step {
       var step = Step(
-        name: skipped.name, kind: .api, line: 0, number: skipped.number, conclusion: "skipped")
+        name: api.name, kind: .api, line: 0, number: api.number, conclusion: "skipped")
       step.conclusionSource = .api
-      let position =
-        job.steps.firstIndex { ($0.number ?? Int.max) > skipped.number } ?? job.steps.count
-      job.steps.insert(step, at: position)
+      return step
     }
+    for step in job.steps {
+      while next < skipped.endIndex, skipped[next].number < (step.number ?? Int.max) {
+        placed.append(skippedStep(skipped[next]))
+        next += 1
+      }
+      placed.append(step)
+    }
+    placed += skipped[next...].map(skippedStep)
+    job.steps = placed
     return job
   }
+
+  /// The most cells (API steps that ran + 1 times log steps + 1) of the alignment table of one
+  /// job: 4 Mi cells, about 36 MiB; real jobs need a few thousand.
+  static let maximumAlignmentCells = 1 << 22
 
   /// Matches the API's steps that ran to log steps, in order: each API step to at most one log
   /// step, a later API step never to an earlier log step.

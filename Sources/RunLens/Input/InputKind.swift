@@ -41,16 +41,70 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
       return .json
     }
     if GhRunLogParser.looksLikeGhOutput(head) { return .ghLog }
-    // XML starts with `<?xml`, a comment, a doctype or an element; a log line never starts
-    // with `<` followed by one of these.
-    if first == UInt8(ascii: "<"), let second,
-      second == UInt8(ascii: "?") || second == UInt8(ascii: "!")
-        || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(second | 0x20)
-    {
-      return .junit
+    // XML starts with `<?xml`, a comment, a doctype or a start tag followed by markup; a log
+    // line can start with `<` too (`<frozen importlib._bootstrap>:241: RuntimeWarning`,
+    // `<stdin>:1: warning`), but not with a whole tag followed by markup.
+    if first == UInt8(ascii: "<"), let second {
+      if second == UInt8(ascii: "?") || second == UInt8(ascii: "!") { return .junit }
+      if let start = body.firstIndex(of: UInt8(ascii: "<")),
+        startsWithElement(Array(body[start...]))
+      {
+        return .junit
+      }
     }
     return .jobLog
   }
+}
+
+/// Whether `bytes` (from a `<`) start with an XML start tag, `<name attr="v" …>` or `/>`, followed
+/// by whitespace and markup (`<`) or by the end of the bytes seen.
+private func startsWithElement(_ bytes: [UInt8]) -> Bool {
+  func isNameStart(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || byte == UInt8(ascii: "_")
+      || byte == UInt8(ascii: ":") || byte >= 0x80
+  }
+  func isName(_ byte: UInt8) -> Bool {
+    isNameStart(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+      || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+  }
+  func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+  }
+  var index = 1
+  guard index < bytes.count, isNameStart(bytes[index]) else { return false }
+  while index < bytes.count, isName(bytes[index]) { index += 1 }
+  while true {
+    let spaced = index < bytes.count && isSpace(bytes[index])
+    while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+    guard index < bytes.count else { return true }  // cut inside the tag
+    if bytes[index] == UInt8(ascii: ">") {
+      index += 1
+      break
+    }
+    if bytes[index] == UInt8(ascii: "/") {
+      guard index + 1 < bytes.count else { return true }
+      guard bytes[index + 1] == UInt8(ascii: ">") else { return false }
+      index += 2
+      break
+    }
+    // An attribute: space, name, `=`, a quoted value.
+    guard spaced, isNameStart(bytes[index]) else { return false }
+    while index < bytes.count, isName(bytes[index]) { index += 1 }
+    while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+    guard index < bytes.count else { return true }
+    guard bytes[index] == UInt8(ascii: "=") else { return false }
+    index += 1
+    while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+    guard index < bytes.count else { return true }
+    let quote = bytes[index]
+    guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return false }
+    index += 1
+    while index < bytes.count, bytes[index] != quote { index += 1 }
+    guard index < bytes.count else { return true }
+    index += 1
+  }
+  while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+  return index == bytes.count || bytes[index] == UInt8(ascii: "<")
 }
 
 private func containsAny(_ bytes: [UInt8], _ needles: [String]) -> Bool {

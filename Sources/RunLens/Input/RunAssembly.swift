@@ -88,6 +88,8 @@ public struct RunAssembly: ~Copyable {
   private var diagnostics: [Diagnostic] = []
   private var tests: TestSummaryBuilder?
   private var truncated = false
+  /// Whether the current JSON input was too large and is no longer held.
+  private var jsonDropped = false
   /// Inputs that could not be read, in order.
   public private(set) var failures: [Failure] = []
   /// The runs of runlens metrics JSON inputs (what `compare` and `history` read), in order.
@@ -115,6 +117,7 @@ public struct RunAssembly: ~Copyable {
     self.fallbackName = fallbackName ?? Self.jobName(fromPath: name)
     forcedKind = kind
     held.removeAll(keepingCapacity: true)
+    jsonDropped = false
     bytesRead = 0
     lastByte = 0x0A
     if let kind {
@@ -476,22 +479,21 @@ public struct RunAssembly: ~Copyable {
   }
 
   private mutating func holdJSON(_ chunk: some Collection<UInt8>) {
+    if jsonDropped { return }
     guard held.count + chunk.count > options.maximumJSONLength else {
       held.append(contentsOf: chunk)
       return
     }
     if forcedKind == .json {
-      // A jobs document named as such that is far too large: stop holding, say so.
-      if held.count <= options.maximumJSONLength {
-        diagnostics.append(
-          Diagnostic(
-            .error,
-            "over \(options.maximumJSONLength >> 20) MiB: too large for a jobs document; not read",
-            source: name))
-        truncated = true
-        held = [0]  // fails to parse; keeps later chunks from being held
-        held.reserveCapacity(0)
-      }
+      // A jobs document named as such that is far too large: stop holding, say so once.
+      diagnostics.append(
+        Diagnostic(
+          .error,
+          "over \(options.maximumJSONLength >> 20) MiB: too large for a jobs document; not read",
+          source: name))
+      truncated = true
+      jsonDropped = true
+      held = []
       return
     }
     // Too large for the JSON it looked like: it is a log whose first line is JSON.
@@ -531,7 +533,7 @@ public struct RunAssembly: ~Copyable {
   private mutating func finishJSON() {
     let bytes = held
     held.removeAll()
-    if bytes == [0] { return }  // too large, already reported
+    if jsonDropped { return }  // too large, already reported
     // runlens's own metrics name jobs too: they are told apart by their schema version.
     if forcedKind == nil, let run = try? RunSample(metricsJSON: bytes, source: name) {
       metricsRuns.append(run)

@@ -87,6 +87,21 @@ struct RunAssemblyTests {
     #expect(report.diagnostics.contains { $0.severity == .error && $0.source == "jobs.json" })
   }
 
+  @Test("a --jobs document over the cap, fed in many reads, is reported once")
+  func jobsOverCapManyReads() {
+    var assembly = RunAssembly(options: .init(maximumJSONLength: 16))
+    assembly.beginInput("jobs.json", kind: .json)
+    let bytes = Array(
+      "{\"total_count\": 1, \"jobs\": [], \"x\": \"\(String(repeating: "y", count: 80))\"}".utf8)
+    for start in stride(from: 0, to: bytes.count, by: 10) {
+      assembly.feed(bytes[start..<min(start + 10, bytes.count)])
+    }
+    assembly.endInput()
+    let report = assembly.build()
+    #expect(report.isPartial)
+    #expect(report.diagnostics.filter { $0.source == "jobs.json" }.count == 1)
+  }
+
   @Test("the kind is the same whatever the read sizes", arguments: [1, 3, 4096])
   func kindIndependentOfReads(size: Int) {
     let gh = "build\tSet up job\t2025-10-04T14:00:00.0000000Z Current runner version: '2.328.0'\n"
