@@ -77,7 +77,7 @@ extension RunInputs {
     case .jobLog, .ghLog:
       return [.log(path)]
     case .zip:
-      guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
+      guard let archive = Self.openArchive(path),
         ZipEntryReader(path: path) != nil
       else { return [.here(path)] }
       let plan = RunLogsLayout.plan(archive.filter { $0.type == .file }.map(\.path))
@@ -87,6 +87,16 @@ extension RunInputs {
         }
     case .json, .junit:
       return [.here(path)]
+    }
+  }
+
+  /// The zip at `path`, or `nil` when its central directory cannot be read.
+  static func openArchive(_ path: String) -> Archive? {
+    do {
+      let archive: Archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+      return archive
+    } catch {
+      return nil
     }
   }
 
@@ -102,7 +112,7 @@ extension RunInputs {
       readJob(job, in: folder) { base.appendingPathComponent($0).path }
     case .zipJob(let zip, let job):
       if archives[zip] == nil,
-        let archive = try? Archive(url: URL(fileURLWithPath: zip), accessMode: .read),
+        let archive = Self.openArchive(zip),
         let reader = ZipEntryReader(path: zip)
       {
         archives[zip] = (archive, reader)
