@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+// The C library (memcmp, the math functions) through Foundation.
+import Foundation
 
 /// Order statistics and the Mann-Whitney U test, written out so that results are exact and
 /// the same on every platform.

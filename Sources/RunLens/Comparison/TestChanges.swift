@@ -3,49 +3,49 @@
 ///
 /// Added and removed tests need every test's name on both sides; ``TestSummary`` keeps the
 /// failures, the flaky and the slowest tests only, so they are not told here.
-public struct TestChanges: Sendable, Hashable {
+package struct TestChanges: Sendable, Hashable {
   /// A test by suite (or nextest binary) and name.
-  public struct Test: Sendable, Hashable, Comparable {
+  package struct Test: Sendable, Hashable, Comparable {
     /// The suite, class or nextest binary.
-    public var suite: String
+    package var suite: String
     /// The test's name.
-    public var name: String
+    package var name: String
 
     /// Orders by suite, then name.
-    public static func < (left: Test, right: Test) -> Bool {
+    package static func < (left: Test, right: Test) -> Bool {
       (left.suite, left.name) < (right.suite, right.name)
     }
   }
 
   /// Counts of one side.
-  public struct Counts: Sendable, Hashable {
+  package struct Counts: Sendable, Hashable {
     /// Tests run.
-    public var total: Int
+    package var total: Int
     /// Passed.
-    public var passed: Int
+    package var passed: Int
     /// Failed (errors included).
-    public var failed: Int
+    package var failed: Int
     /// Skipped.
-    public var skipped: Int
+    package var skipped: Int
   }
 
   /// Failing in the candidate, failing in no baseline run.
-  public var newlyFailing: [Test]
+  package var newlyFailing: [Test]
   /// Failing in the newest baseline run, not failing in the candidate (which has tests).
-  public var fixed: [Test]
+  package var fixed: [Test]
   /// Still failing on both sides.
-  public var stillFailing: [Test]
+  package var stillFailing: [Test]
   /// The newest baseline run's counts.
-  public var baseline: Counts?
+  package var baseline: Counts?
   /// The candidate's counts.
-  public var candidate: Counts?
+  package var candidate: Counts?
 
   /// Compares the candidate's tests with the baseline runs' (newest first).
   ///
   /// - Parameters:
   ///   - baseline: The baseline runs' test facts, newest first (`nil` for a run without tests).
   ///   - candidate: The candidate's test facts.
-  public init(baseline: [TestSummary?], candidate: TestSummary?) {
+  package init(baseline: [TestSummary?], candidate: TestSummary?) {
     func failing(_ summary: TestSummary?) -> Set<Test> {
       Set((summary?.failures ?? []).map { Test(suite: $0.suite, name: $0.name) })
     }
@@ -68,10 +68,10 @@ public struct TestChanges: Sendable, Hashable {
   }
 
   /// Whether there is anything to show.
-  public var isEmpty: Bool { baseline == nil && candidate == nil }
+  package var isEmpty: Bool { baseline == nil && candidate == nil }
 
   /// The section for the PR comment.
-  public func markdown() -> String {
+  package func markdown() -> String {
     guard !isEmpty else { return "" }
     var out = "### Tests against the baseline\n\n"
     func cell(_ value: Int?) -> String { value.map(String.init) ?? "—" }
@@ -105,18 +105,18 @@ public struct TestChanges: Sendable, Hashable {
 }
 
 /// A run a comparison used, for the links under it.
-public struct RunSource: Sendable, Hashable {
+package struct RunSource: Sendable, Hashable {
   /// The run's id.
-  public var runID: Int64
+  package var runID: Int64
   /// The commit.
-  public var sha: String?
+  package var sha: String?
   /// When the run was created.
-  public var createdAt: LogTime?
+  package var createdAt: LogTime?
   /// The run's page.
-  public var url: String?
+  package var url: String?
 
   /// Creates a source from a workflow run.
-  public init(_ run: WorkflowRun) {
+  package init(_ run: WorkflowRun) {
     runID = run.id
     sha = run.headSHA
     createdAt = run.createdAt
@@ -124,7 +124,7 @@ public struct RunSource: Sendable, Hashable {
   }
 
   /// Markdown lines naming the runs of both sides, with links.
-  public static func markdown(baseline: [RunSource], candidate: [RunSource]) -> String {
+  package static func markdown(baseline: [RunSource], candidate: [RunSource]) -> String {
     func line(_ source: RunSource) -> String {
       let name = source.url.map { "[\(source.runID)](\($0))" } ?? "\(source.runID)"
       let sha = source.sha.map { " · " + Markdown.code(String($0.prefix(7))) } ?? ""

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+// memchr, memcmp and the math functions, from the platform's C library through Foundation.
+import Foundation
 
 /// Byte-level search helpers for the log reader's hot path.
 ///

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+// memchr, memcmp and the math functions, from the platform's C library through Foundation.
+import Foundation
 
 /// Recognises the lines that cache actions and the `@actions/cache` toolkit print.
 ///

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+// memchr, memcmp and the math functions, from the platform's C library through Foundation.
+import Foundation
 
 /// Finds where a series of per-run values shifted: binary segmentation with Welch's t test.
 ///

@@ -1,10 +1,7 @@
 import CLibXML2
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+// The C library (memcmp, the math functions) through Foundation.
+import Foundation
 
 /// The one place that calls libxml2: a SAX2 push parser that hands the JUnit elements, their
 /// attributes and their text straight to a ``JUnitFold`` from inside libxml2's callbacks.

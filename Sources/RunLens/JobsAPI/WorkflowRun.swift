@@ -2,44 +2,44 @@ internal import FoundationEssentials
 
 /// A workflow run as `GET /repos/{o}/{r}/actions/runs/{id}` and the workflow-runs lists
 /// describe it.
-public struct WorkflowRun: Sendable, Hashable {
+package struct WorkflowRun: Sendable, Hashable {
   /// The run's id.
-  public var id: Int64
+  package var id: Int64
   /// The id of the run's workflow.
-  public var workflowID: Int64?
+  package var workflowID: Int64?
   /// The commit the run built.
-  public var headSHA: String?
+  package var headSHA: String?
   /// The branch the run built.
-  public var headBranch: String?
+  package var headBranch: String?
   /// The event that started the run (`push`, `pull_request`, …).
-  public var event: String?
+  package var event: String?
   /// `queued`, `in_progress`, `completed`, ….
-  public var status: String?
+  package var status: String?
   /// `success`, `failure`, …, or `nil` while running.
-  public var conclusion: String?
+  package var conclusion: String?
   /// The attempt (1 = first).
-  public var attempt: Int?
+  package var attempt: Int?
   /// When the run was created.
-  public var createdAt: LogTime?
+  package var createdAt: LogTime?
   /// The run's page on GitHub.
-  public var url: String?
+  package var url: String?
 
   /// Creates a run.
-  public init(id: Int64) {
+  package init(id: Int64) {
     self.id = id
   }
 }
 
 /// Reads runs: one run object, a `{"total_count", "workflow_runs": […]}` page, pages written
 /// back to back (`gh api --paginate`), or an array of pages (`--slurp`).
-public enum WorkflowRuns {
+package enum WorkflowRuns {
   /// A document that is not a run or a runs list.
-  public typealias ParseError = DocumentError
+  package typealias ParseError = DocumentError
 
   /// The runs of a document, in document order.
   ///
   /// - Throws: ``ParseError`` when the text is neither a run nor a runs list.
-  public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [WorkflowRun] {
+  package static func parse(_ bytes: [UInt8]) throws(ParseError) -> [WorkflowRun] {
     var runs: [Raw] = []
     let decoder = JSONDecoder()
     for document in JSONPages.split(bytes) {
@@ -79,7 +79,7 @@ public enum WorkflowRuns {
   ///   - excluded: The candidate run's id.
   ///   - count: How many to pick.
   /// - Returns: At most `count` runs, newest first.
-  public static func baseline(from runs: [WorkflowRun], excluding excluded: Int64, count: Int)
+  package static func baseline(from runs: [WorkflowRun], excluding excluded: Int64, count: Int)
     -> [WorkflowRun]
   {
     var seen = Set<Int64>()
@@ -121,7 +121,7 @@ extension APIJob {
   ///
   /// GitHub answers 404 (`BlobNotFound`) for a queued or running job and for a cancelled job
   /// that never wrote a log; runlens decides from the job's status, not from the 404.
-  public var hasDownloadableLog: Bool {
+  package var hasDownloadableLog: Bool {
     guard status == "completed" || (status == nil && conclusion != nil) else { return false }
     switch conclusion {
     case "skipped": return false

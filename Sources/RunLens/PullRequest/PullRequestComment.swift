@@ -2,22 +2,22 @@ internal import FoundationEssentials
 
 /// The comment runlens keeps up to date on a pull request: found again by its first line, a
 /// `<!-- runlens:… -->` marker.
-public enum PullRequestComment {
+package enum PullRequestComment {
   /// A comment of `GET /repos/{o}/{r}/issues/{n}/comments`.
-  public struct Existing: Sendable, Hashable {
+  package struct Existing: Sendable, Hashable {
     /// The comment's id.
-    public var id: Int64
+    package var id: Int64
     /// The comment's text.
-    public var body: String
+    package var body: String
     /// The comment's page.
-    public var url: String?
+    package var url: String?
   }
 
   /// A document that is not a comments list.
-  public typealias ParseError = DocumentError
+  package typealias ParseError = DocumentError
 
   /// The marker of a comment text: its first line, when it is an HTML comment (`<!-- … -->`).
-  public static func marker(of body: String) -> String? {
+  package static func marker(of body: String) -> String? {
     guard
       let first = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
     else { return nil }
@@ -32,7 +32,7 @@ public enum PullRequestComment {
   /// The comments of a list: one page (a JSON array), pages back to back, or an array of pages.
   ///
   /// - Throws: ``ParseError`` when the text is not a comments list.
-  public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [Existing] {
+  package static func parse(_ bytes: [UInt8]) throws(ParseError) -> [Existing] {
     var comments: [Raw] = []
     let decoder = JSONDecoder()
     for document in JSONPages.split(bytes) {
@@ -49,7 +49,7 @@ public enum PullRequestComment {
   }
 
   /// The comment to update: the oldest whose text starts with `marker`.
-  public static func existing(in comments: [Existing], marker: String) -> Existing? {
+  package static func existing(in comments: [Existing], marker: String) -> Existing? {
     comments.filter { $0.body.hasPrefix(marker) }.min { $0.id < $1.id }
   }
 
@@ -63,7 +63,7 @@ public enum PullRequestComment {
 
 extension PullRequestComment {
   /// The `html_url` of a created or updated comment, `nil` when the answer has none.
-  public static func parse(created bytes: [UInt8]) -> String? {
+  package static func parse(created bytes: [UInt8]) -> String? {
     struct Answer: Decodable {
       // swift-format-ignore: AlwaysUseLowerCamelCase
       var html_url: String?

@@ -13,27 +13,27 @@ internal import FoundationEssentials
 /// - `Swatinem/rust-cache`: `cache-hit` (`"true"` only on a full key match).
 /// - `actions/setup-node`, `setup-python`, `setup-go`: `cache-hit` (setup-node v7 adds
 ///   `cache-primary-key`, `cache-matched-key`).
-public enum StepsContext {
+package enum StepsContext {
   /// One entry of the steps context.
-  public struct Step: Sendable, Hashable {
+  package struct Step: Sendable, Hashable {
     /// The step's `id:`.
-    public var id: String
+    package var id: String
     /// `success`, `failure`, `cancelled` or `skipped`, before `continue-on-error`.
-    public var outcome: String?
+    package var outcome: String?
     /// The same after `continue-on-error`.
-    public var conclusion: String?
+    package var conclusion: String?
     /// The step's outputs (always strings).
-    public var outputs: [String: String]
+    package var outputs: [String: String]
   }
 
   /// A document that is not a steps context.
-  public typealias ParseError = DocumentError
+  package typealias ParseError = DocumentError
 
   /// The steps of `${{ toJSON(steps) }}`, sorted by id (the object's order is not kept by
   /// the decoder; ids are unique).
   ///
   /// - Throws: ``ParseError`` when the text is not a JSON object of steps.
-  public static func parse(_ bytes: [UInt8]) throws(ParseError) -> [Step] {
+  package static func parse(_ bytes: [UInt8]) throws(ParseError) -> [Step] {
     let raw: [String: Raw]
     do {
       raw = try JSONDecoder().decode([String: Raw].self, from: Data(bytes))
@@ -53,12 +53,12 @@ public enum StepsContext {
   /// A step counts as a cache restore when its outputs carry a cache action's names, or when
   /// its id contains `cache` and it succeeded without outputs (actions/cache leaves `cache-hit`
   /// unset on a miss).
-  public static func restores(_ steps: [Step]) -> [CacheRestore] {
+  package static func restores(_ steps: [Step]) -> [CacheRestore] {
     steps.compactMap(restore)
   }
 
   /// The restore one step shows, `nil` when it is not a cache step.
-  public static func restore(_ step: Step) -> CacheRestore? {
+  package static func restore(_ step: Step) -> CacheRestore? {
     let outputs = step.outputs
     func value(_ name: String) -> String? {
       outputs[name].flatMap { $0.isEmpty ? nil : $0 }
