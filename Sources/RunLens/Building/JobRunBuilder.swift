@@ -17,6 +17,7 @@ public struct JobRunBuilder {
   private var nextestSeen: Set<String> = []
   private var diagnostics: [Diagnostic] = []
   private var end: LogEvent.EndOfLog?
+  private var buildEvidence = BuildEvidenceBuilder()
 
   /// The most steps kept per job; later step starts are counted in the last step.
   static let maximumSteps = 5000
@@ -65,6 +66,7 @@ public struct JobRunBuilder {
         return
       }
       steps.append(StepRecord(start: start))
+      buildEvidence.stepStarted(at: start.time)
     case .input(let inputName, let value, _):
       ensureStep(line: 1)
       steps[steps.count - 1].inputs[inputName] = value
@@ -112,6 +114,8 @@ public struct JobRunBuilder {
         }
       }
       self.tests = tests
+    case .build(let buildLine, let line):
+      buildEvidence.apply(buildLine, line: line)
     case .diagnostic(let diagnostic):
       diagnostics.append(diagnostic)
     case .end(let value):
@@ -224,11 +228,13 @@ public struct JobRunBuilder {
           "the log ends before the job's end (no 'Cleaning up orphan processes'): the job was cancelled, is still running or the log is truncated; figures cover the lines read",
           source: source, line: end?.lineCount))
     }
-    return JobRun(
+    var job = JobRun(
       name: name ?? fallbackName, source: source,
       startedAt: end?.firstTime ?? steps.first?.start.time, completedAt: lastTime,
       steps: jobSteps, restores: restores, saves: saves, reported: reported, tests: tests,
       isPartial: isPartial, diagnostics: diagnostics)
+    job.build = buildEvidence.result(end: lastTime)
+    return job
   }
 
   /// Renames the first step of each labelled range; the log's own text stays in `header`.

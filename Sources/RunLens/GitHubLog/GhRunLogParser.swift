@@ -152,6 +152,7 @@ extension LogEvent {
     case .reportedMiss(let line): return .reportedMiss(line: map(line))
     case .nextestSummary(let summary, let line): return .nextestSummary(summary, line: map(line))
     case .nextestTest(let test, let line): return .nextestTest(test, line: map(line))
+    case .build(let buildLine, let line): return .build(buildLine, line: map(line))
     case .diagnostic(var diagnostic):
       diagnostic.line = diagnostic.line.map(map)
       return .diagnostic(diagnostic)

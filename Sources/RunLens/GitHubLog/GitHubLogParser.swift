@@ -87,8 +87,11 @@ public struct GitHubLogParser {
   private var firstTime: LogTime?
   private var inWithBlock = false
   private var lastTimestamp = TimestampBytes()
-  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
-  private let firstByteMatters = Self.firstByteTable
+  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check;
+  /// widened by the first bytes of Nix's lines once a step names Nix (``Nix/mentionsNix(_:)``).
+  private var firstByteMatters = Self.firstByteTable
+  /// Whether a step of this job named Nix: Nix's lines are read from then on.
+  private var readsNix = false
   /// The cache-line patterns, held here for the same reason (four pointers).
   private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
@@ -433,9 +436,17 @@ public struct GitHubLogParser {
         apply(match, line: line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
-    case UInt8(ascii: " "): nextestLine(bytes, line: line)
+    case UInt8(ascii: " "):
+      nextestLine(bytes, line: line)
+      if Cargo.isCandidate(bytes) {
+        buildToolLine(bytes, line: line)
+      } else if readsNix, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
+        nixLine(bytes, line: line)
+      }
     default:
-      if let match = CacheLineMatcher.match(
+      if readsNix, nixLine(bytes, line: line) {
+        // A Nix line is nothing else.
+      } else if let match = CacheLineMatcher.match(
         bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
@@ -537,6 +548,24 @@ public struct GitHubLogParser {
     }
   }
 
+  /// A line that passed a build tool's cheap test (see `Sources/RunLens/BuildTools/`).
+  private mutating func buildToolLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    if let cargo = Cargo.read(bytes, decode: { self.decode($0, line: line) }) {
+      events.append(.build(.cargo(cargo), line: line))
+    }
+  }
+
+  /// Reads a line of Nix's; returns whether it was one.
+  @discardableResult
+  private mutating func nixLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    guard
+      let nix = Nix.read(
+        bytes, time: lastTimestamp.time(), decode: { self.decode($0, line: line) })
+    else { return false }
+    events.append(.build(.nix(nix), line: line))
+    return true
+  }
+
   /// Decides what the pending `##[group]Run …` line was, from the line after it.
   ///
   /// - Parameters:
@@ -588,6 +617,10 @@ public struct GitHubLogParser {
     expectation = .none
     currentFamily = CacheActions.Family(action: action)
     currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
+    if !readsNix, Nix.mentionsNix(name) || Nix.mentionsNix(action ?? "") {
+      readsNix = true
+      for byte in Nix.firstBytes { firstByteMatters[Int(byte)] = true }
+    }
     inNextestFinalList = false
     events.append(
       .stepStarted(

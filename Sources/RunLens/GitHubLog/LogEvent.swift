@@ -23,6 +23,8 @@ public enum LogEvent: Sendable, Hashable {
   case nextestSummary(NextestSummary, line: Int)
   /// A failing or flaky test in nextest's final status list (after its summary line).
   case nextestTest(NextestTest, line: Int)
+  /// A line a build tool printed (cargo, Nix, BuildKit, a compiler cache).
+  case build(BuildLine, line: Int)
   /// A problem with the input that did not stop reading.
   case diagnostic(Diagnostic)
   /// The input ended.

@@ -178,6 +178,7 @@ public enum MetricsJSON {
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
       "tests": .optional(job.tests, tests),
+      "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
     ])
   }
 

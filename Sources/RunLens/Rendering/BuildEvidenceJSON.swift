@@ -1,0 +1,50 @@
+/// `jobs[].build` of the metrics JSON: what the build tools did.
+enum BuildEvidenceJSON {
+  /// The `build` object; each tool is `null` when the log shows none of its lines.
+  static func build(_ evidence: BuildEvidence) -> JSONValue {
+    .object([
+      "cargo": .optional(evidence.cargo, cargo),
+      "nix": .optional(evidence.nix, nix),
+    ])
+  }
+
+  static func nix(_ nix: NixBuild) -> JSONValue {
+    .object([
+      "derivationsToBuild": .int(Int64(nix.derivationsToBuild)),
+      "derivationsBuilt": .int(Int64(nix.derivationsBuilt)),
+      "pathsToFetch": .int(Int64(nix.pathsToFetch)),
+      "pathsFetched": .int(Int64(nix.pathsFetched)),
+      "downloadBytes": .optional(nix.downloadBytes, JSONValue.int),
+      "unpackedBytes": .optional(nix.unpackedBytes, JSONValue.int),
+      "longestBuilds": .array(
+        nix.longestBuilds.map {
+          .object(["name": .string($0.name), "durationMs": MetricsJSON.milliseconds($0.duration)])
+        }),
+      "substituters": .array(
+        nix.substituters.map {
+          .object(["uri": .string($0.uri), "paths": .int(Int64($0.paths))])
+        }),
+      "throttled": .int(Int64(nix.throttled)),
+    ])
+  }
+
+  static func cargo(_ cargo: CargoBuild) -> JSONValue {
+    .object([
+      "compiled": .int(Int64(cargo.compiled)),
+      "compiledWorkspace": .int(Int64(cargo.compiledWorkspace)),
+      "compiledDependencies": .int(Int64(cargo.compiledDependencies)),
+      "fresh": .int(Int64(cargo.fresh)),
+      "dirty": .array(
+        cargo.dirty.map {
+          .object([
+            "crate": .string($0.crate), "version": .string($0.version),
+            "reason": .string($0.reason),
+          ])
+        }),
+      "dirtyNotListed": .int(Int64(cargo.dirtyNotListed)),
+      "downloaded": .int(Int64(cargo.downloaded)),
+      "finishedMs": MetricsJSON.milliseconds(cargo.finished),
+      "profiles": .array(cargo.profiles.map(JSONValue.string)),
+    ])
+  }
+}
