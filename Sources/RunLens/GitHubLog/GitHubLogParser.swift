@@ -92,6 +92,8 @@ public struct GitHubLogParser {
   private var firstByteMatters = Self.firstByteTable
   /// Whether a step of this job named Nix: Nix's lines are read from then on.
   private var readsNix = false
+  /// Whether a step of this job named ccache or sccache: their tables are read from then on.
+  private var readsCompilerCaches = false
   /// The cache-line patterns, held here for the same reason (four pointers).
   private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
@@ -442,10 +444,14 @@ public struct GitHubLogParser {
         buildToolLine(bytes, line: line)
       } else if readsNix, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
         nixLine(bytes, line: line)
+      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+        events.append(.build(.compilerCache(row), line: line))
       }
     default:
       if readsNix, nixLine(bytes, line: line) {
         // A Nix line is nothing else.
+      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+        events.append(.build(.compilerCache(row), line: line))
       } else if let match = CacheLineMatcher.match(
         bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
@@ -475,6 +481,12 @@ public struct GitHubLogParser {
 
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    if BuildKit.isCandidate(bytes) {
+      if let buildKit = BuildKit.read(bytes) {
+        events.append(.build(.buildKit(buildKit), line: line))
+      }
+      return false
+    }
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
@@ -507,6 +519,10 @@ public struct GitHubLogParser {
   /// Lines that start with `C`: the runner's markers and most cache lines.
   private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard bytes.count >= 8 else { return }
+    if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+      events.append(.build(.compilerCache(row), line: line))
+      return
+    }
     if bytes[1] == UInt8(ascii: "l"), ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
@@ -620,6 +636,13 @@ public struct GitHubLogParser {
     if !readsNix, Nix.mentionsNix(name) || Nix.mentionsNix(action ?? "") {
       readsNix = true
       for byte in Nix.firstBytes { firstByteMatters[Int(byte)] = true }
+    }
+    if !readsCompilerCaches,
+      CompilerCaches.mentionsCompilerCache(name)
+        || CompilerCaches.mentionsCompilerCache(action ?? "")
+    {
+      readsCompilerCaches = true
+      for byte in CompilerCaches.firstBytes { firstByteMatters[Int(byte)] = true }
     }
     inNextestFinalList = false
     events.append(

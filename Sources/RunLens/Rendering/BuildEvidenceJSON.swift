@@ -5,6 +5,27 @@ enum BuildEvidenceJSON {
     .object([
       "cargo": .optional(evidence.cargo, cargo),
       "nix": .optional(evidence.nix, nix),
+      "docker": .optional(evidence.docker) { docker in
+        .object([
+          "layers": .int(Int64(docker.layers)),
+          "cached": .int(Int64(docker.cached)),
+          "rebuilt": .int(Int64(docker.rebuilt)),
+          "rebuiltMs": .int(docker.rebuiltDuration.milliseconds),
+          "cacheImported": .bool(docker.cacheImported),
+          "cacheExported": .bool(docker.cacheExported),
+          "builds": .int(Int64(docker.builds)),
+        ])
+      },
+      "compilerCaches": evidence.compilerCaches.isEmpty
+        ? .null
+        : .array(
+          evidence.compilerCaches.map {
+            .object([
+              "tool": .string($0.tool), "requests": .int(Int64($0.requests)),
+              "hits": .int(Int64($0.hits)), "misses": .int(Int64($0.misses)),
+              "hitRate": .optional($0.hitRate, JSONValue.double),
+            ])
+          }),
     ])
   }
 
