@@ -29,6 +29,19 @@ enum BuildEvidenceJSON {
     ])
   }
 
+  /// `jobs[].cache.restores[].keyDiff`.
+  static func keyDiff(_ differences: [KeyAnatomy.Difference]) -> JSONValue {
+    .array(
+      differences.map {
+        .object([
+          "index": .int(Int64($0.index)),
+          "primary": MetricsJSON.string($0.primary),
+          "restored": MetricsJSON.string($0.restored),
+          "hashLike": .bool($0.isHashLike),
+        ])
+      })
+  }
+
   static func nix(_ nix: NixBuild) -> JSONValue {
     .object([
       "derivationsToBuild": .int(Int64(nix.derivationsToBuild)),

@@ -191,6 +191,7 @@ public enum MetricsJSON {
       "restoredKey": string(restore.restoredKey),
       "outcome": .string(restore.outcome.rawValue),
       "fallbackLevel": .optional(restore.fallbackLevel) { .int(Int64($0)) },
+      "keyDiff": BuildEvidenceJSON.keyDiff(restore.keyDiff),
       "sizeBytes": .optional(restore.sizeBytes, JSONValue.int),
       "durationMs": milliseconds(restore.duration),
       "message": string(restore.message),
