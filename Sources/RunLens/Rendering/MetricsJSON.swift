@@ -192,6 +192,8 @@ public enum MetricsJSON {
       "outcome": .string(restore.outcome.rawValue),
       "fallbackLevel": .optional(restore.fallbackLevel) { .int(Int64($0)) },
       "keyDiff": BuildEvidenceJSON.keyDiff(restore.keyDiff),
+      "missReason": string(restore.missReason),
+      "missDetail": string(restore.missDetail),
       "sizeBytes": .optional(restore.sizeBytes, JSONValue.int),
       "durationMs": milliseconds(restore.duration),
       "message": string(restore.message),
