@@ -179,6 +179,9 @@ public enum MetricsJSON {
       ]),
       "tests": .optional(job.tests, tests),
       "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
+      "cacheOverheadMs": milliseconds(BuildVerdict.cacheOverhead(job)),
+      "verdict": string(BuildVerdict.line(job)),
+      "advice": .array(BuildVerdict.advice(job).map(JSONValue.string)),
     ])
   }
 
