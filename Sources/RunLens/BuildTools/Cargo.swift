@@ -23,6 +23,94 @@ public enum Cargo {
     case downloadedCrates(Int)
     /// `Finished PROFILE … target(s) in TIME`.
     case finished(profile: String?, duration: Duration?)
+    /// Counts of the frequent lines (`Compiling`, `Fresh`, `Downloaded NAME`), which the
+    /// parser adds up itself and reports once per step: a cold build prints hundreds.
+    case counts(Counts)
+  }
+
+  /// Counts of cargo's frequent lines.
+  public struct Counts: Sendable, Hashable {
+    /// `Compiling`/`Checking` lines of path crates.
+    public var compiledPath = 0
+    /// `Compiling`/`Checking` lines of other crates.
+    public var compiledOther = 0
+    /// `Fresh` lines.
+    public var fresh = 0
+    /// `Downloaded NAME vX` lines.
+    public var downloaded = 0
+
+    /// Whether nothing was counted.
+    public var isEmpty: Bool { compiledPath + compiledOther + fresh + downloaded == 0 }
+
+    /// Creates counts.
+    public init(compiledPath: Int = 0, compiledOther: Int = 0, fresh: Int = 0, downloaded: Int = 0)
+    {
+      self.compiledPath = compiledPath
+      self.compiledOther = compiledOther
+      self.fresh = fresh
+      self.downloaded = downloaded
+    }
+
+    /// Adds a frequent line to the counts and says whether it was one.
+    ///
+    /// No text is decoded.
+    @inline(__always)
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      switch bytes[11] {
+      case UInt8(ascii: "g"):
+        guard
+          ByteSearch.hasPrefix(bytes.dropping(3), "Compiling ")
+            || ByteSearch.hasPrefix(bytes.dropping(4), "Checking ")
+        else { return false }
+        let message = bytes.dropping(13)
+        guard let source = Cargo.sourceStart(message) else { return false }
+        if source >= 0, Cargo.isPathStart(message.dropping(source)) {
+          compiledPath += 1
+        } else {
+          compiledOther += 1
+        }
+        return true
+      case UInt8(ascii: "h"):
+        guard ByteSearch.hasPrefix(bytes.dropping(7), "Fresh "), Cargo.isPackage(bytes.dropping(13))
+        else { return false }
+        fresh += 1
+        return true
+      case UInt8(ascii: "d"):
+        guard ByteSearch.hasPrefix(bytes.dropping(2), "Downloaded "),
+          Cargo.isPackage(bytes.dropping(13))
+        else { return false }
+        downloaded += 1
+        return true
+      default:
+        return false
+      }
+    }
+  }
+
+  /// Where the source of `name vX.Y.Z[ (source)…]` starts.
+  ///
+  /// The offset after ` (`, -1 without a source, `nil` when the message is not a package.
+  /// Scans the two words only.
+  @inline(__always)
+  static func sourceStart(_ message: UnsafeBufferPointer<UInt8>) -> Int? {
+    var index = 0
+    while index < message.count, message[index] != 0x20 { index += 1 }
+    guard index > 0, index + 2 < message.count, message[index + 1] == UInt8(ascii: "v") else {
+      return nil
+    }
+    index += 2
+    while index < message.count, message[index] != 0x20 { index += 1 }
+    if index + 2 < message.count, message[index + 1] == UInt8(ascii: "(") { return index + 2 }
+    return -1
+  }
+
+  /// Whether a source starts like a local path (`/…`, `\\…`, `C:\…`).
+  @inline(__always)
+  static func isPathStart(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = source.first else { return false }
+    if first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") { return true }
+    return source.count >= 3 && source[1] == UInt8(ascii: ":")
+      && (source[2] == UInt8(ascii: "\\") || source[2] == UInt8(ascii: "/"))
   }
 
   /// A package as cargo displays it: `name vX.Y.Z`, plus ` (SOURCE)` when not from crates.io.
@@ -94,12 +182,8 @@ public enum Cargo {
 
   /// Whether `name vX.Y.Z (SOURCE)` has a local path as its source (`/…`, `\\…`, `C:\…`).
   static func isPathSource(_ message: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let open = ByteSearch.firstIndex(of: " (", in: message) else { return false }
-    let source = message.dropping(open + 2)
-    guard let first = source.first else { return false }
-    if first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") { return true }
-    return source.count >= 3 && source[1] == UInt8(ascii: ":")
-      && (source[2] == UInt8(ascii: "\\") || source[2] == UInt8(ascii: "/"))
+    guard let start = sourceStart(message), start >= 0 else { return false }
+    return isPathStart(message.dropping(start))
   }
 
   /// `name vX.Y.Z[ (source)][: reason]`.
@@ -276,6 +360,12 @@ struct CargoBuilder {
       downloadedLines += 1
     case .downloadedCrates(let count):
       downloadedSummaries = downloadedSummaries.addingReportingOverflow(count).partialValue
+    case .counts(let counts):
+      build.compiled += counts.compiledPath + counts.compiledOther
+      build.compiledWorkspace += counts.compiledPath
+      build.compiledDependencies += counts.compiledOther
+      build.fresh += counts.fresh
+      downloadedLines += counts.downloaded
     case .finished(let profile, let duration):
       if let duration { build.finished = (build.finished ?? .zero) + duration }
       if let profile, !build.profiles.contains(profile) { build.profiles.append(profile) }

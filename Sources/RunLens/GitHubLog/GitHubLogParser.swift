@@ -92,6 +92,9 @@ public struct GitHubLogParser {
   private var firstByteMatters = Self.firstByteTable
   /// Whether a step of this job named Nix: Nix's lines are read from then on.
   private var readsNix = false
+  /// cargo's frequent lines, counted here and reported once per step (``flushCargoCounts()``).
+  private var cargoCounts = Cargo.Counts()
+  private var cargoCountsLine = 0
   /// Whether a step of this job named ccache or sccache: their tables are read from then on.
   private var readsCompilerCaches = false
   /// The cache-line patterns, held here for the same reason (four pointers).
@@ -192,6 +195,7 @@ public struct GitHubLogParser {
       resolvePendingHeader(next: nil, isContinuation: false)
     }
     flushInput()
+    flushCargoCounts()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
@@ -566,9 +570,20 @@ public struct GitHubLogParser {
 
   /// A line that passed a build tool's cheap test (see `Sources/RunLens/BuildTools/`).
   private mutating func buildToolLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    if cargoCounts.add(bytes) {
+      cargoCountsLine = line
+      return
+    }
     if let cargo = Cargo.read(bytes, decode: { self.decode($0, line: line) }) {
       events.append(.build(.cargo(cargo), line: line))
     }
+  }
+
+  /// Reports the counted cargo lines, at the line of the last one.
+  private mutating func flushCargoCounts() {
+    guard !cargoCounts.isEmpty else { return }
+    events.append(.build(.cargo(.counts(cargoCounts)), line: cargoCountsLine))
+    cargoCounts = Cargo.Counts()
   }
 
   /// Reads a line of Nix's; returns whether it was one.
@@ -627,6 +642,7 @@ public struct GitHubLogParser {
     _ kind: Step.Kind, name: String, action: String?, line: Int, time: LogTime? = nil
   ) {
     flushInput()
+    flushCargoCounts()
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
     pendingHeader = nil
     foldDepth = 0
