@@ -53,6 +53,9 @@ public enum Nix {
       let trimmed = bytes.trimmingSpaces()
       return ByteSearch.hasPrefix(trimmed, "/nix/store/") ? .listEntry : nil
     case UInt8(ascii: "t"):
+      guard ByteSearch.hasPrefix(bytes, "these ") || ByteSearch.hasPrefix(bytes, "this ") else {
+        return nil
+      }
       return announcement(bytes)
     case UInt8(ascii: "b"):
       guard ByteSearch.hasPrefix(bytes, "building '") else { return nil }
@@ -68,8 +71,9 @@ public enum Nix {
       return .copying(from: decode(uri.slice(0, close)))
     case UInt8(ascii: "w"), UInt8(ascii: "e"):
       guard
-        ByteSearch.hasPrefix(bytes, "warning: ") || ByteSearch.hasPrefix(bytes, "error: "),
-        ByteSearch.firstIndex(of: "unable to download '", in: bytes) != nil,
+        ByteSearch.hasPrefix(bytes, "warning: error: unable to download '")
+          || ByteSearch.hasPrefix(bytes, "warning: unable to download '")
+          || ByteSearch.hasPrefix(bytes, "error: unable to download '"),
         ByteSearch.firstIndex(of: "HTTP error 429", in: bytes) != nil
           || ByteSearch.firstIndex(of: "HTTP error 418", in: bytes) != nil
       else { return nil }
