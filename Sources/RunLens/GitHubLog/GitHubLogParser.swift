@@ -444,7 +444,8 @@ public struct GitHubLogParser {
     case UInt8(ascii: "C"): cLine(bytes, line: line)
     case UInt8(ascii: " "):
       nextestLine(bytes, line: line)
-      if Cargo.isCandidate(bytes) {
+      if Cargo.isCandidate(bytes), bytes[11] &- UInt8(ascii: "a") < 26 {
+        // cargo's words end in a lower-case letter; nextest's (`PASS`, `START`) do not.
         buildToolLine(bytes, line: line)
       } else if readsNix, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
         nixLine(bytes, line: line)
