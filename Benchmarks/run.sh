@@ -488,11 +488,10 @@ mkdir -p -- "$(dirname -- "$out")"
   printf '%s\n' ${stats_rows[@]+"${stats_rows[@]}"}
   echo
   echo "runlens is the release binary built with \`--static-swift-stdlib\`, as Benchmarks/README.md and"
-  echo "the README's CI section build it. It uses a second thread where work can overlap: a file of"
-  echo "32 MiB or more is read ahead, with its line ends found, on a second thread; the typical step"
-  echo "reads its JUnit file on a second thread while this one reads the log and then renders each"
-  echo "test failure as soon as it is listed, and renders the JSON while it renders the Markdown."
-  echo "So wall time can be below CPU time; the CPU-time column shows both."
+  echo "the README's CI section build it. A file of 32 MiB or more is read ahead, with its line ends"
+  echo "found, on a second thread, and several files (a directory's or a zip's jobs) are parsed by"
+  echo "up to one worker per processor (\\`--threads\\`). So wall time can be below CPU time; the"
+  echo "CPU-time column shows both."
 } >"$out"
 
 note "report written to ${out#"$root/"}"
