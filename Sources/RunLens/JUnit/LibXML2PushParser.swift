@@ -1,4 +1,5 @@
 import CLibXML2
+
 // The C library (memcmp, the math functions) through Foundation.
 import Foundation
 

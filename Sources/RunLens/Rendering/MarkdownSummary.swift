@@ -340,7 +340,6 @@ public enum MarkdownSummary {
     if let headingLevel {
       out += "\(headingLevel) \(Markdown.text(job.name))\(job.isPartial ? " (partial)" : "")\n\n"
     }
-    out += BuildVerdict.markdown(job)
     if !job.restores.isEmpty {
       out += "| Restore step | Action | Key | Outcome | Restored key | Size | Time |\n"
       out += "| --- | --- | --- | --- | --- | ---: | ---: |\n"
