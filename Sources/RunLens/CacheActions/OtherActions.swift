@@ -17,6 +17,10 @@ enum OtherActions {
   static let flakeHubCache = "DeterminateSystems/flakehub-cache-action"
   /// `docker/login-action`.
   static let dockerLogin = "docker/login-action"
+  /// `docker/build-push-action`.
+  static let dockerBuildPush = "docker/build-push-action"
+  /// `hendrikmuhs/ccache-action`.
+  static let ccache = "hendrikmuhs/ccache-action"
   /// `docker/setup-buildx-action`.
   static let dockerSetupBuildx = "docker/setup-buildx-action"
   /// `cachix/cachix-action`.
@@ -31,6 +35,6 @@ enum OtherActions {
   /// The actions of this list, each of which has a post step.
   static let withPostStep: Set<String> = [
     checkout, createGitHubAppToken, nixInstaller, magicNixCache, flakeHubCache, dockerLogin,
-    dockerSetupBuildx, cachix, mise, sshAgent, sccache,
+    dockerSetupBuildx, dockerBuildPush, cachix, mise, sshAgent, sccache, ccache,
   ]
 }
