@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+import GRDBSQLite
 public import RunLens
 
 /// The history of runs in one SQLite file, through GRDB.
@@ -123,17 +124,50 @@ public final class HistoryStore: Sendable {
         sql: "INSERT INTO \(table.rawValue) ("
           + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
           + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
-      for row in rows {
-        try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
-      }
+      for row in rows { try Self.insert(row, with: statement, db) }
     }
     return .added
   }
 
+  /// Binds a row's cells to a prepared `INSERT` and steps it, straight through SQLite's C API
+  /// (building `StatementArguments` for each row cost more than the insert itself).
+  private static func insert(_ row: [HistoryCell], with statement: Statement, _ db: Database)
+    throws
+  {
+    let sqlite = statement.sqliteStatement
+    sqlite3_reset(sqlite)
+    sqlite3_clear_bindings(sqlite)
+    var code = SQLITE_OK
+    for (offset, cell) in row.enumerated() where code == SQLITE_OK {
+      let index = Int32(offset + 1)
+      switch cell {
+      case .null: code = sqlite3_bind_null(sqlite, index)
+      case .int(let value): code = sqlite3_bind_int64(sqlite, index, value)
+      case .bool(let value): code = sqlite3_bind_int64(sqlite, index, value ? 1 : 0)
+      case .string(let text):
+        code = sqlite3_bind_text(
+          sqlite, index, text, Int32(clamping: text.utf8.count), transient)
+      }
+    }
+    if code == SQLITE_OK { code = sqlite3_step(sqlite) }
+    let message = code == SQLITE_DONE ? nil : db.lastErrorMessage
+    sqlite3_reset(sqlite)
+    sqlite3_clear_bindings(sqlite)
+    guard code == SQLITE_DONE else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+  }
+
+  /// SQLite's `SQLITE_TRANSIENT`: SQLite copies the bound text before the call returns.
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
   /// Every stored run, oldest first (by start time, then run key).
   ///
   /// Rows are read with cursors and added to their run as they come, so no table is held
-  /// whole in memory beside the runs.
+  /// whole in memory beside the runs. Cells are read straight from SQLite's columns (no
+  /// `DatabaseValue` or `Row` boxing), and a long text that repeats (names, outcomes,
+  /// families) is kept once.
   ///
   /// - Throws: `DatabaseError` from GRDB.
   public func runs() throws -> [HistoryRun] {
@@ -145,16 +179,20 @@ public final class HistoryStore: Sendable {
       for table in HistoryTable.allCases {
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let order = table == .runs ? "startedAtMs, runKey" : "rowid"
-        let rows = try Row.fetchCursor(
-          db, sql: "SELECT \(columns) FROM \(table.rawValue) ORDER BY \(order)")
+        let statement = try db.makeStatement(
+          sql: "SELECT \(columns) FROM \(table.rawValue) ORDER BY \(order)")
+        let rows = try Row.fetchCursor(statement)
+        let sqlite = statement.sqliteStatement
+        let count = Int32(table.columns.count)
         var lastKey = ""
         var position: Int?
-        while let row = try rows.next() {
+        while try rows.next() != nil {
           cells.removeAll(keepingCapacity: true)
-          for column in 0..<row.count {
-            var cell = HistoryCell(row[column] as DatabaseValue)
-            // Names, outcomes and families repeat in every run: keep one copy of each text.
-            if case .string(let text) = cell, column > 3 {
+          for column in 0..<count {
+            var cell = HistoryCell(sqlite, column)
+            // Names, outcomes and families repeat in every run: keep one copy of each long
+            // text (a text of up to 15 UTF-8 bytes lives inside its `String`).
+            if column > 3, case .string(let text) = cell, text.utf8.count > 15 {
               if let known = interned[text] {
                 cell = .string(known)
               } else if interned.count < 1_000_000 {
@@ -224,6 +262,27 @@ extension HistoryCell {
       self = double.isFinite && abs(double) < 9e18 ? .int(Int64(double)) : .null
     case .string(let string): self = .string(string)
     case .blob(let data): self = .string(String(decoding: data, as: UTF8.self))
+    }
+  }
+
+  /// The cell in column `column` of the statement's current row, read as ``init(_:)`` reads a
+  /// `DatabaseValue`.
+  init(_ statement: SQLiteStatement, _ column: Int32) {
+    switch sqlite3_column_type(statement, column) {
+    case SQLITE_INTEGER: self = .int(sqlite3_column_int64(statement, column))
+    case SQLITE_FLOAT:
+      let double = sqlite3_column_double(statement, column)
+      self = double.isFinite && abs(double) < 9e18 ? .int(Int64(double)) : .null
+    case SQLITE_TEXT, SQLITE_BLOB:
+      let count = Int(sqlite3_column_bytes(statement, column))
+      guard count > 0, let bytes = sqlite3_column_blob(statement, column) else {
+        self = .string("")
+        return
+      }
+      self = .string(
+        String(
+          decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
+    default: self = .null
     }
   }
 }
