@@ -58,11 +58,12 @@ public final class HistoryStore: Sendable {
   /// - `v1`: runs, jobs, steps, restores, saves and tests.
   /// - `v2`: suites (which suites ran, so a test's runs can be counted) and indexes for the
   ///   report's filters.
+  /// - `v3`: the runs' `createdAt` and `url`, which `history sync` has from the API.
   public static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
       for table in [HistoryTable.runs, .jobs, .steps, .restores, .saves, .tests] {
-        try db.execute(sql: createSQL(table))
+        try db.execute(sql: createSQL(table, without: v3Columns))
       }
       try db.execute(sql: "CREATE UNIQUE INDEX runs_runKey ON runs(runKey)")
       for table in [HistoryTable.jobs, .steps, .restores, .saves, .tests] {
@@ -75,12 +76,20 @@ public final class HistoryStore: Sendable {
       try db.execute(sql: "CREATE INDEX runs_contentHash ON runs(contentHash)")
       try db.execute(sql: "CREATE INDEX runs_startedAtMs ON runs(startedAtMs)")
     }
+    migrator.registerMigration("v3") { db in
+      for name in v3Columns {
+        try db.execute(sql: "ALTER TABLE runs ADD COLUMN \"\(name)\" TEXT")
+      }
+    }
     return migrator
   }
 
+  /// The columns v3 adds to `runs` (v1 made the table without them).
+  static let v3Columns: Set<String> = ["createdAt", "url"]
+
   /// The `CREATE TABLE` statement of a table.
-  static func createSQL(_ table: HistoryTable) -> String {
-    let columns = table.columns.map { column in
+  static func createSQL(_ table: HistoryTable, without: Set<String> = []) -> String {
+    let columns = table.columns.filter { !without.contains($0.name) }.map { column in
       let type =
         switch column.type {
         case .text: "TEXT"

@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "history",
     abstract: "Keep runs in a SQLite store and report trends, change points and flaky tests.",
-    subcommands: [Add.self, Report.self]
+    subcommands: [Add.self, Report.self, Sync.self]
   )
 
   /// The store's path option, shared by the subcommands.
@@ -117,12 +117,7 @@ struct HistoryCommand: ParsableCommand {
     var output: String?
 
     /// The parsed `--since`.
-    var window: HistoryReport.Options.Since? {
-      let days = since.hasSuffix("d") ? String(since.dropLast()) : since
-      if let count = Int(days), count >= 0 { return .days(count) }
-      if CalendarDay(parsing: since) != nil { return .date(since) }
-      return nil
-    }
+    var window: HistoryReport.Options.Since? { .init(parsing: since) }
 
     func validate() throws {
       if window == nil {
