@@ -53,6 +53,17 @@ public final class HistoryStore: Sendable {
     }
   }
 
+  /// Opens the store at `path` as ``init(path:)`` does, creating its folder first when needed.
+  ///
+  /// - Parameter path: The SQLite file.
+  /// - Returns: The store.
+  /// - Throws: The file system's error when the folder cannot be made, else as ``init(path:)``.
+  public static func opening(_ path: String) throws -> HistoryStore {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return try HistoryStore(path: path)
+  }
+
   /// The schema's migrations, oldest first.
   ///
   /// - `v1`: runs, jobs, steps, restores, saves and tests.
@@ -168,6 +179,11 @@ public final class HistoryStore: Sendable {
     }
   }
 
+  /// Text columns whose values differ from run to run (times, hashes, pages): not pooled.
+  private static let unique: Set<String> = [
+    "startedAt", "completedAt", "createdAt", "url", "contentHash",
+  ]
+
   /// SQLite's `SQLITE_TRANSIENT`: SQLite copies the bound text before the call returns.
   private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -184,7 +200,7 @@ public final class HistoryStore: Sendable {
       var runs: [HistoryRun] = []
       var index: [String: Int] = [:]
       var cells: [HistoryCell] = []
-      var interned: [String: String] = [:]
+      var texts = TextPool()
       for table in HistoryTable.allCases {
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let order = table == .runs ? "startedAtMs, runKey" : "rowid"
@@ -193,22 +209,27 @@ public final class HistoryStore: Sendable {
         let rows = try Row.fetchCursor(statement)
         let sqlite = statement.sqliteStatement
         let count = Int32(table.columns.count)
+        let pooled = table.columns.indices.map { index in
+          index > 3 && !Self.unique.contains(table.columns[index].name)
+        }
         var lastKey = ""
         var position: Int?
         while try rows.next() != nil {
           cells.removeAll(keepingCapacity: true)
           for column in 0..<count {
-            var cell = HistoryCell(sqlite, column)
+            let type = sqlite3_column_type(sqlite, column)
             // Names, outcomes and families repeat in every run: keep one copy of each long
-            // text (a text of up to 15 UTF-8 bytes lives inside its `String`).
-            if column > 3, case .string(let text) = cell, text.utf8.count > 15 {
-              if let known = interned[text] {
-                cell = .string(known)
-              } else if interned.count < 1_000_000 {
-                interned[text] = text
+            // text (a text of up to 15 UTF-8 bytes lives inside its `String`), found by its
+            // bytes before any `String` is made (not times and the like: they differ every run).
+            if type == SQLITE_TEXT, pooled[Int(column)] {
+              let length = Int(sqlite3_column_bytes(sqlite, column))
+              if length > 15, let bytes = sqlite3_column_blob(sqlite, column) {
+                let text = UnsafeRawBufferPointer(start: bytes, count: length)
+                cells.append(.string(texts.text(text)))
+                continue
               }
             }
-            cells.append(cell)
+            cells.append(HistoryCell(sqlite, column, type: type))
           }
           let key = cells[0].string ?? ""
           if table == .runs {
@@ -276,8 +297,8 @@ extension HistoryCell {
 
   /// The cell in column `column` of the statement's current row, read as ``init(_:)`` reads a
   /// `DatabaseValue`.
-  init(_ statement: SQLiteStatement, _ column: Int32) {
-    switch sqlite3_column_type(statement, column) {
+  init(_ statement: SQLiteStatement, _ column: Int32, type: Int32) {
+    switch type {
     case SQLITE_INTEGER: self = .int(sqlite3_column_int64(statement, column))
     case SQLITE_FLOAT:
       let double = sqlite3_column_double(statement, column)
@@ -292,6 +313,37 @@ extension HistoryCell {
         String(
           decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
     default: self = .null
+    }
+  }
+}
+
+/// Texts read from the store, one copy of each, looked up by their bytes.
+private struct TextPool {
+  /// The texts by the 64-bit FNV-1a hash of their UTF-8 bytes.
+  private var texts: [UInt64: [String]] = [:]
+  /// How many texts are kept (at most a million; later ones are not pooled).
+  private var count = 0
+
+  /// The pooled text with these UTF-8 bytes, pooling it when new.
+  mutating func text(_ bytes: UnsafeRawBufferPointer) -> String {
+    // FNV-1a, as StableHash, in a loop the compiler sees whole.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    if let known = texts[hash] {
+      for text in known where Self.equal(text, bytes) { return text }
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    if count < 1_000_000 {
+      texts[hash, default: []].append(text)
+      count += 1
+    }
+    return text
+  }
+
+  private static func equal(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var text = text
+    return text.withUTF8 { utf8 in
+      utf8.count == bytes.count && utf8.elementsEqual(bytes)
     }
   }
 }

@@ -15,23 +15,30 @@ extension HistoryReport {
       (options.branch == nil || run.branch == options.branch)
         && (options.workflow == nil || run.workflow == options.workflow)
     }
-    var dated = matching.compactMap { run in run.startedAtMs.map { (run, $0) } }
-    let newest = dated.map(\.1).max() ?? 0
+    // Start times once a run; the runs are ordered through their indexes (sorting the runs
+    // themselves would copy each one many times).
+    let starts = matching.map(\.startedAtMs)
+    let newest = starts.compactMap { $0 }.max() ?? 0
     let cutoff: Int64 =
       switch options.since {
       case .days(let days): newest - Int64(max(0, days)) * 86_400_000
       case .date(let text): CalendarDay(parsing: text)?.milliseconds ?? Int64.min
       }
-    dated = dated.filter { $0.1 >= cutoff }
-    dated.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.key < $1.0.key }
-    let ordered = dated.map(\.0)
+    var dated = matching.indices.compactMap { index -> (Int, Int64)? in
+      guard let start = starts[index], start >= cutoff else { return nil }
+      return (index, start)
+    }
+    dated.sort { left, right in
+      left.1 != right.1 ? left.1 < right.1 : matching[left.0].key < matching[right.0].key
+    }
+    let ordered = dated.map { matching[$0.0] }
     let days = dated.map { CalendarDay(milliseconds: $0.1) }
     let span = (days.last?.daysSinceEpoch ?? 0) - (days.first?.daysSinceEpoch ?? 0)
     let weekly = span > 14
     let periods = days.map { weekly ? $0.weekText : $0.text }
 
     self.runs = ordered.count
-    undatedRuns = matching.count - matching.compactMap(\.startedAtMs).count
+    undatedRuns = starts.count - starts.compactMap { $0 }.count
     from = days.first?.text
     to = days.last?.text
     period = weekly ? "week" : "day"
