@@ -17,11 +17,15 @@ struct HistoryCommand: ParsableCommand {
     var db: String = HistoryStore.defaultPath
 
     /// Opens the store, creating its folder when needed.
-    func open() throws -> HistoryStore {
-      let folder = URL(fileURLWithPath: db).deletingLastPathComponent().path
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    func open() throws -> HistoryStore { try guarded { try HistoryStore.opening(db) } }
+
+    /// Runs a store operation; its error is printed with the store's path and fails the
+    /// command (exit 1).
+    func guarded<Value>(_ body: () throws -> Value) throws -> Value {
       do {
-        return try HistoryStore(path: db)
+        return try body()
+      } catch let exit as ExitCode {
+        throw exit
       } catch {
         Terminal.printError("error: \(db): \(error)")
         throw ExitCode.failure
@@ -66,14 +70,9 @@ struct HistoryCommand: ParsableCommand {
           failed = true
           continue
         }
-        do {
-          switch try history.add(run) {
-          case .added: added += 1
-          case .alreadyStored: skipped += 1
-          }
-        } catch {
-          Terminal.printError("error: \(store.db): \(error)")
-          throw ExitCode.failure
+        switch try store.guarded({ try history.add(run) }) {
+        case .added: added += 1
+        case .alreadyStored: skipped += 1
         }
       }
       Terminal.printError("\(added) added, \(skipped) already stored (\(store.db))")
@@ -130,15 +129,8 @@ struct HistoryCommand: ParsableCommand {
         Terminal.printError("error: \(store.db): no history store (runlens history add makes one)")
         throw ExitCode.failure
       }
-      let runs: [HistoryRun]
-      do {
-        runs = try store.open().runs()
-      } catch let exit as ExitCode {
-        throw exit
-      } catch {
-        Terminal.printError("error: \(store.db): \(error)")
-        throw ExitCode.failure
-      }
+      let history = try store.open()
+      let runs = try store.guarded { try history.runs() }
       let report = HistoryReport(
         runs: runs,
         options: .init(since: window ?? .days(30), branch: branch, workflow: workflow))

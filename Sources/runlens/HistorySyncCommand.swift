@@ -67,42 +67,34 @@ extension HistoryCommand {
       } catch {
         throw GitHubAccess.fail(error)
       }
-      let keys = try storeRead { try history.keys() }
-      let (pending, skipped) = HistorySync.pending(listed, repository: repo, stored: keys)
-      var counts = (added: 0, stored: skipped, failed: 0)
-      let showsProgress = Terminal.isInteractive(.standardError)
-      for (number, listedRun) in pending.enumerated() {
-        if showsProgress {
-          Terminal.printError(
-            "\r\u{1B}[Krunlens: run \(number + 1)/\(pending.count) (\(listedRun.id))",
-            newline: false)
-        }
-        guard let run = fetch(listedRun, with: fetcher, showsProgress: showsProgress) else {
-          counts.failed += 1
-          continue
-        }
-        switch try storeRead({ try history.add(run) }) {
-        case .added: counts.added += 1
-        case .alreadyStored: counts.stored += 1
+      let terminal = Terminal.isInteractive(.standardError)
+      let counts = try store.guarded {
+        let (pending, stored) = HistorySync.pending(
+          listed, repository: repo, stored: try history.keys())
+        return try HistorySync.add(pending, stored: stored, to: history, repository: repo) {
+          number, run in
+          if terminal {
+            Terminal.printError(
+              "\r\u{1B}[Krunlens: run \(number + 1)/\(pending.count) (\(run.id))", newline: false)
+          }
+          return fetch(run, with: fetcher) {
+            Terminal.printError((terminal ? "\r\u{1B}[K" : "") + $0)
+          }
         }
       }
-      if showsProgress { Terminal.printError("\r\u{1B}[K", newline: false) }
-      Terminal.printError(
-        "\(counts.added) added, \(counts.stored) already stored, \(counts.failed) failed "
-          + "(\(store.db))")
+      if terminal { Terminal.printError("\r\u{1B}[K", newline: false) }
+      Terminal.printError(counts.summary(store.db))
       if counts.failed > 0 { throw ExitCode.failure }
     }
 
-    /// Fetches a listed run's jobs and logs and assembles it, or prints why not.
-    func fetch(_ listed: WorkflowRun, with fetcher: RunFetcher, showsProgress: Bool)
+    /// Fetches a listed run's jobs and logs into a temporary folder and assembles it, or
+    /// reports why not.
+    func fetch(_ listed: WorkflowRun, with fetcher: RunFetcher, report: (String) -> Void)
       -> HistoryRun?
     {
       let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
         "runlens-sync-\(listed.id)-\(UUID().uuidString)")
       defer { try? FileManager.default.removeItem(at: folder) }
-      func report(_ line: String) {
-        Terminal.printError((showsProgress ? "\r\u{1B}[K" : "") + line)
-      }
       do throws(GitHubError) {
         let result = try fetcher.fetch(run: listed.id, attempt: listed.attempt, into: folder)
         for problem in result.problems { report("warning: run \(listed.id): \(problem)") }
@@ -111,21 +103,10 @@ extension HistoryCommand {
         return nil
       }
       do throws(IOFailure) {
-        return HistorySync.identified(
-          try HistoryInput.read(folder.path), as: listed, repository: repo)
+        return try HistoryInput.read(folder.path)
       } catch {
         report("error: run \(listed.id): \(error.reason)")
         return nil
-      }
-    }
-
-    /// Runs a store operation; an error is printed and fails the command.
-    func storeRead<Value>(_ body: () throws -> Value) throws -> Value {
-      do {
-        return try body()
-      } catch {
-        Terminal.printError("error: \(store.db): \(error)")
-        throw ExitCode.failure
       }
     }
   }
