@@ -61,18 +61,16 @@ struct HistoryCommand: ParsableCommand {
       var added = 0
       var skipped = 0
       var failed = false
-      for path in inputs {
-        let run: HistoryRun
-        do throws(IOFailure) {
-          run = try HistoryInput.read(path)
-        } catch {
+      try HistoryInput.readAhead(inputs) { result in
+        switch result {
+        case .failure(let error):
           Terminal.printError("error: \(error.path): \(error.reason)")
           failed = true
-          continue
-        }
-        switch try store.guarded({ try history.add(run) }) {
-        case .added: added += 1
-        case .alreadyStored: skipped += 1
+        case .success(let run):
+          switch try store.guarded({ try history.add(run) }) {
+          case .added: added += 1
+          case .alreadyStored: skipped += 1
+          }
         }
       }
       Terminal.printError("\(added) added, \(skipped) already stored (\(store.db))")
