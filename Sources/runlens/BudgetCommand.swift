@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunLens
+import RunLensGitHub
 
 /// `runlens budget`: the repository's caches against the limit and the planned allocations.
 struct BudgetCommand: ParsableCommand {
@@ -59,7 +60,11 @@ struct BudgetCommand: ParsableCommand {
   func run() throws {
     var configuration = try ConfigurationFile.load(config)
     if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
-    var entries: [CacheEntry] = try repo.map(GitHubAccess.caches) ?? []
+    var entries: [CacheEntry] = []
+    if let repo {
+      let session = try GitHubAccess.session()
+      do { entries = try session.caches(repo) } catch { throw GitHubAccess.fail(error) }
+    }
     var unreadable: [Diagnostic] = []
     for path in listings {
       do {

@@ -1,7 +1,6 @@
 import Foundation
 import RunLens
 import RunLensArchive
-import ZIPFoundation
 
 extension RunInputs {
   /// A piece of the inputs one thread reads whole.
@@ -38,7 +37,7 @@ extension RunInputs {
     let progress = self.progress
     let threads = (0..<min(workers, parallel.count)).map { _ in
       NativeThread(stackSize: 1 << 20) {
-        var archives: [String: (Archive, ZipEntryReader)] = [:]
+        var archives: [String: RunLogsZip] = [:]
         while let index = next.take(below: parallel.count) {
           let unit = units[parallel[index]]
           var inputs = RunInputs(progress: progress)
@@ -77,32 +76,16 @@ extension RunInputs {
     case .jobLog, .ghLog:
       return [.log(path)]
     case .zip:
-      guard let archive = Self.openArchive(path),
-        ZipEntryReader(path: path) != nil
-      else { return [.here(path)] }
-      let plan = RunLogsLayout.plan(archive.filter { $0.type == .file }.map(\.path))
-      return plan.jobs.map { .zipJob(zip: path, $0) }
-        + plan.others.map {
-          .note(Diagnostic(.note, "\($0) is not a job or step log; not read", source: path))
-        }
+      guard let zip = RunLogsZip(path: path, shownAs: path) else { return [.here(path)] }
+      return zip.plan.jobs.map { .zipJob(zip: path, $0) } + zip.notes.map { .note($0) }
     case .json, .junit:
       return [.here(path)]
     }
   }
 
-  /// The zip at `path`, or `nil` when its central directory cannot be read.
-  static func openArchive(_ path: String) -> Archive? {
-    do {
-      let archive: Archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-      return archive
-    } catch {
-      return nil
-    }
-  }
-
   /// Reads one unit into this (fresh) assembly.
   private mutating func readUnit(
-    _ unit: Unit, archives: inout [String: (Archive, ZipEntryReader)]
+    _ unit: Unit, archives: inout [String: RunLogsZip]
   ) {
     switch unit {
     case .log(let path):
@@ -111,18 +94,13 @@ extension RunInputs {
       let base = URL(fileURLWithPath: folder)
       readJob(job, in: folder) { base.appendingPathComponent($0).path }
     case .zipJob(let zip, let job):
-      if archives[zip] == nil,
-        let archive = Self.openArchive(zip),
-        let reader = ZipEntryReader(path: zip)
-      {
-        archives[zip] = (archive, reader)
-      }
-      guard let (archive, reader) = archives[zip] else {
+      if archives[zip] == nil { archives[zip] = RunLogsZip(path: zip, shownAs: zip) }
+      guard let opened = archives[zip] else {
         assembly.recordFailure(zip, reason: "cannot open the zip again")
         return
       }
       var unpacked: Int64 = 0
-      readZipJob(job, of: archive, reader: reader, shownAs: zip, unpacked: &unpacked)
+      readZipJob(job, of: opened, unpacked: &unpacked)
     case .here, .note:
       break
     }
