@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import RunLens
 
 /// A comparison of runs fetched from the GitHub API: a candidate run against the last

@@ -37,9 +37,9 @@ extension ReportCommand {
 /// The in-job mode: the job's own cache outcome and steps from `${{ toJSON(steps) }}`, while
 /// its log does not exist yet.
 enum InJobReport {
-  /// Reads the steps context at `path` and adds it to the current job
+  /// Reads the steps context at `path` and adds it to the report's current job
   /// (``StepsContext/apply(_:to:jobKey:source:)``); an unreadable file exits 1.
-  static func apply(_ path: String, to jobs: [JobRun]) throws -> [JobRun] {
+  static func apply(_ path: String, to report: RunReport) throws -> RunReport {
     guard let data = FileManager.default.contents(atPath: path) else {
       Terminal.printError("error: \(path): cannot read the steps context")
       throw ExitCode.failure
@@ -47,7 +47,7 @@ enum InJobReport {
     do {
       let steps = try StepsContext.parse([UInt8](data))
       return StepsContext.apply(
-        steps, to: jobs, jobKey: ProcessInfo.processInfo.environment["GITHUB_JOB"], source: path)
+        steps, to: report, jobKey: ProcessInfo.processInfo.environment["GITHUB_JOB"], source: path)
     } catch {
       Terminal.printError("error: \(path): \(error.message)")
       throw ExitCode.failure

@@ -1,4 +1,19 @@
 extension StepsContext {
+  /// Adds the steps context to the report's current job (as the overload on its jobs does);
+  /// once the report has a job, "no job log was found" is no longer said.
+  ///
+  /// - Returns: The report with the current job completed.
+  package static func apply(
+    _ steps: [Step], to report: RunReport, jobKey: String?, source: String
+  ) -> RunReport {
+    var report = report
+    report.jobs = apply(steps, to: report.jobs, jobKey: jobKey, source: source)
+    if !report.jobs.isEmpty {
+      report.diagnostics.removeAll { $0.message == RunAssembly.nothingFound }
+    }
+    return report
+  }
+
   /// Adds the steps context's cache restores (and, for a job without steps from the jobs API,
   /// its steps) to the current job, for the in-job mode: the job's own cache outcome while its
   /// log does not exist yet.
