@@ -49,8 +49,7 @@ extension HistoryCommand {
 
     func run() throws {
       let history = try store.open()
-      let fetcher = RunFetcher(
-        client: try GitHubAccess.client(), repository: repo, cache: GitHubAccess.cache(cacheDir))
+      let fetcher = try GitHubAccess.session(cacheDirectory: cacheDir).fetcher(repo)
       let today = CalendarDay(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
       let start = HistorySync.startDay(since, today: today) ?? today
       var listed: [WorkflowRun] = []
