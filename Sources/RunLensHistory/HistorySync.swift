@@ -7,16 +7,6 @@ package import RunLens
 /// (`GET /repos/{o}/{r}/actions/workflows/{workflow}/runs`), fetches each run the store lacks
 /// (same repository, run id and attempt) and adds it in its own transaction.
 package enum HistorySync {
-  /// The path of a workflow's runs list.
-  ///
-  /// - Parameters:
-  ///   - repository: `owner/name`.
-  ///   - workflow: The workflow's file name (`ci.yml`) or id.
-  /// - Returns: The API path.
-  package static func listPath(repository: String, workflow: String) -> String {
-    "/repos/\(repository)/actions/workflows/\(workflow)/runs"
-  }
-
   /// The list's query: completed runs created on or after `since`, of `branch` when given.
   package static func listQuery(branch: String?, since: CalendarDay) -> [(String, String)] {
     var query = [("status", "completed"), ("created", ">=\(since.text)"), ("per_page", "100")]

@@ -49,20 +49,14 @@ extension HistoryCommand {
 
     func run() throws {
       let history = try store.open()
-      let fetcher = try GitHubAccess.session(cacheDirectory: cacheDir).fetcher(repo)
+      let session = try GitHubAccess.session(cacheDirectory: cacheDir)
+      let fetcher = session.fetcher(repo)
       let today = CalendarDay(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
       let start = HistorySync.startDay(since, today: today) ?? today
-      var listed: [WorkflowRun] = []
+      let listed: [WorkflowRun]
       do {
-        for page in try fetcher.client.pages(
-          HistorySync.listPath(repository: repo, workflow: workflow),
-          query: HistorySync.listQuery(branch: branch, since: start), needs: .actionsRead)
-        {
-          listed += try WorkflowRuns.parse([UInt8](page))
-        }
-      } catch let error as DocumentError {
-        Terminal.printError("error: workflow \(workflow) runs: \(error.message)")
-        throw ExitCode.failure
+        listed = try session.workflowRuns(
+          repo, workflow: workflow, query: HistorySync.listQuery(branch: branch, since: start))
       } catch {
         throw GitHubAccess.fail(error)
       }
