@@ -32,12 +32,8 @@ enum HistoryInput {
     if let failure = inputs.assembly.failures.first {
       throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
     }
-    let report = inputs.build(targets: Configuration().targets)
-    guard !report.jobs.isEmpty else {
-      throw IOFailure(path: path, reason: "not a run: no job log or runlens metrics JSON in it")
-    }
     do {
-      return try HistoryRun(metricsJSON: Array(MetricsJSON.render(report).utf8))
+      return try HistoryRun(report: inputs.build(targets: Configuration().targets))
     } catch {
       throw IOFailure(path: path, reason: error.message)
     }
