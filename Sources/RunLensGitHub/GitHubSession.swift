@@ -53,6 +53,23 @@ package struct GitHubSession: Sendable {
     try fetcher(repository).fetch(run: run, attempt: attempt, into: directory, progress: progress)
   }
 
+  /// Fetches a run as ``fetch(_:run:attempt:into:progress:)`` does, showing how many logs are
+  /// done on a terminal's last line through `show` when given: `\r`-led lines, and one that
+  /// clears the line after a fetch that succeeded.
+  ///
+  /// - Throws: ``GitHubError`` when the run or its jobs cannot be read or the folder written.
+  package func fetch(
+    _ repository: String, run: Int64, attempt: Int?, into directory: URL,
+    progressLine show: (@Sendable (String) -> Void)?
+  ) throws(GitHubError) -> RunFetcher.Result {
+    var progress: (@Sendable (Int, Int) -> Void)?
+    if let show { progress = { done, total in show("\rrunlens: \(done)/\(total) logs") } }
+    let result = try fetch(
+      repository, run: run, attempt: attempt, into: directory, progress: progress)
+    show?("\r\u{1B}[K")
+    return result
+  }
+
   /// Every page of `GET /repos/{o}/{r}/actions/caches`.
   ///
   /// - Throws: ``GitHubError``; a page that is not a cache listing is

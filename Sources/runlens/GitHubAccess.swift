@@ -37,22 +37,16 @@ enum GitHubAccess {
     repository: String, run: Int64, attempt: Int?, cacheDirectory: String?, into directory: URL
   ) throws -> RunFetcher.Result {
     let session = try session(cacheDirectory: cacheDirectory)
-    let showsProgress = Terminal.isInteractive(.standardError)
+    var line: (@Sendable (String) -> Void)?
+    if Terminal.isInteractive(.standardError) { line = { Terminal.printError($0, newline: false) } }
     do {
       let result = try session.fetch(
-        repository, run: run, attempt: attempt, into: directory,
-        progress: showsProgress ? showProgress : nil)
-      if showsProgress { Terminal.printError("\r\u{1B}[K", newline: false) }
+        repository, run: run, attempt: attempt, into: directory, progressLine: line)
       for problem in result.problems { Terminal.printError("warning: \(problem)") }
       return result
     } catch {
       throw fail(error)
     }
-  }
-
-  /// Shows how many logs are done on the terminal's last line.
-  @Sendable static func showProgress(_ done: Int, _ total: Int) {
-    Terminal.printError("\rrunlens: \(done)/\(total) logs", newline: false)
   }
 }
 

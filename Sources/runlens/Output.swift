@@ -92,43 +92,31 @@ enum Terminal {
   }
 }
 
-/// A progress line on standard error while reading large inputs, shown only on a terminal; the
-/// threads that read files at once share one.
+/// A progress line on standard error while reading large inputs (``ReadingProgress``), shown
+/// only on a terminal; the threads that read files at once share one.
 final class ProgressLine: @unchecked Sendable {
   private let enabled = Terminal.isInteractive(.standardError)
   private let lock = Lock()
-  private var bytes: Int64 = 0
-  private var files = 0
-  private var shownAt: Int64 = 0
+  private var progress = ReadingProgress()
 
   /// Counts bytes read.
   func add(_ count: Int) {
     guard enabled else { return }
-    lock.withLock {
-      bytes += Int64(count)
-      if bytes - shownAt >= 64_000_000 {
-        shownAt = bytes
-        show()
-      }
-    }
+    lock.withLock { show(progress.add(count)) }
   }
 
   /// Counts a file read to its end.
   func fileDone() {
     guard enabled else { return }
-    lock.withLock {
-      files += 1
-      if shownAt > 0 { show() }
-    }
+    lock.withLock { show(progress.fileDone()) }
   }
 
-  private func show() {
-    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(bytes / 1_000_000) MB read"
-    Terminal.printError(text, newline: false)
+  private func show(_ text: String?) {
+    if let text { Terminal.printError(text, newline: false) }
   }
 
   /// Clears the line.
   func finish() {
-    if enabled, shownAt > 0 { Terminal.printError("\r\u{1B}[K", newline: false) }
+    if enabled { show(lock.withLock { progress.clearing }) }
   }
 }
