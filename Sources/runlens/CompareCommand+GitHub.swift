@@ -47,7 +47,7 @@ extension CompareCommand {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runlens-compare-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
-    func read(_ run: WorkflowRun) throws -> (RunSample, TestSummary?) {
+    func read(_ run: WorkflowRun) throws -> RunSample {
       let directory = folder.appendingPathComponent("\(run.id)")
       _ = try GitHubAccess.fetch(
         repository: repo, run: run.id, attempt: nil, cacheDirectory: cacheDir, into: directory)
@@ -58,27 +58,26 @@ extension CompareCommand {
       }
       let report = inputs.build(targets: configuration.targets)
       let source = run.url ?? "\(repo) run \(run.id)"
-      return (RunSample(report: report, source: source), report.tests)
+      return RunSample(report: report, source: source)
     }
     let baseSides = try baseline.map(read)
     let candidateSide = try read(candidate)
+    // The samples carry their tests: the comparison's Markdown and JSON tell the changes.
     let comparison = Comparison(
-      baseline: baseSides.map(\.0), candidate: [candidateSide.0], targets: configuration.targets)
+      baseline: baseSides, candidate: [candidateSide], targets: configuration.targets)
     let advice = Advice.forComparison(comparison)
-    let changes = TestChanges(baseline: baseSides.map(\.1), candidate: candidateSide.1)
     let baseSources = baseline.map(RunSource.init)
     let candidateSources = [RunSource(candidate)]
     let text: String
     if format == .json {
       text = try Self.json(
         ComparisonReport.json(comparison, advice: advice), baseline: baseSources,
-        candidate: candidateSources, changes: changes)
+        candidate: candidateSources)
     } else {
       // Its first line, `<!-- runlens:comparison -->`, is the marker `runlens comment` finds.
       text =
         ComparisonReport.markdown(comparison, advice: advice, budget: 60_000)
-        + "\n" + changes.markdown()
-        + RunSource.markdown(baseline: baseSources, candidate: candidateSources)
+        + "\n" + RunSource.markdown(baseline: baseSources, candidate: candidateSources)
     }
     try OutputWriter.emit(text, to: output)
     if failOnTargets, comparison.targets.contains(where: { $0.met == false }) { throw ExitCode(2) }
@@ -105,10 +104,8 @@ extension CompareCommand {
     }
   }
 
-  /// The comparison's JSON with `baseline.sources`, `candidate.sources` and `tests` added.
-  static func json(
-    _ text: String, baseline: [RunSource], candidate: [RunSource], changes: TestChanges
-  ) throws -> String {
+  /// The comparison's JSON with `baseline.sources` and `candidate.sources` added.
+  static func json(_ text: String, baseline: [RunSource], candidate: [RunSource]) throws -> String {
     guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     else { return text }
     func sources(_ list: [RunSource]) -> [[String: Any]] {
@@ -124,21 +121,6 @@ extension CompareCommand {
       side["sources"] = sources(list)
       object[key] = side
     }
-    func tests(_ list: [TestChanges.Test]) -> [[String: String]] {
-      list.map { ["suite": $0.suite, "name": $0.name] }
-    }
-    func counts(_ counts: TestChanges.Counts?) -> Any {
-      guard let counts else { return NSNull() }
-      return [
-        "total": counts.total, "passed": counts.passed, "failed": counts.failed,
-        "skipped": counts.skipped,
-      ]
-    }
-    object["tests"] = [
-      "newlyFailing": tests(changes.newlyFailing), "fixed": tests(changes.fixed),
-      "stillFailing": tests(changes.stillFailing), "baseline": counts(changes.baseline),
-      "candidate": counts(changes.candidate),
-    ]
     let data = try JSONSerialization.data(
       withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self) + "\n"

@@ -1,5 +1,4 @@
 import CLibXML2
-
 // The C library (memcmp, the math functions) through Foundation.
 import Foundation
 
@@ -71,9 +70,15 @@ final class LibXML2PushParser {
   /// The attributes a JUnit reader uses; others are ignored.
   enum AttributeName: Int, CaseIterable {
     case name, classname, time, message, type, status
+    /// A test case's source file and line (pytest, PHPUnit, jest-junit's `addFileAttribute`;
+    /// some producers write `filepath`).
+    case file, filepath, line
 
     fileprivate var text: StaticString {
       switch self {
+      case .file: "file"
+      case .filepath: "filepath"
+      case .line: "line"
       case .name: "name"
       case .classname: "classname"
       case .time: "time"
@@ -103,6 +108,38 @@ final class LibXML2PushParser {
         let entry = list + index * 5
         if entry[0] == wanted, let start = entry[3], let end = entry[4] {
           found = UnsafeBufferPointer(start: start, count: max(0, end - start))
+        }
+        index += 1
+      }
+      return found
+    }
+
+    /// The raw bytes of three attributes, read in one pass over the tag's attributes.
+    func raw(_ first: AttributeName, _ second: AttributeName, _ third: AttributeName) -> (
+      UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?
+    ) {
+      var found:
+        (
+          UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?,
+          UnsafeBufferPointer<UInt8>?
+        ) = (nil, nil, nil)
+      guard let list else { return found }
+      let wanted = (names[first.rawValue], names[second.rawValue], names[third.rawValue])
+      var index = 0
+      while index < count {
+        let entry = list + index * 5
+        let name = entry[0]
+        if name == wanted.0 || name == wanted.1 || name == wanted.2, let start = entry[3],
+          let end = entry[4]
+        {
+          let value = UnsafeBufferPointer(start: start, count: max(0, end - start))
+          if name == wanted.0 {
+            found.0 = value
+          } else if name == wanted.1 {
+            found.1 = value
+          } else {
+            found.2 = value
+          }
         }
         index += 1
       }
