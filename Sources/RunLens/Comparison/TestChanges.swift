@@ -169,7 +169,8 @@ package struct TestChanges: Sendable, Hashable {
       out += "\n\n"
     }
     if let namesBaseline {
-      out += "Added and removed tests are against \(Markdown.code(namesBaseline))"
+      out += "Added and removed tests are against \(Markdown.code(namesBaseline)), the newest "
+      out += "baseline run whose test names are known"
       out += added.isEmpty && removed.isEmpty ? ": none.\n\n" : ".\n\n"
     } else if let namesNotToldBecause {
       out += "Added and removed tests are not told: \(Markdown.text(namesNotToldBecause)).\n\n"
