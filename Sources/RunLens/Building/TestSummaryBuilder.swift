@@ -154,22 +154,35 @@ package struct TestSummaryBuilder {
     nameRuns = []
   }
 
-  /// The kept names by suite, each list sorted and without repeats.
+  /// The kept names by suite, each list sorted by UTF-8 bytes and without repeats.
+  ///
+  /// Sorted and deduplicated as byte ranges, so a `String` is made once per distinct name
+  /// (comparing strings costs several times more).
   private func names() -> [String: [String]]? {
     guard let bytes = nameBytes else { return nil }
-    var sets: [String: Set<String>] = [:]
-    bytes.withUnsafeBufferPointer { buffer in
-      for (runIndex, run) in nameRuns.enumerated() {
-        let end = runIndex + 1 < nameRuns.count ? nameRuns[runIndex + 1].start : nameEnds.count
-        var set = sets[run.suite] ?? []
-        for index in run.start..<end {
-          let from = index == 0 ? 0 : nameEnds[index - 1]
-          set.insert(String(decoding: buffer[from..<nameEnds[index]], as: UTF8.self))
-        }
-        sets[run.suite] = set
+    var ranges: [String: [Range<Int>]] = [:]
+    for (runIndex, run) in nameRuns.enumerated() {
+      let end = runIndex + 1 < nameRuns.count ? nameRuns[runIndex + 1].start : nameEnds.count
+      ranges[run.suite, default: []] += (run.start..<end).map {
+        ($0 == 0 ? 0 : nameEnds[$0 - 1])..<nameEnds[$0]
       }
     }
-    return sets.mapValues { $0.sorted() }
+    return bytes.withUnsafeBufferPointer { buffer in
+      ranges.mapValues { list in
+        let sorted = list.sorted {
+          buffer[$0].lexicographicallyPrecedes(buffer[$1])
+        }
+        var names: [String] = []
+        names.reserveCapacity(sorted.count)
+        var last: Range<Int>?
+        for range in sorted {
+          if let last, buffer[last].elementsEqual(buffer[range]) { continue }
+          names.append(String(decoding: buffer[range], as: UTF8.self))
+          last = range
+        }
+        return names
+      }
+    }
   }
 
   private mutating func insertSlow(_ test: TestSummary.TimedTest) {

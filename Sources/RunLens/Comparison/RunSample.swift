@@ -180,7 +180,10 @@ public struct RunSample: Sendable, Hashable {
             message: nil, failureType: nil, attempts: 1, isFlaky: false, details: nil,
             output: nil, cutBytes: 0)
         }
-        summary.testNames = names.map { $0.mapValues { Array(Set($0)).sorted() } }
+        // Sorted by UTF-8 bytes without repeats, as the builder keeps them.
+        summary.testNames = names.map {
+          $0.mapValues { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        }
         summary.testNamesNotKeptBecause = namesNotKeptBecause
         return summary
       }

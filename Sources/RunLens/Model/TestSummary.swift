@@ -118,7 +118,8 @@ public struct TestSummary: Sendable, Hashable, Codable {
   public var suites: [Suite] = []
   /// The files read.
   public var files: [File] = []
-  /// Every test's name by suite (each list sorted, without repeats), or `nil` when not known.
+  /// Every test's name by suite (each list sorted by UTF-8 bytes, without repeats), or `nil`
+  /// when not known.
   ///
   /// Not known: over ``TestSummaryBuilder/maximumNamed`` tests, nextest's log (which names only failing
   /// and flaky tests), or a metrics JSON written before the names were added. Comparisons
