@@ -319,11 +319,12 @@ final class JUnitFold: TestCaseFacts {
     }
   }
 
-  private func startCase(_ attributes: LibXML2PushParser.Attributes) {
+  private func startCase(_ tag: LibXML2PushParser.Attributes) {
+    let attributes = tag.testCase()
     inCase = true
     if !innermostSuite.isEmpty {
       suite = innermostSuite
-    } else if let classname = attributes.raw(.classname) {
+    } else if let classname = attributes.classname {
       if !lastClassname.bytes.elementsEqual(classname) {
         lastClassname = (Array(classname), LibXML2PushParser.decoded(classname))
       }
@@ -331,9 +332,8 @@ final class JUnitFold: TestCaseFacts {
     } else {
       suite = ""
     }
-    keepName(attributes.raw(.name))
-    let (file, filepath, line) = attributes.raw(.file, .filepath, .line)
-    if let file = file ?? filepath, !file.isEmpty {
+    keepName(attributes.name)
+    if let file = attributes.file ?? attributes.filepath, !file.isEmpty {
       fileBytes.removeAll(keepingCapacity: true)
       fileBytes.append(contentsOf: file)
       hasFile = true
@@ -341,10 +341,10 @@ final class JUnitFold: TestCaseFacts {
       hasFile = false
     }
     // pytest writes its 0-based line (of the `def`) under its fixed suite name `pytest`.
-    self.line = line.flatMap(Self.lineNumber).map { suite == "pytest" ? $0 + 1 : $0 }
-    duration = attributes.raw(.time).flatMap(JUnitTime.parse)
+    line = attributes.line.flatMap(Self.lineNumber).map { suite == "pytest" ? $0 + 1 : $0 }
+    duration = attributes.time.flatMap(JUnitTime.parse)
     outcome = .passed
-    if let status = attributes.raw(.status), Self.isSkippedStatus(status) { outcome = .skipped }
+    if let status = attributes.status, Self.isSkippedStatus(status) { outcome = .skipped }
     hasStatus = false
     isFlaky = false
     retries = 0
