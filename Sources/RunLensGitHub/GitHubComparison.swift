@@ -58,37 +58,34 @@ package struct GitHubComparison: Sendable {
     candidate: WorkflowRun, baseline: [WorkflowRun], targets: Targets, json: Bool,
     report: (WorkflowRun) throws -> RunReport
   ) throws -> (comparison: Comparison, text: String) {
-    func side(_ run: WorkflowRun) throws -> (RunSample, TestSummary?) {
-      let report = try report(run)
-      let source = run.url ?? "\(repository) run \(run.id)"
-      return (RunSample(report: report, source: source), report.tests)
+    func side(_ run: WorkflowRun) throws -> RunSample {
+      RunSample(report: try report(run), source: run.url ?? "\(repository) run \(run.id)")
     }
     let baseSides = try baseline.map(side)
     let candidateSide = try side(candidate)
-    let comparison = Comparison(
-      baseline: baseSides.map(\.0), candidate: [candidateSide.0], targets: targets)
+    // The samples carry their tests: the comparison's Markdown and JSON tell the changes
+    // (newly failing, fixed, added, removed) against the baseline, given newest first.
+    let comparison = Comparison(baseline: baseSides, candidate: [candidateSide], targets: targets)
     let advice = Advice.forComparison(comparison)
-    let changes = TestChanges(baseline: baseSides.map(\.1), candidate: candidateSide.1)
     let baseSources = baseline.map(RunSource.init)
     let candidateSources = [RunSource(candidate)]
     if json {
       let text = try Self.json(
         ComparisonReport.json(comparison, advice: advice), baseline: baseSources,
-        candidate: candidateSources, changes: changes)
+        candidate: candidateSources)
       return (comparison, text)
     }
     let text =
       ComparisonReport.markdown(comparison, advice: advice, budget: 60_000)
-      + "\n" + changes.markdown()
-      + RunSource.markdown(baseline: baseSources, candidate: candidateSources)
+      + "\n" + RunSource.markdown(baseline: baseSources, candidate: candidateSources)
     return (comparison, text)
   }
 
-  /// The comparison's JSON with `baseline.sources`, `candidate.sources` and `tests` added.
+  /// The comparison's JSON with `baseline.sources` and `candidate.sources` added.
   ///
   /// - Throws: An error of `JSONSerialization` when `text` is not JSON.
   package static func json(
-    _ text: String, baseline: [RunSource], candidate: [RunSource], changes: TestChanges
+    _ text: String, baseline: [RunSource], candidate: [RunSource]
   ) throws -> String {
     guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     else { return text }
@@ -105,21 +102,6 @@ package struct GitHubComparison: Sendable {
       side["sources"] = sources(list)
       object[key] = side
     }
-    func tests(_ list: [TestChanges.Test]) -> [[String: String]] {
-      list.map { ["suite": $0.suite, "name": $0.name] }
-    }
-    func counts(_ counts: TestChanges.Counts?) -> Any {
-      guard let counts else { return NSNull() }
-      return [
-        "total": counts.total, "passed": counts.passed, "failed": counts.failed,
-        "skipped": counts.skipped,
-      ]
-    }
-    object["tests"] = [
-      "newlyFailing": tests(changes.newlyFailing), "fixed": tests(changes.fixed),
-      "stillFailing": tests(changes.stillFailing), "baseline": counts(changes.baseline),
-      "candidate": counts(changes.candidate),
-    ]
     let data = try JSONSerialization.data(
       withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self) + "\n"
