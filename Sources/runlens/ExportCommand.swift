@@ -3,10 +3,6 @@ import Foundation
 import RunLens
 import RunLensHistory
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// `runlens export`: runs as NDJSON tables or as OpenTelemetry traces.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -58,7 +54,7 @@ struct ExportCommand: ParsableCommand {
       guard format == .otlpJSON else {
         throw ValidationError("--otlp-endpoint goes with --format otlp-json")
       }
-      guard Self.tracesURL(otlpEndpoint) != nil else {
+      guard OTLPCollector.tracesURL(otlpEndpoint) != nil else {
         throw ValidationError("--otlp-endpoint needs an http or https URL")
       }
     }
@@ -87,9 +83,9 @@ struct ExportCommand: ParsableCommand {
       }
     case .otlpJSON:
       let text = OTLPExport.render(runs)
-      if let otlpEndpoint, let url = Self.tracesURL(otlpEndpoint) {
+      if let otlpEndpoint, let url = OTLPCollector.tracesURL(otlpEndpoint) {
         if let output { try OutputWriter.emit(text, to: output) }
-        if let problem = Self.post(text, to: url) {
+        if let problem = OTLPCollector.post(text, to: url) {
           Terminal.printError("error: \(url.absoluteString): \(problem)")
           throw ExitCode.failure
         }
@@ -98,39 +94,5 @@ struct ExportCommand: ParsableCommand {
       }
     }
     if failed { throw ExitCode.failure }
-  }
-
-  /// The collector's traces URL: the endpoint as given, or with `/v1/traces` when it has no
-  /// path (as OTLP/HTTP exporters treat `OTEL_EXPORTER_OTLP_ENDPOINT`).
-  static func tracesURL(_ endpoint: String) -> URL? {
-    guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
-      scheme == "http" || scheme == "https", url.host != nil
-    else { return nil }
-    return url.path.isEmpty || url.path == "/" ? url.appendingPathComponent("v1/traces") : url
-  }
-
-  /// Posts the document; returns what went wrong, or `nil` on a 2xx answer.
-  static func post(_ text: String, to url: URL) -> String? {
-    final class Outcome: @unchecked Sendable {
-      var problem: String?
-    }
-    var request = URLRequest(url: url, timeoutInterval: 30)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(text.utf8)
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    let task = URLSession.shared.dataTask(with: request) { body, response, error in
-      if let error {
-        outcome.problem = "cannot post the traces (\(error.localizedDescription))"
-      } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-        let text = body.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
-        outcome.problem = "the collector answered \(http.statusCode) \(text)"
-      }
-      done.signal()
-    }
-    task.resume()
-    done.wait()
-    return outcome.problem
   }
 }

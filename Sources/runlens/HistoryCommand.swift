@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "history",
     abstract: "Keep runs in a SQLite store and report trends, change points and flaky tests.",
-    subcommands: [Add.self, Report.self]
+    subcommands: [Add.self, Report.self, Sync.self]
   )
 
   /// The store's path option, shared by the subcommands.
@@ -17,11 +17,15 @@ struct HistoryCommand: ParsableCommand {
     var db: String = HistoryStore.defaultPath
 
     /// Opens the store, creating its folder when needed.
-    func open() throws -> HistoryStore {
-      let folder = URL(fileURLWithPath: db).deletingLastPathComponent().path
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    func open() throws -> HistoryStore { try guarded { try HistoryStore.opening(db) } }
+
+    /// Runs a store operation; its error is printed with the store's path and fails the
+    /// command (exit 1).
+    func guarded<Value>(_ body: () throws -> Value) throws -> Value {
       do {
-        return try HistoryStore(path: db)
+        return try body()
+      } catch let exit as ExitCode {
+        throw exit
       } catch {
         Terminal.printError("error: \(db): \(error)")
         throw ExitCode.failure
@@ -57,23 +61,16 @@ struct HistoryCommand: ParsableCommand {
       var added = 0
       var skipped = 0
       var failed = false
-      for path in inputs {
-        let run: HistoryRun
-        do throws(IOFailure) {
-          run = try HistoryInput.read(path)
-        } catch {
+      try HistoryInput.readAhead(inputs) { result in
+        switch result {
+        case .failure(let error):
           Terminal.printError("error: \(error.path): \(error.reason)")
           failed = true
-          continue
-        }
-        do {
-          switch try history.add(run) {
+        case .success(let run):
+          switch try store.guarded({ try history.add(run) }) {
           case .added: added += 1
           case .alreadyStored: skipped += 1
           }
-        } catch {
-          Terminal.printError("error: \(store.db): \(error)")
-          throw ExitCode.failure
         }
       }
       Terminal.printError("\(added) added, \(skipped) already stored (\(store.db))")
@@ -117,12 +114,7 @@ struct HistoryCommand: ParsableCommand {
     var output: String?
 
     /// The parsed `--since`.
-    var window: HistoryReport.Options.Since? {
-      let days = since.hasSuffix("d") ? String(since.dropLast()) : since
-      if let count = Int(days), count >= 0 { return .days(count) }
-      if CalendarDay(parsing: since) != nil { return .date(since) }
-      return nil
-    }
+    var window: HistoryReport.Options.Since? { .init(parsing: since) }
 
     func validate() throws {
       if window == nil {
@@ -135,15 +127,8 @@ struct HistoryCommand: ParsableCommand {
         Terminal.printError("error: \(store.db): no history store (runlens history add makes one)")
         throw ExitCode.failure
       }
-      let runs: [HistoryRun]
-      do {
-        runs = try store.open().runs()
-      } catch let exit as ExitCode {
-        throw exit
-      } catch {
-        Terminal.printError("error: \(store.db): \(error)")
-        throw ExitCode.failure
-      }
+      let history = try store.open()
+      let runs = try store.guarded { try history.runs() }
       let report = HistoryReport(
         runs: runs,
         options: .init(since: window ?? .days(30), branch: branch, workflow: workflow))

@@ -32,14 +32,51 @@ enum HistoryInput {
     if let failure = inputs.assembly.failures.first {
       throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
     }
-    let report = inputs.build(targets: Configuration().targets)
-    guard !report.jobs.isEmpty else {
-      throw IOFailure(path: path, reason: "not a run: no job log or runlens metrics JSON in it")
-    }
     do {
-      return try HistoryRun(metricsJSON: Array(MetricsJSON.render(report).utf8))
+      return try HistoryRun(report: inputs.build(targets: Configuration().targets))
     } catch {
       throw IOFailure(path: path, reason: error.message)
+    }
+  }
+
+  /// Reads the runs at `paths` in order, up to 8 ahead of `body`, on a second thread.
+  ///
+  /// Reading and decoding the next runs overlaps what `body` does with this one (adding it to
+  /// the store). When `body` throws, the reading stops and the error is rethrown.
+  static func readAhead(
+    _ paths: [String], _ body: (Result<HistoryRun, IOFailure>) throws -> Void
+  ) rethrows {
+    final class Slots: @unchecked Sendable {
+      var results: [Result<HistoryRun, IOFailure>?]
+      init(_ count: Int) { results = Array(repeating: nil, count: count) }
+    }
+    let slots = Slots(paths.count)
+    let lock = Lock()
+    let ready = CountingSemaphore(value: 0)
+    let space = CountingSemaphore(value: 8)
+    let stop = StopFlag()
+    let reader = NativeThread(stackSize: 1 << 20) {
+      for (index, path) in paths.enumerated() {
+        space.wait()
+        if stop.isRaised { return }
+        let result = Result { () throws(IOFailure) in try read(path) }
+        lock.withLock { slots.results[index] = result }
+        ready.signal()
+      }
+    }
+    defer {
+      stop.raise()
+      space.signal()
+      reader.join()
+    }
+    for index in paths.indices {
+      ready.wait()
+      let result = lock.withLock { () -> Result<HistoryRun, IOFailure>? in
+        defer { slots.results[index] = nil }
+        return slots.results[index]
+      }
+      space.signal()
+      if let result { try body(result) }
     }
   }
 

@@ -12,6 +12,8 @@ Repositories (OWNER is ignored): widget answers normally; limited answers the fi
 with retry-after 1; flaky answers the first request of each path 500; stalled never answers;
 forbidden answers 403 with x-accepted-github-permissions; gaps has
 no log behind job 1002's redirect; fork refuses comment writes (403).
+Workflow ci.yml (id 8) lists SYNC_RUNS two a page (filtered by branch, status and
+created>=DATE, as the API filters), for `history sync`; the jobs of run 303 always answer 500.
 The token "rejected" gets 401 everywhere.
 """
 import argparse
@@ -22,7 +24,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 FIXTURES = None
 REQUESTS = None
@@ -54,6 +56,37 @@ def job(job_id, name, status, conclusion, run_id, steps, start="2025-11-03T09:14
 LOGS = {1001: "build.log", 1002: "test-pr.log", 9001: "test-main.log", 9101: "test-main.log",
         9201: "test-main.log", 9002: "build.log", 9102: "build.log", 9202: "build.log"}
 
+# Runs of workflow ci.yml (id 8), newest first: id, branch, created_at, attempt, status.
+SYNC_RUNS = [(305, "main", "2025-12-05T08:00:00Z", 1, "in_progress"),
+             (304, "main", "2025-12-04T08:00:00Z", 1, "completed"),
+             (303, "main", "2025-12-03T08:00:00Z", 1, "completed"),
+             (302, "feature", "2025-12-02T08:00:00Z", 1, "completed"),
+             (301, "main", "2025-12-01T08:00:00Z", 2, "completed"),
+             (300, "main", "2025-11-20T08:00:00Z", 1, "completed")]
+for _run in SYNC_RUNS:
+    LOGS[_run[0] * 10 + 1] = "build.log"
+
+
+def sync_run(entry):
+    run_id, branch, created, attempt, status = entry
+    return {"id": run_id, "name": "CI", "path": ".github/workflows/ci.yml", "workflow_id": 8,
+            "head_branch": branch, "head_sha": f"{run_id:040x}", "event": "push",
+            "status": status, "conclusion": "success" if status == "completed" else None,
+            "run_attempt": attempt, "created_at": created,
+            "html_url": f"https://github.com/acme/widget/actions/runs/{run_id}"}
+
+
+def sync_runs(query):
+    runs = [sync_run(entry) for entry in SYNC_RUNS]
+    if "branch" in query:
+        runs = [r for r in runs if r["head_branch"] == query["branch"][0]]
+    if "status" in query:
+        runs = [r for r in runs if r["status"] == query["status"][0]]
+    created = query.get("created", [""])[0]
+    if created.startswith(">="):
+        runs = [r for r in runs if r["created_at"][:10] >= created[2:12]]
+    return runs
+
 
 def jobs_of(run_id):
     if run_id == 100:
@@ -74,6 +107,10 @@ def jobs_of(run_id):
             job(1005, "lint", "completed", "cancelled", 100,
                 [step(1, "Set up job", None, None, "cancelled", "completed")]),
         ]
+    if any(run_id == entry[0] for entry in SYNC_RUNS):
+        start, end = "2025-12-08T10:22:46Z", "2025-12-08T10:23:12Z"
+        return [job(run_id * 10 + 1, "build", "completed", "success", run_id,
+                    [step(1, "Set up job", start, "2025-12-08T10:22:48Z")], start=start, end=end)]
     if run_id in (90, 91, 92):
         return [job(run_id * 100 + 2, "build", "completed", "success", run_id, []),
                 job(run_id * 100 + 1, "test", "completed", "success", run_id,
@@ -186,6 +223,8 @@ class Handler(BaseHTTPRequestHandler):
         # /repos/o/r/actions/runs/{id}[/jobs | /attempts/{n}/jobs]
         if rest[:2] == ["actions", "runs"] and len(rest) >= 3:
             run_id = int(rest[2])
+            if run_id == 303 and len(rest) > 3:
+                return self.send(500, {"message": "Server Error"})
             jobs = jobs_of(run_id)
             if jobs is None:
                 return self.send(404, {"message": "Not Found"})
@@ -220,6 +259,16 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("branch") != ["main"]:
                 runs = []
             return self.send(200, {"total_count": len(runs), "workflow_runs": runs})
+        if rest[:2] == ["actions", "workflows"] and rest[2:] in (["ci.yml", "runs"], ["8", "runs"]):
+            runs = sync_runs(query)
+            page = int(query.get("page", ["1"])[0])
+            headers = {}
+            if page * 2 < len(runs):
+                following = {k: v[0] for k, v in query.items() if k != "page"}
+                following["page"] = str(page + 1)
+                headers["Link"] = f'<{base}{url.path}?{urlencode(following)}>; rel="next"'
+            return self.send(200, {"total_count": len(runs),
+                                   "workflow_runs": runs[(page - 1) * 2:page * 2]}, headers)
         if rest == ["actions", "caches"]:
             page = int(query.get("page", ["1"])[0])
             entries = [

@@ -52,8 +52,8 @@ struct HistoryCommandTests {
     #expect(throws: (any Error).self) {
       try ExportCommand.parse(["--format", "otlp-json", "--otlp-endpoint", "not a url", "a"])
     }
-    #expect(ExportCommand.tracesURL("http://127.0.0.1:4318")?.path == "/v1/traces")
-    #expect(ExportCommand.tracesURL("http://h/custom/path")?.path == "/custom/path")
+    #expect(OTLPCollector.tracesURL("http://127.0.0.1:4318")?.path == "/v1/traces")
+    #expect(OTLPCollector.tracesURL("http://h/custom/path")?.path == "/custom/path")
     let input = Self.fixtures.appendingPathComponent("run-01.json").path
     // Port 9 (discard) on the loopback has no listener here: the connection is refused.
     let result = try ReportCommandTests.run([

@@ -62,8 +62,12 @@ public enum ChangePointDetector {
       sums.append((sums.last ?? 0) + shifted)
       squares.append((squares.last ?? 0) + shifted * shifted)
     }
-    let prefix = Prefix(sums: sums, squares: squares)
-    segment(prefix, from: 0, to: values.count, options: options, into: &splits)
+    sums.withUnsafeBufferPointer { sums in
+      squares.withUnsafeBufferPointer { squares in
+        let prefix = Prefix(sums: sums, squares: squares)
+        segment(prefix, from: 0, to: values.count, options: options, into: &splits)
+      }
+    }
     splits.sort { $0.index < $1.index }
     let bounds = [0] + splits.map(\.index) + [values.count]
     return splits.enumerated().map { number, split in
@@ -73,10 +77,11 @@ public enum ChangePointDetector {
     }
   }
 
-  /// Prefix sums of shifted values and of their squares.
+  /// Prefix sums of shifted values and of their squares (borrowed buffers: the split search
+  /// reads them O(n) times a segment, without bounds checks or reference counting).
   private struct Prefix {
-    var sums: [Double]
-    var squares: [Double]
+    var sums: UnsafeBufferPointer<Double>
+    var squares: UnsafeBufferPointer<Double>
 
     /// The mean (shifted) and sample variance of values `from..<to`.
     func moments(_ from: Int, _ to: Int) -> (mean: Double, variance: Double) {

@@ -15,23 +15,30 @@ extension HistoryReport {
       (options.branch == nil || run.branch == options.branch)
         && (options.workflow == nil || run.workflow == options.workflow)
     }
-    var dated = matching.compactMap { run in run.startedAtMs.map { (run, $0) } }
-    let newest = dated.map(\.1).max() ?? 0
+    // Start times once a run; the runs are ordered through their indexes (sorting the runs
+    // themselves would copy each one many times).
+    let starts = matching.map(\.startedAtMs)
+    let newest = starts.compactMap { $0 }.max() ?? 0
     let cutoff: Int64 =
       switch options.since {
       case .days(let days): newest - Int64(max(0, days)) * 86_400_000
       case .date(let text): CalendarDay(parsing: text)?.milliseconds ?? Int64.min
       }
-    dated = dated.filter { $0.1 >= cutoff }
-    dated.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.key < $1.0.key }
-    let ordered = dated.map(\.0)
+    var dated = matching.indices.compactMap { index -> (Int, Int64)? in
+      guard let start = starts[index], start >= cutoff else { return nil }
+      return (index, start)
+    }
+    dated.sort { left, right in
+      left.1 != right.1 ? left.1 < right.1 : matching[left.0].key < matching[right.0].key
+    }
+    let ordered = dated.map { matching[$0.0] }
     let days = dated.map { CalendarDay(milliseconds: $0.1) }
     let span = (days.last?.daysSinceEpoch ?? 0) - (days.first?.daysSinceEpoch ?? 0)
     let weekly = span > 14
     let periods = days.map { weekly ? $0.weekText : $0.text }
 
     self.runs = ordered.count
-    undatedRuns = matching.count - matching.compactMap(\.startedAtMs).count
+    undatedRuns = starts.count - starts.compactMap { $0 }.count
     from = days.first?.text
     to = days.last?.text
     period = weekly ? "week" : "day"
@@ -121,20 +128,39 @@ private struct Builder {
     periodNames = periods.filter { seen.insert($0).inserted }
   }
 
+  /// The restores of run `index`, every job's in job order (a transient array: keeping every
+  /// run's would double the report's memory).
+  func restores(_ index: Int) -> [HistoryRun.Restore] { runs[index].restores }
+
+  /// The saves of run `index`, every job's in job order.
+  func saves(_ index: Int) -> [HistoryRun.Save] { runs[index].jobs.flatMap(\.saves) }
+
+  /// How many of `restores` hit (exactly only, with `exact`).
+  static func hits(_ restores: [HistoryRun.Restore], exact: Bool) -> Int {
+    var count = 0
+    for restore in restores where exact ? restore.outcome == "exact-hit" : restore.isHit {
+      count += 1
+    }
+    return count
+  }
+
   /// Pooled hit rates of the restores `select` picks from each run, per period.
   func rateSeries(
-    scope: String, _ select: (HistoryRun) -> [HistoryRun.Restore]
+    scope: String, _ select: (Int) -> [HistoryRun.Restore]
   ) -> [HistoryReport.Series] {
     var hits: [String: (restores: Int, hits: Int, exact: Int, runs: Int, ms: [Int64])] = [:]
-    for (run, period) in zip(runs, periods) {
-      let restores = select(run)
+    for (index, period) in periods.enumerated() {
+      let restores = select(index)
       guard !restores.isEmpty else { continue }
       var entry = hits[period] ?? (0, 0, 0, 0, [])
+      hits[period] = nil
       entry.restores += restores.count
-      entry.hits += restores.filter(\.isHit).count
-      entry.exact += restores.filter { $0.outcome == "exact-hit" }.count
+      entry.hits += Self.hits(restores, exact: false)
+      entry.exact += Self.hits(restores, exact: true)
       entry.runs += 1
-      entry.ms += restores.compactMap(\.durationMs)
+      for restore in restores {
+        if let ms = restore.durationMs { entry.ms.append(ms) }
+      }
       hits[period] = entry
     }
     func points(_ value: (Int, Int, Int, [Int64]) -> Double?) -> [HistoryReport.Point] {
@@ -163,11 +189,11 @@ private struct Builder {
 
   /// p50 and p90 (or only p50) of one value a run, per period.
   func timeSeries(
-    _ metric: String, scope: String, p90: Bool = true, _ value: (HistoryRun) -> Int64?
+    _ metric: String, scope: String, p90: Bool = true, _ value: (Int) -> Int64?
   ) -> [HistoryReport.Series] {
     var values: [String: [Int64]] = [:]
-    for (run, period) in zip(runs, periods) {
-      if let value = value(run) { values[period, default: []].append(value) }
+    for (index, period) in periods.enumerated() {
+      if let value = value(index) { values[period, default: []].append(value) }
     }
     func points(_ pick: (Statistics.Summary) -> Int64) -> [HistoryReport.Point] {
       periodNames.compactMap { name in
@@ -183,30 +209,38 @@ private struct Builder {
   }
 
   var jobNames: [String] { Self.sortedUnique(runs.flatMap { $0.jobs.map(\.name) }) }
-  var familyNames: [String] { Self.sortedUnique(runs.flatMap { $0.restores.compactMap(\.family) }) }
+  var familyNames: [String] {
+    var names: Set<String> = []
+    for run in runs {
+      for job in run.jobs {
+        for restore in job.restores { if let family = restore.family { names.insert(family) } }
+      }
+    }
+    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
 
   static func sortedUnique(_ names: [String]) -> [String] {
     Set(names).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   func series() -> [HistoryReport.Series] {
-    var list = rateSeries(scope: "all") { $0.restores }
-    list += timeSeries("wallMs", scope: "all") { $0.wallMs }
-    list += timeSeries("computeMs", scope: "all") { $0.computeMs }
+    var list = rateSeries(scope: "all") { restores($0) }
+    list += timeSeries("wallMs", scope: "all") { runs[$0].wallMs }
+    list += timeSeries("computeMs", scope: "all") { runs[$0].computeMs }
     for job in jobNames {
-      list += rateSeries(scope: "job:\(job)") { run in
-        run.jobs.filter { $0.name == job }.flatMap(\.restores)
+      list += rateSeries(scope: "job:\(job)") { index in
+        runs[index].jobs.filter { $0.name == job }.flatMap(\.restores)
       }
-      list += timeSeries("durationMs", scope: "job:\(job)") { run in
-        run.jobs.first { $0.name == job }?.durationMs
+      list += timeSeries("durationMs", scope: "job:\(job)") { index in
+        runs[index].jobs.first { $0.name == job }?.durationMs
       }
     }
     for family in familyNames {
-      list += rateSeries(scope: "family:\(family)") { run in
-        run.restores.filter { $0.family == family }
+      list += rateSeries(scope: "family:\(family)") { index in
+        restores(index).filter { $0.family == family }
       }
-      var saved = timeSeries("savedBytes", scope: "family:\(family)", p90: false) { run in
-        run.jobs.flatMap(\.saves).filter { $0.family == family && $0.outcome == "saved" }
+      var saved = timeSeries("savedBytes", scope: "family:\(family)", p90: false) { index in
+        saves(index).filter { $0.family == family && $0.outcome == "saved" }
           .compactMap(\.sizeBytes).max()
       }
       saved[0].metric = "savedBytesP50"
@@ -277,9 +311,9 @@ private struct Builder {
     var found: [(order: Int, point: HistoryReport.ChangePoint)] = []
     func detect(
       _ metric: String, _ scope: String, minimumShift: Double, relative: Bool = false,
-      _ value: (HistoryRun) -> Double?
+      _ value: (Int) -> Double?
     ) {
-      let indexed = runs.indices.compactMap { index in value(runs[index]).map { (index, $0) } }
+      let indexed = runs.indices.compactMap { index in value(index).map { (index, $0) } }
       let values = indexed.map(\.1)
       let shift =
         relative
@@ -300,28 +334,36 @@ private struct Builder {
           ))
       }
     }
-    func rate(_ restores: [HistoryRun.Restore], exact: Bool) -> Double? {
-      guard !restores.isEmpty else { return nil }
-      let hits = restores.filter { exact ? $0.outcome == "exact-hit" : $0.isHit }.count
-      return Double(hits) / Double(restores.count)
+    // Each scope's restores are selected once a run, for both rates.
+    func rates(_ scope: String, _ select: (Int) -> [HistoryRun.Restore]) {
+      let counts = runs.indices.map { index in
+        let restores = select(index)
+        return (
+          restores.count, Self.hits(restores, exact: false), Self.hits(restores, exact: true)
+        )
+      }
+      detect("hitRate", scope, minimumShift: 0.05) { index in
+        counts[index].0 == 0 ? nil : Double(counts[index].1) / Double(counts[index].0)
+      }
+      detect("exactHitRate", scope, minimumShift: 0.05) { index in
+        counts[index].0 == 0 ? nil : Double(counts[index].2) / Double(counts[index].0)
+      }
     }
-    func rates(_ scope: String, _ select: @escaping (HistoryRun) -> [HistoryRun.Restore]) {
-      detect("hitRate", scope, minimumShift: 0.05) { rate(select($0), exact: false) }
-      detect("exactHitRate", scope, minimumShift: 0.05) { rate(select($0), exact: true) }
+    rates("all") { restores($0) }
+    detect("wallMs", "all", minimumShift: 0.05, relative: true) {
+      runs[$0].wallMs.map(Double.init)
     }
-    rates("all") { $0.restores }
-    detect("wallMs", "all", minimumShift: 0.05, relative: true) { $0.wallMs.map(Double.init) }
     detect("computeMs", "all", minimumShift: 0.05, relative: true) {
-      $0.computeMs.map(Double.init)
+      runs[$0].computeMs.map(Double.init)
     }
     for job in jobNames {
-      rates("job:\(job)") { $0.jobs.filter { $0.name == job }.flatMap(\.restores) }
-      detect("durationMs", "job:\(job)", minimumShift: 0.05, relative: true) { run in
-        run.jobs.first { $0.name == job }?.durationMs.map(Double.init)
+      rates("job:\(job)") { runs[$0].jobs.filter { $0.name == job }.flatMap(\.restores) }
+      detect("durationMs", "job:\(job)", minimumShift: 0.05, relative: true) { index in
+        runs[index].jobs.first { $0.name == job }?.durationMs.map(Double.init)
       }
     }
     for family in familyNames {
-      rates("family:\(family)") { $0.restores.filter { $0.family == family } }
+      rates("family:\(family)") { restores($0).filter { $0.family == family } }
     }
     return found.sorted { $0.order < $1.order }.map(\.point)
   }
@@ -411,15 +453,31 @@ private struct Builder {
   }
 
   func families() -> [HistoryReport.Family] {
-    familyNames.map { family in
-      let restores = runs.flatMap(\.restores).filter { $0.family == family }
-      var sizes: [(ms: Int64, bytes: Int64)] = []
-      for (run, ms) in zip(runs, times) {
-        let saved = run.jobs.flatMap(\.saves).filter {
-          $0.family == family && $0.outcome == "saved"
-        }.compactMap(\.sizeBytes)
-        if let largest = saved.max() { sizes.append((ms, largest)) }
+    // One pass over the restores and saves, grouped by family.
+    var counts: [String: (restores: Int, hits: Int)] = [:]
+    for run in runs {
+      for job in run.jobs {
+        for restore in job.restores {
+          guard let family = restore.family else { continue }
+          counts[family, default: (0, 0)].restores += 1
+          if restore.isHit { counts[family, default: (0, 0)].hits += 1 }
+        }
       }
+    }
+    var allSizes: [String: [(ms: Int64, bytes: Int64)]] = [:]
+    for (run, ms) in zip(runs, times) {
+      var largest: [String: Int64] = [:]
+      for job in run.jobs {
+        for save in job.saves where save.outcome == "saved" {
+          guard let family = save.family, let size = save.sizeBytes else { continue }
+          largest[family] = max(largest[family] ?? size, size)
+        }
+      }
+      for (family, bytes) in largest { allSizes[family, default: []].append((ms, bytes)) }
+    }
+    return familyNames.map { family in
+      let count = counts[family] ?? (0, 0)
+      let sizes = allSizes[family] ?? []
       var growth: Int64?
       if let first = sizes.first, let last = sizes.last, last.ms > first.ms {
         let weeks = Double(last.ms - first.ms) / 604_800_000
@@ -427,7 +485,7 @@ private struct Builder {
         if perWeek.isFinite, abs(perWeek) < 9e18 { growth = Int64(perWeek.rounded()) }
       }
       return HistoryReport.Family(
-        family: family, restores: restores.count, hits: restores.filter(\.isHit).count,
+        family: family, restores: count.restores, hits: count.hits,
         firstBytes: sizes.first?.bytes, lastBytes: sizes.last?.bytes, growthBytesPerWeek: growth)
     }
   }

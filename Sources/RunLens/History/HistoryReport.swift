@@ -158,3 +158,18 @@ public struct HistoryReport: Sendable, Hashable {
   /// Families whose restores never hit.
   public var neverHit: [Family] { families.filter { $0.restores > 0 && $0.hits == 0 } }
 }
+
+extension HistoryReport.Options.Since {
+  /// A `--since` argument: a number of days (`30` or `30d`) or a `YYYY-MM-DD` date; `nil` for
+  /// anything else.
+  public init?(parsing text: String) {
+    let days = text.hasSuffix("d") ? String(text.dropLast()) : text
+    if let count = Int(days), count >= 0 {
+      self = .days(count)
+    } else if CalendarDay(parsing: text) != nil {
+      self = .date(text)
+    } else {
+      return nil
+    }
+  }
+}

@@ -1,6 +1,17 @@
 internal import FoundationEssentials
 
 extension HistoryRun {
+  /// The run a report describes, through its metrics JSON (one path from a run to its rows).
+  ///
+  /// - Parameter report: A run assembled from logs, JUnit files or jobs JSON.
+  /// - Throws: ``ParseError`` when the report has no job (`not a run: …`).
+  public init(report: RunReport) throws(ParseError) {
+    guard !report.jobs.isEmpty else {
+      throw ParseError(message: "not a run: no job log or runlens metrics JSON in it")
+    }
+    try self.init(metricsJSON: Array(MetricsJSON.render(report).utf8))
+  }
+
   /// A JSON document that is not runlens metrics.
   public typealias ParseError = DocumentError
 

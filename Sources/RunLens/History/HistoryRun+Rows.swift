@@ -27,6 +27,7 @@ extension HistoryRun {
           .int(suites.reduce(0) { $0 &+ $1.failed &+ $1.errors }),
           .int(suites.reduce(0) { $0 &+ $1.flaky }),
           .string(key.hasPrefix("content:") ? String(key.dropFirst(8)) : contentHash),
+          .text(createdAt), .text(url),
         ]
       ]
     case .jobs:
@@ -122,7 +123,8 @@ extension HistoryRun {
     self.init(
       repository: cell(1).string, runId: cell(2).string, runAttempt: cell(3).string,
       sha: cell(4).string, ref: cell(5).string, workflow: cell(7).string,
-      partial: cell(12).int == 1, wallMs: cell(10).int, computeMs: cell(11).int)
+      partial: cell(12).int == 1, wallMs: cell(10).int, computeMs: cell(11).int,
+      createdAt: cell(24).string, url: cell(25).string)
   }
 
   /// Adds a child row (a job, step, restore, save, test or suite) of this run.

@@ -232,6 +232,10 @@ public struct HistoryRun: Sendable, Hashable {
   public var ref: String?
   /// The workflow's name.
   public var workflow: String?
+  /// When the run was created (ISO 8601, from the API; `nil` for a run read from files).
+  public var createdAt: String?
+  /// The run's page on GitHub (from the API; `nil` for a run read from files).
+  public var url: String?
   /// Whether a log or JUnit file of the run stopped early.
   public var partial: Bool
   /// First job start to last job end, in milliseconds.
@@ -250,7 +254,7 @@ public struct HistoryRun: Sendable, Hashable {
     repository: String? = nil, runId: String? = nil, runAttempt: String? = nil,
     sha: String? = nil, ref: String? = nil, workflow: String? = nil, partial: Bool = false,
     wallMs: Int64? = nil, computeMs: Int64? = nil, jobs: [Job] = [], tests: [Test] = [],
-    suites: [Suite] = []
+    suites: [Suite] = [], createdAt: String? = nil, url: String? = nil
   ) {
     self.repository = repository
     self.runId = runId
@@ -264,6 +268,8 @@ public struct HistoryRun: Sendable, Hashable {
     self.jobs = jobs
     self.tests = tests
     self.suites = suites
+    self.createdAt = createdAt
+    self.url = url
   }
 
   /// The branch: `ref` without `refs/heads/`, or `ref` itself for other refs.

@@ -62,6 +62,7 @@ public enum HistoryTable: String, Sendable, Hashable, CaseIterable {
         + integer("wallMs", "computeMs") + [Column(name: "partial", type: .boolean)]
         + integer("jobs", "restores", "exactHits", "fallbackHits", "misses", "saves")
         + integer("savedBytes", "tests", "testsFailed", "testsFlaky") + text("contentHash")
+        + text("createdAt", "url")
     case .jobs:
       own =
         integer("jobIndex") + text("job", "conclusion", "startedAt", "completedAt")

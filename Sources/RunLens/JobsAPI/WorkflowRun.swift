@@ -7,6 +7,8 @@ package struct WorkflowRun: Sendable, Hashable {
   package var id: Int64
   /// The id of the run's workflow.
   package var workflowID: Int64?
+  /// The workflow's name (`name` in the API's run).
+  package var name: String?
   /// The commit the run built.
   package var headSHA: String?
   /// The branch the run built.
@@ -59,6 +61,7 @@ package enum WorkflowRuns {
     return runs.map { raw in
       var run = WorkflowRun(id: raw.id)
       run.workflowID = raw.workflow_id
+      run.name = raw.name
       run.headSHA = raw.head_sha
       run.headBranch = raw.head_branch
       run.event = raw.event
@@ -103,6 +106,7 @@ package enum WorkflowRuns {
   // swift-format-ignore: AlwaysUseLowerCamelCase
   private struct Raw: Decodable {
     var id: Int64
+    var name: String?
     var workflow_id: Int64?
     var head_sha: String?
     var head_branch: String?

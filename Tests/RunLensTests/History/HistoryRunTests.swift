@@ -76,4 +76,14 @@ struct HistoryRunTests {
       try HistoryRun(metricsJSON: Array(#"{"schemaVersion": 9}"#.utf8))
     }
   }
+
+  @Test("a report without a job is not a run")
+  func emptyReport() {
+    let report = RunAssembly().build(targets: Configuration().targets)
+    #expect(
+      throws: HistoryRun.ParseError(message: "not a run: no job log or runlens metrics JSON in it")
+    ) {
+      try HistoryRun(report: report)
+    }
+  }
 }
