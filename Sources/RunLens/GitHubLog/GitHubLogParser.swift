@@ -91,8 +91,16 @@ package struct GitHubLogParser {
   private var lastTimestampLine = 0
   private var reportedTimestampLine = 0
   private var outOfRangeTimestamps = 0
-  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
-  private let firstByteMatters = Self.firstByteTable
+  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check;
+  /// widened by the first bytes of Nix's lines once a step names Nix (``Nix/mentionsNix(_:)``).
+  private var firstByteMatters = Self.firstByteTable
+  /// Whether a step of this job named Nix: Nix's lines are read from then on.
+  private var readsNix = false
+  /// cargo's frequent lines, counted here and reported once per step (``flushCargoCounts()``).
+  private var cargoCounts = Cargo.Counts()
+  private var cargoCountsLine = 0
+  /// Whether a step of this job named ccache or sccache: their tables are read from then on.
+  private var readsCompilerCaches = false
   /// The cache-line patterns, held here for the same reason (four pointers).
   private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
@@ -191,6 +199,7 @@ package struct GitHubLogParser {
       resolvePendingHeader(next: nil, isContinuation: false)
     }
     flushInput()
+    flushCargoCounts()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
@@ -438,9 +447,22 @@ package struct GitHubLogParser {
         apply(match, line: line)
       }
     case UInt8(ascii: "C"): cLine(bytes, line: line)
-    case UInt8(ascii: " "): nextestLine(bytes, line: line)
+    case UInt8(ascii: " "):
+      nextestLine(bytes, line: line)
+      if Cargo.isCandidate(bytes), bytes[11] &- UInt8(ascii: "a") < 26 {
+        // cargo's words end in a lower-case letter; nextest's (`PASS`, `START`) do not.
+        buildToolLine(bytes, line: line)
+      } else if readsNix, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
+        nixLine(bytes, line: line)
+      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+        events.append(.build(.compilerCache(row), line: line))
+      }
     default:
-      if let match = CacheLineMatcher.match(
+      if readsNix, nixLine(bytes, line: line) {
+        // A Nix line is nothing else.
+      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+        events.append(.build(.compilerCache(row), line: line))
+      } else if let match = CacheLineMatcher.match(
         bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
@@ -469,6 +491,12 @@ package struct GitHubLogParser {
 
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    if BuildKit.isCandidate(bytes) {
+      if let buildKit = BuildKit.read(bytes) {
+        events.append(.build(.buildKit(buildKit), line: line))
+      }
+      return false
+    }
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
@@ -526,6 +554,10 @@ package struct GitHubLogParser {
   /// Lines that start with `C`: the runner's markers and most cache lines.
   private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard bytes.count >= 8 else { return }
+    if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+      events.append(.build(.compilerCache(row), line: line))
+      return
+    }
     if bytes[1] == UInt8(ascii: "l"), ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
@@ -565,6 +597,35 @@ package struct GitHubLogParser {
         inNextestFinalList = false
       }
     }
+  }
+
+  /// A line that passed a build tool's cheap test (see `Sources/RunLens/BuildTools/`).
+  private mutating func buildToolLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    if cargoCounts.add(bytes) {
+      cargoCountsLine = line
+      return
+    }
+    if let cargo = Cargo.read(bytes, decode: { self.decode($0, line: line) }) {
+      events.append(.build(.cargo(cargo), line: line))
+    }
+  }
+
+  /// Reports the counted cargo lines, at the line of the last one.
+  private mutating func flushCargoCounts() {
+    guard !cargoCounts.isEmpty else { return }
+    events.append(.build(.cargo(.counts(cargoCounts)), line: cargoCountsLine))
+    cargoCounts = Cargo.Counts()
+  }
+
+  /// Reads a line of Nix's; returns whether it was one.
+  @discardableResult
+  private mutating func nixLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    guard
+      let nix = Nix.read(
+        bytes, time: lastTimestamp.time(), decode: { self.decode($0, line: line) })
+    else { return false }
+    events.append(.build(.nix(nix), line: line))
+    return true
   }
 
   /// Decides what the pending `##[group]Run …` line was, from the line after it.
@@ -612,12 +673,24 @@ package struct GitHubLogParser {
     _ kind: Step.Kind, name: String, action: String?, line: Int, time: LogTime? = nil
   ) {
     flushInput()
+    flushCargoCounts()
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
     pendingHeader = nil
     foldDepth = 0
     expectation = .none
     currentFamily = CacheActions.Family(action: action)
     currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
+    if !readsNix, Nix.mentionsNix(name) || Nix.mentionsNix(action ?? "") {
+      readsNix = true
+      for byte in Nix.firstBytes { firstByteMatters[Int(byte)] = true }
+    }
+    if !readsCompilerCaches,
+      CompilerCaches.mentionsCompilerCache(name)
+        || CompilerCaches.mentionsCompilerCache(action ?? "")
+    {
+      readsCompilerCaches = true
+      for byte in CompilerCaches.firstBytes { firstByteMatters[Int(byte)] = true }
+    }
     inNextestFinalList = false
     events.append(
       .stepStarted(

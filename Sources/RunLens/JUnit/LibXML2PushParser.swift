@@ -1,5 +1,4 @@
 import CLibXML2
-
 // The C library (memcmp, the math functions) through Foundation.
 import Foundation
 

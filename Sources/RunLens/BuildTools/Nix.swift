@@ -1,0 +1,273 @@
+/// Nix's lines about what it will build or fetch, what it built and fetched, and the Magic Nix
+/// Cache / FlakeHub Cache throttling responses.
+///
+/// The lines start with `t` (`these 3 derivations will be built:`), `b` (`building '…'...`),
+/// `c` (`copying path '…' from '…'...`), `w`/`e` (`warning: error: unable to download '…':
+/// HTTP error 418; …`), `G` (the Magic Nix Cache daemon's `GitHub Actions Cache throttled …`),
+/// and two spaces for the entries of the lists. The parser looks at them only in a job that has
+/// run a step whose action or command names Nix (``mentionsNix(_:)``), and then only for lines
+/// whose first byte is one of ``firstBytes``, so other jobs' lines cost nothing more.
+public enum Nix {
+  /// One line Nix (or the Magic Nix Cache daemon) printed.
+  public enum Line: Sendable, Hashable {
+    /// `these N derivations will be built:` (`this derivation …`: 1; `these derivations …`
+    /// (Nix ≤ 2.3): `nil`, the entries that follow count).
+    case willBuild(count: Int?)
+    /// `these N paths will be fetched (X MiB download, Y MiB unpacked):`, sizes in bytes.
+    case willFetch(count: Int?, downloadBytes: Int64?, unpackedBytes: Int64?)
+    /// `  /nix/store/…`: one entry of the last list.
+    case listEntry
+    /// `building '/nix/store/…-NAME.drv'...`: NAME, and the line's time.
+    case building(name: String, time: LogTime?)
+    /// `copying path '/nix/store/…' from 'URI'...`: the substituter that served the path.
+    case copying(from: String)
+    /// `unable to download '…': HTTP error 429` or `418` (the Magic Nix Cache proxy's answer
+    /// when the Actions cache throttles it).
+    case throttledResponse
+    /// `GitHub Actions Cache throttled Magic Nix Cache. Not trying to use it again on this run.`
+    case throttledDaemon
+  }
+
+  /// The first bytes of the lines above.
+  static let firstBytes: [UInt8] = Array("tbcweG ".utf8)
+
+  /// Whether a step's action or command names Nix: Nix's lines are read from then on.
+  static func mentionsNix(_ text: String) -> Bool {
+    text.lowercased().contains("nix")
+  }
+
+  /// Reads one line (without timestamp and colour codes); `nil` for any other line.
+  ///
+  /// - Parameters:
+  ///   - bytes: The message.
+  ///   - time: The line's time.
+  ///   - decode: Turns extracted bytes into text.
+  /// - Returns: The line, or `nil`.
+  static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, time: @autoclosure () -> LogTime?,
+    decode: CacheLinePattern.Decode
+  ) -> Line? {
+    guard bytes.count > 8 else { return nil }
+    switch bytes[0] {
+    case UInt8(ascii: " "):
+      let trimmed = bytes.trimmingSpaces()
+      return ByteSearch.hasPrefix(trimmed, "/nix/store/") ? .listEntry : nil
+    case UInt8(ascii: "t"):
+      guard ByteSearch.hasPrefix(bytes, "these ") || ByteSearch.hasPrefix(bytes, "this ") else {
+        return nil
+      }
+      return announcement(bytes)
+    case UInt8(ascii: "b"):
+      guard ByteSearch.hasPrefix(bytes, "building '") else { return nil }
+      let path = bytes.dropping(10)
+      guard let close = path.firstIndex(of: UInt8(ascii: "'")) else { return nil }
+      return .building(name: decode(storeName(path.slice(0, close))), time: time())
+    case UInt8(ascii: "c"):
+      guard ByteSearch.hasPrefix(bytes, "copying path '"),
+        let from = ByteSearch.firstIndex(of: "' from '", in: bytes)
+      else { return nil }
+      let uri = bytes.dropping(from + 8)
+      let close = uri.firstIndex(of: UInt8(ascii: "'")) ?? uri.count
+      return .copying(from: decode(uri.slice(0, close)))
+    case UInt8(ascii: "w"), UInt8(ascii: "e"):
+      guard
+        ByteSearch.hasPrefix(bytes, "warning: error: unable to download '")
+          || ByteSearch.hasPrefix(bytes, "warning: unable to download '")
+          || ByteSearch.hasPrefix(bytes, "error: unable to download '"),
+        ByteSearch.firstIndex(of: "HTTP error 429", in: bytes) != nil
+          || ByteSearch.firstIndex(of: "HTTP error 418", in: bytes) != nil
+      else { return nil }
+      return .throttledResponse
+    case UInt8(ascii: "G"):
+      return ByteSearch.hasPrefix(bytes, "GitHub Actions Cache throttled Magic Nix Cache.")
+        ? .throttledDaemon : nil
+    default:
+      return nil
+    }
+  }
+
+  /// `these N derivations will be built:`, `this path will be fetched (…):` and the forms
+  /// without a count.
+  static func announcement(_ bytes: UnsafeBufferPointer<UInt8>) -> Line? {
+    let words = bytes.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: true)
+    guard words.count >= 3 else { return nil }
+    let first = String(decoding: words[0], as: UTF8.self)
+    guard first == "these" || first == "this" else { return nil }
+    var count: Int? = first == "this" ? 1 : nil
+    var nounIndex = 1
+    if let number = Int(String(decoding: words[1], as: UTF8.self)) {
+      count = number
+      nounIndex = 2
+    }
+    let noun = String(decoding: words[nounIndex], as: UTF8.self)
+    if noun.hasPrefix("derivation") {
+      guard ByteSearch.firstIndex(of: " will be built:", in: bytes) != nil else { return nil }
+      return .willBuild(count: count)
+    }
+    guard noun.hasPrefix("path"), ByteSearch.firstIndex(of: " will be fetched", in: bytes) != nil
+    else { return nil }
+    var download: Int64?
+    var unpacked: Int64?
+    if let open = bytes.firstIndex(of: UInt8(ascii: "(")) {
+      let inner = String(decoding: bytes.dropping(open + 1), as: UTF8.self)
+      for part in inner.split(separator: ",") {
+        let words = part.split(separator: " ")
+        guard words.count >= 3, let size = size(words[0], unit: words[1]) else { continue }
+        if words[2].hasPrefix("download") { download = size }
+        if words[2].hasPrefix("unpacked") { unpacked = size }
+      }
+    }
+    return .willFetch(count: count, downloadBytes: download, unpackedBytes: unpacked)
+  }
+
+  /// `45.2` `MiB` in bytes, rounded to the nearest byte.
+  static func size(_ number: Substring, unit: Substring) -> Int64? {
+    guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+    let factor: Double
+    switch unit {
+    case "B": factor = 1
+    case "KiB": factor = 1024
+    case "MiB": factor = 1_048_576
+    case "GiB": factor = 1_073_741_824
+    case "TiB": factor = 1_099_511_627_776
+    default: return nil
+    }
+    let bytes = (value * factor).rounded()
+    guard bytes < 9e18 else { return nil }
+    return Int64(bytes)
+  }
+
+  /// `/nix/store/<hash>-NAME.drv` → `NAME`.
+  static func storeName(_ path: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var name = path
+    if let slash = name.lastIndex(of: UInt8(ascii: "/")) { name = name.dropping(slash + 1) }
+    if let dash = name.firstIndex(of: UInt8(ascii: "-")), dash == 32 { name = name.dropping(33) }
+    if ByteSearch.hasSuffix(name, ".drv") { name = name.slice(0, name.count - 4) }
+    return name
+  }
+}
+
+/// What Nix did in one job.
+public struct NixBuild: Sendable, Hashable, Codable {
+  /// One derivation built, with the time from its `building` line to the next `building` line,
+  /// the next step, or the log's end.
+  public struct Built: Sendable, Hashable, Codable {
+    /// The derivation's name (store path without hash and `.drv`).
+    public var name: String
+    /// How long it took, when the lines have times.
+    public var duration: Duration?
+  }
+
+  /// A substituter that served paths.
+  public struct Substituter: Sendable, Hashable, Codable {
+    /// Its URI as Nix printed it.
+    public var uri: String
+    /// The paths copied from it.
+    public var paths: Int
+  }
+
+  /// The sum of the `will be built` announcements.
+  public var derivationsToBuild = 0
+  /// `building '…'` lines.
+  public var derivationsBuilt = 0
+  /// The sum of the `will be fetched` announcements.
+  public var pathsToFetch = 0
+  /// `copying path '…' from '…'` lines.
+  public var pathsFetched = 0
+  /// The announced download size, summed; `nil` when no announcement gave one.
+  public var downloadBytes: Int64?
+  /// The announced unpacked size, summed.
+  public var unpackedBytes: Int64?
+  /// The builds, longest first (at most ``maximumListed``).
+  public var longestBuilds: [Built] = []
+  /// The substituters that served paths, most paths first.
+  public var substituters: [Substituter] = []
+  /// Throttling responses: HTTP 429/418 download failures, or 1 when only the Magic Nix Cache
+  /// daemon's `throttled` line shows it.
+  public var throttled = 0
+
+  /// The most builds listed.
+  public static let maximumListed = 5
+
+  /// Creates an empty record.
+  public init() {}
+}
+
+/// Folds ``Nix/Line``s into a ``NixBuild``.
+struct NixBuilder {
+  private var build = NixBuild()
+  private var seen = false
+  private var counting: (builds: Bool, open: Bool) = (false, false)
+  private var builds: [NixBuild.Built] = []
+  private var open: (name: String, time: LogTime?)?
+  private var bySubstituter: [String: Int] = [:]
+  private var substituterOrder: [String] = []
+  private var daemonThrottled = false
+
+  mutating func apply(_ line: Nix.Line) {
+    seen = true
+    defer { if case .listEntry = line {} else if !isAnnouncement(line) { counting.open = false } }
+    switch line {
+    case .willBuild(let count):
+      build.derivationsToBuild += count ?? 0
+      counting = (true, count == nil)
+    case .willFetch(let count, let download, let unpacked):
+      build.pathsToFetch += count ?? 0
+      counting = (false, count == nil)
+      if let download { build.downloadBytes = (build.downloadBytes ?? 0) &+ download }
+      if let unpacked { build.unpackedBytes = (build.unpackedBytes ?? 0) &+ unpacked }
+    case .listEntry:
+      // Only the lists of Nix ≤ 2.3, whose headers give no count, are counted by entry.
+      if counting.open {
+        if counting.builds { build.derivationsToBuild += 1 } else { build.pathsToFetch += 1 }
+      }
+      return
+    case .building(let name, let time):
+      close(at: time)
+      build.derivationsBuilt += 1
+      open = (name, time)
+    case .copying(let uri):
+      build.pathsFetched += 1
+      if bySubstituter[uri] == nil { substituterOrder.append(uri) }
+      bySubstituter[uri, default: 0] += 1
+    case .throttledResponse:
+      build.throttled += 1
+    case .throttledDaemon:
+      daemonThrottled = true
+    }
+  }
+
+  private func isAnnouncement(_ line: Nix.Line) -> Bool {
+    switch line {
+    case .willBuild, .willFetch: return true
+    default: return false
+    }
+  }
+
+  /// Ends the running build (a step started, or the log ended).
+  mutating func close(at time: LogTime?) {
+    guard let running = open else { return }
+    open = nil
+    var duration: Duration?
+    if let from = running.time, let to = time { duration = from.duration(to: to) }
+    builds.append(.init(name: running.name, duration: duration))
+  }
+
+  func result(end: LogTime?) -> NixBuild? {
+    guard seen else { return nil }
+    var copy = self
+    copy.close(at: end)
+    var build = copy.build
+    build.longestBuilds = Array(
+      copy.builds.enumerated().sorted { lhs, rhs in
+        let left = lhs.element.duration ?? .zero
+        let right = rhs.element.duration ?? .zero
+        return left != right ? left > right : lhs.offset < rhs.offset
+      }.map(\.element).prefix(NixBuild.maximumListed))
+    build.substituters = copy.substituterOrder.enumerated().map { index, uri in
+      (index, NixBuild.Substituter(uri: uri, paths: copy.bySubstituter[uri] ?? 0))
+    }.sorted { $0.1.paths != $1.1.paths ? $0.1.paths > $1.1.paths : $0.0 < $1.0 }.map(\.1)
+    if build.throttled == 0, copy.daemonThrottled { build.throttled = 1 }
+    return build
+  }
+}

@@ -1,0 +1,121 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("Nix")
+struct NixTests {
+  static func read(_ message: String) -> Nix.Line? {
+    Array(message.utf8).withUnsafeBufferPointer { bytes in
+      Nix.read(bytes, time: nil) { String(decoding: $0, as: UTF8.self) }
+    }
+  }
+
+  @Test(
+    "Nix's lines are read with their counts, sizes and names",
+    arguments: [
+      ("these 3 derivations will be built:", Nix.Line.willBuild(count: 3)),
+      ("this derivation will be built:", .willBuild(count: 1)),
+      ("these derivations will be built:", .willBuild(count: nil)),
+      (
+        "these 12 paths will be fetched (45.2 MiB download, 210.7 MiB unpacked):",
+        .willFetch(count: 12, downloadBytes: 47_395_635, unpackedBytes: 220_934_963)
+      ),
+      (
+        "this path will be fetched (0.1 KiB download, 1.2 GiB unpacked):",
+        .willFetch(count: 1, downloadBytes: 102, unpackedBytes: 1_288_490_189)
+      ),
+      (
+        "these paths will be fetched (12.34 MiB download, 56.78 MiB unpacked):",
+        .willFetch(count: nil, downloadBytes: 12_939_428, unpackedBytes: 59_538_145)
+      ),
+      ("  /nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-ferrox-deps.drv", .listEntry),
+      (
+        "building '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-ferrox-deps.drv'...",
+        .building(name: "ferrox-deps", time: nil)
+      ),
+      (
+        "building '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-hello-2.12.drv' on 'ssh://b'...",
+        .building(name: "hello-2.12", time: nil)
+      ),
+      (
+        "copying path '/nix/store/2xdf6r514b1sh5b0h34s7gkmapwpghhl-zlib-1.3.1' from 'https://cache.nixos.org'...",
+        .copying(from: "https://cache.nixos.org")
+      ),
+      (
+        "warning: error: unable to download 'http://127.0.0.1:37515/x.narinfo': HTTP error 418; retrying in 283 ms",
+        .throttledResponse
+      ),
+      (
+        "warning: unable to download 'http://127.0.0.1:37515/x.narinfo': HTTP error 429; retrying in 1 ms (attempt 2/5)",
+        .throttledResponse
+      ),
+      (
+        "GitHub Actions Cache throttled Magic Nix Cache. Not trying to use it again on this run.",
+        .throttledDaemon
+      ),
+    ])
+  func lines(message: String, expected: Nix.Line) {
+    #expect(Self.read(message) == expected)
+  }
+
+  @Test(
+    "other lines are not Nix's",
+    arguments: [
+      "these are not the droids",
+      "building the docs",
+      "copying path '/nix/store/x' to 'https://cache.example'...",
+      "warning: error: unable to download 'https://x': HTTP error 503; retrying in 276 ms",
+      "       response body:",
+      "error: something else",
+    ])
+  func otherLines(message: String) {
+    #expect(Self.read(message) == nil)
+  }
+
+  static let log = Parsing.timestamped(
+    """
+    ##[group]Run nix-build
+    \u{1B}[36;1mnix-build\u{1B}[0m
+    shell: /usr/bin/bash -e {0}
+    ##[endgroup]
+    these derivations will be built:
+      /nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-a.drv
+      /nix/store/78hy1kqwjgvklbvk93h0yvhximyhlk58-b.drv
+    these 1 paths will be fetched (1.0 MiB download, 2.0 MiB unpacked):
+      /nix/store/gvhkpghgz6p6vk2k3ans8dy33zmmd8kn-c
+    copying path '/nix/store/gvhkpghgz6p6vk2k3ans8dy33zmmd8kn-c' from 'https://cache.nixos.org'...
+    building '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-a.drv'...
+    a> output
+    a> more output
+    building '/nix/store/78hy1kqwjgvklbvk93h0yvhximyhlk58-b.drv'...
+    ##[group]Run echo done
+    \u{1B}[36;1mecho done\u{1B}[0m
+    shell: /usr/bin/bash -e {0}
+    ##[endgroup]
+    done
+    """)
+
+  @Test("a job's Nix work, with old-style lists and build times", arguments: [1, 7, 4096])
+  func job(chunkSize: Int) throws {
+    var builder = JobRunBuilder(source: nil, fallbackName: "job")
+    builder.apply(Parsing.events(Array(Self.log.utf8), chunkSize: chunkSize))
+    let nix = try #require(builder.build().build?.nix)
+    #expect(nix.derivationsToBuild == 2)
+    #expect(nix.derivationsBuilt == 2)
+    #expect(nix.pathsToFetch == 1)
+    #expect(nix.pathsFetched == 1)
+    #expect(nix.downloadBytes == 1_048_576)
+    #expect(nix.longestBuilds.map(\.name) == ["a", "b"])
+    #expect(nix.longestBuilds.map(\.duration) == [.seconds(3), .seconds(1)])
+    #expect(nix.substituters.map(\.paths) == [1])
+    #expect(nix.throttled == 0)
+  }
+
+  @Test("a job whose steps never name Nix does not read Nix's lines")
+  func gated() {
+    let log = Parsing.timestamped(
+      "##[group]Run make\n\u{1B}[36;1mmake\u{1B}[0m\nshell: sh\n##[endgroup]\nbuilding '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-a.drv'..."
+    )
+    #expect(Parsing.job(log).build == nil)
+  }
+}
