@@ -2,7 +2,8 @@
 /// which Dockerfile steps came from the cache and which ran, and for how long.
 ///
 /// Every line starts `#N ` (vertex N), so the parser looks at a line only when it starts with
-/// `#` and a digit, a test its `#` branch already reaches. A vertex's verdict is its first
+/// `#` and a digit, a test its `#` branch already reaches, and only in a step where a build
+/// started (``mayStartBuild(_:)``). A vertex's verdict is its first
 /// `#N CACHED` or `#N DONE 12.3s` (a cached step can reappear later with download rows).
 /// A *layer* is a Dockerfile step vertex `[stage i/n] INSTRUCTION` other than `FROM`: a base
 /// image is resolved, neither cached nor rebuilt by the build; `[internal]` vertices, cache
@@ -30,6 +31,17 @@ public enum BuildKit {
   @inline(__always)
   static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     bytes.count > 3 && bytes[1] &- UInt8(ascii: "0") < 10
+  }
+
+  /// Whether a candidate may be the line that starts a build.
+  ///
+  /// `#0 building with "…" instance` or `#1 [internal] load build definition …`
+  /// (``Line/buildStarted``). The parser reads
+  /// other `#N` lines only after one of these in the same step.
+  @inline(__always)
+  static func mayStartBuild(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count > 4 && bytes[1] &- UInt8(ascii: "0") < 2 && bytes[2] == 0x20
+      && (bytes[3] == UInt8(ascii: "b") || bytes[3] == UInt8(ascii: "["))
   }
 
   /// Reads a line (without timestamp); `nil` for rows, command output and other lines.

@@ -35,6 +35,51 @@ public enum CompilerCaches {
   /// The first bytes the parser must let through once the rules are on (`C`, `S`, `c`, ` `).
   static let firstBytes: [UInt8] = Array("CSc ".utf8)
 
+  /// The first eight bytes of the rows above as ``ByteSearch/head(_:)`` loads them
+  /// (``ByteSearch/word(_:)`` of the text in the comment; a test checks each).
+  enum Head {
+    /// `Compile ` (sccache).
+    static let compile: UInt64 = 0x2065_6C69_706D_6F43
+    /// `Cache hi` (sccache).
+    static let cacheHi: UInt64 = 0x6968_2065_6863_6143
+    /// `Cache mi` (sccache).
+    static let cacheMi: UInt64 = 0x696D_2065_6863_6143
+    /// `Cacheabl` (ccache ≥ 4.7).
+    static let cacheable: UInt64 = 0x6C62_6165_6863_6143
+    /// `Summary:` (ccache 4.4–4.6).
+    static let summary: UInt64 = 0x3A79_7261_6D6D_7553
+    /// `cache di` (ccache ≤ 4.3).
+    static let legacyDirectory: UInt64 = 0x6964_2065_6863_6163
+    /// `cache hi` (ccache ≤ 4.3).
+    static let legacyHit: UInt64 = 0x6968_2065_6863_6163
+    /// `cache mi` (ccache ≤ 4.3).
+    static let legacyMiss: UInt64 = 0x696D_2065_6863_6163
+    /// `  Hits: ` (ccache ≥ 4.4).
+    static let hits: UInt64 = 0x203A_7374_6948_2020
+    /// `  Misses` (ccache ≥ 4.4).
+    static let misses: UInt64 = 0x7365_7373_694D_2020
+  }
+
+  /// Whether a message may be a row of the tables above.
+  ///
+  /// One load of its first eight bytes and a compare or two, before ``read(_:)`` looks at
+  /// anything else. Lines that merely start
+  /// like a row (`Compiling …`, `cache restored`, `  Finished …`) cost no more.
+  @inline(__always)
+  static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let head = ByteSearch.head(bytes) else { return false }
+    switch UInt8(truncatingIfNeeded: head) {
+    case UInt8(ascii: "C"):
+      return head == Head.compile || head == Head.cacheHi || head == Head.cacheMi
+        || head == Head.cacheable
+    case UInt8(ascii: "S"): return head == Head.summary
+    case UInt8(ascii: "c"):
+      return head == Head.legacyDirectory || head == Head.legacyHit || head == Head.legacyMiss
+    case 0x20: return head == Head.hits || head == Head.misses
+    default: return false
+    }
+  }
+
   /// Whether a step's action or command names ccache or sccache.
   static func mentionsCompilerCache(_ text: String) -> Bool {
     text.lowercased().contains("ccache")

@@ -31,6 +31,49 @@ public enum Nix {
   /// The first bytes of the lines above.
   static let firstBytes: [UInt8] = Array("tbcweG ".utf8)
 
+  /// The first eight bytes of the lines above as ``ByteSearch/head(_:)`` loads them
+  /// (``ByteSearch/word(_:)`` of the text in the comment; a test checks each).
+  enum Head {
+    /// `these ` (six bytes; ``sixBytes`` masks the rest).
+    static let these: UInt64 = 0x0000_2065_7365_6874
+    /// `this ` (five bytes; ``fiveBytes`` masks the rest).
+    static let this: UInt64 = 0x0000_0020_7369_6874
+    /// `building`.
+    static let building: UInt64 = 0x676E_6964_6C69_7562
+    /// `copying `.
+    static let copying: UInt64 = 0x2067_6E69_7970_6F63
+    /// `warning:`.
+    static let warning: UInt64 = 0x3A67_6E69_6E72_6177
+    /// `error: u`.
+    static let error: UInt64 = 0x7520_3A72_6F72_7265
+    /// `GitHub A`.
+    static let gitHub: UInt64 = 0x4120_6275_4874_6947
+    /// The mask of a word's first six bytes.
+    static let sixBytes: UInt64 = 0x0000_FFFF_FFFF_FFFF
+    /// The mask of a word's first five bytes.
+    static let fiveBytes: UInt64 = 0x0000_00FF_FFFF_FFFF
+  }
+
+  /// Whether a message that does not start with a space may be one of the lines above.
+  ///
+  /// One load of its first eight bytes and a compare or two, before ``read(_:time:decode:)``
+  /// searches anything. The many lines that start like Nix's (`test …`, `cache …`,
+  /// `warning: unused …`) cost no more.
+  @inline(__always)
+  static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard bytes.count > 8, let head = ByteSearch.head(bytes) else { return false }
+    switch UInt8(truncatingIfNeeded: head) {
+    case UInt8(ascii: "t"):
+      return head & Head.sixBytes == Head.these || head & Head.fiveBytes == Head.this
+    case UInt8(ascii: "b"): return head == Head.building
+    case UInt8(ascii: "c"): return head == Head.copying
+    case UInt8(ascii: "w"): return head == Head.warning
+    case UInt8(ascii: "e"): return head == Head.error
+    case UInt8(ascii: "G"): return head == Head.gitHub
+    default: return false
+    }
+  }
+
   /// Whether a step's action or command names Nix: Nix's lines are read from then on.
   static func mentionsNix(_ text: String) -> Bool {
     text.lowercased().contains("nix")

@@ -101,6 +101,9 @@ package struct GitHubLogParser {
   private var cargoCountsLine = 0
   /// Whether a step of this job named ccache or sccache: their tables are read from then on.
   private var readsCompilerCaches = false
+  /// Whether the current step started a BuildKit build (``BuildKit/mayStartBuild(_:)``): its
+  /// `#N …` lines are read until the step ends.
+  private var readsBuildKit = false
   /// The cache-line patterns, held here for the same reason (four pointers).
   private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
@@ -454,13 +457,18 @@ package struct GitHubLogParser {
         buildToolLine(bytes, line: line)
       } else if readsNix, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
         nixLine(bytes, line: line)
-      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+      } else if readsCompilerCaches, CompilerCaches.isCandidate(bytes),
+        let row = CompilerCaches.read(bytes)
+      {
         events.append(.build(.compilerCache(row), line: line))
       }
     default:
-      if readsNix, nixLine(bytes, line: line) {
+      // A Nix or compiler-cache rule costs an ordinary line one word load and compare.
+      if readsNix, Nix.isCandidate(bytes), nixLine(bytes, line: line) {
         // A Nix line is nothing else.
-      } else if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+      } else if readsCompilerCaches, CompilerCaches.isCandidate(bytes),
+        let row = CompilerCaches.read(bytes)
+      {
         events.append(.build(.compilerCache(row), line: line))
       } else if let match = CacheLineMatcher.match(
         bytes, in: cacheLines, decode: { self.decode($0, line: line) })
@@ -492,8 +500,11 @@ package struct GitHubLogParser {
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
     if BuildKit.isCandidate(bytes) {
-      if let buildKit = BuildKit.read(bytes) {
-        events.append(.build(.buildKit(buildKit), line: line))
+      // Outside a build, only the line that starts one is read: other steps' `#N …` lines
+      // (a test's output, a booting builder) cost three byte compares.
+      if readsBuildKit || BuildKit.mayStartBuild(bytes), let buildKit = BuildKit.read(bytes) {
+        if case .buildStarted = buildKit { readsBuildKit = true }
+        if readsBuildKit { events.append(.build(.buildKit(buildKit), line: line)) }
       }
       return false
     }
@@ -554,7 +565,9 @@ package struct GitHubLogParser {
   /// Lines that start with `C`: the runner's markers and most cache lines.
   private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
     guard bytes.count >= 8 else { return }
-    if readsCompilerCaches, let row = CompilerCaches.read(bytes) {
+    if readsCompilerCaches, CompilerCaches.isCandidate(bytes),
+      let row = CompilerCaches.read(bytes)
+    {
       events.append(.build(.compilerCache(row), line: line))
       return
     }
@@ -692,6 +705,7 @@ package struct GitHubLogParser {
       for byte in CompilerCaches.firstBytes { firstByteMatters[Int(byte)] = true }
     }
     inNextestFinalList = false
+    readsBuildKit = false
     events.append(
       .stepStarted(
         LogEvent.StepStart(

@@ -84,4 +84,35 @@ struct BuildKitTests {
     #expect(!docker.cacheExported)
     #expect(docker.builds == 2)
   }
+
+  @Test("#N lines of a step that started no build are not read", arguments: [1, 7, 4096])
+  func noBuild(chunkSize: Int) {
+    let log = Parsing.timestamped(
+      """
+      ##[group]Run ./run-tests.sh
+      \u{1B}[36;1m./run-tests.sh\u{1B}[0m
+      shell: /usr/bin/bash -e {0}
+      ##[endgroup]
+      #1 [internal] booting buildkit
+      #7 [2/3] RUN apt-get update
+      #7 DONE 1.5s
+      #8 importing cache manifest from gha:1
+      """)
+    var builder = JobRunBuilder(source: nil, fallbackName: "job")
+    builder.apply(Parsing.events(Array(log.utf8), chunkSize: chunkSize))
+    #expect(builder.build().build?.docker == nil)
+  }
+
+  @Test(
+    "only the two lines that start a build pass the start test",
+    arguments: [
+      ("#0 building with \"b\" instance using docker-container driver", true),
+      ("#1 [internal] load build definition from Dockerfile", true),
+      ("#1 DONE 0.0s", false),
+      ("#12 [builder 3/7] RUN make", false),
+      ("#7 CACHED", false),
+    ])
+  func startTest(message: String, mayStart: Bool) {
+    #expect(Array(message.utf8).withUnsafeBufferPointer { BuildKit.mayStartBuild($0) } == mayStart)
+  }
 }

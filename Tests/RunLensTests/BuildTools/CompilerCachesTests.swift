@@ -25,6 +25,33 @@ struct CompilerCachesTests {
     ])
   func lines(message: String, expected: CompilerCaches.Line) {
     #expect(Self.read(message) == expected)
+    // Every row read passes the one-word test the parser runs first.
+    #expect(Array(message.utf8).withUnsafeBufferPointer { CompilerCaches.isCandidate($0) })
+  }
+
+  @Test("the heads are the words of their texts")
+  func heads() {
+    typealias Head = CompilerCaches.Head
+    #expect(Head.compile == ByteSearch.word("Compile "))
+    #expect(Head.cacheHi == ByteSearch.word("Cache hi"))
+    #expect(Head.cacheMi == ByteSearch.word("Cache mi"))
+    #expect(Head.cacheable == ByteSearch.word("Cacheabl"))
+    #expect(Head.summary == ByteSearch.word("Summary:"))
+    #expect(Head.legacyDirectory == ByteSearch.word("cache di"))
+    #expect(Head.legacyHit == ByteSearch.word("cache hi"))
+    #expect(Head.legacyMiss == ByteSearch.word("cache miss"))
+    #expect(Head.hits == ByteSearch.word("  Hits: "))
+    #expect(Head.misses == ByteSearch.word("  Misses"))
+  }
+
+  @Test(
+    "ordinary lines that start like a row fail the one-word test",
+    arguments: [
+      "Compiling serde v1.0.219", "Cache restored from key: x", "cache restore_keys 4",
+      "Successfully built", "  Finished `dev` profile", "Cache Size: ~12 MB", "Summary",
+    ])
+  func ordinaryLines(message: String) {
+    #expect(!Array(message.utf8).withUnsafeBufferPointer { CompilerCaches.isCandidate($0) })
   }
 
   @Test(

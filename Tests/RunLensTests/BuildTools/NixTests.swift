@@ -72,6 +72,47 @@ struct NixTests {
     #expect(Self.read(message) == nil)
   }
 
+  @Test("the heads are the words of their texts")
+  func heads() {
+    #expect(Nix.Head.these == ByteSearch.word("these "))
+    #expect(Nix.Head.this == ByteSearch.word("this "))
+    #expect(Nix.Head.building == ByteSearch.word("building"))
+    #expect(Nix.Head.copying == ByteSearch.word("copying "))
+    #expect(Nix.Head.warning == ByteSearch.word("warning:"))
+    #expect(Nix.Head.error == ByteSearch.word("error: u"))
+    #expect(Nix.Head.gitHub == ByteSearch.word("GitHub A"))
+    #expect(Nix.Head.sixBytes == 0xFFFF_FFFF_FFFF)
+    #expect(Nix.Head.fiveBytes == 0xFF_FFFF_FFFF)
+  }
+
+  @Test(
+    "every line Nix.read reads (but list entries) passes the cheap test first",
+    arguments: [
+      "these 3 derivations will be built:", "this derivation will be built:",
+      "these derivations will be built:", "this path will be fetched (1 KiB download):",
+      "building '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-ferrox-deps.drv'...",
+      "copying path '/nix/store/2xdf6r514b1sh5b0h34s7gkmapwpghhl-z' from 'https://c.org'...",
+      "warning: error: unable to download 'http://x/x.narinfo': HTTP error 418; retrying",
+      "warning: unable to download 'http://x/x.narinfo': HTTP error 429; retrying",
+      "error: unable to download 'http://x/x.narinfo': HTTP error 429",
+      "GitHub Actions Cache throttled Magic Nix Cache. Not trying to use it again on this run.",
+    ])
+  func candidates(message: String) {
+    #expect(Self.read(message) != nil)
+    #expect(Array(message.utf8).withUnsafeBufferPointer { Nix.isCandidate($0) })
+  }
+
+  @Test(
+    "ordinary lines that start with Nix's first bytes fail the cheap test",
+    arguments: [
+      "test cache::tests::restore ... ok", "cache restore_keys 4", "thread 'main' panicked",
+      "build finished", "checking for gcc... gcc", "warn: deprecated", "Get:1 http://x",
+      "error[E0308]: mismatched types", "these", "building",
+    ])
+  func ordinaryLines(message: String) {
+    #expect(!Array(message.utf8).withUnsafeBufferPointer { Nix.isCandidate($0) })
+  }
+
   static let log = Parsing.timestamped(
     """
     ##[group]Run nix-build
