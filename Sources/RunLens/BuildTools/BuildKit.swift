@@ -105,8 +105,53 @@ public enum BuildKit {
     return inner[slash - 1] &- UInt8(ascii: "0") < 10
   }
 
+  /// The vertices of one build the parser has seen, so that it reports a vertex's step line
+  /// and its first verdict only: the lines ``BuildKitBuilder`` counts.
+  ///
+  /// A build prints progress rows, repeated verdicts and the verdicts of vertices that are not
+  /// Dockerfile steps (`[internal] …`, cache import and export); those are dropped here
+  /// instead of becoming events.
+  struct Vertices {
+    /// Per vertex number: 0 not seen, 1 step line seen, 2 verdict reported.
+    private var states: [UInt8] = []
+    /// Vertex numbers from here on are not tracked, and all their lines are reported.
+    private static let tracked = 1 << 16
+
+    /// Creates the record of a step without a build.
+    init() {}
+
+    /// Whether `line` is to be reported, noting it.
+    mutating func wants(_ line: Line) -> Bool {
+      switch line {
+      case .buildStarted:
+        states.removeAll(keepingCapacity: true)
+        return true
+      case .step(let vertex, _):
+        return advance(vertex, from: 0)
+      case .cached(let vertex), .done(let vertex, _), .error(let vertex):
+        return advance(vertex, from: 1)
+      case .cacheImport, .cacheExport:
+        return true
+      }
+    }
+
+    private mutating func advance(_ vertex: Int, from state: UInt8) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return true }
+      if vertex >= states.count {
+        states.append(contentsOf: repeatElement(0, count: vertex + 1 - states.count))
+      }
+      guard states[vertex] == state else { return false }
+      states[vertex] = state + 1
+      return true
+    }
+  }
+
   /// `12.3s` → 12.3 s.
+  ///
+  /// The form BuildKit prints (digits, a point and up to three digits) is read exactly without
+  /// a `Double`; other forms go through one.
   static func seconds(_ text: UnsafeBufferPointer<UInt8>) -> Duration? {
+    if let milliseconds = decimalMilliseconds(text) { return .milliseconds(milliseconds) }
     guard ByteSearch.hasSuffix(text, "s"),
       let value = Double(text.slice(0, text.count - 1).string), value.isFinite, value >= 0,
       value < 1e9
@@ -211,5 +256,40 @@ struct BuildKitBuilder {
     }
     build.builds = max(build.builds, 1)
     return build
+  }
+}
+
+extension BuildKit {
+  /// `12.3s` in milliseconds, for up to nine integer digits and three fraction digits (exact);
+  /// `nil` for another form.
+  static func decimalMilliseconds(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard text.count >= 2, text[text.count - 1] == UInt8(ascii: "s") else { return nil }
+    var index = 0
+    var whole: Int64 = 0
+    while index < text.count - 1, text[index] &- UInt8(ascii: "0") < 10 {
+      guard index < 9 else { return nil }
+      whole = whole * 10 + Int64(text[index] &- UInt8(ascii: "0"))
+      index += 1
+    }
+    guard index > 0 else { return nil }
+    var fraction: Int64 = 0
+    var digits = 0
+    if index < text.count - 1 {
+      guard text[index] == UInt8(ascii: ".") else { return nil }
+      index += 1
+      guard index < text.count - 1 else { return nil }
+      while index < text.count - 1 {
+        let digit = text[index] &- UInt8(ascii: "0")
+        guard digit < 10, digits < 3 else { return nil }
+        fraction = fraction * 10 + Int64(digit)
+        digits += 1
+        index += 1
+      }
+    }
+    while digits < 3 {
+      fraction *= 10
+      digits += 1
+    }
+    return whole * 1000 + fraction
   }
 }

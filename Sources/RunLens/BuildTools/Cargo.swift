@@ -3,8 +3,8 @@
 ///
 /// Every status line is the status word right-aligned in 12 columns, one space, the message
 /// (`   Compiling serde v1.0.219`, `    Finished \`dev\` profile [...] target(s) in 1m 02s`),
-/// so a line is a candidate only when byte 12 is a space and byte 11 is not
-/// (``isCandidate(_:)``): two loads reject every other line that starts with a space. Colour
+/// so a line is a candidate only when byte 12 is a space and bytes 4 to 11 end a known word
+/// (``isCandidate(_:)``): a load and a few compares reject every other such line. Colour
 /// escapes (`CARGO_TERM_COLOR=always`) are stripped by the parser before this is called.
 public enum Cargo {
   /// One line cargo printed.
@@ -93,15 +93,33 @@ public enum Cargo {
   /// Scans the two words only.
   @inline(__always)
   static func sourceStart(_ message: UnsafeBufferPointer<UInt8>) -> Int? {
-    var index = 0
-    while index < message.count, message[index] != 0x20 { index += 1 }
+    var index = firstSpace(message, from: 0)
     guard index > 0, index + 2 < message.count, message[index + 1] == UInt8(ascii: "v") else {
       return nil
     }
-    index += 2
-    while index < message.count, message[index] != 0x20 { index += 1 }
+    // A crates.io package has no source: its line ends with the version.
+    if message[message.count - 1] != UInt8(ascii: ")") { return -1 }
+    index = firstSpace(message, from: index + 2)
     if index + 2 < message.count, message[index + 1] == UInt8(ascii: "(") { return index + 2 }
     return -1
+  }
+
+  /// The index of the first space in `bytes[from...]`, or `bytes.count`; eight bytes a step
+  /// (crate names and versions are short: a `memchr` call costs more).
+  @inline(__always)
+  static func firstSpace(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+    guard let base = bytes.baseAddress else { return bytes.count }
+    var index = from
+    while index + 8 <= bytes.count {
+      let word = UInt64(
+        littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+      let spaces = word ^ 0x2020_2020_2020_2020
+      let found = (spaces &- 0x0101_0101_0101_0101) & ~spaces & 0x8080_8080_8080_8080
+      if found != 0 { return index + found.trailingZeroBitCount / 8 }
+      index += 8
+    }
+    while index < bytes.count, bytes[index] != 0x20 { index += 1 }
+    return index
   }
 
   /// Whether a source starts like a local path (`/…`, `\\…`, `C:\…`).
@@ -134,11 +152,41 @@ public enum Cargo {
     }
   }
 
-  /// Whether a message that starts with a space may be a cargo status line: the status word
-  /// ends at column 12.
+  /// Whether a message that starts with a space may be a status line this reads.
+  ///
+  /// The status word ends at column 12, so bytes 4 to 11 hold the last eight bytes of one of
+  /// the six words read (``Word``): one load and at most six compares, no loop. `Running`,
+  /// `Doc-tests`, nextest's `PASS` and indented text cost no more.
   @inline(__always)
   static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    bytes.count > 14 && bytes[12] == 0x20 && bytes[11] != 0x20
+    guard bytes.count > 14, bytes[12] == 0x20, let base = bytes.baseAddress else { return false }
+    let word = UInt64(
+      littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: 4, as: UInt64.self))
+    // The word's last letter picks the one or two words to compare.
+    switch bytes[11] {
+    case UInt8(ascii: "g"): return word == Word.compiling || word == Word.checking
+    case UInt8(ascii: "h"): return word == Word.fresh
+    case UInt8(ascii: "y"): return word == Word.dirty
+    case UInt8(ascii: "d"): return word == Word.finished || word == Word.downloaded
+    default: return false
+    }
+  }
+
+  /// Bytes 4 to 11 of the status lines read, as one little-endian word
+  /// (``ByteSearch/word(_:)`` of the text in the comment; a test checks each).
+  enum Word {
+    /// `ompiling` (`   Compiling`).
+    static let compiling: UInt64 = 0x676E_696C_6970_6D6F
+    /// `Checking` (`    Checking`).
+    static let checking: UInt64 = 0x676E_696B_6365_6843
+    /// `   Fresh` (`       Fresh`).
+    static let fresh: UInt64 = 0x6873_6572_4620_2020
+    /// `   Dirty` (`       Dirty`).
+    static let dirty: UInt64 = 0x7974_7269_4420_2020
+    /// `Finished` (`    Finished`).
+    static let finished: UInt64 = 0x6465_6873_696E_6946
+    /// `wnloaded` (`  Downloaded`).
+    static let downloaded: UInt64 = 0x6465_6461_6F6C_6E77
   }
 
   /// Reads a status line (without timestamp and colour codes); `nil` for any other line.

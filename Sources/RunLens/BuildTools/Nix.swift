@@ -21,11 +21,22 @@ public enum Nix {
     case building(name: String, time: LogTime?)
     /// `copying path '/nix/store/…' from 'URI'...`: the substituter that served the path.
     case copying(from: String)
+    /// A run of `copying path` lines from one substituter, as the parser reports them: the
+    /// substituter and the number of paths.
+    case copied(from: String, paths: Int)
     /// `unable to download '…': HTTP error 429` or `418` (the Magic Nix Cache proxy's answer
     /// when the Actions cache throttles it).
     case throttledResponse
     /// `GitHub Actions Cache throttled Magic Nix Cache. Not trying to use it again on this run.`
     case throttledDaemon
+  }
+
+  /// Whether this line announces a list without a count (Nix ≤ 2.3), whose entries count.
+  static func opensList(_ line: Line) -> Bool {
+    switch line {
+    case .willBuild(nil), .willFetch(nil, _, _): return true
+    default: return false
+    }
   }
 
   /// The first bytes of the lines above.
@@ -106,12 +117,7 @@ public enum Nix {
       guard let close = path.firstIndex(of: UInt8(ascii: "'")) else { return nil }
       return .building(name: decode(storeName(path.slice(0, close))), time: time())
     case UInt8(ascii: "c"):
-      guard ByteSearch.hasPrefix(bytes, "copying path '"),
-        let from = ByteSearch.firstIndex(of: "' from '", in: bytes)
-      else { return nil }
-      let uri = bytes.dropping(from + 8)
-      let close = uri.firstIndex(of: UInt8(ascii: "'")) ?? uri.count
-      return .copying(from: decode(uri.slice(0, close)))
+      return copyingSource(bytes).map { .copying(from: decode($0)) }
     case UInt8(ascii: "w"), UInt8(ascii: "e"):
       guard
         ByteSearch.hasPrefix(bytes, "warning: error: unable to download '")
@@ -129,25 +135,49 @@ public enum Nix {
     }
   }
 
+  /// The substituter of a `copying path '…' from 'URI'...` line: URI; `nil` for other lines.
+  static func copyingSource(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+    guard ByteSearch.hasPrefix(bytes, "copying path '"),
+      let from = ByteSearch.firstIndex(of: "' from '", in: bytes)
+    else { return nil }
+    let uri = bytes.dropping(from + 8)
+    let close = uri.firstIndex(of: UInt8(ascii: "'")) ?? uri.count
+    return uri.slice(0, close)
+  }
+
   /// `these N derivations will be built:`, `this path will be fetched (…):` and the forms
   /// without a count.
   static func announcement(_ bytes: UnsafeBufferPointer<UInt8>) -> Line? {
-    let words = bytes.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: true)
-    guard words.count >= 3 else { return nil }
-    let first = String(decoding: words[0], as: UTF8.self)
-    guard first == "these" || first == "this" else { return nil }
-    var count: Int? = first == "this" ? 1 : nil
-    var nounIndex = 1
-    if let number = Int(String(decoding: words[1], as: UTF8.self)) {
-      count = number
-      nounIndex = 2
+    // Bytes, not words of a `String`: `these 40 paths will be fetched (…)` is read whole
+    // before the sizes.
+    var index: Int
+    var count: Int?
+    if ByteSearch.hasPrefix(bytes, "these ") {
+      index = 6
+    } else if ByteSearch.hasPrefix(bytes, "this ") {
+      index = 5
+      count = 1
+    } else {
+      return nil
     }
-    let noun = String(decoding: words[nounIndex], as: UTF8.self)
-    if noun.hasPrefix("derivation") {
+    while index < bytes.count, bytes[index] == 0x20 { index += 1 }
+    var end = Cargo.firstSpace(bytes, from: index)
+    if end > index, end - index <= 18,
+      bytes.slice(index, end).allSatisfy({ $0 &- UInt8(ascii: "0") < 10 })
+    {
+      count = bytes.slice(index, end).reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
+      index = end
+      while index < bytes.count, bytes[index] == 0x20 { index += 1 }
+      end = Cargo.firstSpace(bytes, from: index)
+    }
+    guard end > index else { return nil }
+    let noun = bytes.slice(index, end)
+    if ByteSearch.hasPrefix(noun, "derivation") {
       guard ByteSearch.firstIndex(of: " will be built:", in: bytes) != nil else { return nil }
       return .willBuild(count: count)
     }
-    guard noun.hasPrefix("path"), ByteSearch.firstIndex(of: " will be fetched", in: bytes) != nil
+    guard ByteSearch.hasPrefix(noun, "path"),
+      ByteSearch.firstIndex(of: " will be fetched", in: bytes) != nil
     else { return nil }
     var download: Int64?
     var unpacked: Int64?
@@ -241,7 +271,9 @@ struct NixBuilder {
   private var build = NixBuild()
   private var seen = false
   private var counting: (builds: Bool, open: Bool) = (false, false)
-  private var builds: [NixBuild.Built] = []
+  /// The longest builds so far, longest first (the earlier of equal ones first), at most
+  /// ``NixBuild/maximumListed``.
+  private var longest: [NixBuild.Built] = []
   private var open: (name: String, time: LogTime?)?
   private var bySubstituter: [String: Int] = [:]
   private var substituterOrder: [String] = []
@@ -270,14 +302,20 @@ struct NixBuilder {
       build.derivationsBuilt += 1
       open = (name, time)
     case .copying(let uri):
-      build.pathsFetched += 1
-      if bySubstituter[uri] == nil { substituterOrder.append(uri) }
-      bySubstituter[uri, default: 0] += 1
+      copied(1, from: uri)
+    case .copied(let uri, let paths):
+      copied(paths, from: uri)
     case .throttledResponse:
       build.throttled += 1
     case .throttledDaemon:
       daemonThrottled = true
     }
+  }
+
+  private mutating func copied(_ paths: Int, from uri: String) {
+    build.pathsFetched = build.pathsFetched.addingReportingOverflow(paths).partialValue
+    if bySubstituter[uri] == nil { substituterOrder.append(uri) }
+    bySubstituter[uri, default: 0] &+= paths
   }
 
   private func isAnnouncement(_ line: Nix.Line) -> Bool {
@@ -293,7 +331,13 @@ struct NixBuilder {
     open = nil
     var duration: Duration?
     if let from = running.time, let to = time { duration = from.duration(to: to) }
-    builds.append(.init(name: running.name, duration: duration))
+    // Kept in the order a stable sort by duration, longest first, gives.
+    let length = duration ?? .zero
+    var index = longest.count
+    while index > 0, longest[index - 1].duration ?? .zero < length { index -= 1 }
+    guard index < NixBuild.maximumListed else { return }
+    longest.insert(.init(name: running.name, duration: duration), at: index)
+    if longest.count > NixBuild.maximumListed { longest.removeLast() }
   }
 
   func result(end: LogTime?) -> NixBuild? {
@@ -301,12 +345,7 @@ struct NixBuilder {
     var copy = self
     copy.close(at: end)
     var build = copy.build
-    build.longestBuilds = Array(
-      copy.builds.enumerated().sorted { lhs, rhs in
-        let left = lhs.element.duration ?? .zero
-        let right = rhs.element.duration ?? .zero
-        return left != right ? left > right : lhs.offset < rhs.offset
-      }.map(\.element).prefix(NixBuild.maximumListed))
+    build.longestBuilds = copy.longest
     build.substituters = copy.substituterOrder.enumerated().map { index, uri in
       (index, NixBuild.Substituter(uri: uri, paths: copy.bySubstituter[uri] ?? 0))
     }.sorted { $0.1.paths != $1.1.paths ? $0.1.paths > $1.1.paths : $0.0 < $1.0 }.map(\.1)

@@ -78,6 +78,8 @@ public struct Comparison: Sendable, Hashable {
   public var steps: [Row]
   /// The verdict on wall time.
   public var verdict: Verdict
+  /// Build work per job and cache keys across the runs (``BuildChanges``).
+  public var build: BuildChanges
   /// The targets judged on the comparison and on the candidate.
   public var targets: [Target]
   /// The smallest number of runs a side for a verdict.
@@ -96,6 +98,7 @@ public struct Comparison: Sendable, Hashable {
     computeReduction = Self.reduction(self.baseline.compute?.median, self.candidate.compute?.median)
     jobs = Self.jobRows(baseline, candidate)
     steps = Self.stepRows(baseline, candidate)
+    build = BuildChanges(baseline: baseline, candidate: candidate)
     let first = baseline.compactMap(\.wallMs)
     let second = candidate.compactMap(\.wallMs)
     if first.count >= Self.minimumRuns, second.count >= Self.minimumRuns,

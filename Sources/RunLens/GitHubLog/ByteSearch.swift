@@ -87,6 +87,19 @@ enum ByteSearch {
     return word
   }
 
+  /// Whether `array` holds the bytes of `bytes`.
+  ///
+  /// The corresponding C function is `memcmp`.
+  @inline(__always)
+  static func equal(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard array.count == bytes.count else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return array.withUnsafeBufferPointer { stored in
+      guard let start = stored.baseAddress else { return false }
+      return memcmp(start, base, bytes.count) == 0
+    }
+  }
+
   /// Whether `bytes` starts with `prefix`.
   @inline(__always)
   static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {

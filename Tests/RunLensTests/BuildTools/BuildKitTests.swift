@@ -115,4 +115,36 @@ struct BuildKitTests {
   func startTest(message: String, mayStart: Bool) {
     #expect(Array(message.utf8).withUnsafeBufferPointer { BuildKit.mayStartBuild($0) } == mayStart)
   }
+
+  @Test(
+    "DONE times are read exactly without a Double when BuildKit's form",
+    arguments: [
+      ("96.8s", Int64?.some(96800)), ("0.0s", 0), ("12s", 12000), ("1.25s", 1250),
+      ("0.125s", 125), ("1.2345s", nil), ("1.s", nil), ("s", nil), ("1.5", nil),
+      ("1234567890s", nil),
+    ])
+  func decimal(text: String, milliseconds: Int64?) {
+    let read = Array(text.utf8).withUnsafeBufferPointer { BuildKit.decimalMilliseconds($0) }
+    #expect(read == milliseconds)
+  }
+
+  @Test("a longer fraction still goes through a Double")
+  func longFraction() {
+    let read = Array("1.2346s".utf8).withUnsafeBufferPointer { BuildKit.seconds($0) }
+    #expect(read == .milliseconds(1235))
+  }
+
+  @Test("only a vertex's first step line and first verdict after it are reported")
+  func vertices() {
+    var vertices = BuildKit.Vertices()
+    let lines: [(BuildKit.Line, Bool)] = [
+      (.buildStarted, true), (.done(vertex: 1, duration: nil), false),
+      (.step(vertex: 7, from: false), true), (.step(vertex: 7, from: false), false),
+      (.cached(vertex: 7), true), (.done(vertex: 7, duration: nil), false), (.cacheImport, true),
+      (.buildStarted, true), (.step(vertex: 7, from: false), true),
+      (.step(vertex: 70_000, from: false), true), (.step(vertex: 70_000, from: false), true),
+    ]
+    let wanted = lines.map { vertices.wants($0.0) }
+    #expect(wanted == lines.map(\.1))
+  }
 }

@@ -133,4 +133,29 @@ struct CargoTests {
     #expect(
       Parsing.job(Parsing.timestamped("##[group]Run x\nshell: sh\n##[endgroup]\nhi")).build == nil)
   }
+
+  @Test("the status words are the words of their texts")
+  func words() {
+    #expect(Cargo.Word.compiling == ByteSearch.word("ompiling"))
+    #expect(Cargo.Word.checking == ByteSearch.word("Checking"))
+    #expect(Cargo.Word.fresh == ByteSearch.word("   Fresh"))
+    #expect(Cargo.Word.dirty == ByteSearch.word("   Dirty"))
+    #expect(Cargo.Word.finished == ByteSearch.word("Finished"))
+    #expect(Cargo.Word.downloaded == ByteSearch.word("wnloaded"))
+  }
+
+  @Test(
+    "the cheap test passes the six status words read and nothing else",
+    arguments: [
+      ("   Compiling serde v1.0.219", true), ("    Checking serde v1.0.219", true),
+      ("       Fresh serde v1.0.219", true), ("       Dirty serde v1.0.219: x", true),
+      ("    Finished `dev` profile [unoptimized] target(s) in 1.2s", true),
+      ("  Downloaded serde v1.0.219", true),
+      ("     Running `target/debug/deps/x-0123`", false), ("   Doc-tests serde", false),
+      ("        PASS [   0.004s] crate::test", false), ("   Compiling", false),
+      ("    Updating crates.io index", false),
+    ])
+  func candidates(message: String, passes: Bool) {
+    #expect(Array(message.utf8).withUnsafeBufferPointer { Cargo.isCandidate($0) } == passes)
+  }
 }

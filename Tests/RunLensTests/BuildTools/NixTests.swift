@@ -159,4 +159,31 @@ struct NixTests {
     )
     #expect(Parsing.job(log).build == nil)
   }
+
+  @Test(
+    "copying lines count per substituter in runs, and builds beyond five keep the longest",
+    arguments: [1, 7, 4096])
+  func copiesAndLongest(chunkSize: Int) throws {
+    var lines = ["##[group]Run nix build", "\u{1B}[36;1mnix build\u{1B}[0m", "##[endgroup]"]
+    let uris = ["https://a.example", "https://a.example", "https://b.example", "https://a.example"]
+    for (index, uri) in uris.enumerated() {
+      lines.append("copying path '/nix/store/\(index)-p' from '\(uri)'...")
+    }
+    // Seven builds, one line apart in time by Parsing.timestamped; equal durations keep order.
+    for name in ["a", "b", "c", "d", "e", "f", "g"] {
+      lines.append("building '/nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-\(name).drv'...")
+    }
+    lines.append("  /nix/store/bk3zmcg6gh0gy6b0ywh5pqd6yxj02bvm-not-in-a-list")
+    var builder = JobRunBuilder(source: nil, fallbackName: "job")
+    builder.apply(
+      Parsing.events(
+        Array(Parsing.timestamped(lines.joined(separator: "\n")).utf8), chunkSize: chunkSize))
+    let nix = try #require(builder.build().build?.nix)
+    #expect(nix.pathsFetched == 4)
+    #expect(nix.substituters.map(\.uri) == ["https://a.example", "https://b.example"])
+    #expect(nix.substituters.map(\.paths) == [3, 1])
+    #expect(nix.derivationsBuilt == 7)
+    #expect(nix.derivationsToBuild == 0)
+    #expect(nix.longestBuilds.map(\.name) == ["a", "b", "c", "d", "e"])
+  }
 }
