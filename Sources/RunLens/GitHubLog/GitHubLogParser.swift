@@ -493,8 +493,13 @@ package struct GitHubLogParser {
       if rules & FirstByte.switchRules == 0, !currentStepIsSetupAction,
         needles & (Needle.cacheKey | Needle.upperCache) == 0
       {
-        // Only a build tool's line can start so (`these …`, `copying …` in a Nix job).
-        _ = buildToolLine(bytes, rules: rules, line: line)
+        // Only a build tool's line can start so (`these …`, `copying …` in a Nix job): the
+        // word tests run here, and only a line that passes one pays for a call.
+        if rules & FirstByte.nix != 0, Nix.isCandidate(bytes) {
+          nixLine(bytes, line: line)
+        } else if rules & FirstByte.compilerCache != 0, CompilerCaches.isCandidate(bytes) {
+          _ = buildToolLine(bytes, rules: rules, line: line)
+        }
         return
       }
       if rules & (FirstByte.nix | FirstByte.compilerCache) != 0,
