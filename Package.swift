@@ -38,7 +38,7 @@ let package = Package(
     ),
     .target(
       name: "RunLensArchive",
-      dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      dependencies: ["RunLens", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -51,7 +51,6 @@ let package = Package(
       dependencies: [
         "RunLens", "RunLensHistory", "RunLensGitHub", "RunLensArchive",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       swiftSettings: swiftSettings
     ),

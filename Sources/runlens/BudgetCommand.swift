@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunLens
+import RunLensGitHub
 
 /// `runlens budget`: the repository's caches against the limit and the planned allocations.
 struct BudgetCommand: ParsableCommand {
@@ -59,44 +60,29 @@ struct BudgetCommand: ParsableCommand {
   func run() throws {
     var configuration = try ConfigurationFile.load(config)
     if let limit, let bytes = ByteSize.parse(limit) { configuration.limitBytes = bytes }
-    var entries: [CacheEntry] = try repo.map(GitHubAccess.caches) ?? []
-    var unreadable: [Diagnostic] = []
+    var check = CacheBudgetCheck(
+      configuration: configuration, asOf: asOf.flatMap(LogTime.init(parsingISO8601:)) ?? Self.now())
+    if let repo {
+      let session = try GitHubAccess.session()
+      do { check.entries = try session.caches(repo) } catch { throw GitHubAccess.fail(error) }
+    }
     for path in listings {
-      do {
+      do throws(IOFailure) {
         let chunks = try ChunkReader(path: path)
         var bytes: [UInt8] = []
         while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
-        entries += try CacheListing.parse(bytes)
-      } catch let error as IOFailure {
-        unreadable.append(Diagnostic(.error, "cannot read: \(error.reason)", source: error.path))
-      } catch let error as DocumentError {
-        unreadable.append(Diagnostic(.error, error.message, source: path))
+        check.add(listing: bytes, source: path)
       } catch {
-        unreadable.append(Diagnostic(.error, "\(error)", source: path))
+        check.addUnreadable(error.path, reason: error.reason)
       }
     }
-    for diagnostic in unreadable {
+    for diagnostic in check.unreadable {
       Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
     }
-    guard unreadable.isEmpty else {
-      let text =
-        format == .json
-        ? CacheBudgetReport.json(unreadable: unreadable)
-        : CacheBudgetReport.markdown(unreadable: unreadable)
-      try OutputWriter.emit(text, to: output)
-      throw ExitCode.failure
-    }
-    let now = asOf.flatMap(LogTime.init(parsingISO8601:)) ?? Self.now()
-    let budget = CacheBudget(
-      entries: entries, limitBytes: configuration.limitBytes, asOf: now,
-      allocations: configuration.allocations)
-    let advice = Advice.forBudget(budget)
-    let text =
-      format == .json
-      ? CacheBudgetReport.json(budget, advice: advice)
-      : CacheBudgetReport.markdown(budget, advice: advice)
+    let (text, overLimit) = check.render(json: format == .json)
     try OutputWriter.emit(text, to: output)
-    if failOnLimit, budget.overLimit { throw ExitCode(2) }
+    if !check.unreadable.isEmpty { throw ExitCode.failure }
+    if failOnLimit, overLimit { throw ExitCode(2) }
   }
 
   /// The current time, the CLI's to read; the library never looks at the clock.

@@ -47,43 +47,27 @@ struct CommentCommand: ParsableCommand {
         "\(file): the first line must be a marker such as <!-- runlens:ci --> (runlens compare "
           + "--format markdown writes one)")
     }
-    let client = try GitHubAccess.client()
-    let issue = "/repos/\(repo)/issues/\(pr)/comments"
+    let commenter = PullRequestCommenter(
+      client: try GitHubAccess.session().client, repository: repo, pullRequest: pr)
+    let outcome: PullRequestCommenter.Outcome
     do {
-      var comments: [PullRequestComment.Existing] = []
-      for page in try client.pages(issue, query: [("per_page", "100")], needs: .pullRequestsWrite) {
-        comments += try PullRequestComment.parse([UInt8](page))
-      }
-      let payload = try JSONSerialization.data(withJSONObject: ["body": body])
-      let answer: Data
-      let action: String
-      if let existing = PullRequestComment.existing(in: comments, marker: marker) {
-        answer = try client.sendJSON(
-          "PATCH", "/repos/\(repo)/issues/comments/\(existing.id)", body: payload,
-          needs: .pullRequestsWrite)
-        action = "updated"
-      } else {
-        answer = try client.sendJSON("POST", issue, body: payload, needs: .pullRequestsWrite)
-        action = "posted"
-      }
-      let url = PullRequestComment.parse(created: [UInt8](answer)) ?? "(no URL in the answer)"
-      Terminal.printError("runlens: \(action) the comment on #\(pr)")
-      try OutputWriter.writeStandardOutput(url + "\n")
-    } catch let error as GitHubError where error.code == .forbidden {
-      Terminal.printError(
-        "warning: cannot comment on #\(pr): the token is read-only here. A pull request from a "
-          + "fork gets a read-only GITHUB_TOKEN, so no comment is posted (the step summary still "
-          + "has the report); otherwise grant `permissions: pull-requests: write`. (\(error.message))"
-      )
-      if strict { throw ExitCode.failure }
-    } catch let error as DocumentError {
-      Terminal.printError("error: \(repo)#\(pr): \(error.message)")
-      throw ExitCode.failure
-    } catch let error as IOFailure {
-      Terminal.printError("error: \(error.path): \(error.reason)")
-      throw ExitCode.failure
+      outcome = try commenter.upsert(body, marker: marker)
     } catch {
       throw GitHubAccess.fail(error)
+    }
+    switch outcome {
+    case .posted(let url), .updated(let url):
+      let action = outcome == .posted(url: url) ? "posted" : "updated"
+      Terminal.printError("runlens: \(action) the comment on #\(pr)")
+      do {
+        try OutputWriter.writeStandardOutput((url ?? "(no URL in the answer)") + "\n")
+      } catch {
+        Terminal.printError("error: \(error.path): \(error.reason)")
+        throw ExitCode.failure
+      }
+    case .readOnly(let warning):
+      Terminal.printError("warning: \(warning)")
+      if strict { throw ExitCode.failure }
     }
   }
 }

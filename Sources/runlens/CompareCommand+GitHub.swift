@@ -17,37 +17,31 @@ extension CompareCommand {
     }
   }
 
-  /// Compares runs fetched from the GitHub API: the candidate run against the last successful
-  /// runs of its workflow on the baseline branch (or the runs named).
+  /// Compares runs fetched from the GitHub API (``GitHubComparison``): each run is fetched into
+  /// a temporary folder and read as `report` reads a folder.
   func runWithGitHub() throws {
     guard let repo, let candidateRun else { return }
-    let client = try GitHubAccess.client()
-    let fetcher = RunFetcher(
-      client: client, repository: repo, cache: GitHubAccess.cache(cacheDir))
+    let session = try GitHubAccess.session(cacheDirectory: cacheDir)
     var configuration = try ConfigurationFile.load(config)
     if let reductionTarget { configuration.targets.prBuildTimeReduction = reductionTarget }
-    let candidate: WorkflowRun
-    var baseline: [WorkflowRun]
+    var github = GitHubComparison(repository: repo, candidateRun: candidateRun)
+    github.baselineRuns = baselineRun
+    github.baselineBranch = baselineBranch ?? "main"
+    github.baselineCount = baselineRuns
+    let runs: (candidate: WorkflowRun, baseline: [WorkflowRun])
     do {
-      candidate = try fetcher.run(candidateRun)
-      if !baselineRun.isEmpty {
-        baseline = try baselineRun.map { id throws(GitHubError) in try fetcher.run(id) }
-      } else {
-        baseline = try Self.lastRuns(
-          of: candidate, branch: baselineBranch ?? "main", count: baselineRuns, fetcher: fetcher)
-      }
+      runs = try github.runs(with: session.fetcher(repo))
     } catch {
       throw GitHubAccess.fail(error)
     }
-    if baseline.isEmpty {
-      Terminal.printError(
-        "warning: no successful completed run of the candidate's workflow on "
-          + "\(baselineBranch ?? "main"): nothing to compare against")
-    }
+    if runs.baseline.isEmpty { Terminal.printError("warning: \(github.noBaselineWarning)") }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runlens-compare-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
-    func read(_ run: WorkflowRun) throws -> (RunSample, TestSummary?) {
+    let (comparison, text) = try github.render(
+      candidate: runs.candidate, baseline: runs.baseline, targets: configuration.targets,
+      json: format == .json
+    ) { run in
       let directory = folder.appendingPathComponent("\(run.id)")
       _ = try GitHubAccess.fetch(
         repository: repo, run: run.id, attempt: nil, cacheDirectory: cacheDir, into: directory)
@@ -56,91 +50,9 @@ extension CompareCommand {
       for failure in inputs.assembly.failures {
         Terminal.printError("warning: run \(run.id): \(failure.reason)")
       }
-      let report = inputs.build(targets: configuration.targets)
-      let source = run.url ?? "\(repo) run \(run.id)"
-      return (RunSample(report: report, source: source), report.tests)
-    }
-    let baseSides = try baseline.map(read)
-    let candidateSide = try read(candidate)
-    let comparison = Comparison(
-      baseline: baseSides.map(\.0), candidate: [candidateSide.0], targets: configuration.targets)
-    let advice = Advice.forComparison(comparison)
-    let changes = TestChanges(baseline: baseSides.map(\.1), candidate: candidateSide.1)
-    let baseSources = baseline.map(RunSource.init)
-    let candidateSources = [RunSource(candidate)]
-    let text: String
-    if format == .json {
-      text = try Self.json(
-        ComparisonReport.json(comparison, advice: advice), baseline: baseSources,
-        candidate: candidateSources, changes: changes)
-    } else {
-      // Its first line, `<!-- runlens:comparison -->`, is the marker `runlens comment` finds.
-      text =
-        ComparisonReport.markdown(comparison, advice: advice, budget: 60_000)
-        + "\n" + changes.markdown()
-        + RunSource.markdown(baseline: baseSources, candidate: candidateSources)
+      return inputs.build(targets: configuration.targets)
     }
     try OutputWriter.emit(text, to: output)
     if failOnTargets, comparison.targets.contains(where: { $0.met == false }) { throw ExitCode(2) }
-  }
-
-  /// The newest successful runs of `candidate`'s workflow on `branch`, the candidate excluded.
-  static func lastRuns(of candidate: WorkflowRun, branch: String, count: Int, fetcher: RunFetcher)
-    throws(GitHubError) -> [WorkflowRun]
-  {
-    guard let workflow = candidate.workflowID else {
-      throw GitHubError(.badResponse, "run \(candidate.id): no workflow_id in the answer")
-    }
-    let body = try fetcher.client.get(
-      "/repos/\(fetcher.repository)/actions/workflows/\(workflow)/runs",
-      query: [
-        ("branch", branch), ("status", "success"), ("exclude_pull_requests", "true"),
-        ("per_page", String(min(100, count + 5))),
-      ], needs: .actionsRead)
-    do {
-      return WorkflowRuns.baseline(
-        from: try WorkflowRuns.parse([UInt8](body)), excluding: candidate.id, count: count)
-    } catch {
-      throw GitHubError(.badResponse, "workflow \(workflow) runs: \(error.message)")
-    }
-  }
-
-  /// The comparison's JSON with `baseline.sources`, `candidate.sources` and `tests` added.
-  static func json(
-    _ text: String, baseline: [RunSource], candidate: [RunSource], changes: TestChanges
-  ) throws -> String {
-    guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-    else { return text }
-    func sources(_ list: [RunSource]) -> [[String: Any]] {
-      list.map { source in
-        [
-          "runId": source.runID, "sha": source.sha ?? NSNull(),
-          "createdAt": source.createdAt?.text ?? NSNull(), "url": source.url ?? NSNull(),
-        ]
-      }
-    }
-    for (key, list) in [("baseline", baseline), ("candidate", candidate)] {
-      var side = object[key] as? [String: Any] ?? [:]
-      side["sources"] = sources(list)
-      object[key] = side
-    }
-    func tests(_ list: [TestChanges.Test]) -> [[String: String]] {
-      list.map { ["suite": $0.suite, "name": $0.name] }
-    }
-    func counts(_ counts: TestChanges.Counts?) -> Any {
-      guard let counts else { return NSNull() }
-      return [
-        "total": counts.total, "passed": counts.passed, "failed": counts.failed,
-        "skipped": counts.skipped,
-      ]
-    }
-    object["tests"] = [
-      "newlyFailing": tests(changes.newlyFailing), "fixed": tests(changes.fixed),
-      "stillFailing": tests(changes.stillFailing), "baseline": counts(changes.baseline),
-      "candidate": counts(changes.candidate),
-    ]
-    let data = try JSONSerialization.data(
-      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self) + "\n"
   }
 }

@@ -98,28 +98,17 @@ struct CompareCommand: ParsableCommand {
 
 /// Reads one run for a comparison.
 enum RunSamples {
-  /// A metrics JSON file, or anything `report` reads, as one run.
+  /// A metrics JSON file, or anything `report` reads, as one run
+  /// (``RunAssembly/sample(path:targets:)``).
   static func read(_ path: String, targets: Targets) throws(IOFailure) -> RunSample {
     var inputs = RunInputs()
     inputs.read(path)
-    if let failure = inputs.assembly.failures.first {
-      throw IOFailure(path: failure.source, reason: "cannot read: \(failure.reason)")
+    inputs.progress.finish()
+    do {
+      return try inputs.assembly.sample(path: path, targets: targets)
+    } catch {
+      throw IOFailure(path: error.source, reason: error.reason)
     }
-    let metrics = inputs.assembly.metricsRuns
-    let report = inputs.build(targets: targets)
-    if let run = metrics.first, metrics.count == 1, report.jobs.isEmpty {
-      var run = run
-      run.source = path
-      return run
-    }
-    guard !report.jobs.isEmpty, metrics.isEmpty else {
-      throw IOFailure(
-        path: path,
-        reason: metrics.isEmpty
-          ? "not a run: no job log or runlens metrics JSON in it"
-          : "holds several runs (metrics JSON files); name each as a run of its own")
-    }
-    return RunSample(report: report, source: path)
   }
 }
 

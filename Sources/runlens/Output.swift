@@ -11,31 +11,22 @@ enum OutputWriter {
     try writeAll(text, to: descriptor, path: path)
   }
 
-  /// The Markdown summary to append to the step-summary file, rendered for the room the file
-  /// has left under GitHub's 1 MiB limit (with less detail when needed); `nil`, with a
-  /// warning, when there is no room.
-  static func stepSummaryText(
-    _ report: RunReport, for path: String
-  ) -> String? {
+  /// The size of the file at `path` in bytes; 0 when it does not exist.
+  static func size(of path: String) -> Int {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    let existing = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-    let room = MarkdownSummary.stepSummaryLimit - existing - 2
-    guard room >= 1024 else {
-      Terminal.printError(
-        "warning: \(path): the step summary has \(existing) bytes already; no room for runlens")
-      return nil
-    }
-    var options = MarkdownSummary.Options.default
-    options.byteBudget = min(options.byteBudget, room)
-    let summary = MarkdownSummary.render(report, options: options)
-    return (existing > 0 ? "\n" : "") + summary
+    return (attributes?[.size] as? NSNumber)?.intValue ?? 0
   }
 
-  /// Appends `text` to the file at `path`, creating it when missing.
-  static func append(_ text: String, to path: String) throws(IOFailure) {
-    let descriptor = try Platform.openForWriting(path, append: true).get()
-    defer { Platform.close(descriptor) }
-    try writeAll(text, to: descriptor, path: path)
+  /// Carries out one write of ``ReportOutputs``.
+  static func perform(_ write: ReportOutputs.Write) throws(IOFailure) {
+    switch write.destination {
+    case .standardOutput: try self.write(bytes: write.bytes, to: nil)
+    case .file(let path): try self.write(bytes: write.bytes, to: path)
+    case .append(let path):
+      let descriptor = try Platform.openForWriting(path, append: true).get()
+      defer { Platform.close(descriptor) }
+      try writeAll(write.bytes, to: descriptor, path: path)
+    }
   }
 
   /// Writes UTF-8 bytes to `path` (truncating it), or to standard output when `path` is `nil`.
@@ -101,43 +92,31 @@ enum Terminal {
   }
 }
 
-/// A progress line on standard error while reading large inputs, shown only on a terminal; the
-/// threads that read files at once share one.
+/// A progress line on standard error while reading large inputs (``ReadingProgress``), shown
+/// only on a terminal; the threads that read files at once share one.
 final class ProgressLine: @unchecked Sendable {
   private let enabled = Terminal.isInteractive(.standardError)
   private let lock = Lock()
-  private var bytes: Int64 = 0
-  private var files = 0
-  private var shownAt: Int64 = 0
+  private var progress = ReadingProgress()
 
   /// Counts bytes read.
   func add(_ count: Int) {
     guard enabled else { return }
-    lock.withLock {
-      bytes += Int64(count)
-      if bytes - shownAt >= 64_000_000 {
-        shownAt = bytes
-        show()
-      }
-    }
+    lock.withLock { show(progress.add(count)) }
   }
 
   /// Counts a file read to its end.
   func fileDone() {
     guard enabled else { return }
-    lock.withLock {
-      files += 1
-      if shownAt > 0 { show() }
-    }
+    lock.withLock { show(progress.fileDone()) }
   }
 
-  private func show() {
-    let text = "\rrunlens: \(files) file\(files == 1 ? "" : "s") done, \(bytes / 1_000_000) MB read"
-    Terminal.printError(text, newline: false)
+  private func show(_ text: String?) {
+    if let text { Terminal.printError(text, newline: false) }
   }
 
   /// Clears the line.
   func finish() {
-    if enabled, shownAt > 0 { Terminal.printError("\r\u{1B}[K", newline: false) }
+    if enabled { show(lock.withLock { progress.clearing }) }
   }
 }

@@ -127,12 +127,7 @@ struct ReportCommand: ParsableCommand {
     let failures = inputs.assembly.failures
     let configuration = try ConfigurationFile.load(config)
     var report = inputs.build(targets: configuration.targets)
-    if let stepsContext {
-      report.jobs = try InJobReport.apply(stepsContext, to: report.jobs)
-      if !report.jobs.isEmpty {
-        report.diagnostics.removeAll { $0.message == RunAssembly.nothingFound }
-      }
-    }
+    if let stepsContext { report = try InJobReport.apply(stepsContext, to: report) }
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
     if !cachesPaths.isEmpty {
@@ -140,59 +135,31 @@ struct ReportCommand: ParsableCommand {
         to: &report, entries: try CacheListingFiles.read(cachesPaths),
         ref: ref ?? ProcessInfo.processInfo.environment["GITHUB_REF"] ?? report.run?.ref)
     }
-    for failure in failures {
-      Terminal.printError("error: \(failure.source): cannot read: \(failure.reason)")
+    for message in report.errorMessages(failures: failures) {
+      Terminal.printError("error: \(message)")
     }
-    for diagnostic in report.allDiagnostics where diagnostic.severity == .error {
-      if failures.contains(where: { $0.source == diagnostic.source }) { continue }
-      Terminal.printError("error: \(diagnostic.location): \(diagnostic.message)")
-    }
-
     if report.isEmpty {
       Terminal.printError("warning: no job log was found in the inputs; nothing to report")
     }
-
     try writeOutputs(report)
-
-    if strict, report.isEmpty || report.allDiagnostics.contains(where: { $0.severity == .error }) {
-      throw ExitCode.failure
-    }
-    if failOnTargets, report.targets.contains(where: { $0.met == false }) {
-      throw ExitCode(2)
-    }
+    if strict, report.failsStrict { throw ExitCode.failure }
+    if failOnTargets, report.missesTarget { throw ExitCode(2) }
   }
 
+  /// Carries out the writes ``ReportOutputs`` plans; a failed one exits 1.
   private func writeOutputs(_ report: RunReport) throws {
-    let summaryPath =
-      stepSummary ? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] : nil
-    let writesPrimary = format == .json || output != nil || !stepSummary
-    let wantsJSON = jsonPath != nil || (writesPrimary && format == .json)
-    let json = wantsJSON ? MetricsJSON.renderUTF8(report) : nil
+    var outputs = ReportOutputs()
+    outputs.json = format == .json
+    outputs.output = output
+    outputs.jsonPath = jsonPath
+    outputs.annotations = annotations
+    if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
+      outputs.stepSummary = (path, OutputWriter.size(of: path))
+    }
+    let (writes, warnings) = outputs.writes(report)
+    for warning in warnings { Terminal.printError("warning: \(warning)") }
     do {
-      if annotations {
-        let lines = Annotations.render(report)
-        if !lines.isEmpty {
-          try OutputWriter.writeStandardOutput(lines.joined(separator: "\n") + "\n")
-        }
-      }
-      if let summaryPath, let text = OutputWriter.stepSummaryText(report, for: summaryPath) {
-        try OutputWriter.append(text, to: summaryPath)
-      }
-      if writesPrimary {
-        if format == .markdown {
-          let text = MarkdownSummary.render(report)
-          if let output {
-            try OutputWriter.write(text, to: output)
-          } else {
-            try OutputWriter.writeStandardOutput(text)
-          }
-        } else if let json {
-          try OutputWriter.write(bytes: json, to: output)
-        }
-      }
-      if let jsonPath, let json {
-        try OutputWriter.write(bytes: json, to: jsonPath)
-      }
+      for write in writes { try OutputWriter.perform(write) }
     } catch {
       Terminal.printError("error: \(error.path): cannot write: \(error.reason)")
       throw ExitCode.failure

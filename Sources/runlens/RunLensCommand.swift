@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunLens
 
 /// The `runlens` command line.
 @main
@@ -34,29 +35,11 @@ struct RunLensCommand: ParsableCommand {
     main(nil)
   }
 
-  /// The message for a first argument that looks like a mistyped command, or `nil`.
+  /// The message for a first argument that looks like a mistyped command
+  /// (``CommandSuggestion``), or `nil`; a file of that name is an input.
   static func unknownCommand(_ word: String) -> String? {
+    guard !FileManager.default.fileExists(atPath: word) else { return nil }
     let names = configuration.subcommands.map { $0._commandName } + ["help"]
-    guard !names.contains(word), word.count >= 3, word.allSatisfy({ $0.isLetter || $0 == "-" }),
-      !word.hasPrefix("-"), !FileManager.default.fileExists(atPath: word)
-    else { return nil }
-    let close = names.filter { editDistance(word, $0) <= 2 }
-    let hint = close.isEmpty ? "" : " (did you mean '\(close[0])'?)"
-    return "unknown command '\(word)'\(hint)"
-  }
-
-  /// The Levenshtein distance between two short words.
-  static func editDistance(_ first: String, _ second: String) -> Int {
-    let a = Array(first)
-    let b = Array(second)
-    var previous = Array(0...b.count)
-    for (i, x) in a.enumerated() {
-      var current = [i + 1]
-      for (j, y) in b.enumerated() {
-        current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-      }
-      previous = current
-    }
-    return previous[b.count]
+    return CommandSuggestion.message(for: word, commands: names)
   }
 }

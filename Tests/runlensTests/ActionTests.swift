@@ -76,6 +76,25 @@ struct ActionTests {
     #expect(!stdout.contains("SECRET") && !summary.contains("SECRET"))
   }
 
+  @Test("with a JUnit file: failing tests annotated at their file and line, 10 at most")
+  func junitAnnotations() throws {
+    let junit = ReportCommandTests.packageRoot.appendingPathComponent(
+      "Fixtures/junit-file-line-annotations/junit.xml")
+    let (status, result, server) = try Self.run(event: "push", inputs: ["junit": junit.path])
+    defer { withExtendedLifetime(server) {} }
+    #expect(status == 0)
+    let lines = (result["stdout"] as? String ?? "").split(separator: "\n").map(String.init)
+    #expect(
+      lines.contains(
+        "::error file=tests/Unit/CartTest.php,line=29,title=runlens%3A checkout test_workspace_path failed::Failed asserting that 16.0 matches expected 19.0."
+      ))
+    #expect(lines.filter { $0.hasPrefix("::error ") }.count == 10)
+    #expect(
+      lines.contains {
+        $0.hasPrefix("::notice title=runlens%3A failing tests not annotated::2 more failing tests")
+      })
+  }
+
   @Test("on pull_request: compared with the base branch, and the comment posted")
   func pullRequest() throws {
     let (status, result, server) = try Self.run(event: "pull_request", pullRequest: 6)

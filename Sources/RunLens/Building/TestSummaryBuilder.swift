@@ -3,7 +3,9 @@
 /// Memory is bounded whatever the number of tests: counts are sums, at most
 /// ``maximumListed`` failures and flaky tests are listed (the rest are counted), the text of
 /// listed failures is kept up to ``maximumKeptText`` bytes in all, and only the 10 slowest
-/// tests and ``maximumSuites`` suites are remembered.
+/// tests and ``maximumSuites`` suites are remembered. Every test's name is kept (as bytes,
+/// made into strings once by ``build()``) up to ``maximumNamed`` tests and
+/// ``maximumNameBytes`` bytes of names; past either, none are.
 package struct TestSummaryBuilder {
   /// The most failures and flaky tests listed.
   package static let maximumListed = 500
@@ -13,6 +15,10 @@ package struct TestSummaryBuilder {
   package static let maximumSuites = 2000
   /// How many of the slowest tests are kept.
   package static let slowestCount = 10
+  /// The most tests whose names are kept for ``TestSummary/testNames``.
+  package static let maximumNamed = 100_000
+  /// The most bytes of test names kept for ``TestSummary/testNames``.
+  package static let maximumNameBytes = 16 << 20
 
   private var summary: TestSummary
   private var keptText = 0
@@ -20,6 +26,12 @@ package struct TestSummaryBuilder {
   /// The suite of the last test case and its row: cases come grouped by suite.
   private var lastSuite: (name: String, index: Int)?
   private var file: FileState?
+  /// The names of the tests so far, back to back; `nil` once past a limit.
+  private var nameBytes: [UInt8]? = []
+  /// Where each name in `nameBytes` ends.
+  private var nameEnds: [Int] = []
+  /// The suite of each run of names: the run starts at name `start`.
+  private var nameRuns: [(suite: String, start: Int)] = []
 
   private struct FileState {
     var path: String
@@ -101,7 +113,8 @@ package struct TestSummaryBuilder {
         var failure = TestSummary.Failure(
           suite: result.suite, name: result.name, outcome: result.outcome, message: result.message,
           failureType: result.failureType, attempts: result.attempts, isFlaky: result.isFlaky,
-          details: result.details, output: result.output, cutBytes: result.cutBytes)
+          details: result.details, output: result.output, cutBytes: result.cutBytes,
+          file: result.file, line: result.line)
         let size = (failure.details?.utf8.count ?? 0) + (failure.output?.utf8.count ?? 0)
         if keptText + size > Self.maximumKeptText {
           failure.cutBytes += size
@@ -116,6 +129,60 @@ package struct TestSummaryBuilder {
       }
     }
     addToSuite(test)
+    if nameBytes != nil { keepName(test) }
+  }
+
+  /// Adds the test's name to `nameBytes`, or drops every name past a limit.
+  private mutating func keepName(_ test: some TestCaseFacts) {
+    guard nameEnds.count < Self.maximumNamed else {
+      dropNames()
+      return
+    }
+    test.appendName(to: &nameBytes)
+    let end = nameBytes?.count ?? 0
+    guard end <= Self.maximumNameBytes else {
+      dropNames()
+      return
+    }
+    if nameRuns.last?.suite != test.suite { nameRuns.append((test.suite, nameEnds.count)) }
+    nameEnds.append(end)
+  }
+
+  private mutating func dropNames() {
+    nameBytes = nil
+    nameEnds = []
+    nameRuns = []
+  }
+
+  /// The kept names by suite, each list sorted by UTF-8 bytes and without repeats.
+  ///
+  /// Sorted and deduplicated as byte ranges, so a `String` is made once per distinct name
+  /// (comparing strings costs several times more).
+  private func names() -> [String: [String]]? {
+    guard let bytes = nameBytes else { return nil }
+    var ranges: [String: [Range<Int>]] = [:]
+    for (runIndex, run) in nameRuns.enumerated() {
+      let end = runIndex + 1 < nameRuns.count ? nameRuns[runIndex + 1].start : nameEnds.count
+      ranges[run.suite, default: []] += (run.start..<end).map {
+        ($0 == 0 ? 0 : nameEnds[$0 - 1])..<nameEnds[$0]
+      }
+    }
+    return bytes.withUnsafeBufferPointer { buffer in
+      ranges.mapValues { list in
+        let sorted = list.sorted {
+          buffer[$0].lexicographicallyPrecedes(buffer[$1])
+        }
+        var names: [String] = []
+        names.reserveCapacity(sorted.count)
+        var last: Range<Int>?
+        for range in sorted {
+          if let last, buffer[last].elementsEqual(buffer[range]) { continue }
+          names.append(String(decoding: buffer[range], as: UTF8.self))
+          last = range
+        }
+        return names
+      }
+    }
   }
 
   private mutating func insertSlow(_ test: TestSummary.TimedTest) {
@@ -178,6 +245,11 @@ package struct TestSummaryBuilder {
   package func build() -> TestSummary {
     var copy = self
     copy.endFile()
+    copy.summary.testNames = names()
+    if copy.summary.testNames == nil {
+      copy.summary.testNamesNotKeptBecause =
+        "more than 100,000 tests or 16 MiB of test names (names are not kept past that)"
+    }
     return copy.summary
   }
 }
@@ -194,9 +266,12 @@ protocol TestCaseFacts {
   var testName: String { get }
   /// Everything known of the case.
   func result() -> TestCaseResult
+  /// Appends the name's UTF-8 bytes to `bytes` (when not `nil`) without making a `String`.
+  func appendName(to bytes: inout [UInt8]?)
 }
 
 extension TestCaseResult: TestCaseFacts {
   var testName: String { name }
   func result() -> TestCaseResult { self }
+  func appendName(to bytes: inout [UInt8]?) { bytes?.append(contentsOf: name.utf8) }
 }

@@ -82,6 +82,9 @@ public struct Comparison: Sendable, Hashable {
   public var build: BuildChanges
   /// The targets judged on the comparison and on the candidate.
   public var targets: [Target]
+  /// The tests of the candidate (its first run with test results) against the baseline runs
+  /// (the first run given with test results counts as the newest).
+  package var tests: TestChanges
   /// The smallest number of runs a side for a verdict.
   public static let minimumRuns = 3
 
@@ -99,6 +102,9 @@ public struct Comparison: Sendable, Hashable {
     jobs = Self.jobRows(baseline, candidate)
     steps = Self.stepRows(baseline, candidate)
     build = BuildChanges(baseline: baseline, candidate: candidate)
+    tests = TestChanges(
+      baselineRuns: baseline.map { ($0.source, $0.tests) },
+      candidate: candidate.first { $0.tests != nil }?.tests)
     let first = baseline.compactMap(\.wallMs)
     let second = candidate.compactMap(\.wallMs)
     if first.count >= Self.minimumRuns, second.count >= Self.minimumRuns,

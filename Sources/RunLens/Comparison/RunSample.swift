@@ -57,6 +57,9 @@ public struct RunSample: Sendable, Hashable {
   public var restoreMsMax: Int64?
   /// The jobs.
   public var jobs: [Job]
+  /// The run's test facts that a comparison reads (counts, the failures' names and, when
+  /// known, every test's name), or `nil` without test results.
+  public var tests: TestSummary?
 
   /// The figures of a report.
   public init(report: RunReport, source: String) {
@@ -85,6 +88,25 @@ public struct RunSample: Sendable, Hashable {
       sample.savedKeys = job.saves.compactMap { $0.outcome == .saved ? $0.key : nil }
       return sample
     }
+    tests = report.tests.map(Self.comparable)
+  }
+
+  /// The fields of a test summary that a comparison reads (and the metrics JSON holds).
+  static func comparable(_ full: TestSummary) -> TestSummary {
+    var summary = TestSummary(source: full.source)
+    summary.total = full.total
+    summary.passed = full.passed
+    summary.failed = full.failed
+    summary.errors = full.errors
+    summary.skipped = full.skipped
+    summary.failures = full.failures.map {
+      TestSummary.Failure(
+        suite: $0.suite, name: $0.name, outcome: $0.outcome, message: nil, failureType: nil,
+        attempts: 1, isFlaky: false, details: nil, output: nil, cutBytes: 0)
+    }
+    summary.testNames = full.testNames
+    summary.testNamesNotKeptBecause = full.testNamesNotKeptBecause
+    return summary
   }
 
   /// A JSON document that is not runlens metrics.
@@ -137,6 +159,7 @@ public struct RunSample: Sendable, Hashable {
       }
       return sample
     }
+    tests = metrics.tests.flatMap(\.summary)
   }
 
   private struct Metrics: Decodable {
@@ -184,8 +207,50 @@ public struct RunSample: Sendable, Hashable {
       var restores: [Restore]?
       var saves: [Save]?
     }
+    /// `tests`: counts, the failures' names and the names of every test (`names` is
+    /// missing in metrics from before it was added: then the names are not known).
+    struct Tests: Decodable {
+      struct Failure: Decodable {
+        var suite: String
+        var name: String
+        var outcome: String?
+      }
+      var source: String?
+      var total: Int
+      var passed: Int
+      var failed: Int
+      var errors: Int
+      var skipped: Int
+      var failures: [Failure]?
+      var names: [String: [String]]?
+      var namesNotKeptBecause: String?
+
+      var summary: TestSummary? {
+        let source = source.flatMap(TestSummary.Source.init(rawValue:)) ?? .junit
+        var summary = TestSummary(source: source)
+        summary.total = total
+        summary.passed = passed
+        summary.failed = failed
+        summary.errors = errors
+        summary.skipped = skipped
+        summary.failures = (failures ?? []).map {
+          TestSummary.Failure(
+            suite: $0.suite, name: $0.name,
+            outcome: $0.outcome.flatMap(TestCaseResult.Outcome.init(rawValue:)) ?? .failed,
+            message: nil, failureType: nil, attempts: 1, isFlaky: false, details: nil,
+            output: nil, cutBytes: 0)
+        }
+        // Sorted by UTF-8 bytes without repeats, as the builder keeps them.
+        summary.testNames = names.map {
+          $0.mapValues { Array(Set($0)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        }
+        summary.testNamesNotKeptBecause = namesNotKeptBecause
+        return summary
+      }
+    }
     var schemaVersion: Int
     var totals: Totals
     var jobs: [Job]
+    var tests: Tests?
   }
 }

@@ -205,6 +205,11 @@ final class JUnitFold: TestCaseFacts {
   @exclusivity(unchecked) private var out: [UInt8] = []
   @exclusivity(unchecked) private var err: [UInt8] = []
   @exclusivity(unchecked) private var cutBytes = 0
+  /// The raw `file` (else `filepath`) attribute of the case, when it has one.
+  @exclusivity(unchecked) private var fileBytes: [UInt8] = []
+  @exclusivity(unchecked) private var hasFile = false
+  /// The case's `line` attribute, 1-based.
+  @exclusivity(unchecked) private var line: Int?
 
   init(source: String?) {
     self.source = source
@@ -238,6 +243,15 @@ final class JUnitFold: TestCaseFacts {
     LibXML2PushParser.decoded(UnsafeBufferPointer(rebasing: nameBuffer[..<nameCount]))
   }
 
+  func appendName(to bytes: inout [UInt8]?) {
+    let raw = UnsafeBufferPointer(rebasing: nameBuffer[..<nameCount])
+    if raw.contains(UInt8(ascii: "&")) {
+      bytes?.append(contentsOf: LibXML2PushParser.decoded(raw).utf8)
+    } else {
+      bytes?.append(contentsOf: raw)
+    }
+  }
+
   func result() -> TestCaseResult {
     let name = testName
     if outcome == .passed || outcome == .skipped, message == nil {
@@ -257,10 +271,15 @@ final class JUnitFold: TestCaseFacts {
       output = (output.map { $0 + "\n" } ?? "") + err
     }
     let kept = outcome == .failed || outcome == .error
+    var file: String?
+    if kept, hasFile {
+      file = fileBytes.withUnsafeBufferPointer { LibXML2PushParser.decoded($0) }
+    }
     return TestCaseResult(
       suite: suite, name: name, outcome: outcome, isFlaky: isFlaky, attempts: attempts,
       duration: duration, message: message, failureType: failureType,
-      details: kept ? details : nil, output: kept ? output : nil, cutBytes: kept ? cutBytes : 0)
+      details: kept ? details : nil, output: kept ? output : nil, cutBytes: kept ? cutBytes : 0,
+      file: file, line: kept ? line : nil)
   }
 
   // MARK: Callbacks
@@ -300,11 +319,12 @@ final class JUnitFold: TestCaseFacts {
     }
   }
 
-  private func startCase(_ attributes: LibXML2PushParser.Attributes) {
+  private func startCase(_ tag: LibXML2PushParser.Attributes) {
+    let attributes = tag.testCase()
     inCase = true
     if !innermostSuite.isEmpty {
       suite = innermostSuite
-    } else if let classname = attributes.raw(.classname) {
+    } else if let classname = attributes.classname {
       if !lastClassname.bytes.elementsEqual(classname) {
         lastClassname = (Array(classname), LibXML2PushParser.decoded(classname))
       }
@@ -312,10 +332,19 @@ final class JUnitFold: TestCaseFacts {
     } else {
       suite = ""
     }
-    keepName(attributes.raw(.name))
-    duration = attributes.raw(.time).flatMap(JUnitTime.parse)
+    keepName(attributes.name)
+    if let file = attributes.file ?? attributes.filepath, !file.isEmpty {
+      fileBytes.removeAll(keepingCapacity: true)
+      fileBytes.append(contentsOf: file)
+      hasFile = true
+    } else {
+      hasFile = false
+    }
+    // pytest writes its 0-based line (of the `def`) under its fixed suite name `pytest`.
+    line = attributes.line.flatMap(Self.lineNumber).map { suite == "pytest" ? $0 + 1 : $0 }
+    duration = attributes.time.flatMap(JUnitTime.parse)
     outcome = .passed
-    if let status = attributes.raw(.status), Self.isSkippedStatus(status) { outcome = .skipped }
+    if let status = attributes.status, Self.isSkippedStatus(status) { outcome = .skipped }
     hasStatus = false
     isFlaky = false
     retries = 0
@@ -373,6 +402,18 @@ final class JUnitFold: TestCaseFacts {
   }
 
   // MARK: Helpers
+
+  /// A `line` attribute: decimal digits, at most 9 of them; `nil` otherwise.
+  private static func lineNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+    var value = 0
+    for byte in bytes {
+      let digit = byte &- 48
+      guard digit < 10 else { return nil }
+      value = value * 10 + Int(digit)
+    }
+    return value
+  }
 
   /// Whether a `status` attribute says the case did not run.
   private static func isSkippedStatus(_ status: UnsafeBufferPointer<UInt8>) -> Bool {

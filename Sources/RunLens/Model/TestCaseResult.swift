@@ -34,12 +34,19 @@ public struct TestCaseResult: Sendable, Hashable, Codable {
   public var output: String?
   /// Bytes of text left out by the per-test limit.
   public var cutBytes: Int
+  /// The test's source file as the results name it (JUnit `file`, else `filepath`), kept for
+  /// failed and errored cases only.
+  public var file: String?
+  /// The test's 1-based line as the results name it (JUnit `line`; pytest's 0-based one plus
+  /// 1), kept for failed and errored cases only.
+  public var line: Int?
 
   /// Creates a result.
   public init(
     suite: String, name: String, outcome: Outcome, isFlaky: Bool = false, attempts: Int = 1,
     duration: Duration? = nil, message: String? = nil, failureType: String? = nil,
-    details: String? = nil, output: String? = nil, cutBytes: Int = 0
+    details: String? = nil, output: String? = nil, cutBytes: Int = 0, file: String? = nil,
+    line: Int? = nil
   ) {
     self.suite = suite
     self.name = name
@@ -52,5 +59,7 @@ public struct TestCaseResult: Sendable, Hashable, Codable {
     self.details = details
     self.output = output
     self.cutBytes = cutBytes
+    self.file = file
+    self.line = line
   }
 }

@@ -31,6 +31,10 @@ public struct TestSummary: Sendable, Hashable, Codable {
     public var output: String?
     /// Bytes of text left out by the limits.
     public var cutBytes: Int
+    /// The test's source file as the results name it (JUnit `file` or `filepath`).
+    public var file: String?
+    /// The test's 1-based line as the results name it (JUnit `line`).
+    public var line: Int?
   }
 
   /// A test that failed and then passed on retry.
@@ -114,6 +118,15 @@ public struct TestSummary: Sendable, Hashable, Codable {
   public var suites: [Suite] = []
   /// The files read.
   public var files: [File] = []
+  /// Every test's name by suite (each list sorted by UTF-8 bytes, without repeats), or `nil`
+  /// when not known.
+  ///
+  /// Not known: over ``TestSummaryBuilder/maximumNamed`` tests, nextest's log (which names only failing
+  /// and flaky tests), or a metrics JSON written before the names were added. Comparisons
+  /// tell added and removed tests from it.
+  public var testNames: [String: [String]]?
+  /// Why ``testNames`` is `nil` when the reason is known (too many tests).
+  public var testNamesNotKeptBecause: String?
 
   /// Creates an empty summary.
   public init(source: Source) {

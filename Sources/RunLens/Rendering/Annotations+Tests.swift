@@ -1,15 +1,14 @@
 extension Annotations {
   /// `::error file=…,line=…` commands for failing tests, at most ``perKind``, placed where the
-  /// failure's text says (a Rust panic's `tests/x.rs:42:5`); a failure without a location gets
-  /// an annotation without a file.
+  /// results say: the JUnit `file` and `line` attributes first, else the failure's text (a
+  /// Rust panic's `tests/x.rs:42:5`); a failure with neither gets an annotation without a file.
   public static func failingTests(_ report: RunReport) -> [String] {
     guard let tests = report.tests else { return [] }
     return tests.failures.prefix(perKind).map { failure in
-      let text = [failure.message, failure.details, failure.output].compactMap { $0 }
-        .joined(separator: "\n")
       var properties = ""
-      if let location = TestLocation(searching: text) {
-        properties = "file=\(escapeProperty(location.file)),line=\(location.line),"
+      if let location = location(of: failure) {
+        properties = "file=\(escapeProperty(location.file)),"
+        if let line = location.line { properties += "line=\(line)," }
         if let column = location.column { properties += "col=\(column)," }
       }
       let title = "runlens: \(failure.suite) \(failure.name) failed"
@@ -19,6 +18,55 @@ extension Annotations {
       return
         "::error \(properties)title=\(escapeProperty(title))::\(escapeData(String(message.prefix(4000))))"
     }
+  }
+
+  /// The notice saying how many failing tests have no annotation (past ``perKind``), or `nil`.
+  static func unannotatedTests(_ report: RunReport) -> String? {
+    guard let tests = report.tests else { return nil }
+    let failing = tests.failed.saturatingAdding(tests.errors)
+    let annotated = min(perKind, tests.failures.count)
+    guard failing > annotated else { return nil }
+    let left = failing - annotated
+    return command(
+      "notice", title: "runlens: failing tests not annotated",
+      message:
+        "\(left) more failing \(left == 1 ? "test has" : "tests have") no annotation: the runner "
+        + "keeps \(perKind) annotations of a kind per step; the job summary lists the failures")
+  }
+
+  /// Where a failure is: the results' file (made relative to the workspace) and line, else
+  /// the first location in its text.
+  static func location(of failure: TestSummary.Failure) -> (
+    file: String, line: Int?, column: Int?
+  )? {
+    let text = [failure.message, failure.details, failure.output].compactMap { $0 }
+      .joined(separator: "\n")
+    guard let attribute = failure.file.map(workspaceRelative), !attribute.isEmpty else {
+      return TestLocation(searching: text).map { ($0.file, $0.line, $0.column) }
+    }
+    if let line = failure.line, line > 0 { return (attribute, line, nil) }
+    // A file without a line (jest-junit): the text's line when it names the same file.
+    if let found = TestLocation(searching: text),
+      attribute.hasSuffix(found.file) || found.file.hasSuffix(attribute)
+    {
+      return (attribute, found.line, found.column)
+    }
+    return (attribute, nil, nil)
+  }
+
+  /// A path without the runner's workspace prefix (`/home/runner/work/REPO/REPO/`,
+  /// `D:\\a\\REPO\\REPO\\`): an annotation's file is relative to the repository.
+  static func workspaceRelative(_ path: String) -> String {
+    guard path.hasPrefix("/") || path.dropFirst().hasPrefix(":\\") else { return path }
+    let separator: Character = path.hasPrefix("/") ? "/" : "\\"
+    let parts = path.split(separator: separator, omittingEmptySubsequences: false)
+    for index in parts.indices.dropLast(3)
+    where (parts[index] == "work" || parts[index] == "a") && !parts[index + 1].isEmpty
+      && parts[index + 1] == parts[index + 2]
+    {
+      return parts[(index + 3)...].joined(separator: String(separator))
+    }
+    return path
   }
 }
 

@@ -38,6 +38,7 @@ public enum Annotations {
         }
       }
     }
+    if let notice = unannotatedTests(report) { notices.insert(notice, at: 0) }
     return failingTests(report) + Array(warnings.prefix(perKind)) + Array(notices.prefix(perKind))
   }
 

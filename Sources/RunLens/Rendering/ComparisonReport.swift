@@ -56,9 +56,36 @@ public enum ComparisonReport {
       ]),
       "targets": .array(comparison.targets.map(MetricsJSON.target)),
       "build": buildJSON(comparison.build),
+      "tests": tests(comparison.tests),
       "advice": .array(
         advice.map { .object(["id": .string($0.id), "message": .string($0.message)]) }),
     ]).render()
+  }
+
+  /// The `tests` member: `null` when neither side has test results.
+  static func tests(_ changes: TestChanges) -> JSONValue {
+    guard !changes.isEmpty else { return .null }
+    func tests(_ list: [TestChanges.Test]) -> JSONValue {
+      .array(list.map { .ordered(["name": .string($0.name), "suite": .string($0.suite)]) })
+    }
+    func counts(_ counts: TestChanges.Counts?) -> JSONValue {
+      .optional(counts) {
+        .object([
+          "total": .int(Int64($0.total)), "passed": .int(Int64($0.passed)),
+          "failed": .int(Int64($0.failed)), "skipped": .int(Int64($0.skipped)),
+        ])
+      }
+    }
+    let told = changes.namesBaseline != nil
+    return .object([
+      "newlyFailing": tests(changes.newlyFailing), "fixed": tests(changes.fixed),
+      "stillFailing": tests(changes.stillFailing),
+      "added": told ? tests(changes.added) : .null,
+      "removed": told ? tests(changes.removed) : .null,
+      "namesBaseline": MetricsJSON.string(changes.namesBaseline),
+      "namesNotToldBecause": MetricsJSON.string(changes.namesNotToldBecause),
+      "baseline": counts(changes.baseline), "candidate": counts(changes.candidate),
+    ])
   }
 
   /// The one-sentence headline.
@@ -207,6 +234,7 @@ public enum ComparisonReport {
         out += "\n</details>\n\n"
       }
     }
+    out += comparison.tests.markdown(limit: limit == Int.max ? TestChanges.listed : 10)
     out += buildSection(comparison.build, rows: limit)
     out += CacheBudgetReport.adviceSection(advice)
     return out

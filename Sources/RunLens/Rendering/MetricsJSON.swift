@@ -73,7 +73,9 @@ public enum MetricsJSON {
       "attempts": .int(Int64(failure.attempts)),
       "cutBytes": .int(Int64(failure.cutBytes)),
       "details": string(failure.details),
+      "file": string(failure.file),
       "flaky": .bool(failure.isFlaky),
+      "line": .optional(failure.line) { .int(Int64($0)) },
       "message": string(failure.message),
       "name": .string(failure.name),
       "outcome": .string(failure.outcome.rawValue),
@@ -129,6 +131,11 @@ public enum MetricsJSON {
               "total": .int(Int64(suite.total)),
             ])
         }),
+      // Compact: one sorted array of names per suite, `null` when not known.
+      "names": .optional(tests.testNames) { names in
+        .object(names.mapValues { .array($0.map(JSONValue.string)) })
+      },
+      "namesNotKeptBecause": string(tests.testNamesNotKeptBecause),
       "files": .array(
         tests.files.map {
           .object([

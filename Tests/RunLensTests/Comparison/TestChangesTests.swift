@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RunLens
@@ -21,9 +22,10 @@ struct TestChangesTests {
   func changes() {
     let changes = TestChanges(
       baseline: [
-        Self.summary(failing: ["a", "b"], total: 10), nil, Self.summary(failing: ["c"], total: 9),
+        TestChangesTests.summary(failing: ["a", "b"], total: 10), nil,
+        TestChangesTests.summary(failing: ["c"], total: 9),
       ],
-      candidate: Self.summary(failing: ["b", "c", "d"], total: 11))
+      candidate: TestChangesTests.summary(failing: ["b", "c", "d"], total: 11))
     #expect(changes.newlyFailing.map(\.name) == ["d"])
     #expect(changes.fixed.map(\.name) == ["a"])
     #expect(changes.stillFailing.map(\.name) == ["b"])
@@ -33,6 +35,122 @@ struct TestChangesTests {
     #expect(text.contains("| Tests | 10 | 11 | +1 |"))
     #expect(text.contains("**❌ Newly failing (1):** <code>S d</code>"))
     #expect(TestChanges(baseline: [], candidate: nil).markdown().isEmpty)
+  }
+}
+
+@Suite("TestChanges: added and removed tests")
+struct AddedRemovedTests {
+  static func summary(_ names: [String: [String]]?, failing: [String] = []) -> TestSummary {
+    var summary = TestChangesTests.summary(
+      failing: failing, total: names?.values.map(\.count).reduce(0, +) ?? 0)
+    summary.testNames = names
+    return summary
+  }
+
+  @Test("added and removed against the newest baseline run whose names are known")
+  func addedRemoved() {
+    let changes = TestChanges(
+      baselineRuns: [
+        ("newest.json", Self.summary(nil)),
+        ("older.json", Self.summary(["S": ["a", "b", "old"], "Gone": ["x"]])),
+      ],
+      candidate: Self.summary(["S": ["a", "b", "new"], "Fresh": ["y"]]))
+    #expect(changes.namesBaseline == "older.json")
+    #expect(changes.added.map { "\($0.suite) \($0.name)" } == ["Fresh y", "S new"])
+    #expect(changes.removed.map { "\($0.suite) \($0.name)" } == ["Gone x", "S old"])
+    #expect(changes.namesNotToldBecause == nil)
+    let text = changes.markdown()
+    #expect(text.contains("**➕ Added (2):** <code>Fresh y</code>, <code>S new</code>"))
+    #expect(text.contains("**➖ Removed (2):** <code>Gone x</code>, <code>S old</code>"))
+    #expect(
+      text.contains(
+        "Added and removed tests are against <code>older.json</code>, the newest baseline run"))
+  }
+
+  @Test("a renamed test is one added and one removed")
+  func renamed() {
+    let changes = TestChanges(
+      baseline: [Self.summary(["S": ["a", "before"]])],
+      candidate: Self.summary(["S": ["a", "after"]]))
+    #expect(changes.added == [.init(suite: "S", name: "after")])
+    #expect(changes.removed == [.init(suite: "S", name: "before")])
+  }
+
+  @Test("the same name in another suite is another test")
+  func suites() {
+    let changes = TestChanges(
+      baseline: [Self.summary(["A": ["t"]])], candidate: Self.summary(["B": ["t"]]))
+    #expect(changes.added == [.init(suite: "B", name: "t")])
+    #expect(changes.removed == [.init(suite: "A", name: "t")])
+  }
+
+  @Test("unknown names on either side: not told, and the reason is said")
+  func unknown() {
+    let noCandidate = TestChanges(
+      baseline: [Self.summary(["S": ["a"]])], candidate: Self.summary(nil))
+    #expect(noCandidate.added.isEmpty && noCandidate.removed.isEmpty)
+    #expect(noCandidate.namesBaseline == nil)
+    #expect(noCandidate.namesNotToldBecause?.hasPrefix("the candidate's test names") == true)
+    var tooMany = Self.summary(nil)
+    tooMany.testNamesNotKeptBecause = "more than 100,000 tests"
+    let noBaseline = TestChanges(baseline: [tooMany], candidate: Self.summary(["S": ["a"]]))
+    #expect(noBaseline.namesNotToldBecause?.contains("more than 100,000 tests") == true)
+    #expect(noBaseline.markdown().contains("Added and removed tests are not told: "))
+    var nextest = TestSummary(source: .nextestLog)
+    nextest.total = 3
+    let fromLog = TestChanges(baseline: [nextest], candidate: nextest)
+    #expect(fromLog.namesNotToldBecause?.contains("nextest's log") == true)
+    // No test results on either side: nothing to say.
+    #expect(TestChanges(baseline: [nil], candidate: nil).namesNotToldBecause == nil)
+  }
+
+  @Test("long lists are cut with the count of the rest")
+  func capped() {
+    let names = (0..<60).map { "t\($0 < 10 ? "0" : "")\($0)" }
+    let changes = TestChanges(
+      baseline: [Self.summary(["S": []])], candidate: Self.summary(["S": names]))
+    let text = changes.markdown(limit: 50)
+    #expect(text.contains("<code>S t49</code>, and 10 more"))
+    #expect(!text.contains("t50"))
+  }
+
+  @Test("names survive the metrics JSON round trip; a file without them means not known")
+  func roundTrip() throws {
+    let xml = """
+      <testsuites><testsuite name="calc"><testcase name="add"/><testcase name="a &amp; b"/>\
+      <testcase name="add"/></testsuite><testsuite name="io"><testcase name="read">\
+      <failure message="boom"/></testcase></testsuite></testsuites>
+      """
+    let (summary, _) = TestSummary.parsing(junit: [("junit.xml", Array(xml.utf8))])
+    #expect(summary.testNames == ["calc": ["a & b", "add"], "io": ["read"]])
+    let report = RunReport(jobs: [], junit: summary)
+    let json = MetricsJSON.render(report)
+    let sample = try RunSample(metricsJSON: Array(json.utf8), source: "m.json")
+    #expect(sample.tests?.testNames == summary.testNames)
+    #expect(sample.tests?.failures.map(\.name) == ["read"])
+    #expect(sample == RunSample(report: report, source: "m.json"))
+    // An older metrics file: no `names` member.
+    let old = json.replacingOccurrences(
+      of: #"    "names": {"#, with: #"    "oldNames": {"#)
+    let oldSample = try RunSample(metricsJSON: Array(old.utf8), source: "old.json")
+    #expect(oldSample.tests != nil)
+    #expect(oldSample.tests?.testNames == nil)
+  }
+
+  @Test("past 100,000 tests no names are kept, and the summary says why")
+  func cap() {
+    var builder = TestSummaryBuilder()
+    for index in 0...TestSummaryBuilder.maximumNamed {
+      builder.add(TestCaseResult(suite: "S", name: "t\(index)", outcome: .passed))
+    }
+    let summary = builder.build()
+    #expect(summary.total == TestSummaryBuilder.maximumNamed + 1)
+    #expect(summary.testNames == nil)
+    #expect(summary.testNamesNotKeptBecause?.contains("100,000") == true)
+    var small = TestSummaryBuilder()
+    small.add(TestCaseResult(suite: "S", name: "only", outcome: .passed))
+    #expect(small.build().testNames == ["S": ["only"]])
+    #expect(small.build().testNamesNotKeptBecause == nil)
   }
 }
 

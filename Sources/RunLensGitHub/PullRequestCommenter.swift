@@ -1,0 +1,95 @@
+import Foundation
+package import RunLens
+
+/// Posts a pull-request comment, or updates the one that starts with the same marker.
+package struct PullRequestCommenter: Sendable {
+  /// What became of the comment.
+  package enum Outcome: Sendable, Hashable {
+    /// A new comment was posted; its URL, when the answer had one.
+    case posted(url: String?)
+    /// The comment with the marker was updated; its URL, when the answer had one.
+    case updated(url: String?)
+    /// The token may not comment (a pull request from a fork gets a read-only token); the
+    /// warning to show.
+    case readOnly(warning: String)
+  }
+
+  /// The request that puts a comment in place: a method and an API path.
+  package struct Request: Sendable, Hashable {
+    /// `POST` or `PATCH`.
+    package var method: String
+    /// The API path.
+    package var path: String
+  }
+
+  /// The client.
+  package var client: GitHubClient
+  /// `owner/name`.
+  package var repository: String
+  /// The pull request's number.
+  package var pullRequest: Int
+
+  /// Creates a commenter on pull request `pullRequest` of `repository`.
+  package init(client: GitHubClient, repository: String, pullRequest: Int) {
+    self.client = client
+    self.repository = repository
+    self.pullRequest = pullRequest
+  }
+
+  /// The pull request's comments path (`GET` lists them, `POST` adds one).
+  package var commentsPath: String { "/repos/\(repository)/issues/\(pullRequest)/comments" }
+
+  /// The request for a comment with `marker`: `PATCH` of the first existing comment that
+  /// starts with it, else `POST` of a new one.
+  package func request(marker: String, existing comments: [PullRequestComment.Existing])
+    -> Request
+  {
+    if let existing = PullRequestComment.existing(in: comments, marker: marker) {
+      return Request(method: "PATCH", path: "/repos/\(repository)/issues/comments/\(existing.id)")
+    }
+    return Request(method: "POST", path: commentsPath)
+  }
+
+  /// The warning for a token refused with 403 (`message` is the API's error message).
+  package func readOnlyWarning(_ message: String) -> String {
+    "cannot comment on #\(pullRequest): the token is read-only here. A pull request from a "
+      + "fork gets a read-only GITHUB_TOKEN, so no comment is posted (the step summary still "
+      + "has the report); otherwise grant `permissions: pull-requests: write`. (\(message))"
+  }
+
+  /// Posts `body`, or updates the comment that starts with `marker`.
+  ///
+  /// - Parameters:
+  ///   - body: The comment's Markdown.
+  ///   - marker: Its first line (``PullRequestComment/marker(of:)``).
+  /// - Returns: What became of the comment; a 403 is ``Outcome/readOnly(warning:)``.
+  /// - Throws: ``GitHubError``; a comments page that is not a list of comments is
+  ///   ``GitHubError/Code/badResponse``.
+  package func upsert(_ body: String, marker: String) throws(GitHubError) -> Outcome {
+    do throws(GitHubError) {
+      var comments: [PullRequestComment.Existing] = []
+      for page in try client.pages(
+        commentsPath, query: [("per_page", "100")], needs: .pullRequestsWrite)
+      {
+        do {
+          comments += try PullRequestComment.parse([UInt8](page))
+        } catch {
+          throw GitHubError(.badResponse, "\(repository)#\(pullRequest): \(error.message)")
+        }
+      }
+      let payload: Data
+      do {
+        payload = try JSONSerialization.data(withJSONObject: ["body": body])
+      } catch {
+        throw GitHubError(.badResponse, "cannot encode the comment: \(error)")
+      }
+      let request = request(marker: marker, existing: comments)
+      let answer = try client.sendJSON(
+        request.method, request.path, body: payload, needs: .pullRequestsWrite)
+      let url = PullRequestComment.parse(created: [UInt8](answer))
+      return request.method == "PATCH" ? .updated(url: url) : .posted(url: url)
+    } catch  where error.code == .forbidden {
+      return .readOnly(warning: readOnlyWarning(error.message))
+    }
+  }
+}

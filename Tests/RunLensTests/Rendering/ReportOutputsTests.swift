@@ -1,0 +1,82 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("ReportOutputs")
+struct ReportOutputsTests {
+  static func report() throws -> RunReport {
+    var assembly = RunAssembly()
+    assembly.beginInput("job.log")
+    assembly.feed(try Golden.bytes("Fixtures/actions-cache-exact-hit/job.log"))
+    assembly.endInput()
+    return assembly.build()
+  }
+
+  static func destinations(_ writes: [ReportOutputs.Write]) -> [ReportOutputs.Destination] {
+    writes.map(\.destination)
+  }
+
+  @Test("by default the Markdown summary goes to standard output, and nothing else")
+  func markdownDefault() throws {
+    let report = try Self.report()
+    let (writes, warnings) = ReportOutputs().writes(report)
+    #expect(warnings.isEmpty)
+    #expect(Self.destinations(writes) == [.standardOutput])
+    #expect(writes.first?.bytes == Array(MarkdownSummary.render(report).utf8))
+  }
+
+  @Test("annotations first, then the step summary, the primary output and the JSON file")
+  func order() throws {
+    let report = try Self.report()
+    var outputs = ReportOutputs()
+    outputs.json = true
+    outputs.output = "out.json"
+    outputs.jsonPath = "metrics.json"
+    outputs.stepSummary = ("summary.md", 0)
+    outputs.annotations = true
+    let (writes, _) = outputs.writes(report)
+    let annotations = Annotations.render(report)
+    let expected: [ReportOutputs.Destination] =
+      (annotations.isEmpty ? [] : [.standardOutput])
+      + [.append("summary.md"), .file("out.json"), .file("metrics.json")]
+    #expect(Self.destinations(writes) == expected)
+    let metrics = MetricsJSON.renderUTF8(report)
+    #expect(writes.suffix(2).allSatisfy { $0.bytes == metrics })
+  }
+
+  @Test("the step summary alone is not also written to standard output; --json still is")
+  func stepSummaryOnly() throws {
+    var outputs = ReportOutputs()
+    outputs.stepSummary = ("summary.md", 10)
+    outputs.jsonPath = "m.json"
+    let (writes, _) = outputs.writes(try Self.report())
+    #expect(Self.destinations(writes) == [.append("summary.md"), .file("m.json")])
+    // A file with content gets a blank line before the summary.
+    #expect(writes.first?.bytes.first == UInt8(ascii: "\n"))
+  }
+
+  @Test("a step summary with under 1 KiB of room left is a warning, not a write")
+  func noRoom() throws {
+    var outputs = ReportOutputs()
+    let full = MarkdownSummary.stepSummaryLimit - 1000
+    outputs.stepSummary = ("summary.md", full)
+    let (writes, warnings) = outputs.writes(try Self.report())
+    #expect(writes.isEmpty)
+    #expect(
+      warnings == ["summary.md: the step summary has \(full) bytes already; no room for runlens"])
+  }
+
+  @Test("the step summary is rendered for the room left, never over GitHub's limit")
+  func room() throws {
+    let report = try Self.report()
+    for existing in [0, 500_000, MarkdownSummary.stepSummaryLimit - 4096, Int.max] {
+      let text = MarkdownSummary.stepSummary(report, existingBytes: existing)
+      if existing == Int.max {
+        #expect(text == nil)
+        continue
+      }
+      let size = try #require(text).utf8.count
+      #expect(existing + size <= MarkdownSummary.stepSummaryLimit, "\(existing)")
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import RunLens
+import Testing
+
+@testable import RunLensGitHub
+
+/// The GitHub orchestration the commands call, without a server: arguments, errors, the
+/// fetch summary, the baseline query, the comment's upsert decision and the comparison JSON.
+@Suite("RunLensGitHub decisions")
+struct GitHubSessionTests {
+  static let environment = ["GH_TOKEN": "t0ken", "GITHUB_API_URL": "http://127.0.0.1:9"]
+
+  @Test(
+    "OWNER/REPO is checked",
+    arguments: [
+      ("acme/widget", true), ("a-b_c.d/e.f", true), ("acme", false), ("acme/", false),
+      ("/widget", false), ("a/b/c", false), ("acme/wid get", false), ("acme/w?x", false),
+    ])
+  func repository(_ name: String, valid: Bool) {
+    let problem = GitHubSession.repositoryProblem(name)
+    #expect((problem == nil) == valid)
+    if let problem { #expect(problem == "--repo must be OWNER/REPO, not \(name)") }
+  }
+
+  @Test("no token is a usage error; other errors are not; any error has a message")
+  func errors() {
+    #expect(throws: GitHubError.self) { try GitHubSession(environment: [:]) }
+    do {
+      _ = try GitHubSession(environment: ["GITHUB_TOKEN": ""])
+      Issue.record("an empty token is no token")
+    } catch {
+      #expect(error.isUsageError)
+      #expect(GitHubError.message(for: error).hasPrefix("no GitHub token"))
+    }
+    let forbidden = GitHubError(.forbidden, "needs pull-requests: write", status: 403)
+    #expect(!forbidden.isUsageError)
+    #expect(GitHubError.message(for: forbidden) == "needs pull-requests: write")
+    #expect(GitHubError.message(for: CocoaError(.fileNoSuchFile)).contains("CocoaError"))
+  }
+
+  @Test("the session takes its cache folder from the argument, else from the environment")
+  func session() throws {
+    let chosen = try GitHubSession(environment: Self.environment, cacheDirectory: "/tmp/logs")
+    #expect(chosen.cache.directory.path == "/tmp/logs")
+    #expect(chosen.client.connection.token == "t0ken")
+    var environment = Self.environment
+    environment["XDG_CACHE_HOME"] = "/tmp/xdg"
+    let derived = try GitHubSession(environment: environment)
+    #expect(derived.cache.directory.path == "/tmp/xdg/runlens")
+    #expect(derived.fetcher("acme/widget").repository == "acme/widget")
+  }
+
+  @Test("a fetch's summary counts jobs, logs, jobs not completed and logs that failed")
+  func summary() throws {
+    let document = """
+      {"total_count": 3, "jobs": [
+        {"id": 1, "name": "build", "status": "completed", "conclusion": "success", "steps": []},
+        {"id": 2, "name": "test", "status": "in_progress", "steps": []},
+        {"id": 3, "name": "lint", "status": "completed", "conclusion": "failure", "steps": []}
+      ]}
+      """
+    let jobs = try JobsAPI.parse(Array(document.utf8))
+    var result = RunFetcher.Result(
+      run: nil, jobs: jobs.map { RunFetcher.Job(job: $0) }, jobsPath: "jobs.json")
+    result.jobs[0].logPath = "logs/1.log"
+    result.jobs[2].problem = "job 3 (lint): no log: not found"
+    #expect(result.summary == "3 jobs, 1 log, 1 not completed yet, 1 log could not be fetched")
+    result.jobs[2].problem = nil
+    result.jobs[2].logPath = "logs/3.log"
+    #expect(result.summary == "3 jobs, 2 logs, 1 not completed yet")
+    let one = RunFetcher.Result(run: nil, jobs: [result.jobs[0]], jobsPath: "jobs.json")
+    #expect(one.summary == "1 job, 1 log")
+  }
+
+  @Test("the baseline query asks for successful push runs of the branch, a few extra, at most 100")
+  func baselineQuery() {
+    let query = RunFetcher.lastRunsQuery(branch: "main", count: 5)
+    #expect(query.map(\.0) == ["branch", "status", "exclude_pull_requests", "per_page"])
+    #expect(query.map(\.1) == ["main", "success", "true", "10"])
+    #expect(RunFetcher.lastRunsQuery(branch: "x", count: 99).last?.1 == "100")
+    var comparison = GitHubComparison(repository: "acme/widget", candidateRun: 7)
+    comparison.baselineBranch = "release"
+    #expect(comparison.noBaselineWarning.hasSuffix("on release: nothing to compare against"))
+  }
+
+  @Test("the comment with the marker is updated (the oldest such); without one a new one is posted")
+  func upsertDecision() throws {
+    let session = try GitHubSession(environment: Self.environment)
+    let commenter = PullRequestCommenter(
+      client: session.client, repository: "acme/widget", pullRequest: 12)
+    let comments = try PullRequestComment.parse(
+      Array(
+        """
+        [{"id": 30, "body": "<!-- runlens:ci -->\\nnewer"}, {"id": 20, "body": "<!-- runlens:ci -->\\nold"},
+         {"id": 10, "body": "hello"}]
+        """.utf8))
+    #expect(
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments)
+        == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/20"))
+    #expect(
+      commenter.request(marker: "<!-- runlens:other -->", existing: comments)
+        == .init(method: "POST", path: "/repos/acme/widget/issues/12/comments"))
+    #expect(commenter.request(marker: "<!-- runlens:ci -->", existing: []).method == "POST")
+    let warning = commenter.readOnlyWarning("Resource not accessible by integration")
+    #expect(warning.hasPrefix("cannot comment on #12: the token is read-only here"))
+    #expect(warning.hasSuffix("(Resource not accessible by integration)"))
+  }
+
+  @Test("the comparison JSON gains the runs' sources; its tests pass through")
+  func comparisonJSON() throws {
+    let runs = try WorkflowRuns.parse(
+      Array(
+        """
+        {"id": 5, "head_sha": "abc", "html_url": "https://github.com/acme/widget/actions/runs/5",
+         "created_at": "2026-01-02T03:04:05Z"}
+        """.utf8))
+    let source = RunSource(try #require(runs.first))
+    let text = try GitHubComparison.json(
+      #"{"baseline": {"runs": 1}, "candidate": {}, "tests": {"newlyFailing": []}}"#,
+      baseline: [source], candidate: [])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    let baseline = try #require(object["baseline"] as? [String: Any])
+    #expect(baseline["runs"] as? Int == 1)
+    let sources = try #require(baseline["sources"] as? [[String: Any]])
+    #expect(sources.first?["runId"] as? Int == 5)
+    #expect(sources.first?["sha"] as? String == "abc")
+    #expect((object["candidate"] as? [String: Any])?["sources"] as? [Any] != nil)
+    // The test changes are ComparisonReport's (with added and removed), left as they are.
+    let tests = try #require(object["tests"] as? [String: Any])
+    #expect(tests["newlyFailing"] as? [Any] != nil)
+    #expect(text.hasSuffix("}\n"))
+    #expect(
+      try GitHubComparison.json("[1]", baseline: [], candidate: []) == "[1]")
+  }
+}
