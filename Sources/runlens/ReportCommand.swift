@@ -84,6 +84,14 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "The JSON of ${{ toJSON(steps) }}: this job's step outcomes and cache outputs.")
   var stepsContext: String?
 
+  @Option(
+    name: .customLong("caches"),
+    help: "A cache listing (as budget reads it) to say why each miss missed; repeatable.")
+  var cachesPaths: [String] = []
+
+  @Option(help: "The run's ref for --caches (default: $GITHUB_REF, else the run's).")
+  var ref: String?
+
   func validate() throws {
     // A bad configuration is a usage error of this command, with its usage line.
     _ = try ConfigurationFile.load(config)
@@ -122,6 +130,11 @@ struct ReportCommand: ParsableCommand {
     if let stepsContext { report = try InJobReport.apply(stepsContext, to: report) }
     let run = RunInfo(environment: ProcessInfo.processInfo.environment)
     if !run.isEmpty { report.run = run }
+    if !cachesPaths.isEmpty {
+      CacheMissReasons.apply(
+        to: &report, entries: try CacheListingFiles.read(cachesPaths),
+        ref: ref ?? ProcessInfo.processInfo.environment["GITHUB_REF"] ?? report.run?.ref)
+    }
     for message in report.errorMessages(failures: failures) {
       Terminal.printError("error: \(message)")
     }

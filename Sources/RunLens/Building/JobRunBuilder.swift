@@ -19,6 +19,7 @@ package struct JobRunBuilder {
   private var nextestSeen: Set<String> = []
   private var diagnostics: [Diagnostic] = []
   private var end: LogEvent.EndOfLog?
+  private var buildEvidence = BuildEvidenceBuilder()
 
   /// The most steps kept per job; later step starts are counted in the last step.
   static let maximumSteps = 5000
@@ -81,6 +82,7 @@ package struct JobRunBuilder {
         return
       }
       steps.append(StepRecord(start: start))
+      buildEvidence.stepStarted(at: start.time)
     case .input(let inputName, let value, _):
       ensureStep(line: 1)
       steps[steps.count - 1].inputs[inputName] = value
@@ -134,6 +136,8 @@ package struct JobRunBuilder {
       if steps[steps.count - 1].ending == nil || ending == .cancelled {
         steps[steps.count - 1].ending = ending
       }
+    case .build(let buildLine, let line):
+      buildEvidence.apply(buildLine, line: line)
     case .diagnostic(let diagnostic):
       diagnostics.append(diagnostic)
     case .end(let value):
@@ -266,6 +270,7 @@ package struct JobRunBuilder {
       job.conclusion = "failure"
       job.conclusionSource = .log
     }
+    job.build = buildEvidence.result(end: lastTime)
     return job
   }
 

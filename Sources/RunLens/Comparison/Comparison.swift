@@ -78,6 +78,8 @@ public struct Comparison: Sendable, Hashable {
   public var steps: [Row]
   /// The verdict on wall time.
   public var verdict: Verdict
+  /// Build work per job and cache keys across the runs (``BuildChanges``).
+  public var build: BuildChanges
   /// The targets judged on the comparison and on the candidate.
   public var targets: [Target]
   /// The tests of the candidate (its first run with test results) against the baseline runs
@@ -99,6 +101,7 @@ public struct Comparison: Sendable, Hashable {
     computeReduction = Self.reduction(self.baseline.compute?.median, self.candidate.compute?.median)
     jobs = Self.jobRows(baseline, candidate)
     steps = Self.stepRows(baseline, candidate)
+    build = BuildChanges(baseline: baseline, candidate: candidate)
     tests = TestChanges(
       baselineRuns: baseline.map { ($0.source, $0.tests) },
       candidate: candidate.first { $0.tests != nil }?.tests)

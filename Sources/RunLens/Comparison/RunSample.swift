@@ -11,6 +11,14 @@ public struct RunSample: Sendable, Hashable {
     public var durationMs: Int64?
     /// Each step's name and duration in milliseconds.
     public var steps: [(name: String, durationMs: Int64?)]
+    /// What the build tools did (``BuildChanges``).
+    public var build = BuildChanges.Work()
+    /// Each restore step's primary key, in log order.
+    public var restoreKeys: [BuildChanges.KeyedStep] = []
+    /// The keys its restores restored (exact and fallback hits).
+    public var restoredKeys: [String] = []
+    /// The keys its saves saved.
+    public var savedKeys: [String] = []
 
     /// Creates a job.
     public init(name: String, durationMs: Int64?, steps: [(name: String, durationMs: Int64?)]) {
@@ -64,12 +72,21 @@ public struct RunSample: Sendable, Hashable {
     fallbackHits = totals.fallbackHits
     restoreMsMax = totals.restoreMax?.milliseconds
     jobs = report.jobs.map { job in
-      Job(
+      var sample = Job(
         name: job.name, durationMs: job.duration?.milliseconds,
         // A step only the jobs API lists (skipped, or never run) has no time to compare.
         steps: job.steps.filter { $0.kind != .api || $0.duration != nil }.map {
           ($0.name, $0.duration?.milliseconds)
         })
+      sample.build = BuildChanges.Work(job.build)
+      sample.restoreKeys = job.restores.compactMap { restore in
+        restore.primaryKey.map { BuildChanges.KeyedStep(step: restore.step, key: $0) }
+      }
+      sample.restoredKeys = job.restores.compactMap { restore in
+        restore.outcome == .exactHit || restore.outcome == .fallbackHit ? restore.restoredKey : nil
+      }
+      sample.savedKeys = job.saves.compactMap { $0.outcome == .saved ? $0.key : nil }
+      return sample
     }
     tests = report.tests.map(Self.comparable)
   }
@@ -118,12 +135,29 @@ public struct RunSample: Sendable, Hashable {
     fallbackHits = metrics.totals.fallbackHits
     restoreMsMax = metrics.totals.restoreMsMax
     jobs = metrics.jobs.map { job in
-      Job(
+      var sample = Job(
         name: job.name, durationMs: job.durationMs,
         steps: (job.steps ?? []).filter {
           $0.kind != Step.Kind.api.rawValue || $0.durationMs != nil
         }
         .map { ($0.name, $0.durationMs) })
+      sample.build = BuildChanges.Work(
+        cratesCompiled: job.build?.cargo?.compiled,
+        derivationsBuilt: job.build?.nix?.derivationsBuilt,
+        layersRebuilt: job.build?.docker?.rebuilt)
+      let restores = job.cache?.restores ?? []
+      sample.restoreKeys = restores.compactMap { restore in
+        restore.primaryKey.map { BuildChanges.KeyedStep(step: restore.step, key: $0) }
+      }
+      sample.restoredKeys = restores.compactMap { restore in
+        restore.outcome == CacheRestore.Outcome.exactHit.rawValue
+          || restore.outcome == CacheRestore.Outcome.fallbackHit.rawValue
+          ? restore.restoredKey : nil
+      }
+      sample.savedKeys = (job.cache?.saves ?? []).compactMap {
+        $0.outcome == CacheSave.Outcome.saved.rawValue ? $0.key : nil
+      }
+      return sample
     }
     tests = metrics.tests.flatMap(\.summary)
   }
@@ -146,6 +180,32 @@ public struct RunSample: Sendable, Hashable {
       var name: String
       var durationMs: Int64?
       var steps: [Step]?
+      var build: Build?
+      var cache: Cache?
+    }
+    /// The build evidence figures a comparison shows.
+    struct Build: Decodable {
+      struct Cargo: Decodable { var compiled: Int64? }
+      struct Nix: Decodable { var derivationsBuilt: Int64? }
+      struct Docker: Decodable { var rebuilt: Int64? }
+      var cargo: Cargo?
+      var nix: Nix?
+      var docker: Docker?
+    }
+    /// The cache keys a comparison follows.
+    struct Cache: Decodable {
+      struct Restore: Decodable {
+        var step: String
+        var primaryKey: String?
+        var restoredKey: String?
+        var outcome: String
+      }
+      struct Save: Decodable {
+        var key: String?
+        var outcome: String
+      }
+      var restores: [Restore]?
+      var saves: [Save]?
     }
     /// `tests`: counts, the failures' names and the names of every test (`names` is
     /// missing in metrics from before it was added: then the names are not known).

@@ -67,6 +67,39 @@ enum ByteSearch {
     return to
   }
 
+  /// The first eight bytes of `bytes` as a little-endian word, or `nil` for a shorter buffer.
+  ///
+  /// A rule compares this word with the heads of its lines (``word(_:)``) before any search:
+  /// one load and a compare reject a line.
+  @inline(__always)
+  static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    guard bytes.count >= 8, let base = bytes.baseAddress else { return nil }
+    return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+  }
+
+  /// The word ``head(_:)`` gives for a message that starts with `text` (at most eight bytes),
+  /// with zeros after a shorter text; the rules hold these as literals, checked by tests.
+  static func word(_ text: StaticString) -> UInt64 {
+    var word: UInt64 = 0
+    for offset in 0..<min(text.utf8CodeUnitCount, 8) {
+      word |= UInt64(text.utf8Start[offset]) << (8 * UInt64(offset))
+    }
+    return word
+  }
+
+  /// Whether `array` holds the bytes of `bytes`.
+  ///
+  /// The corresponding C function is `memcmp`.
+  @inline(__always)
+  static func equal(_ array: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard array.count == bytes.count else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return array.withUnsafeBufferPointer { stored in
+      guard let start = stored.baseAddress else { return false }
+      return memcmp(start, base, bytes.count) == 0
+    }
+  }
+
   /// Whether `bytes` starts with `prefix`.
   @inline(__always)
   static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {

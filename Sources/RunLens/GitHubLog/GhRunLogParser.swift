@@ -153,6 +153,7 @@ extension LogEvent {
     case .nextestSummary(let summary, let line): return .nextestSummary(summary, line: map(line))
     case .nextestTest(let test, let line): return .nextestTest(test, line: map(line))
     case .stepEnded(let ending, let line): return .stepEnded(ending, line: map(line))
+    case .build(let buildLine, let line): return .build(buildLine, line: map(line))
     case .diagnostic(var diagnostic):
       diagnostic.line = diagnostic.line.map(map)
       return .diagnostic(diagnostic)

@@ -91,8 +91,37 @@ package struct GitHubLogParser {
   private var lastTimestampLine = 0
   private var reportedTimestampLine = 0
   private var outOfRangeTimestamps = 0
-  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check.
-  private let firstByteMatters = Self.firstByteTable
+  /// ``firstByteTable``, held here so that a line's test is a load, not a lazy-global check;
+  /// widened by the first bytes of Nix's lines once a step names Nix (``Nix/mentionsNix(_:)``)
+  /// and of the compiler caches' rows once a step names one.
+  private var firstByteRules = Self.firstByteTable
+  /// Whether a step of this job named Nix: Nix's lines are read from then on.
+  private var readsNix = false
+  /// Whether the last Nix line announced a list without a count (Nix ≤ 2.3): only then are
+  /// its `  /nix/store/…` entries counted, and read.
+  private var nixListOpen = false {
+    didSet { readsIndentedRows = nixListOpen || readsCompilerCaches }
+  }
+  /// Whether an indented line other than cargo's may matter: a Nix list is open, or a step
+  /// named a compiler cache (``nixListOpen`` or ``readsCompilerCaches``, kept in one flag so
+  /// that an indented line tests one byte).
+  private var readsIndentedRows = false
+  /// The run of `copying path` lines from one substituter not yet reported: its URI, the paths
+  /// and the line of the last.
+  private var nixCopies: (uri: [UInt8], paths: Int, line: Int) = ([], 0, 0)
+  /// The vertices of the current BuildKit build, so that only the lines that count become
+  /// events.
+  private var buildKitVertices = BuildKit.Vertices()
+  /// cargo's frequent lines, counted here and reported once per step (``flushCargoCounts()``).
+  private var cargoCounts = Cargo.Counts()
+  private var cargoCountsLine = 0
+  /// Whether a step of this job named ccache or sccache: their tables are read from then on.
+  private var readsCompilerCaches = false {
+    didSet { readsIndentedRows = nixListOpen || readsCompilerCaches }
+  }
+  /// Whether the current step started a BuildKit build (``BuildKit/mayStartBuild(_:)``): its
+  /// `#N …` lines are read until the step ends.
+  private var readsBuildKit = false
   /// The cache-line patterns, held here for the same reason (four pointers).
   private let cacheLines = CacheLineMatcher.table
   private var byteCount: Int64 = 0
@@ -191,6 +220,8 @@ package struct GitHubLogParser {
       resolvePendingHeader(next: nil, isContinuation: false)
     }
     flushInput()
+    flushCargoCounts()
+    flushNixCopies()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
@@ -397,12 +428,26 @@ package struct GitHubLogParser {
     }
   }
 
-  /// Whether a line starting with the byte can match a rule of ``outputLine(_:needles:line:)``
-  /// (a marker, a post step, `C…` lines, nextest's indented lines, or a cache action's line).
-  private static let firstByteTable: [Bool] = (0..<256).map { value in
+  /// The rules a line starting with a byte can match, as bits of ``firstByteRules``.
+  private enum FirstByte {
+    /// A rule of ``outputLine(_:needles:line:)``'s switch: a marker, a post step, `C…` lines,
+    /// indented lines (nextest, cargo), or a cache action's line.
+    static let switchRules: UInt8 = 1 << 0
+    /// A line of Nix's (set once a step names Nix, ``Nix/firstBytes``).
+    static let nix: UInt8 = 1 << 1
+    /// A row of a compiler cache's table (set once a step names one,
+    /// ``CompilerCaches/firstBytes``).
+    static let compilerCache: UInt8 = 1 << 2
+  }
+
+  /// Which rules a line starting with the byte can match (``FirstByte``), before any step
+  /// named Nix or a compiler cache.
+  private static let firstByteTable: [UInt8] = (0..<256).map { value in
     let byte = UInt8(value)
-    return byte == UInt8(ascii: "#") || byte == UInt8(ascii: "P") || byte == UInt8(ascii: " ")
+    let matters =
+      byte == UInt8(ascii: "#") || byte == UInt8(ascii: "P") || byte == UInt8(ascii: " ")
       || CacheLineMatcher.mayStart(byte)
+    return matters ? FirstByte.switchRules : 0
   }
 
   private mutating func outputLine(_ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int)
@@ -420,7 +465,8 @@ package struct GitHubLogParser {
     }
     // Most lines start with a byte no rule looks at, and need nothing but the needle tests:
     // one table load and a well-predicted branch instead of a jump through the switch.
-    if !firstByteMatters[Int(bytes[0])], !currentStepIsSetupAction,
+    let rules = firstByteRules[Int(bytes[0])]
+    if rules == 0, !currentStepIsSetupAction,
       needles & (Needle.cacheKey | Needle.upperCache) == 0
     {
       return
@@ -437,10 +483,30 @@ package struct GitHubLogParser {
       {
         apply(match, line: line)
       }
-    case UInt8(ascii: "C"): cLine(bytes, line: line)
-    case UInt8(ascii: " "): nextestLine(bytes, line: line)
+    case UInt8(ascii: "C"): cLine(bytes, rules: rules, line: line)
+    case UInt8(ascii: " "):
+      nextestLine(bytes, line: line)
+      if Cargo.isCandidate(bytes) || readsIndentedRows {
+        indentedBuildToolLine(bytes, rules: rules, line: line)
+      }
     default:
-      if let match = CacheLineMatcher.match(
+      if rules & FirstByte.switchRules == 0, !currentStepIsSetupAction,
+        needles & (Needle.cacheKey | Needle.upperCache) == 0
+      {
+        // Only a build tool's line can start so (`these …`, `copying …` in a Nix job): the
+        // word tests run here, and only a line that passes one pays for a call.
+        if rules & FirstByte.nix != 0, Nix.isCandidate(bytes) {
+          nixLine(bytes, line: line)
+        } else if rules & FirstByte.compilerCache != 0, CompilerCaches.isCandidate(bytes) {
+          _ = buildToolLine(bytes, rules: rules, line: line)
+        }
+        return
+      }
+      if rules & (FirstByte.nix | FirstByte.compilerCache) != 0,
+        buildToolLine(bytes, rules: rules, line: line)
+      {
+        // A build tool's line is nothing else.
+      } else if let match = CacheLineMatcher.match(
         bytes, in: cacheLines, decode: { self.decode($0, line: line) })
       {
         apply(match, line: line)
@@ -469,6 +535,17 @@ package struct GitHubLogParser {
 
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    if BuildKit.isCandidate(bytes) {
+      // Outside a build, only the line that starts one is read: other steps' `#N …` lines
+      // (a test's output, a booting builder) cost three byte compares.
+      if readsBuildKit || BuildKit.mayStartBuild(bytes), let buildKit = BuildKit.read(bytes) {
+        if case .buildStarted = buildKit { readsBuildKit = true }
+        if readsBuildKit, buildKitVertices.wants(buildKit) {
+          events.append(.build(.buildKit(buildKit), line: line))
+        }
+      }
+      return false
+    }
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
@@ -491,7 +568,7 @@ package struct GitHubLogParser {
         return false
       }
       if message[0] == UInt8(ascii: "C") {
-        cLine(message, line: line)
+        cLine(message, rules: firstByteRules[Int(UInt8(ascii: "C"))], line: line)
       } else if let match = CacheLineMatcher.match(
         message, in: cacheLines, annotated: true, decode: { self.decode($0, line: line) })
       {
@@ -524,8 +601,14 @@ package struct GitHubLogParser {
   }
 
   /// Lines that start with `C`: the runner's markers and most cache lines.
-  private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+  private mutating func cLine(_ bytes: UnsafeBufferPointer<UInt8>, rules: UInt8, line: Int) {
     guard bytes.count >= 8 else { return }
+    if rules & FirstByte.compilerCache != 0, CompilerCaches.isCandidate(bytes),
+      let row = CompilerCaches.read(bytes)
+    {
+      events.append(.build(.compilerCache(row), line: line))
+      return
+    }
     if bytes[1] == UInt8(ascii: "l"), ByteSearch.hasPrefix(bytes, "Cleaning up orphan processes") {
       startStep(.complete, name: "Complete job", action: nil, line: line)
     } else if bytes[1] == UInt8(ascii: "o"), ByteSearch.hasPrefix(bytes, "Complete job name: ") {
@@ -565,6 +648,95 @@ package struct GitHubLogParser {
         inNextestFinalList = false
       }
     }
+  }
+
+  /// A line whose first byte a Nix or compiler-cache rule looks at (not a space); returns
+  /// whether it was one.
+  ///
+  /// Out of line, so that the parser's hot function stays small: the tests here cost a line
+  /// one word load and compare (``Nix/isCandidate(_:)``, ``CompilerCaches/isCandidate(_:)``).
+  @inline(never)
+  private mutating func buildToolLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, rules: UInt8, line: Int
+  ) -> Bool {
+    if rules & FirstByte.nix != 0, Nix.isCandidate(bytes), nixLine(bytes, line: line) {
+      return true
+    }
+    if rules & FirstByte.compilerCache != 0, CompilerCaches.isCandidate(bytes),
+      let row = CompilerCaches.read(bytes)
+    {
+      events.append(.build(.compilerCache(row), line: line))
+      return true
+    }
+    return false
+  }
+
+  /// A line that starts with a space and may be cargo's status line, a Nix list entry or a
+  /// ccache row.
+  @inline(never)
+  private mutating func indentedBuildToolLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, rules: UInt8, line: Int
+  ) {
+    if Cargo.isCandidate(bytes) {
+      if cargoCounts.add(bytes) {
+        cargoCountsLine = line
+      } else if let cargo = Cargo.read(bytes, decode: { self.decode($0, line: line) }) {
+        events.append(.build(.cargo(cargo), line: line))
+      }
+    } else if rules & FirstByte.nix != 0, bytes.count > 12, bytes[2] == UInt8(ascii: "/") {
+      // Entries count only in the lists of Nix ≤ 2.3, whose announcement gives no count.
+      if nixListOpen { nixLine(bytes, line: line) }
+    } else if rules & FirstByte.compilerCache != 0, CompilerCaches.isCandidate(bytes),
+      let row = CompilerCaches.read(bytes)
+    {
+      events.append(.build(.compilerCache(row), line: line))
+    }
+  }
+
+  /// Reports the counted cargo lines, at the line of the last one.
+  private mutating func flushCargoCounts() {
+    guard !cargoCounts.isEmpty else { return }
+    events.append(.build(.cargo(.counts(cargoCounts)), line: cargoCountsLine))
+    cargoCounts = Cargo.Counts()
+  }
+
+  /// Reads a line of Nix's; returns whether it was one.
+  ///
+  /// `copying path` lines, hundreds in a cold job, are counted per run of one substituter
+  /// (``flushNixCopies()``): no text is decoded for them.
+  @discardableResult
+  private mutating func nixLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
+    if bytes[0] == UInt8(ascii: "c") {
+      guard let uri = Nix.copyingSource(bytes) else { return false }
+      nixListOpen = false
+      if nixCopies.paths > 0, ByteSearch.equal(nixCopies.uri, uri) {
+        nixCopies.paths += 1
+      } else {
+        flushNixCopies()
+        nixCopies = (Array(uri), 1, line)
+      }
+      nixCopies.line = line
+      return true
+    }
+    guard
+      let nix = Nix.read(
+        bytes, time: lastTimestamp.time(), decode: { self.decode($0, line: line) })
+    else { return false }
+    if case .listEntry = nix {
+    } else {
+      flushNixCopies()
+      nixListOpen = Nix.opensList(nix)
+    }
+    events.append(.build(.nix(nix), line: line))
+    return true
+  }
+
+  /// Reports the counted `copying path` lines, at the line of the last one.
+  private mutating func flushNixCopies() {
+    guard nixCopies.paths > 0 else { return }
+    let uri = nixCopies.uri.withUnsafeBufferPointer { decode($0, line: nixCopies.line) }
+    events.append(.build(.nix(.copied(from: uri, paths: nixCopies.paths)), line: nixCopies.line))
+    nixCopies = ([], 0, 0)
   }
 
   /// Decides what the pending `##[group]Run …` line was, from the line after it.
@@ -612,13 +784,31 @@ package struct GitHubLogParser {
     _ kind: Step.Kind, name: String, action: String?, line: Int, time: LogTime? = nil
   ) {
     flushInput()
+    flushCargoCounts()
+    flushNixCopies()
+    nixListOpen = false
+    buildKitVertices = BuildKit.Vertices()
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
     pendingHeader = nil
     foldDepth = 0
     expectation = .none
     currentFamily = CacheActions.Family(action: action)
     currentStepIsSetupAction = ToolkitCache.printsSetupMiss(action)
+    if !readsNix, Nix.mentionsNix(name) || Nix.mentionsNix(action ?? "") {
+      readsNix = true
+      for byte in Nix.firstBytes { firstByteRules[Int(byte)] |= FirstByte.nix }
+    }
+    if !readsCompilerCaches,
+      CompilerCaches.mentionsCompilerCache(name)
+        || CompilerCaches.mentionsCompilerCache(action ?? "")
+    {
+      readsCompilerCaches = true
+      for byte in CompilerCaches.firstBytes {
+        firstByteRules[Int(byte)] |= FirstByte.compilerCache
+      }
+    }
     inNextestFinalList = false
+    readsBuildKit = false
     events.append(
       .stepStarted(
         LogEvent.StepStart(

@@ -27,6 +27,8 @@ package enum LogEvent: Sendable, Hashable {
   /// with exit code N.`, `##[error]The operation was canceled.`, `##[error]The action '…' has
   /// timed out after N minutes.`).
   case stepEnded(StepEnding, line: Int)
+  /// A line a build tool printed (cargo, Nix, BuildKit, a compiler cache).
+  case build(BuildLine, line: Int)
   /// A problem with the input that did not stop reading.
   case diagnostic(Diagnostic)
   /// The input ended.

@@ -40,6 +40,11 @@ public struct CacheRestore: Sendable, Hashable, Codable {
   public var message: String?
   /// The 1-based line of the step's first line.
   public var line: Int
+  /// Why a miss missed, judged against a cache listing (``CacheMissReasons``):
+  /// `key-changed`, `other-ref` or `absent`; `nil` without a listing or for a hit.
+  public var missReason: String?
+  /// A sentence on ``missReason``.
+  public var missDetail: String?
 
   /// Creates a restore.
   public init(

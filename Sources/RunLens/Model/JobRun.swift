@@ -36,6 +36,8 @@ public struct JobRun: Sendable, Hashable, Codable {
   public var reported: ReportedCache
   /// The tests nextest's human output reports (its summary lines), when the log has them.
   public var tests: TestSummary?
+  /// What the build tools did (cargo, …), from their output; `nil` when no tool left a trace.
+  public var build: BuildEvidence?
   /// The job's conclusion from the jobs API (`success`, `failure`, `cancelled`, …).
   public var conclusion: String?
   /// Where ``conclusion`` comes from: the jobs API, or the log's error lines (a failed step

@@ -55,6 +55,7 @@ public enum ComparisonReport {
         "minimumRuns": .int(Int64(Comparison.minimumRuns)),
       ]),
       "targets": .array(comparison.targets.map(MetricsJSON.target)),
+      "build": buildJSON(comparison.build),
       "tests": tests(comparison.tests),
       "advice": .array(
         advice.map { .object(["id": .string($0.id), "message": .string($0.message)]) }),
@@ -234,8 +235,84 @@ public enum ComparisonReport {
       }
     }
     out += comparison.tests.markdown(limit: limit == Int.max ? TestChanges.listed : 10)
+    out += buildSection(comparison.build, rows: limit)
     out += CacheBudgetReport.adviceSection(advice)
     return out
+  }
+}
+
+// MARK: - Build evidence across runs (issue 14)
+
+extension ComparisonReport {
+  /// The build work per job, the changed keys and the keys never restored, as JSON.
+  static func buildJSON(_ build: BuildChanges) -> JSONValue {
+    func work(_ work: BuildChanges.Work) -> JSONValue {
+      .object([
+        "cratesCompiled": .optional(work.cratesCompiled, JSONValue.int),
+        "derivationsBuilt": .optional(work.derivationsBuilt, JSONValue.int),
+        "layersRebuilt": .optional(work.layersRebuilt, JSONValue.int),
+      ])
+    }
+    return .object([
+      "jobs": .array(
+        build.jobs.map { job in
+          .object([
+            "name": .string(job.name), "baseline": work(job.baseline),
+            "candidate": work(job.candidate),
+            "change": .optional(BuildChanges.sentence(job), JSONValue.string),
+          ])
+        }),
+      "keyChanges": .array(
+        build.keyChanges.map { change in
+          .object([
+            "job": .string(change.job), "step": .string(change.step),
+            "baselineKey": .string(change.baselineKey),
+            "candidateKey": .string(change.candidateKey),
+            "keyDiff": BuildEvidenceJSON.keyDiff(change.differences),
+          ])
+        }),
+      "neverRestored": .array(build.neverRestored.map(JSONValue.string)),
+    ])
+  }
+
+  /// The Markdown section on build work and cache keys across the runs.
+  ///
+  /// Per job, what the build did on each side; which keys changed and in which segment;
+  /// which saved keys no run restored. Empty when there is nothing to say.
+  static func buildSection(_ build: BuildChanges, rows limit: Int) -> String {
+    guard !build.jobs.isEmpty || !build.keyChanges.isEmpty || !build.neverRestored.isEmpty
+    else { return "" }
+    func work(_ work: BuildChanges.Work) -> String {
+      var parts: [String] = []
+      if let crates = work.cratesCompiled { parts.append("\(crates) crates compiled") }
+      if let built = work.derivationsBuilt { parts.append("\(built) derivations built") }
+      if let layers = work.layersRebuilt { parts.append("\(layers) layers rebuilt") }
+      return parts.isEmpty ? "—" : parts.joined(separator: " · ")
+    }
+    var out = "### Build work and cache keys\n\n"
+    if !build.jobs.isEmpty {
+      out += "| Job | Baseline | Candidate | Change |\n| --- | --- | --- | --- |\n"
+      for job in build.jobs.prefix(max(limit, 10)) {
+        out += "| \(Markdown.text(job.name)) | \(work(job.baseline)) | \(work(job.candidate)) | "
+        out += "\(BuildChanges.sentence(job) ?? "—") |\n"
+      }
+      out += "\n"
+    }
+    for change in build.keyChanges.prefix(max(limit, 10)) {
+      let segments = KeyAnatomy.segments(change.baselineKey).count
+      out += "- Key of \(Markdown.text(change.step)) (\(Markdown.text(change.job))) "
+      out += Markdown.text(KeyAnatomy.describe(change.differences, segmentCount: segments)) + "\n"
+    }
+    if !build.neverRestored.isEmpty {
+      let shown = build.neverRestored.prefix(max(limit, 10))
+      out += "- Saved and never restored by any run given: "
+      out += shown.map { Markdown.code($0) }.joined(separator: ", ")
+      if build.neverRestored.count > shown.count {
+        out += " and \(build.neverRestored.count - shown.count) more"
+      }
+      out += "\n"
+    }
+    return out + "\n"
   }
 }
 

@@ -340,6 +340,7 @@ public enum MarkdownSummary {
     if let headingLevel {
       out += "\(headingLevel) \(Markdown.text(job.name))\(job.isPartial ? " (partial)" : "")\n\n"
     }
+    out += BuildVerdict.markdown(job)
     if !job.restores.isEmpty {
       out += "| Restore step | Action | Key | Outcome | Restored key | Size | Time |\n"
       out += "| --- | --- | --- | --- | --- | ---: | ---: |\n"

@@ -191,6 +191,10 @@ public enum MetricsJSON {
         "reportedMisses": .int(Int64(job.reported.misses)),
       ]),
       "tests": .optional(job.tests, tests),
+      "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
+      "cacheOverheadMs": milliseconds(BuildVerdict.cacheOverhead(job)),
+      "verdict": string(BuildVerdict.line(job)),
+      "advice": .array(BuildVerdict.advice(job).map(JSONValue.string)),
     ]
     // Only jobs the jobs API lists have a status (`in_progress` for one still running).
     if let status = job.status { fields["status"] = .string(status) }
@@ -206,6 +210,9 @@ public enum MetricsJSON {
       "restoredKey": string(restore.restoredKey),
       "outcome": .string(restore.outcome.rawValue),
       "fallbackLevel": .optional(restore.fallbackLevel) { .int(Int64($0)) },
+      "keyDiff": BuildEvidenceJSON.keyDiff(restore.keyDiff),
+      "missReason": string(restore.missReason),
+      "missDetail": string(restore.missDetail),
       "sizeBytes": .optional(restore.sizeBytes, JSONValue.int),
       "durationMs": milliseconds(restore.duration),
       "message": string(restore.message),

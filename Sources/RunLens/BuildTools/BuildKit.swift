@@ -1,0 +1,295 @@
+/// Docker BuildKit's plain progress output (`docker/build-push-action`, `docker buildx build`):
+/// which Dockerfile steps came from the cache and which ran, and for how long.
+///
+/// Every line starts `#N ` (vertex N), so the parser looks at a line only when it starts with
+/// `#` and a digit, a test its `#` branch already reaches, and only in a step where a build
+/// started (``mayStartBuild(_:)``). A vertex's verdict is its first
+/// `#N CACHED` or `#N DONE 12.3s` (a cached step can reappear later with download rows).
+/// A *layer* is a Dockerfile step vertex `[stage i/n] INSTRUCTION` other than `FROM`: a base
+/// image is resolved, neither cached nor rebuilt by the build; `[internal]` vertices, cache
+/// import and export vertices are not layers.
+public enum BuildKit {
+  /// One line of BuildKit's.
+  public enum Line: Sendable, Hashable {
+    /// `#N [stage i/n] INSTRUCTION …`: a Dockerfile step; `from` for a `FROM`.
+    case step(vertex: Int, from: Bool)
+    /// `#N CACHED`.
+    case cached(vertex: Int)
+    /// `#N DONE 12.3s`.
+    case done(vertex: Int, duration: Duration?)
+    /// `#N ERROR: …`.
+    case error(vertex: Int)
+    /// `#N importing cache manifest from …`.
+    case cacheImport
+    /// `#N exporting cache …`, `#N exporting to GitHub Actions Cache`, …
+    case cacheExport
+    /// `#0 building with "…" instance …` or `#1 …`: a new build begins (numbers restart).
+    case buildStarted
+  }
+
+  /// Whether a message may be BuildKit's: `#` then a digit.
+  @inline(__always)
+  static func isCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count > 3 && bytes[1] &- UInt8(ascii: "0") < 10
+  }
+
+  /// Whether a candidate may be the line that starts a build.
+  ///
+  /// `#0 building with "…" instance` or `#1 [internal] load build definition …`
+  /// (``Line/buildStarted``). The parser reads
+  /// other `#N` lines only after one of these in the same step.
+  @inline(__always)
+  static func mayStartBuild(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.count > 4 && bytes[1] &- UInt8(ascii: "0") < 2 && bytes[2] == 0x20
+      && (bytes[3] == UInt8(ascii: "b") || bytes[3] == UInt8(ascii: "["))
+  }
+
+  /// Reads a line (without timestamp); `nil` for rows, command output and other lines.
+  ///
+  /// - Parameter bytes: The message.
+  /// - Returns: The line, or `nil`.
+  static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Line? {
+    guard isCandidate(bytes) else { return nil }
+    var index = 1
+    var vertex = 0
+    while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10, index < 10 {
+      vertex = vertex * 10 + Int(bytes[index] &- UInt8(ascii: "0"))
+      index += 1
+    }
+    guard index + 1 < bytes.count, bytes[index] == 0x20 else { return nil }
+    let rest = bytes.dropping(index + 1)
+    switch rest[0] {
+    case UInt8(ascii: "C"):
+      if rest.count == 6, ByteSearch.hasPrefix(rest, "CACHED") { return .cached(vertex: vertex) }
+    case UInt8(ascii: "D"):
+      if ByteSearch.hasPrefix(rest, "DONE") {
+        return .done(vertex: vertex, duration: seconds(rest.dropping(4).trimmingSpaces()))
+      }
+    case UInt8(ascii: "E"):
+      if ByteSearch.hasPrefix(rest, "ERROR") { return .error(vertex: vertex) }
+    case UInt8(ascii: "["):
+      if vertex <= 1, ByteSearch.hasPrefix(rest, "[internal] load build definition") {
+        return .buildStarted
+      }
+      guard let close = rest.firstIndex(of: UInt8(ascii: "]")), close > 3,
+        isStepIndex(rest.slice(1, close))
+      else { return nil }
+      let instruction = rest.dropping(close + 1).trimmingSpaces()
+      return .step(
+        vertex: vertex,
+        from: ByteSearch.hasPrefix(instruction, "FROM ")
+          || ByteSearch.hasPrefix(instruction, "from "))
+    case UInt8(ascii: "b"):
+      if vertex == 0, ByteSearch.hasPrefix(rest, "building with ") { return .buildStarted }
+    case UInt8(ascii: "i"):
+      if ByteSearch.hasPrefix(rest, "importing cache manifest") { return .cacheImport }
+    case UInt8(ascii: "e"):
+      if ByteSearch.hasPrefix(rest, "exporting cache")
+        || ByteSearch.hasPrefix(rest, "exporting to GitHub")
+        || ByteSearch.hasPrefix(rest, "exporting content cache")
+      {
+        return .cacheExport
+      }
+    default:
+      break
+    }
+    return nil
+  }
+
+  /// Whether a bracket ends with `i/n` (`builder 2/8`, ` 3/11`, `linux/amd64 builder 2/8`).
+  static func isStepIndex(_ inner: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let slash = inner.lastIndex(of: UInt8(ascii: "/")), slash > 0, slash + 1 < inner.count
+    else { return false }
+    let total = inner.dropping(slash + 1)
+    guard total.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return false }
+    return inner[slash - 1] &- UInt8(ascii: "0") < 10
+  }
+
+  /// The vertices of one build the parser has seen, so that it reports a vertex's step line
+  /// and its first verdict only: the lines ``BuildKitBuilder`` counts.
+  ///
+  /// A build prints progress rows, repeated verdicts and the verdicts of vertices that are not
+  /// Dockerfile steps (`[internal] …`, cache import and export); those are dropped here
+  /// instead of becoming events.
+  struct Vertices {
+    /// Per vertex number: 0 not seen, 1 step line seen, 2 verdict reported.
+    private var states: [UInt8] = []
+    /// Vertex numbers from here on are not tracked, and all their lines are reported.
+    private static let tracked = 1 << 16
+
+    /// Creates the record of a step without a build.
+    init() {}
+
+    /// Whether `line` is to be reported, noting it.
+    mutating func wants(_ line: Line) -> Bool {
+      switch line {
+      case .buildStarted:
+        states.removeAll(keepingCapacity: true)
+        return true
+      case .step(let vertex, _):
+        return advance(vertex, from: 0)
+      case .cached(let vertex), .done(let vertex, _), .error(let vertex):
+        return advance(vertex, from: 1)
+      case .cacheImport, .cacheExport:
+        return true
+      }
+    }
+
+    private mutating func advance(_ vertex: Int, from state: UInt8) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return true }
+      if vertex >= states.count {
+        states.append(contentsOf: repeatElement(0, count: vertex + 1 - states.count))
+      }
+      guard states[vertex] == state else { return false }
+      states[vertex] = state + 1
+      return true
+    }
+  }
+
+  /// `12.3s` → 12.3 s.
+  ///
+  /// The form BuildKit prints (digits, a point and up to three digits) is read exactly without
+  /// a `Double`; other forms go through one.
+  static func seconds(_ text: UnsafeBufferPointer<UInt8>) -> Duration? {
+    if let milliseconds = decimalMilliseconds(text) { return .milliseconds(milliseconds) }
+    guard ByteSearch.hasSuffix(text, "s"),
+      let value = Double(text.slice(0, text.count - 1).string), value.isFinite, value >= 0,
+      value < 1e9
+    else { return nil }
+    return .milliseconds(Int64((value * 1000).rounded()))
+  }
+}
+
+/// What BuildKit did in one job.
+public struct DockerBuild: Sendable, Hashable, Codable {
+  /// Dockerfile step vertices other than `FROM`, once per vertex number and build.
+  public var layers = 0
+  /// Layers whose first verdict was `CACHED`.
+  public var cached = 0
+  /// Layers that ran (`DONE` or `ERROR`).
+  public var rebuilt = 0
+  /// The sum of the rebuilt layers' `DONE` durations.
+  public var rebuiltDuration = Duration.zero
+  /// Whether a cache was imported (`importing cache manifest from …`).
+  public var cacheImported = false
+  /// Whether a cache was exported.
+  public var cacheExported = false
+  /// The builds seen (a new one starts with `#0 building with …` or vertex 1's load line).
+  public var builds = 0
+
+  /// Creates an empty record.
+  public init() {}
+}
+
+/// Folds ``BuildKit/Line``s into a ``DockerBuild``.
+struct BuildKitBuilder {
+  private enum Verdict {
+    case cached
+    case ran(Duration?)
+  }
+  private var build = DockerBuild()
+  private var seen = false
+  /// Per vertex of the current build: whether it is a layer and its first verdict.
+  private var vertices: [Int: (layer: Bool?, verdict: Verdict?)] = [:]
+  private var finished: [(layer: Bool?, verdict: Verdict?)] = []
+  /// A build began and no vertex has been seen since (`#0 building with` then `#1 [internal]
+  /// load build definition` are one build).
+  private var justStarted = false
+
+  mutating func apply(_ line: BuildKit.Line) {
+    if case .buildStarted = line {
+      guard !justStarted else { return }
+      justStarted = true
+      endBuild()
+      build.builds += 1
+      return
+    }
+    justStarted = false
+    switch line {
+    case .buildStarted:
+      break
+    case .step(let vertex, let from):
+      seen = true
+      if vertices[vertex]?.layer == nil { vertices[vertex, default: (nil, nil)].layer = !from }
+    case .cached(let vertex):
+      if vertices[vertex]?.verdict == nil {
+        vertices[vertex, default: (nil, nil)].verdict = .cached
+      }
+    case .done(let vertex, let duration):
+      if vertices[vertex]?.verdict == nil {
+        vertices[vertex, default: (nil, nil)].verdict = .ran(duration)
+      }
+    case .error(let vertex):
+      if vertices[vertex]?.verdict == nil {
+        vertices[vertex, default: (nil, nil)].verdict = .ran(nil)
+      }
+    case .cacheImport:
+      seen = true
+      build.cacheImported = true
+    case .cacheExport:
+      seen = true
+      build.cacheExported = true
+    }
+  }
+
+  /// A step started or a new build began: vertex numbers start again.
+  mutating func endBuild() {
+    if case .none = vertices.first { return }
+    finished += vertices.values
+    vertices = [:]
+  }
+
+  func result() -> DockerBuild? {
+    guard seen else { return nil }
+    var copy = self
+    copy.endBuild()
+    var build = copy.build
+    for vertex in copy.finished where vertex.layer == true {
+      build.layers += 1
+      switch vertex.verdict {
+      case .cached: build.cached += 1
+      case .ran(let duration):
+        build.rebuilt += 1
+        build.rebuiltDuration += duration ?? .zero
+      case nil: break
+      }
+    }
+    build.builds = max(build.builds, 1)
+    return build
+  }
+}
+
+extension BuildKit {
+  /// `12.3s` in milliseconds, for up to nine integer digits and three fraction digits (exact);
+  /// `nil` for another form.
+  static func decimalMilliseconds(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard text.count >= 2, text[text.count - 1] == UInt8(ascii: "s") else { return nil }
+    var index = 0
+    var whole: Int64 = 0
+    while index < text.count - 1, text[index] &- UInt8(ascii: "0") < 10 {
+      guard index < 9 else { return nil }
+      whole = whole * 10 + Int64(text[index] &- UInt8(ascii: "0"))
+      index += 1
+    }
+    guard index > 0 else { return nil }
+    var fraction: Int64 = 0
+    var digits = 0
+    if index < text.count - 1 {
+      guard text[index] == UInt8(ascii: ".") else { return nil }
+      index += 1
+      guard index < text.count - 1 else { return nil }
+      while index < text.count - 1 {
+        let digit = text[index] &- UInt8(ascii: "0")
+        guard digit < 10, digits < 3 else { return nil }
+        fraction = fraction * 10 + Int64(digit)
+        digits += 1
+        index += 1
+      }
+    }
+    while digits < 3 {
+      fraction *= 10
+      digits += 1
+    }
+    return whole * 1000 + fraction
+  }
+}

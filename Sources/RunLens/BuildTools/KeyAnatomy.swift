@@ -1,0 +1,82 @@
+/// The anatomy of cache keys: segments split on `-`, and which segments differ between two
+/// keys (the primary key and the key a fallback restored, or the keys of two runs).
+///
+/// Keys are written by people (`nix-v3-deps-{flake16}-{cargo16}-{OS}-{rust}-{test-type}`,
+/// `Linux-cargo-{hashFiles(...)}`), so the split is the one convention they share: `-`.
+/// Segments are compared position by position; a key with fewer segments has `nil` there.
+/// A segment is *hash-like* when it has at least 8 characters, all hexadecimal, or at least
+/// 20 letters and digits with both present (base-32 store hashes, base-64 digests).
+public enum KeyAnatomy {
+  /// One segment that differs.
+  public struct Difference: Sendable, Hashable, Codable {
+    /// The segment's 0-based position.
+    public var index: Int
+    /// The segment in the first key (the primary key), `nil` past its end.
+    public var primary: String?
+    /// The segment in the second key (the restored key), `nil` past its end.
+    public var restored: String?
+    /// Whether either side looks like a hash of files.
+    public var isHashLike: Bool
+  }
+
+  /// The segments of a key.
+  public static func segments(_ key: String) -> [Substring] {
+    key.split(separator: "-", omittingEmptySubsequences: false)
+  }
+
+  /// The differing segments of two keys, in order.
+  public static func diff(_ primary: String, _ restored: String) -> [Difference] {
+    let left = segments(primary)
+    let right = segments(restored)
+    return (0..<max(left.count, right.count)).compactMap { index in
+      let a = index < left.count ? String(left[index]) : nil
+      let b = index < right.count ? String(right[index]) : nil
+      guard a != b else { return nil }
+      return Difference(
+        index: index, primary: a, restored: b,
+        isHashLike: (a.map(isHashLike) ?? false) || (b.map(isHashLike) ?? false))
+    }
+  }
+
+  /// Whether a segment looks like a hash.
+  public static func isHashLike(_ segment: String) -> Bool {
+    let scalars = segment.unicodeScalars
+    if scalars.count >= 8, scalars.allSatisfy({ $0.properties.isASCIIHexDigit }) { return true }
+    guard scalars.count >= 20,
+      scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+    else { return false }
+    return scalars.contains { ("0"..."9").contains($0) }
+      && scalars.contains { $0.properties.isAlphabetic }
+  }
+
+  /// A sentence on a set of differences: `segment 4 (a hash) changed: a917c3e0… → d04b7e19…;
+  /// the other 7 segments did not`.
+  public static func describe(_ differences: [Difference], segmentCount: Int) -> String {
+    guard !differences.isEmpty else { return "the keys are equal" }
+    let parts = differences.map { difference -> String in
+      let kind = difference.isHashLike ? " (a hash)" : ""
+      let from = short(difference.primary)
+      let to = short(difference.restored)
+      return "segment \(difference.index)\(kind) \(from) → \(to)"
+    }
+    let same = segmentCount - differences.count
+    let rest =
+      same > 0
+      ? "; the other \(same) segment\(same == 1 ? "" : "s") did not change" : ""
+    return "changed: " + parts.joined(separator: ", ") + rest
+  }
+
+  private static func short(_ segment: String?) -> String {
+    guard let segment else { return "(none)" }
+    return segment.count > 12 ? String(segment.prefix(8)) + "…" : segment
+  }
+}
+
+extension CacheRestore {
+  /// For a fallback hit, the segments of the restored key that differ from the primary key;
+  /// empty otherwise.
+  public var keyDiff: [KeyAnatomy.Difference] {
+    guard outcome == .fallbackHit, let primaryKey, let restoredKey else { return [] }
+    return KeyAnatomy.diff(primaryKey, restoredKey)
+  }
+}

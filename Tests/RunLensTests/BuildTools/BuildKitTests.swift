@@ -1,0 +1,150 @@
+import Testing
+
+@testable import RunLens
+
+@Suite("BuildKit")
+struct BuildKitTests {
+  static func read(_ message: String) -> BuildKit.Line? {
+    Array(message.utf8).withUnsafeBufferPointer { BuildKit.read($0) }
+  }
+
+  @Test(
+    "BuildKit's lines are read with their vertex and verdict",
+    arguments: [
+      ("#9 [builder 2/8] WORKDIR /app", BuildKit.Line.step(vertex: 9, from: false)),
+      ("#12 [ 3/11] RUN make", .step(vertex: 12, from: false)),
+      ("#6 [builder 1/8] FROM docker.io/library/rust:1.92", .step(vertex: 6, from: true)),
+      ("#7 [linux/amd64 runtime 2/3] COPY a b", .step(vertex: 7, from: false)),
+      ("#9 CACHED", .cached(vertex: 9)),
+      ("#15 DONE 96.8s", .done(vertex: 15, duration: .milliseconds(96800))),
+      ("#15 ERROR: process \"/bin/sh -c x\" did not complete", .error(vertex: 15)),
+      ("#5 importing cache manifest from gha:9181726354470021337", .cacheImport),
+      ("#19 exporting to GitHub Actions Cache", .cacheExport),
+      ("#19 exporting cache to registry", .cacheExport),
+      ("#0 building with \"b\" instance using docker-container driver", .buildStarted),
+      ("#1 [internal] load build definition from Dockerfile", .buildStarted),
+    ])
+  func lines(message: String, expected: BuildKit.Line) {
+    #expect(Self.read(message) == expected)
+  }
+
+  @Test(
+    "rows, output and other lines are not verdicts",
+    arguments: [
+      "#15 0.412    Compiling ferrox-macros v0.9.3 (/app/crates/macros)",
+      "#13 sha256:6c65 4.19MB / 4.19MB 0.2s done",
+      "#2 [internal] load metadata for docker.io/library/rust:1.92",
+      "#18 exporting to image",
+      "## not buildkit",
+      "#x CACHED",
+    ])
+  func otherLines(message: String) {
+    #expect(Self.read(message) == nil)
+  }
+
+  static let log = Parsing.timestamped(
+    """
+    ##[group]Run docker/build-push-action@v6
+    with:
+      push: true
+    ##[endgroup]
+    #0 building with "b" instance using docker-container driver
+    #1 [internal] load build definition from Dockerfile
+    #1 DONE 0.0s
+    #5 importing cache manifest from gha:1
+    #5 DONE 0.5s
+    #6 [1/3] FROM docker.io/library/debian
+    #6 DONE 0.0s
+    #7 [2/3] RUN apt-get update
+    #7 CACHED
+    #8 [3/3] COPY . .
+    #8 DONE 1.5s
+    #7 [2/3] RUN apt-get update
+    #7 sha256:abc 1MB / 1MB 0.1s done
+    #7 DONE 0.3s
+    ##[group]Run docker build .
+    \u{1B}[36;1mdocker build .\u{1B}[0m
+    shell: /usr/bin/bash -e {0}
+    ##[endgroup]
+    #1 [internal] load build definition from Dockerfile
+    #7 [2/2] RUN make
+    #7 DONE 2.0s
+    """)
+
+  @Test("layers are counted once per vertex and build, FROM aside", arguments: [1, 7, 4096])
+  func job(chunkSize: Int) throws {
+    var builder = JobRunBuilder(source: nil, fallbackName: "job")
+    builder.apply(Parsing.events(Array(Self.log.utf8), chunkSize: chunkSize))
+    let docker = try #require(builder.build().build?.docker)
+    #expect(docker.layers == 3)
+    #expect(docker.cached == 1)
+    #expect(docker.rebuilt == 2)
+    #expect(docker.rebuiltDuration == .milliseconds(3500))
+    #expect(docker.cacheImported)
+    #expect(!docker.cacheExported)
+    #expect(docker.builds == 2)
+  }
+
+  @Test("#N lines of a step that started no build are not read", arguments: [1, 7, 4096])
+  func noBuild(chunkSize: Int) {
+    let log = Parsing.timestamped(
+      """
+      ##[group]Run ./run-tests.sh
+      \u{1B}[36;1m./run-tests.sh\u{1B}[0m
+      shell: /usr/bin/bash -e {0}
+      ##[endgroup]
+      #1 [internal] booting buildkit
+      #7 [2/3] RUN apt-get update
+      #7 DONE 1.5s
+      #8 importing cache manifest from gha:1
+      """)
+    var builder = JobRunBuilder(source: nil, fallbackName: "job")
+    builder.apply(Parsing.events(Array(log.utf8), chunkSize: chunkSize))
+    #expect(builder.build().build?.docker == nil)
+  }
+
+  @Test(
+    "only the two lines that start a build pass the start test",
+    arguments: [
+      ("#0 building with \"b\" instance using docker-container driver", true),
+      ("#1 [internal] load build definition from Dockerfile", true),
+      ("#1 DONE 0.0s", false),
+      ("#12 [builder 3/7] RUN make", false),
+      ("#7 CACHED", false),
+    ])
+  func startTest(message: String, mayStart: Bool) {
+    #expect(Array(message.utf8).withUnsafeBufferPointer { BuildKit.mayStartBuild($0) } == mayStart)
+  }
+
+  @Test(
+    "DONE times are read exactly without a Double when BuildKit's form",
+    arguments: [
+      ("96.8s", Int64?.some(96800)), ("0.0s", 0), ("12s", 12000), ("1.25s", 1250),
+      ("0.125s", 125), ("1.2345s", nil), ("1.s", nil), ("s", nil), ("1.5", nil),
+      ("1234567890s", nil),
+    ])
+  func decimal(text: String, milliseconds: Int64?) {
+    let read = Array(text.utf8).withUnsafeBufferPointer { BuildKit.decimalMilliseconds($0) }
+    #expect(read == milliseconds)
+  }
+
+  @Test("a longer fraction still goes through a Double")
+  func longFraction() {
+    let read = Array("1.2346s".utf8).withUnsafeBufferPointer { BuildKit.seconds($0) }
+    #expect(read == .milliseconds(1235))
+  }
+
+  @Test("only a vertex's first step line and first verdict after it are reported")
+  func vertices() {
+    var vertices = BuildKit.Vertices()
+    let lines: [(BuildKit.Line, Bool)] = [
+      (.buildStarted, true), (.done(vertex: 1, duration: nil), false),
+      (.step(vertex: 7, from: false), true), (.step(vertex: 7, from: false), false),
+      (.cached(vertex: 7), true), (.done(vertex: 7, duration: nil), false), (.cacheImport, true),
+      (.buildStarted, true), (.step(vertex: 7, from: false), true),
+      (.step(vertex: 70_000, from: false), true), (.step(vertex: 70_000, from: false), true),
+    ]
+    let wanted = lines.map { vertices.wants($0.0) }
+    #expect(wanted == lines.map(\.1))
+  }
+}
