@@ -4,10 +4,13 @@
 # Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on) into
 # .build-fuzz/, seeds TARGET's corpus from Fixtures/, and runs TARGET for SECONDS seconds.
 # TARGET is one of: log gh junit jobs caches metrics config zip run, or `all` (each in turn, for
-# SECONDS seconds each). Findings (crash-*, leak-*, timeout-*, slow-unit-*) are written to
+# SECONDS seconds each), or jsoncheck (the harnesses' JSON check against JSONSerialization; not
+# in `all`). Findings (crash-*, leak-*, timeout-*, slow-unit-*) are written to
 # .build-fuzz/findings/TARGET/; the corpus grows in .build-fuzz/corpus/TARGET/. A long
 # campaign: run with a large SECONDS (and -jobs=N -workers=N to use N cores); the corpus
-# carries over between runs. Exits non-zero when libFuzzer finds anything.
+# carries over between runs. Exits non-zero when libFuzzer finds anything. Each run appends one
+# line (its executions and final coverage) to .build-fuzz/campaign.tsv and to the committed
+# Fuzz/campaign.tsv; Fuzz/campaign.sh adds them up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,6 +23,8 @@ target=$1
 seconds=$2
 shift 2
 targets="log gh junit jobs caches metrics config zip run"
+# Not an entry point, so not in `all`: the harnesses' own JSON check against JSONSerialization.
+extra="jsoncheck"
 
 scratch="$root/.build-fuzz"
 echo "== building the fuzz harnesses (-sanitize=fuzzer,address, release)"
@@ -43,6 +48,7 @@ seed() {
     caches) files=(Fixtures/*/caches.json) ;;
     metrics) files=(Fixtures/*/metrics.json Fixtures/compare-*/*/*.json) ;;
     config) files=(Fuzz/seeds/config/*.json) ;;
+    jsoncheck) files=(Fixtures/*/metrics.json Fixtures/*/*.json) ;;
     zip) files=(Fixtures/*/*.zip) ;;
     run) files=() ;;
   esac
@@ -102,8 +108,9 @@ run() {
   local executed done_line
   executed=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$scratch/$name.log" | grep -Eo '[0-9]+$' || echo 0)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$scratch/$name.log" | tail -1 | tr '\t' ' ' || true)
+  # Also to the committed Fuzz/campaign.tsv, so that the totals survive a new machine.
   printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" \
-    "$status" "${executed:-0}" "$done_line" >> "$scratch/campaign.tsv"
+    "$status" "${executed:-0}" "$done_line" | tee -a "$scratch/campaign.tsv" >> Fuzz/campaign.tsv
   if [ "$status" -ne 0 ]; then
     echo "fuzz: $name found a problem (exit $status); see $scratch/$name.log and $findings/" >&2
     return 1
@@ -115,7 +122,7 @@ if [ "$target" = all ]; then
   for name in $targets; do run "$name" "$@" || failed=1; done
   exit $failed
 fi
-case " $targets " in
+case " $targets $extra " in
   *" $target "*) run "$target" "$@" ;;
-  *) echo "unknown target $target; one of: $targets, all" >&2; exit 64 ;;
+  *) echo "unknown target $target; one of: $targets $extra, all" >&2; exit 64 ;;
 esac
