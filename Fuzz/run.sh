@@ -48,7 +48,7 @@ seed() {
     caches) files=(Fixtures/*/caches.json) ;;
     metrics) files=(Fixtures/*/metrics.json Fixtures/compare-*/*/*.json) ;;
     config) files=(Fuzz/seeds/config/*.json) ;;
-    jsoncheck) files=(Fixtures/*/metrics.json Fixtures/*/*.json) ;;
+    jsoncheck) files=(Fuzz/seeds/jsoncheck/*.json Fixtures/*/*.json) ;;
     zip) files=(Fixtures/*/*.zip) ;;
     run) files=() ;;
   esac

@@ -5,7 +5,8 @@
 /// it away; this walks the grammar once over the bytes and allocates nothing. It is at least
 /// as strict: exactly one value with optional whitespace around it, no trailing commas, no
 /// leading zeros, no control characters in strings, only the escapes RFC 8259 lists (a `\u`
-/// with four hex digits), and nesting no deeper than `JSONSerialization` allows (512).
+/// with four hex digits, surrogates only in pairs, as `JSONSerialization` demands), and nesting
+/// no deeper than `JSONSerialization` allows (512).
 struct JSONCheck {
   /// The most nested arrays and objects.
   static let maximumDepth = 512
@@ -129,9 +130,16 @@ struct JSONCheck {
           UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
           continue
         case UInt8(ascii: "u"):
-          for _ in 0..<4 {
-            guard let hex = current, isHexDigit(hex) else { return false }
-            index += 1
+          // A UTF-16 code unit: a high surrogate must be followed by an escaped low one, and a
+          // low one cannot stand alone (JSONSerialization rejects both; the grammar does not).
+          guard let unit = hexUnit() else { return false }
+          if (0xDC00...0xDFFF).contains(unit) { return false }
+          if (0xD800...0xDBFF).contains(unit) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+              bytes[index + 1] == UInt8(ascii: "u")
+            else { return false }
+            index += 2
+            guard let low = hexUnit(), (0xDC00...0xDFFF).contains(low) else { return false }
           }
         default: return false
         }
@@ -139,6 +147,17 @@ struct JSONCheck {
       }
     }
     return false
+  }
+
+  /// The four hex digits of a `\u` escape, as a number.
+  private mutating func hexUnit() -> Int? {
+    var unit = 0
+    for _ in 0..<4 {
+      guard let hex = current, isHexDigit(hex) else { return nil }
+      index += 1
+      unit = unit << 4 | Int(hex <= UInt8(ascii: "9") ? hex - UInt8(ascii: "0") : (hex | 0x20) - 87)
+    }
+    return unit
   }
 
   /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
