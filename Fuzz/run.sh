@@ -99,7 +99,11 @@ run() {
   # input seen takes about 150 ms under AddressSanitizer; 30 s still catches any hang.
   echo "== fuzzing $name for ${seconds}s"
   set +e
-  ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}" \
+  # No Swift backtracer: on a fatalError it forks swift-backtrace, which trips AddressSanitizer
+  # ("unknown-crash" in memserver_read) and outlived the harness holding the log pipe open, so
+  # the run never ended. libFuzzer and AddressSanitizer print the stack.
+  SWIFT_BACKTRACE=enable=no \
+    ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:${ASAN_OPTIONS:-}" \
     RUNLENS_FUZZ_TARGET="$name" "$binary" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$@" \
