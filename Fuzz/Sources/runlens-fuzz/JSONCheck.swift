@@ -162,6 +162,15 @@ struct JSONCheck {
 
   /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
   private mutating func number() -> Bool {
+    let start = index
+    guard numberGrammar() else { return false }
+    // JSONSerialization also rejects a number no Double can hold (`1E+500`).
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    return Double(text)?.isFinite ?? false
+  }
+
+  /// Consumes a number's characters; whether they follow the grammar.
+  private mutating func numberGrammar() -> Bool {
     if current == UInt8(ascii: "-") { index += 1 }
     guard let first = current, isDigit(first) else { return false }
     index += 1
