@@ -18,6 +18,7 @@ enum FuzzMain {
       exit(64)
     }
     selected = harness
+    Harness.crossCheck = ProcessInfo.processInfo.environment["RUNLENS_FUZZ_CROSSCHECK"] == "1"
     var argc = CommandLine.argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
     let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in

@@ -27,6 +27,10 @@ enum Harness: String, CaseIterable {
   /// Several inputs of any kind (separated by the byte 0x1E) put together into one run by
   /// `RunAssembly`, fed whole and in chunks: the reports must agree.
   case run
+  /// Not an entry point: any text whose first non-blank byte opens an object or an array, given
+  /// to ``JSONCheck`` and to `JSONSerialization`, which must agree (a check of the check the
+  /// other harnesses make of the JSON they render).
+  case jsoncheck
 
   /// Runs the harness on one input.
   func run(_ data: UnsafeBufferPointer<UInt8>) {
@@ -40,6 +44,7 @@ enum Harness: String, CaseIterable {
     case .config: Self.config(Array(data))
     case .zip: Self.zip(Array(data))
     case .run: Self.run(Array(data))
+    case .jsoncheck: Self.jsonCheck(Array(data))
     }
   }
 
@@ -304,24 +309,57 @@ enum Harness: String, CaseIterable {
     guard MetricsJSON.render(split) == expected else {
       fatalError("run: the report differs when the inputs are fed in chunks")
     }
-    render(whole)
+    render(whole, metricsJSON: expected)
+  }
+
+  static func jsonCheck(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard let first = text.utf8.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }),
+      first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    else { return }
+    let parsed = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil
+    guard JSONCheck.isValid(text) == parsed else {
+      fatalError("jsoncheck: JSONSerialization says \(parsed), JSONCheck the opposite")
+    }
   }
 
   // MARK: - Rendering
 
-  /// Every renderer of a report; the JSON must parse.
-  static func render(_ report: RunReport) {
-    _ = MarkdownSummary.render(report)
-    _ = MarkdownSummary.render(report, options: .init(byteBudget: 2048))
+  /// Every renderer of a report; the JSON must parse, and the Markdown keep to its budget.
+  ///
+  /// The Markdown is rendered once, to a 2 KiB budget: that renders the full text first (the
+  /// same code and options as the default budget, which only compares the size with a larger
+  /// number), then, when it is larger, every shorter form.
+  ///
+  /// - Parameters:
+  ///   - report: The report.
+  ///   - metricsJSON: The report's metrics JSON when the caller has rendered it already.
+  static func render(_ report: RunReport, metricsJSON: String? = nil) {
+    let markdown = MarkdownSummary.render(report, options: .init(byteBudget: 2048))
+    guard markdown.utf8.count <= 2048 else {
+      fatalError("Markdown: \(markdown.utf8.count) bytes for a budget of 2048")
+    }
     _ = Annotations.render(report)
     _ = Advice.forReport(report)
-    checkJSON(MetricsJSON.render(report), "metrics JSON")
+    checkJSON(metricsJSON ?? MetricsJSON.render(report), "metrics JSON")
     _ = RunSample(report: report, source: "report")
   }
 
+  /// Whether ``checkJSON(_:_:)`` also parses with `JSONSerialization` and stops when the two
+  /// disagree (`RUNLENS_FUZZ_CROSSCHECK=1`): a check of ``JSONCheck`` itself.
+  nonisolated(unsafe) static var crossCheck = false
+
   /// Fails when `text` is not JSON.
   static func checkJSON(_ text: String, _ what: String) {
-    guard (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil else {
+    let valid = JSONCheck.isValid(text)
+    if crossCheck {
+      let parsed = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil
+      guard parsed == valid else {
+        fatalError(
+          "\(what): JSONCheck says \(valid), JSONSerialization \(parsed):\n\(text.prefix(2000))")
+      }
+    }
+    guard valid else {
       fatalError("\(what): the rendered JSON does not parse:\n\(text.prefix(2000))")
     }
   }

@@ -120,17 +120,16 @@ public struct RunReport: Sendable, Hashable, Codable {
   /// The names of jobs that appear more than once with times that do not overlap: two runs
   /// given as one (or a job and its re-run), across which a wall time means nothing.
   public var jobsFromUnrelatedRuns: [String] {
-    var seen: [String: [JobRun]] = [:]
-    for job in jobs where job.startedAt != nil && job.completedAt != nil {
-      seen[job.name, default: []].append(job)
+    // Only the times: a whole `JobRun` per entry would copy every job's steps and caches.
+    var seen: [String: [(start: LogTime, end: LogTime)]] = [:]
+    for job in jobs {
+      guard let start = job.startedAt, let end = job.completedAt else { continue }
+      seen[job.name, default: []].append((start, end))
     }
     return seen.filter { _, same in
       same.count > 1
         && zip(same, same.dropFirst()).contains { first, second in
-          guard let a = first.startedAt, let b = first.completedAt, let c = second.startedAt,
-            let d = second.completedAt
-          else { return false }
-          return b < c || d < a
+          first.end < second.start || second.end < first.start
         }
     }.keys.sorted()
   }

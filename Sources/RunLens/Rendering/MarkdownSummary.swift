@@ -42,11 +42,30 @@ public enum MarkdownSummary {
   ///   - options: How to render.
   /// - Returns: At most `options.byteBudget` UTF-8 bytes of Markdown.
   public static func render(_ report: RunReport, options: Options = .default) -> String {
+    let facts = Facts(report)
     for detail in Detail.allCases {
-      let text = finished(render(report, options: options, detail: detail))
+      let text = finished(render(report, options: options, detail: detail, facts: facts))
       if Markdown.size(text) <= options.byteBudget { return text }
     }
-    return finished(renderSmallest(report, options: options))
+    return finished(renderSmallest(report, options: options, facts: facts))
+  }
+
+  /// What every rendering of one report shows, worked out once: a report that does not fit
+  /// is rendered up to about ten times, and each sum goes over every job.
+  struct Facts {
+    /// The run-wide sums.
+    var totals: RunReport.Totals
+    /// The targets judged against the sums.
+    var targets: [Target]
+    /// The advice for the run.
+    var advice: [Advice]
+
+    /// The facts of `report`.
+    init(_ report: RunReport) {
+      totals = report.totals
+      targets = report.targetOptions.evaluate(totals)
+      advice = Advice.forReport(report, targets: report.targetOptions)
+    }
   }
 
   /// The text with exactly one trailing newline.
@@ -58,12 +77,12 @@ public enum MarkdownSummary {
   }
 
   static func render(
-    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil
+    _ report: RunReport, options: Options, detail: Detail, jobLimit: Int? = nil, facts: Facts
   ) -> String {
     var out = ""
     if detail == .full { out.reserveCapacity(64 << 10) }
     out += "## \(Markdown.text(options.title))\n\n"
-    let totals = report.totals
+    let totals = facts.totals
     if detail != .full {
       out += "> [!NOTE]\n> This summary was shortened to fit GitHub's size limit: "
       out +=
@@ -95,10 +114,10 @@ public enum MarkdownSummary {
       out += "> [!WARNING]\n> **No job log was found** in the inputs: there is nothing to report, "
       out += "and no target is judged. The diagnostics below say what was read.\n\n"
     } else {
-      out += headline(report, totals) + "\n\n"
+      out += headline(report, totals, facts.targets) + "\n\n"
     }
-    if !report.jobs.isEmpty || report.targets.contains(where: { $0.value != nil }) {
-      out += targetsTable(report.targets)
+    if !report.jobs.isEmpty || facts.targets.contains(where: { $0.value != nil }) {
+      out += targetsTable(facts.targets)
     }
     if detail != .minimal, let tests = report.tests {
       out += testsSection(tests, detail: detail)
@@ -123,21 +142,24 @@ public enum MarkdownSummary {
         out += jobSection(job, detail: detail, headingLevel: "###")
       }
     }
-    out += CacheBudgetReport.adviceSection(Advice.forReport(report, targets: report.targetOptions))
+    out += CacheBudgetReport.adviceSection(facts.advice)
     out += diagnosticsSection(report.allDiagnostics, limit: detail == .full ? nil : 20)
     return out
   }
 
   /// The minimal rendering with as many job rows as fit.
-  private static func renderSmallest(_ report: RunReport, options: Options) -> String {
+  private static func renderSmallest(_ report: RunReport, options: Options, facts: Facts)
+    -> String
+  {
     var low = 0
     var high = report.jobs.count
     while low < high {
       let middle = (low + high + 1) / 2
-      let text = render(report, options: options, detail: .minimal, jobLimit: middle)
+      let text = render(
+        report, options: options, detail: .minimal, jobLimit: middle, facts: facts)
       if Markdown.size(text) <= options.byteBudget { low = middle } else { high = middle - 1 }
     }
-    let text = render(report, options: options, detail: .minimal, jobLimit: low)
+    let text = render(report, options: options, detail: .minimal, jobLimit: low, facts: facts)
     if Markdown.size(text) <= options.byteBudget { return text }
     return
       "## runlens\n\n> [!WARNING]\n> The summary does not fit in \(options.byteBudget) bytes; see the JSON metrics.\n"
@@ -145,7 +167,9 @@ public enum MarkdownSummary {
 
   // MARK: - Headline
 
-  private static func headline(_ report: RunReport, _ totals: RunReport.Totals) -> String {
+  private static func headline(
+    _ report: RunReport, _ totals: RunReport.Totals, _ targets: [Target]
+  ) -> String {
     var parts: [String] = []
     if report.jobs.isEmpty {
       // A JUnit-only report: no cache part.
@@ -190,7 +214,7 @@ public enum MarkdownSummary {
     let running = report.jobs.filter { $0.status != nil && $0.status != "completed" }.count
     if running > 0 { parts.append("**Still running:** \(running) job\(running == 1 ? "" : "s")") }
     if let tests = report.tests { parts.append(testsHeadline(tests)) }
-    let judged = report.targets.filter { $0.met != nil }
+    let judged = targets.filter { $0.met != nil }
     if !judged.isEmpty {
       let met = judged.filter { $0.met == true }.count
       parts.append("**Targets:** \(met == judged.count ? "✅" : "❌") \(met) of \(judged.count) met")

@@ -103,6 +103,12 @@ enum Timeline {
   /// a leading `·` so that no name reads as a gantt keyword (`title`, `section`, `call`, `click`,
   /// `excludes`, a date…).
   static func label(_ name: String) -> String {
+    // Most names are short and have none of those characters: every one of them is ASCII, and
+    // at most 60 bytes are at most 60 characters, so the name is used as it is.
+    if name.utf8.count <= 60, !name.utf8.contains(where: breaksLabel) {
+      let trimmed = name.trimmedWhitespace()
+      return "· " + (trimmed.isEmpty ? "step" : trimmed)
+    }
     var text = ""
     for character in name.prefix(60) {
       switch character {
@@ -112,5 +118,16 @@ enum Timeline {
     }
     let trimmed = text.trimmedWhitespace()
     return "· " + (trimmed.isEmpty ? "step" : trimmed)
+  }
+
+  /// Whether `byte` is one of the characters ``label(_:)`` replaces with a space.
+  private static func breaksLabel(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "#"), UInt8(ascii: "\n"),
+      UInt8(ascii: "\r"), UInt8(ascii: "%"), UInt8(ascii: "`"), UInt8(ascii: "<"),
+      UInt8(ascii: ">"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\""):
+      true
+    default: false
+    }
   }
 }

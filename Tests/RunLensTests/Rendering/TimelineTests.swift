@@ -41,4 +41,32 @@ struct TimelineTests {
     #expect(Timeline.clock(4321) == "2000-01-01 01:12:01")
     #expect(Timeline.clock(86_400 + 61) == "2000-01-02 00:01:01")
   }
+
+  /// `Timeline.label` as it was before its fast path for short plain names: every character
+  /// looked at.
+  static func labelByCharacters(_ name: String) -> String {
+    var text = ""
+    for character in name.prefix(60) {
+      switch character {
+      case ":", ";", "#", "\n", "\r", "%", "`", "<", ">", "{", "}", "\"": text.append(" ")
+      default: text.append(character)
+      }
+    }
+    let trimmed = text.trimmedWhitespace()
+    return "· " + (trimmed.isEmpty ? "step" : trimmed)
+  }
+
+  @Test("a short plain name is labelled as when every character is looked at")
+  func labelFastPath() {
+    let names = [
+      "", " ", "\t \u{85}", "Run cargo test", "  padded  ", String(repeating: "a", count: 60),
+      String(repeating: "a", count: 61), String(repeating: "a", count: 59) + "é",
+      String(repeating: "é", count: 30), String(repeating: "é", count: 31), "e\u{301}: accent",
+      "👩‍👩‍👧 family", ":\u{301}", "a\r\nb", "50% done", "Set up job", "x#y;z", "{json}",
+      String(repeating: "🙂", count: 16), String(repeating: "b", count: 58) + " :",
+    ]
+    for name in names {
+      #expect(Timeline.label(name) == Self.labelByCharacters(name), "\(name.debugDescription)")
+    }
+  }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Fuzz/campaign.sh [FILE]: the executions of every harness summed over all runs in FILE
+# (default Fuzz/campaign.tsv, which Fuzz/run.sh appends to), with the seconds run and the last
+# run's coverage (libFuzzer's cov: and ft:), as a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+file=${1:-Fuzz/campaign.tsv}
+awk -F'\t' '
+  {
+    name = $2; seconds = $3; sub(/s$/, "", seconds); executions = $5; sub(/ .*/, "", executions)
+    if (!(name in runs)) order[++count] = name
+    runs[name]++; secs[name] += seconds; execs[name] += executions
+    if (match($6, /cov: [0-9]+/)) cov[name] = substr($6, RSTART + 5, RLENGTH - 5)
+    if (match($6, /ft: [0-9]+/)) ft[name] = substr($6, RSTART + 4, RLENGTH - 4)
+    if ($4 != "exit 0") failed[name]++
+  }
+  END {
+    print "| harness | runs | seconds | executions | last `cov:` | last `ft:` | failed runs |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for (i = 1; i <= count; i++) {
+      n = order[i]
+      printf "| `%s` | %d | %d | %d | %s | %s | %d |\n", n, runs[n], secs[n], execs[n], cov[n], ft[n], failed[n]
+      total += execs[n]
+    }
+    printf "\n%d executions in all\n", total
+  }' "$file"
