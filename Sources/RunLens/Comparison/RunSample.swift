@@ -116,17 +116,7 @@ public struct RunSample: Sendable, Hashable {
   ///
   /// - Throws: ``ParseError`` when the text is not runlens metrics of a known schema version.
   public init(metricsJSON bytes: [UInt8], source: String) throws(ParseError) {
-    let metrics: Metrics
-    do {
-      metrics = try JSONDecoder().decode(Metrics.self, from: Data(bytes))
-    } catch {
-      throw ParseError(message: "not runlens metrics JSON (\(error))")
-    }
-    guard metrics.schemaVersion == MetricsJSON.schemaVersion else {
-      throw ParseError(
-        message:
-          "metrics schemaVersion \(metrics.schemaVersion) is not \(MetricsJSON.schemaVersion)")
-    }
+    let metrics = try MetricsJSON.decode(Metrics.self, from: bytes, version: \.schemaVersion)
     self.source = source
     wallMs = metrics.totals.wallMs
     computeMs = metrics.totals.computeMs

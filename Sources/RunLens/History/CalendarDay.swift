@@ -76,7 +76,8 @@ package struct CalendarDay: Sendable, Hashable, Comparable {
     return "\(year)-W\(Self.two(week))"
   }
 
-  private init(days: Int64) {
+  /// The day `days` after 1970-01-01 (before it when negative).
+  package init(days: Int64) {
     daysSinceEpoch = days
   }
 

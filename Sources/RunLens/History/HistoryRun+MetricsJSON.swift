@@ -24,17 +24,7 @@ extension HistoryRun {
   /// - Parameter bytes: The UTF-8 JSON text.
   /// - Throws: ``ParseError`` when the text is not runlens metrics of a known schema version.
   public init(metricsJSON bytes: [UInt8]) throws(ParseError) {
-    let metrics: Metrics
-    do {
-      metrics = try JSONDecoder().decode(Metrics.self, from: Data(bytes))
-    } catch {
-      throw ParseError(message: "not runlens metrics JSON (\(error))")
-    }
-    guard metrics.schemaVersion == MetricsJSON.schemaVersion else {
-      throw ParseError(
-        message:
-          "metrics schemaVersion \(metrics.schemaVersion) is not \(MetricsJSON.schemaVersion)")
-    }
+    let metrics = try MetricsJSON.decode(Metrics.self, from: bytes, version: \.schemaVersion)
     self.init(
       repository: metrics.run?.repository, runId: metrics.run?.runId,
       runAttempt: metrics.run?.runAttempt, sha: metrics.run?.sha, ref: metrics.run?.ref,
