@@ -23,7 +23,8 @@ public final class HistoryStore: Sendable {
     case alreadyStored
   }
 
-  private let pool: DatabasePool
+  /// The connections.
+  let pool: DatabasePool
 
   /// Opens the store at `path`, creating it and applying migrations as needed.
   ///
