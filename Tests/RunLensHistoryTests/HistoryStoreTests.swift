@@ -155,4 +155,17 @@ struct HistoryStoreTests {
       #expect(try store.report(options: options) == HistoryReport(runs: stored, options: options))
     }
   }
+
+  @Test("a run's rows made at once are its rows made table by table, content hash included")
+  func allRows() throws {
+    var runs = try (1...6).map(Self.fixtureRun)
+    runs[1].repository = nil
+    runs[2].jobs = []
+    for run in runs {
+      let rows = run.allRows(key: run.key)
+      #expect(rows.map(\.table) == HistoryTable.allCases)
+      for (table, tableRows) in rows { #expect(tableRows == run.rows(table, key: run.key)) }
+      #expect(rows[0].rows[0][23] == .string(run.contentHash))
+    }
+  }
 }

@@ -310,6 +310,12 @@ public struct HistoryRun: Sendable, Hashable {
         for cell in row { hash.combine(cell) }
       }
     }
+    return finishContentHash(hash)
+  }
+
+  /// ``contentHash`` from the hash of the child rows: the run's own fields, then the digits.
+  func finishContentHash(_ rows: StableHash) -> String {
+    var hash = rows
     hash.combine(.string(repository ?? ""))
     hash.combine(.string(runId ?? ""))
     hash.combine(.string(sha ?? ""))
