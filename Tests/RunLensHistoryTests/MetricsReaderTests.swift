@@ -87,3 +87,23 @@ struct SplitMix {
     return value ^ (value >> 31)
   }
 }
+
+@Suite("HistoryDigest")
+struct HistoryDigestTests {
+  @Test("names interned by their bytes keep one index each, through the table's growth")
+  func interning() {
+    var digest = HistoryDigest()
+    let names = (0..<3000).map { "step \($0) of a job with a long name" } + ["", "é"]
+    func intern(_ name: String) -> Int32 {
+      Array(name.utf8).withUnsafeBytes { digest.intern(bytes: $0) }
+    }
+    let first = names.map(intern)
+    #expect(Set(first).count == names.count)
+    #expect(names.map(intern) == first)
+    #expect(first.map { digest.names[Int($0)] } == names)
+    // Bytes of a canonically equal text (e + combining acute) are the same name, as Swift
+    // compares strings.
+    #expect(intern("e\u{301}") == first.last)
+    #expect(digest.intern("é") == first.last)
+  }
+}

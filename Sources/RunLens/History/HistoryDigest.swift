@@ -255,8 +255,17 @@ package struct HistoryDigest: Sendable {
 
   /// Name indexes by name (Swift string equality).
   private var indexes: [String: Int32] = [:]
-  /// Name indexes by the UTF-8 bytes they were met as, by the bytes' FNV-1a hash.
-  private var byBytes: [UInt64: [(bytes: [UInt8], index: Int32)]] = [:]
+  /// Name indexes by the UTF-8 bytes they were met as: an open-addressing table over the
+  /// bytes' FNV-1a hashes (no `Hasher` run per cell), each slot an entry number or -1.
+  private var slots = [Int32](repeating: -1, count: 256)
+  /// Each entry's hash.
+  private var entryHashes: [UInt64] = []
+  /// Where each entry's bytes lie in ``entryBytes``.
+  private var entryRanges: [Range<Int>] = []
+  /// Each entry's name index.
+  private var entryIndexes: [Int32] = []
+  /// The entries' bytes, one after the other.
+  private var entryBytes: [UInt8] = []
 
   /// An empty digest, to fill run by run.
   package init() {}
@@ -353,12 +362,45 @@ package struct HistoryDigest: Sendable {
   package mutating func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-    if let known = byBytes[hash] {
-      for entry in known where entry.bytes.elementsEqual(bytes) { return entry.index }
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] >= 0 {
+      let entry = Int(slots[slot])
+      if entryHashes[entry] == hash, same(entryRanges[entry], bytes) {
+        return entryIndexes[entry]
+      }
+      slot = (slot + 1) & mask
     }
     let index = intern(String(decoding: bytes, as: UTF8.self))
-    byBytes[hash, default: []].append((Array(bytes), index))
+    slots[slot] = Int32(entryHashes.count)
+    entryHashes.append(hash)
+    entryRanges.append(entryBytes.count..<(entryBytes.count + bytes.count))
+    entryBytes.append(contentsOf: bytes)
+    entryIndexes.append(index)
+    // At most half full: grow and place every entry again.
+    if entryHashes.count * 2 > slots.count {
+      slots = [Int32](repeating: -1, count: slots.count * 2)
+      let mask = slots.count - 1
+      for (entry, hash) in entryHashes.enumerated() {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(entry)
+      }
+    }
     return index
+  }
+
+  /// Whether the entry bytes at `range` are `bytes`.
+  private func same(_ range: Range<Int>, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard range.count == bytes.count else { return false }
+    return entryBytes.withUnsafeBufferPointer { stored in
+      var offset = 0
+      for index in range {
+        if stored[index] != bytes[offset] { return false }
+        offset += 1
+      }
+      return true
+    }
   }
 
   /// The index of the key family (``HistoryRun/family(ofKey:)``) of the key with these UTF-8
