@@ -121,9 +121,8 @@ struct ReportCommand: ParsableCommand {
       inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       ? (stepsContext == nil ? ["-"] : []) : inputs
     var inputs = RunInputs()
-    inputs.read(names, workers: threads ?? processorCount())
-    for path in jobsPaths { inputs.readJobs(path) }
-    for path in junitPaths { inputs.readJUnit(path) }
+    inputs.read(
+      names, jobs: jobsPaths, junit: junitPaths, workers: threads ?? processorCount())
     let failures = inputs.assembly.failures
     let configuration = try ConfigurationFile.load(config)
     var report = inputs.build(targets: configuration.targets)

@@ -626,6 +626,11 @@ struct ParallelReadTests {
         "Fixtures/nix-miss/job.log", "Fixtures/gh-run-three-jobs/gh.txt", "Fixtures/empty/job.log",
         "Fixtures/nix-fallback-hit/job.log",
       ],
+      [
+        "Fixtures/gh-run-jobs-gh-shape/gh.txt", "--jobs", "Fixtures/gh-run-jobs-gh-shape/jobs.json",
+        "--junit", "Fixtures/junit-failure-and-error/junit.xml", "--junit",
+        "Fixtures/junit-truncated/junit.xml",
+      ],
     ]
     for input in inputs {
       let one = try ReportCommandTests.run(
