@@ -155,7 +155,11 @@ struct ReportCommand: ParsableCommand {
     if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
       outputs.stepSummary = (path, OutputWriter.size(of: path))
     }
-    let (writes, warnings) = outputs.writes(report)
+    let (writes, warnings) = outputs.writes(report) { other, here in
+      let thread = NativeThread(stackSize: 1 << 20, other)
+      here()
+      thread.join()
+    }
     for warning in warnings { Terminal.printError("warning: \(warning)") }
     do {
       for write in writes { try OutputWriter.perform(write) }

@@ -92,7 +92,7 @@ struct HistoryCommandTests {
       process.executableURL = ReportCommandTests.binary
       // Both add the same 20 runs, in opposite orders.
       process.arguments = ["history", "add", "--db", db] + (side == 0 ? shared : shared.reversed())
-      FileManager.default.createFile(atPath: errors[side].path, contents: nil)
+      _ = FileManager.default.createFile(atPath: errors[side].path, contents: nil)
       process.standardError = try FileHandle(forWritingTo: errors[side])
       try process.run()
       return process
