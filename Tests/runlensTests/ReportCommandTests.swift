@@ -592,6 +592,17 @@ struct UsageTests {
     #expect(lower.stdout.contains("\"limitBytes\": 10737418240"))
   }
 
+  @Test("every command names itself: a derived name costs a demangling on every run")
+  func commandsNamed() {
+    func unnamed(_ command: any ParsableCommand.Type) -> [String] {
+      let configuration = command.configuration
+      return (configuration.commandName == nil ? ["\(command)"] : [])
+        + configuration.subcommands.flatMap(unnamed)
+    }
+    #expect(unnamed(RunLensCommand.self) == [])
+    #expect(RunLensCommand.configuration.subcommands.count >= 7)
+  }
+
   @Test("help text wraps at word boundaries")
   func helpWraps() throws {
     let help = try ReportCommandTests.run(["report", "--help"])
