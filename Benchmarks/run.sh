@@ -76,6 +76,8 @@ typical_pairs=$((reps > 20 ? reps : 20))
 if [[ -z "$out" ]]; then
   if [[ "$mode" == quick ]]; then out="$here/out/benchmarks-quick.md"; else out="$root/Reports/benchmarks.md"; fi
 fi
+kept_sections=""
+if [[ -f "$out" ]]; then kept_sections="$(sed -n '/^## History/,$p' "$out")"; fi
 
 # ---------------------------------------------------------------- tools
 
@@ -489,10 +491,16 @@ mkdir -p -- "$(dirname -- "$out")"
   echo
   echo "runlens is the release binary built with \`--static-swift-stdlib\`, as Benchmarks/README.md and"
   echo "the README's CI section build it. A file of 32 MiB or more is read ahead, with its line ends"
-  echo "found, on a second thread, and several files (a directory's or a zip's jobs) are parsed by"
-  echo "up to one worker per processor (\\`--threads\\`). So wall time can be below CPU time; the"
-  echo "CPU-time column shows both."
-} >"$out"
+  echo "found, on a second thread, and several files (a directory's or a zip's jobs, the JUnit files"
+  echo "beside the logs) are parsed by up to one worker per processor (\`--threads\`). So wall time"
+  echo "can be below CPU time; the CPU-time column shows both."
+  # Sections measured by other scripts (Benchmarks/history.sh's "## History") are kept as they are.
+  if [[ -n "$kept_sections" ]]; then
+    echo
+    printf '%s\n' "$kept_sections"
+  fi
+} >"$out.new"
+mv -- "$out.new" "$out"
 
 note "report written to ${out#"$root/"}"
 cat -- "$out"

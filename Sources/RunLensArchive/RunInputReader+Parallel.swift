@@ -12,26 +12,56 @@ extension RunInputReader {
     /// Anything else (standard input, JSON, JUnit, a zip cut short), read on the calling
     /// thread.
     case here(String)
+    /// A jobs JSON file (`--jobs`), read on the calling thread.
+    case jobs(String)
+    /// The JUnit files (`--junit`), read in order by one worker beside the logs when no other
+    /// input can hold test results (one assembly keeps the tests), else on the calling thread.
+    case junit([String])
     /// A note about the inputs.
     case note(Diagnostic)
 
     /// Whether a worker thread reads the unit.
     package var isParallel: Bool {
       switch self {
-      case .log, .folderJob, .zipJob: true
-      case .here, .note: false
+      case .log, .folderJob, .zipJob, .junit: true
+      case .here, .jobs, .note: false
       }
+    }
+
+    /// Whether reading the unit may give test results (an input of a kind told by its bytes).
+    var mayHoldTests: Bool {
+      if case .here = self { return true }
+      return false
     }
   }
 
   /// Reads `paths` as ``read(_:into:)`` does, several files at once on up to `workers`
   /// threads: each file by one parser, the parts joined in input order, so the report never
   /// depends on which thread finished first.
-  package func read(_ paths: [String], workers: Int, into assembly: inout RunAssembly) {
-    let units = paths.flatMap(units)
-    let parallel = units.indices.filter { units[$0].isParallel }
+  ///
+  /// - Parameters:
+  ///   - paths: The inputs, in order.
+  ///   - jobs: Jobs JSON files (`--jobs`), read after the inputs.
+  ///   - junit: JUnit files or folders (`--junit`), read last: by a worker of their own beside
+  ///     the logs (the typical CI step: one log and one JUnit file, each on a core), unless an
+  ///     input read on this thread could be JUnit too.
+  ///   - workers: The most threads reading at once.
+  ///   - assembly: What the inputs are read into.
+  package func read(
+    _ paths: [String], jobs: [String] = [], junit: [String] = [], workers: Int,
+    into assembly: inout RunAssembly
+  ) {
+    let units =
+      paths.flatMap(units) + jobs.map { .jobs($0) } + (junit.isEmpty ? [] : [.junit(junit)])
+    let junitHere = units.contains { $0.mayHoldTests }
+    let parallel = units.indices.filter {
+      if case .junit = units[$0] { return !junitHere }
+      return units[$0].isParallel
+    }
     guard workers > 1, parallel.count > 1 else {
       for path in paths { read(path, into: &assembly) }
+      for path in jobs { readJobs(path, into: &assembly) }
+      for path in junit { readJUnit(path, into: &assembly) }
       return
     }
     let results = Results(count: units.count)
@@ -48,7 +78,14 @@ extension RunInputReader {
       switch unit {
       case .log, .folderJob, .zipJob:
         if let part = results.take(index) { assembly.append(part) }
+      case .junit(let paths):
+        if junitHere {
+          for path in paths { readJUnit(path, into: &assembly) }
+        } else if let part = results.take(index) {
+          assembly.append(part)
+        }
       case .here(let path): read(path, into: &assembly)
+      case .jobs(let path): readJobs(path, into: &assembly)
       case .note(let diagnostic): assembly.add(diagnostic)
       }
     }
@@ -98,7 +135,9 @@ extension RunInputReader {
       var unpacked: Int64 = 0
       opened.readJob(job, into: &assembly, unpacked: &unpacked, progress: files.bytesRead)
       files.inputDone()
-    case .here, .note:
+    case .junit(let paths):
+      for path in paths { readJUnit(path, into: &assembly) }
+    case .here, .jobs, .note:
       break
     }
   }

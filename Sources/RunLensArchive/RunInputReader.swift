@@ -4,7 +4,7 @@ package import RunLens
 /// Reads the inputs of one run (files, directories, zips, standard input) into a
 /// ``RunAssembly``, which decides everything about their bytes; `Files` opens them.
 ///
-/// Several files can be read at once (``read(_:workers:into:)``): each file, or each job of a
+/// Several files can be read at once (``read(_:jobs:junit:workers:into:)``): each file, or each job of a
 /// folder or zip, by one parser on its own assembly, the parts joined in input order, so the
 /// report never depends on which thread finished first.
 package struct RunInputReader<Files: InputFiles>: Sendable {

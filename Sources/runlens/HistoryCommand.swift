@@ -36,6 +36,9 @@ struct HistoryCommand: ParsableCommand {
   /// `runlens history add`.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      // Named here: ArgumentParser otherwise derives it with String(describing:), which
+      // demangles the type (6 M instructions for the three history commands, on every run).
+      commandName: "add",
       abstract: "Add runs to the store.",
       discussion: """
         Each INPUT is one run, in any form `compare` reads: metrics JSON written by `runlens
@@ -81,6 +84,7 @@ struct HistoryCommand: ParsableCommand {
   /// `runlens history report`.
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "Report hit rates, times, change points and flaky tests over the stored runs.",
       discussion: """
         --since takes a date (YYYY-MM-DD) or a number of days (30 or 30d), counted back from

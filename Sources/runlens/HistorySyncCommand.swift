@@ -8,6 +8,7 @@ extension HistoryCommand {
   /// `runlens history sync`: the runs of a workflow that the store lacks, from the GitHub API.
   struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sync",
       abstract: "Add a workflow's completed runs that the store lacks, from the GitHub API.",
       discussion: """
         Lists the workflow's completed runs created since --since (a date, YYYY-MM-DD, or a

@@ -121,9 +121,8 @@ struct ReportCommand: ParsableCommand {
       inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       ? (stepsContext == nil ? ["-"] : []) : inputs
     var inputs = RunInputs()
-    inputs.read(names, workers: threads ?? processorCount())
-    for path in jobsPaths { inputs.readJobs(path) }
-    for path in junitPaths { inputs.readJUnit(path) }
+    inputs.read(
+      names, jobs: jobsPaths, junit: junitPaths, workers: threads ?? processorCount())
     let failures = inputs.assembly.failures
     let configuration = try ConfigurationFile.load(config)
     var report = inputs.build(targets: configuration.targets)
@@ -156,7 +155,11 @@ struct ReportCommand: ParsableCommand {
     if stepSummary, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"] {
       outputs.stepSummary = (path, OutputWriter.size(of: path))
     }
-    let (writes, warnings) = outputs.writes(report)
+    let (writes, warnings) = outputs.writes(report) { other, here in
+      let thread = NativeThread(stackSize: 1 << 20, other)
+      here()
+      thread.join()
+    }
     for warning in warnings { Terminal.printError("warning: \(warning)") }
     do {
       for write in writes { try OutputWriter.perform(write) }

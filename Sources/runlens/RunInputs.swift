@@ -25,10 +25,13 @@ struct RunInputs: ~Copyable {
     reader.read(path, into: &assembly)
   }
 
-  /// Reads `paths`, several files at once on up to `workers` threads (see
-  /// ``RunInputReader/read(_:workers:into:)``).
-  mutating func read(_ paths: [String], workers: Int) {
-    reader.read(paths, workers: workers, into: &assembly)
+  /// Reads `paths`, then the jobs JSON files `jobs` and the JUnit files `junit`, several
+  /// files at once on up to `workers` threads (see
+  /// ``RunInputReader/read(_:jobs:junit:workers:into:)``).
+  mutating func read(
+    _ paths: [String], jobs: [String] = [], junit: [String] = [], workers: Int
+  ) {
+    reader.read(paths, jobs: jobs, junit: junit, workers: workers, into: &assembly)
   }
 
   /// Reads a JUnit file, or every `*.xml` of a directory in name order.

@@ -86,17 +86,20 @@ struct HistoryCommandTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let db = folder.appendingPathComponent("h.sqlite").path
     let shared = try Self.writeRuns(20, from: 100, into: folder)
+    let errors = (0..<2).map { side in folder.appendingPathComponent("stderr-\(side)") }
     let processes = try [0, 1].map { side -> Process in
       let process = Process()
       process.executableURL = ReportCommandTests.binary
       // Both add the same 20 runs, in opposite orders.
       process.arguments = ["history", "add", "--db", db] + (side == 0 ? shared : shared.reversed())
-      process.standardError = FileHandle.nullDevice
+      _ = FileManager.default.createFile(atPath: errors[side].path, contents: nil)
+      process.standardError = try FileHandle(forWritingTo: errors[side])
       try process.run()
       return process
     }
     for process in processes { process.waitUntilExit() }
-    #expect(processes.map(\.terminationStatus) == [0, 0])
+    let messages = errors.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }
+    #expect(processes.map(\.terminationStatus) == [0, 0], "\(messages)")
     let store = try HistoryStore(path: db)
     #expect(try store.count() == 20)
     #expect(try store.runs().compactMap(\.runId).sorted() == (100..<120).map(String.init))

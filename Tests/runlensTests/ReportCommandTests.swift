@@ -592,6 +592,17 @@ struct UsageTests {
     #expect(lower.stdout.contains("\"limitBytes\": 10737418240"))
   }
 
+  @Test("every command names itself: a derived name costs a demangling on every run")
+  func commandsNamed() {
+    func unnamed(_ command: any ParsableCommand.Type) -> [String] {
+      let configuration = command.configuration
+      return (configuration.commandName == nil ? ["\(command)"] : [])
+        + configuration.subcommands.flatMap(unnamed)
+    }
+    #expect(unnamed(RunLensCommand.self) == [])
+    #expect(RunLensCommand.configuration.subcommands.count >= 7)
+  }
+
   @Test("help text wraps at word boundaries")
   func helpWraps() throws {
     let help = try ReportCommandTests.run(["report", "--help"])
@@ -625,6 +636,11 @@ struct ParallelReadTests {
       [
         "Fixtures/nix-miss/job.log", "Fixtures/gh-run-three-jobs/gh.txt", "Fixtures/empty/job.log",
         "Fixtures/nix-fallback-hit/job.log",
+      ],
+      [
+        "Fixtures/gh-run-jobs-gh-shape/gh.txt", "--jobs", "Fixtures/gh-run-jobs-gh-shape/jobs.json",
+        "--junit", "Fixtures/junit-failure-and-error/junit.xml", "--junit",
+        "Fixtures/junit-truncated/junit.xml",
       ],
     ]
     for input in inputs {

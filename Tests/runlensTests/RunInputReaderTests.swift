@@ -119,6 +119,34 @@ struct RunInputReaderTests {
     #expect(files.counts.inputs == 6)
   }
 
+  @Test(
+    "JUnit files read by a worker beside the logs give the report read on one thread, diagnostics in order"
+  )
+  func junitBesideLogs() throws {
+    var files = MemoryFiles()
+    files.files["/job.log"] = try Self.fixture("Fixtures/nix-miss/job.log")
+    files.files["/gh.txt"] = try Self.fixture("Fixtures/gh-run-jobs-gh-shape/gh.txt")
+    files.files["/jobs.json"] = try Self.fixture("Fixtures/gh-run-jobs-gh-shape/jobs.json")
+    files.files["/a.xml"] = try Self.fixture("Fixtures/junit-failure-and-error/junit.xml")
+    files.files["/cut.xml"] = try Self.fixture("Fixtures/junit-truncated/junit.xml")
+    files.files["/t.xml"] = try Self.fixture("Fixtures/junit-pytest/junit.xml")
+    func report(_ paths: [String], workers: Int) -> RunReport {
+      var assembly = RunAssembly()
+      RunInputReader(files: files).read(
+        paths, jobs: ["/jobs.json", "/missing.json"], junit: ["/a.xml", "/cut.xml", "/gone.xml"],
+        workers: workers, into: &assembly)
+      return assembly.build()
+    }
+    let one = report(["/job.log", "/gh.txt"], workers: 1)
+    #expect(report(["/job.log", "/gh.txt"], workers: 2) == one)
+    #expect(one.junit?.files.map(\.path) == ["/a.xml", "/cut.xml"])
+    #expect(one.junit?.files.map(\.isPartial) == [false, true])
+    // A JUnit file among the inputs (told by its bytes) shares the test results with `--junit`.
+    let mixed = report(["/job.log", "/t.xml"], workers: 1)
+    #expect(report(["/job.log", "/t.xml"], workers: 2) == mixed)
+    #expect(mixed.junit?.files.map(\.path) == ["/t.xml", "/a.xml", "/cut.xml"])
+  }
+
   @Test("the units: a folder's jobs go to workers; standard input and JSON stay on this thread")
   func units() throws {
     var files = try Self.folder()

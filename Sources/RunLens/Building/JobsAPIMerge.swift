@@ -72,13 +72,18 @@ extension JobRun {
     let ran = api.steps.filter { $0.conclusion != "skipped" }
     var pairs: [Int: APIJob.Step] = [:]
     let cells = (ran.count + 1).multipliedReportingOverflow(by: steps.count + 1)
-    if ran.count != steps.count, cells.overflow || cells.partialValue > Self.maximumAlignmentCells {
-      // The table would grow with the document: a forged or broken list is not aligned.
-      job.diagnostics.append(
-        Diagnostic(
-          .warning,
-          "the jobs API lists \(ran.count) steps that ran against the log's \(steps.count): too many steps to align; the log's steps are kept"
-        ))
+    if cells.overflow || cells.partialValue > Self.maximumAlignmentCells {
+      // The table would grow with the document: in order when the counts agree, else a forged
+      // or broken list is not aligned.
+      if ran.count == steps.count {
+        pairs = Dictionary(uniqueKeysWithValues: ran.enumerated().map { ($0.offset, $0.element) })
+      } else {
+        job.diagnostics.append(
+          Diagnostic(
+            .warning,
+            "the jobs API lists \(ran.count) steps that ran against the log's \(steps.count): too many steps to align; the log's steps are kept"
+          ))
+      }
     } else {
       pairs = Self.align(steps, ran)
     }
@@ -121,9 +126,15 @@ extension JobRun {
       job.steps[index].conclusion = conclusion
       job.steps[index].conclusionSource = .api
     }
-    // The steps the log cannot show, placed by number: each before the first step with a
-    // larger number (a step without one counts as last), in one pass however many there are.
-    let skipped = api.steps.enumerated().filter { $0.element.conclusion == "skipped" }
+    // The steps the log cannot show (skipped, or cancelled before they printed anything),
+    // placed by number: each before the first step with a larger number (a step without one
+    // counts as last), in one pass however many there are.
+    let matched = Set(owner.values.map(\.number))
+    let skipped = api.steps.enumerated()
+      .filter {
+        $0.element.conclusion == "skipped"
+          || (!pairs.isEmpty && !matched.contains($0.element.number))
+      }
       .sorted { ($0.element.number, $0.offset) < ($1.element.number, $1.offset) }.map(\.element)
     guard !skipped.isEmpty else { return job }
     var placed: [Step] = []
@@ -131,7 +142,8 @@ extension JobRun {
     var next = skipped.startIndex
     func skippedStep(_ api: APIJob.Step) -> Step {
       var step = Step(
-        name: api.name, kind: .api, line: 0, number: api.number, conclusion: "skipped")
+        name: api.name, kind: .api, line: 0, number: api.number,
+        conclusion: api.conclusion ?? "skipped")
       step.conclusionSource = .api
       return step
     }
@@ -154,17 +166,15 @@ extension JobRun {
   /// Matches the API's steps that ran to log steps, in order: each API step to at most one log
   /// step, a later API step never to an earlier log step.
   ///
-  /// When the counts agree the steps pair in order. Otherwise a dynamic program picks, for each
-  /// API step, the log step whose name equals it or whose start is nearest the API step's start
-  /// (the API gives whole seconds, so the middle of that second); log steps left over are
-  /// inner steps of the matched step before them.
+  /// A dynamic program picks, for each API step, the log step whose name equals it or whose
+  /// start is nearest the API step's start (the API gives whole seconds, so the middle of that
+  /// second); log steps left over are inner steps of the matched step before them. Equal counts
+  /// are aligned too: a composite action's inner header and an API step that printed no header
+  /// (cancelled before it began) make the counts agree with every pair after them shifted.
   ///
   /// - Returns: For each matched log step's index, its API step.
   static func align(_ steps: [Step], _ ran: [APIJob.Step]) -> [Int: APIJob.Step] {
     guard !ran.isEmpty, !steps.isEmpty else { return [:] }
-    if ran.count == steps.count {
-      return Dictionary(uniqueKeysWithValues: ran.enumerated().map { ($0.offset, $0.element) })
-    }
     func cost(_ api: APIJob.Step, _ step: Step) -> Double {
       if api.name == step.name { return -1000 }
       guard let time = step.startedAt?.nanosecondsSinceEpoch,

@@ -100,6 +100,30 @@ enum ByteSearch {
     }
   }
 
+  /// Whether `left` sorts before `right` byte by byte (a shorter prefix first), as
+  /// `lexicographicallyPrecedes` would say, with one `memcmp` instead of a loop over elements.
+  @inline(__always)
+  static func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>)
+    -> Bool
+  {
+    let common = min(left.count, right.count)
+    if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+      let order = memcmp(a, b, common)
+      if order != 0 { return order < 0 }
+    }
+    return left.count < right.count
+  }
+
+  /// Whether `left` and `right` hold the same bytes.
+  @inline(__always)
+  static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>)
+    -> Bool
+  {
+    guard left.count == right.count else { return false }
+    guard left.count > 0, let a = left.baseAddress, let b = right.baseAddress else { return true }
+    return memcmp(a, b, left.count) == 0
+  }
+
   /// Whether `bytes` starts with `prefix`.
   @inline(__always)
   static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {

@@ -39,21 +39,42 @@ package struct ReportOutputs: Sendable {
 
   /// The writes, in order: annotations, the step summary, the primary output, the JSON file.
   ///
+  /// - Parameters:
+  ///   - report: The report.
+  ///   - concurrently: Runs `other`, possibly on another thread, while the calling thread runs
+  ///     `here`, and returns when both have ended. The metrics JSON renders in `other` and the
+  ///     Markdown in `here` (the CLI passes a thread: with 25,000 test names each takes a few
+  ///     milliseconds); by default one after the other.
   /// - Returns: The writes, and warnings to show (a step summary with no room left).
-  package func writes(_ report: RunReport) -> (writes: [Write], warnings: [String]) {
+  package func writes(
+    _ report: RunReport,
+    concurrently: (_ other: @escaping @Sendable () -> Void, _ here: () -> Void) -> Void = {
+      $0()
+      $1()
+    }
+  ) -> (writes: [Write], warnings: [String]) {
+    let wantsJSON = jsonPath != nil || (writesPrimary && json)
+    let metrics = RenderedBytes()
+    var annotationLines: [String] = []
+    var summary: String?
+    var markdown: String?
+    concurrently(
+      { if wantsJSON { metrics.bytes = MetricsJSON.renderUTF8(report) } },
+      {
+        if annotations { annotationLines = Annotations.render(report) }
+        if let stepSummary {
+          summary = MarkdownSummary.stepSummary(report, existingBytes: stepSummary.existingBytes)
+        }
+        if writesPrimary, !json { markdown = MarkdownSummary.render(report) }
+      })
     var writes: [Write] = []
     var warnings: [String] = []
-    let wantsJSON = jsonPath != nil || (writesPrimary && json)
-    let metrics = wantsJSON ? MetricsJSON.renderUTF8(report) : nil
-    if annotations {
-      let lines = Annotations.render(report)
-      if !lines.isEmpty {
-        writes.append(Write(.standardOutput, lines.joined(separator: "\n") + "\n"))
-      }
+    if !annotationLines.isEmpty {
+      writes.append(Write(.standardOutput, annotationLines.joined(separator: "\n") + "\n"))
     }
     if let stepSummary {
-      if let text = MarkdownSummary.stepSummary(report, existingBytes: stepSummary.existingBytes) {
-        writes.append(Write(.append(stepSummary.path), text))
+      if let summary {
+        writes.append(Write(.append(stepSummary.path), summary))
       } else {
         warnings.append(
           "\(stepSummary.path): the step summary has \(stepSummary.existingBytes) bytes "
@@ -61,16 +82,22 @@ package struct ReportOutputs: Sendable {
       }
     }
     let primary: Destination = output.map(Destination.file) ?? .standardOutput
-    if writesPrimary, !json {
-      writes.append(Write(primary, MarkdownSummary.render(report)))
-    } else if writesPrimary, let metrics {
-      writes.append(Write(destination: primary, bytes: metrics))
+    if let markdown {
+      writes.append(Write(primary, markdown))
+    } else if writesPrimary, let bytes = metrics.bytes {
+      writes.append(Write(destination: primary, bytes: bytes))
     }
-    if let jsonPath, let metrics {
-      writes.append(Write(destination: .file(jsonPath), bytes: metrics))
+    if let jsonPath, let bytes = metrics.bytes {
+      writes.append(Write(destination: .file(jsonPath), bytes: bytes))
     }
     return (writes, warnings)
   }
+}
+
+/// The metrics JSON rendered by the other side of ``ReportOutputs/writes(_:concurrently:)``:
+/// written there and read here only after both sides ended, so it needs no lock.
+private final class RenderedBytes: @unchecked Sendable {
+  var bytes: [UInt8]?
 }
 
 extension ReportOutputs.Write {

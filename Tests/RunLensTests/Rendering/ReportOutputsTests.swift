@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import RunLens
@@ -42,6 +43,30 @@ struct ReportOutputsTests {
     #expect(Self.destinations(writes) == expected)
     let metrics = MetricsJSON.renderUTF8(report)
     #expect(writes.suffix(2).allSatisfy { $0.bytes == metrics })
+  }
+
+  @Test("the JSON rendered on another thread beside the Markdown gives the same writes, in order")
+  func concurrentRendering() throws {
+    let report = try Self.report()
+    var outputs = ReportOutputs()
+    outputs.jsonPath = "metrics.json"
+    outputs.output = "out.md"
+    outputs.stepSummary = ("summary.md", 10)
+    outputs.annotations = true
+    let sequential = outputs.writes(report)
+    let concurrent = outputs.writes(report) { other, here in
+      let group = DispatchGroup()
+      DispatchQueue.global().async(group: group, execute: other)
+      here()
+      group.wait()
+    }
+    #expect(concurrent.writes == sequential.writes)
+    #expect(concurrent.warnings == sequential.warnings)
+    #expect(sequential.writes.last?.bytes == MetricsJSON.renderUTF8(report))
+    #expect(
+      sequential.writes.map(\.destination).suffix(3) == [
+        .append("summary.md"), .file("out.md"), .file("metrics.json"),
+      ])
   }
 
   @Test("the step summary alone is not also written to standard output; --json still is")
