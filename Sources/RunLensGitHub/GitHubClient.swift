@@ -69,7 +69,8 @@ package final class GitHubClient: Sendable {
       do {
         answer = try transport.perform(request, timeout: connection.requestTimeout)
       } catch {
-        guard tries < connection.retries else {
+        // No libcurl is not a dropped connection: trying again cannot help.
+        guard tries < connection.retries, HTTPTransport.loadProblem == nil else {
           switch error {
           case .timeout:
             throw GitHubError(

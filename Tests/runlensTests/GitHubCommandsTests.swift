@@ -172,9 +172,11 @@ struct GitHubCommandsTests {
   )
   func withoutLibcurl() throws {
     let server = try GitHubStandIn()
+    // Retries would wait 5 s, 10 s, 20 s: without libcurl, runlens does not try again.
     let environment = server.environment(extra: [
-      "RUNLENS_LIBCURL": "libcurl-runlens-missing.so.9", "RUNLENS_RETRIES": "0",
+      "RUNLENS_LIBCURL": "libcurl-runlens-missing.so.9", "RUNLENS_RETRY_DELAY": "5",
     ])
+    let started = Date()
     let fetched = try Self.run(
       [
         "fetch", "--repo", "acme/widget", "--run", "100", "-o", server.path("out"), "--cache-dir",
@@ -186,6 +188,8 @@ struct GitHubCommandsTests {
       "\(fetched.stderr)")
     #expect(fetched.stderr.contains("libcurl-runlens-missing.so.9"))
     #expect(fetched.stderr.contains("apt-get install libcurl4"))
+    #expect(fetched.stderr.contains("(1 tries)"))
+    #expect(Date().timeIntervalSince(started) < 5)
     #expect(try server.requests().isEmpty)
     let exported = try Self.run(
       [
