@@ -105,6 +105,8 @@ package final class HTTPTransport: Sendable {
   /// - Returns: The answer, whatever its status; a 3xx is not followed.
   /// - Throws: ``Failure``: `.timeout`, or `.connection` with the reason (also when libcurl
   ///   cannot be loaded).
+  ///
+  /// The corresponding C functions are `ccurl_prepare` and `ccurl_perform`.
   package func perform(_ request: Request, timeout: TimeInterval) throws(Failure) -> Response {
     if let problem = Self.loadProblem { throw .connection(problem) }
     guard let easy = idle.take() ?? ccurl_easy_open() else {
@@ -134,6 +136,10 @@ package final class HTTPTransport: Sendable {
     if !given.contains("expect") { lines.append("Expect:") }
     if request.body != nil && !given.contains("content-type") { lines.append("Content-Type:") }
     for line in lines {
+      // A line break in a name or value would start a header (or a request) of its own.
+      guard !line.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+        return .failure(.connection("a request header holds a line break"))
+      }
       guard let longer = ccurl_list_append(headers, line) else {
         return .failure(.connection("out of memory for the request headers"))
       }

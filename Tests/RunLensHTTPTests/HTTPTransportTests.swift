@@ -146,6 +146,16 @@ struct HTTPTransportTests {
     }
   }
 
+  @Test("a header value with a line break is refused before anything is sent")
+  func headerInjection() throws {
+    let server = try Server()
+    var request = HTTPTransport.Request(method: "GET", url: server.url("/echo"))
+    request.setHeader("User-Agent", "runlens\r\nX-Injected: yes")
+    #expect(throws: HTTPTransport.Failure.connection("a request header holds a line break")) {
+      try HTTPTransport().perform(request, timeout: 5)
+    }
+  }
+
   @Test("a URL that is not http or https is refused, not fetched")
   func otherSchemes() throws {
     #expect(throws: HTTPTransport.Failure.self) {
