@@ -31,9 +31,20 @@ let package = Package(
       dependencies: ["CLibXML2"],
       swiftSettings: swiftSettings
     ),
+    // libcurl, loaded with dlopen on the first HTTP request so that runs which never talk HTTP
+    // do not load it and its thirty dependent libraries; needs no curl headers to build.
+    .target(
+      name: "CCurl",
+      linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+    ),
+    .target(
+      name: "RunLensHTTP",
+      dependencies: ["CCurl"],
+      swiftSettings: swiftSettings
+    ),
     .target(
       name: "RunLensHistory",
-      dependencies: ["RunLens", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: ["RunLens", "RunLensHTTP", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -43,7 +54,7 @@ let package = Package(
     ),
     .target(
       name: "RunLensGitHub",
-      dependencies: ["RunLens"],
+      dependencies: ["RunLens", "RunLensHTTP"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -57,6 +68,11 @@ let package = Package(
     .testTarget(
       name: "RunLensTests",
       dependencies: ["RunLens"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "RunLensHTTPTests",
+      dependencies: ["RunLensHTTP"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,8 +1,5 @@
 package import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import RunLensHTTP
 
 /// Calls the GitHub REST API: the headers GitHub asks for, `Link` pagination, rate-limit waits
 /// up to a bound, retries with backoff, timeouts, and log downloads whose redirect is followed
@@ -55,17 +52,15 @@ package final class GitHubClient: Sendable {
   package func send(_ method: String, _ url: URL, body: Data? = nil, authorized: Bool = true)
     throws(GitHubError) -> Response
   {
-    var request = URLRequest(url: url)
-    request.httpMethod = method
-    request.setValue("application/vnd.github+json", forHTTPHeaderField: "Accept")
-    request.setValue("2022-11-28", forHTTPHeaderField: "X-GitHub-Api-Version")
-    request.setValue(connection.userAgent, forHTTPHeaderField: "User-Agent")
+    var request = HTTPTransport.Request(method: method, url: url, body: body)
+    request.setHeader("Accept", "application/vnd.github+json")
+    request.setHeader("X-GitHub-Api-Version", "2022-11-28")
+    request.setHeader("User-Agent", connection.userAgent)
     if authorized && connection.isAPIHost(url) {
-      request.setValue("Bearer \(connection.token)", forHTTPHeaderField: "Authorization")
+      request.setHeader("Authorization", "Bearer \(connection.token)")
     }
-    if let body {
-      request.httpBody = body
-      request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    if body != nil {
+      request.setHeader("Content-Type", "application/json")
     }
     var tries = 0
     var delay = connection.retryDelay
@@ -74,7 +69,8 @@ package final class GitHubClient: Sendable {
       do {
         answer = try transport.perform(request, timeout: connection.requestTimeout)
       } catch {
-        guard tries < connection.retries else {
+        // No libcurl is not a dropped connection: trying again cannot help.
+        guard tries < connection.retries, HTTPTransport.loadProblem == nil else {
           switch error {
           case .timeout:
             throw GitHubError(

@@ -1,8 +1,5 @@
 public import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import RunLensHTTP
 
 /// Posting OTLP/JSON traces to an OTLP/HTTP collector (`runlens export --otlp-endpoint`).
 public enum OTLPCollector {
@@ -26,26 +23,21 @@ public enum OTLPCollector {
   ///   - url: The traces URL.
   /// - Returns: What went wrong, or `nil` on a 2xx answer.
   public static func post(_ text: String, to url: URL) -> String? {
-    final class Outcome: @unchecked Sendable {
-      var problem: String?
-    }
-    var request = URLRequest(url: url, timeoutInterval: 30)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(text.utf8)
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    let task = URLSession.shared.dataTask(with: request) { body, response, error in
-      if let error {
-        outcome.problem = "cannot post the traces (\(error.localizedDescription))"
-      } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-        let text = body.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
-        outcome.problem = "the collector answered \(http.statusCode) \(text)"
+    var request = HTTPTransport.Request(method: "POST", url: url, body: Data(text.utf8))
+    request.setHeader("Content-Type", "application/json")
+    let answer: HTTPTransport.Response
+    do {
+      answer = try HTTPTransport().perform(request, timeout: 30)
+    } catch {
+      switch error {
+      case .timeout: return "cannot post the traces (no answer within 30 s)"
+      case .connection(let reason): return "cannot post the traces (\(reason))"
       }
-      done.signal()
     }
-    task.resume()
-    done.wait()
-    return outcome.problem
+    guard (200..<300).contains(answer.status) else {
+      return "the collector answered \(answer.status) "
+        + String(decoding: answer.body.prefix(200), as: UTF8.self)
+    }
+    return nil
   }
 }

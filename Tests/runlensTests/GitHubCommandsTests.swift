@@ -167,6 +167,42 @@ struct GitHubCommandsTests {
     #expect(!result.stderr.contains("SECRET"))
   }
 
+  @Test(
+    "without libcurl, the commands that talk HTTP exit 1 saying how to install it; report of a file works"
+  )
+  func withoutLibcurl() throws {
+    let server = try GitHubStandIn()
+    // Retries would wait 5 s, 10 s, 20 s: without libcurl, runlens does not try again.
+    let environment = server.environment(extra: [
+      "RUNLENS_LIBCURL": "libcurl-runlens-missing.so.9", "RUNLENS_RETRY_DELAY": "5",
+    ])
+    let started = Date()
+    let fetched = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "100", "-o", server.path("out"), "--cache-dir",
+        server.path("cache"),
+      ], environment)
+    #expect(fetched.status == 1)
+    #expect(
+      fetched.stderr.contains("cannot load libcurl, which runlens needs to talk HTTP"),
+      "\(fetched.stderr)")
+    #expect(fetched.stderr.contains("libcurl-runlens-missing.so.9"))
+    #expect(fetched.stderr.contains("apt-get install libcurl4"))
+    #expect(fetched.stderr.contains("(1 tries)"))
+    #expect(Date().timeIntervalSince(started) < 5)
+    #expect(try server.requests().isEmpty)
+    let exported = try Self.run(
+      [
+        "export", "--format", "otlp-json", "--otlp-endpoint", "http://127.0.0.1:\(server.apiPort)",
+        HistoryCommandTests.fixtures.appendingPathComponent("run-01.json").path,
+      ], environment)
+    #expect(exported.status == 1)
+    #expect(exported.stderr.contains("cannot post the traces (cannot load libcurl"))
+    // A report of local files never loads it.
+    let report = try Self.run(["report", "Fixtures/empty/job.log"], environment)
+    #expect(report.status == 0, "\(report.stderr)")
+  }
+
   @Test("rate limits are waited out, 5xx retried, a stalled answer times out")
   func waitsAndRetries() throws {
     let server = try GitHubStandIn()

@@ -245,7 +245,7 @@ final class JUnitFold: TestCaseFacts {
 
   func appendName(to bytes: inout [UInt8]?) {
     let raw = UnsafeBufferPointer(rebasing: nameBuffer[..<nameCount])
-    if raw.contains(UInt8(ascii: "&")) {
+    if ByteSearch.index(of: UInt8(ascii: "&"), in: raw, from: 0, to: raw.count) < raw.count {
       bytes?.append(contentsOf: LibXML2PushParser.decoded(raw).utf8)
     } else {
       bytes?.append(contentsOf: raw)

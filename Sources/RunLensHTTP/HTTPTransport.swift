@@ -1,0 +1,295 @@
+import CCurl
+package import Foundation
+
+/// One HTTP exchange at a time per call, through libcurl loaded on the first request (see
+/// `CCurl`), with redirects **not** followed: a 3xx comes back as the answer, so the caller
+/// decides whether the token may go to the `Location` (`GitHubClient` sends it to the API host
+/// only).
+///
+/// This is the only file that imports `CCurl`: it owns every curl handle, every callback and
+/// every unsafe pointer. Safe to use from several threads at once: each exchange takes an idle
+/// easy handle (or makes one) and gives it back, so connections are kept between requests.
+/// libcurl reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` itself and checks certificates
+/// against the system's CA bundle.
+package final class HTTPTransport: Sendable {
+  /// What to send.
+  package struct Request: Sendable {
+    /// `GET`, `POST`, `PATCH`, `DELETE`, ...
+    package var method: String
+    /// An absolute http or https URL.
+    package var url: URL
+    /// The headers, in order, as `(name, value)`.
+    package var headers: [(name: String, value: String)]
+    /// The body, `nil` for none.
+    package var body: Data?
+
+    /// A request; add headers with ``setHeader(_:_:)``.
+    package init(
+      method: String, url: URL, headers: [(name: String, value: String)] = [], body: Data? = nil
+    ) {
+      self.method = method
+      self.url = url
+      self.headers = headers
+      self.body = body
+    }
+
+    /// Sets a header, replacing one of the same name (compared without case).
+    package mutating func setHeader(_ name: String, _ value: String) {
+      headers.removeAll { $0.name.lowercased() == name.lowercased() }
+      headers.append((name, value))
+    }
+  }
+
+  /// An answer.
+  package struct Response: Sendable {
+    /// The HTTP status.
+    package var status: Int
+    /// The headers of the final response (not of a `100 Continue` before it), names
+    /// lowercased; a repeated header's values joined with `, `.
+    package var headers: [String: String]
+    /// The body, decoded if the server compressed it.
+    package var body: Data
+
+    /// A header by lowercase name.
+    package func header(_ name: String) -> String? { headers[name] }
+  }
+
+  /// A request that got no answer.
+  package enum Failure: Error, Equatable {
+    /// No whole answer within the timeout.
+    case timeout
+    /// No connection, a broken one, or no libcurl to make one; the reason for a message.
+    case connection(String)
+  }
+
+  /// Easy handles not in use, kept for their open connections.
+  private let idle = IdleHandles()
+
+  /// A transport; libcurl is loaded by the first ``perform(_:timeout:)``.
+  package init() {}
+
+  deinit {
+    idle.closeAll()
+  }
+
+  /// Closes the idle connections now (the transport stays usable).
+  package func invalidate() {
+    idle.closeAll()
+  }
+
+  /// Why libcurl cannot be used, `nil` when it can: loads it on the first call.
+  ///
+  /// The corresponding C function is `ccurl_load`.
+  package static var loadProblem: String? {
+    ccurl_load().map { String(cString: $0) }
+  }
+
+  /// The message ``perform(_:timeout:)`` would give if libcurl were the library `name`, `nil`
+  /// when that library loads and has every function runlens calls; loads nothing for good.
+  ///
+  /// The corresponding C function is `ccurl_probe`.
+  package static func loadProblem(library name: String) -> String? {
+    var message = [CChar](repeating: 0, count: 1024)
+    let problem = message.withUnsafeMutableBufferPointer { buffer in
+      ccurl_probe(name, buffer.baseAddress, buffer.count)
+    }
+    guard problem != nil else { return nil }
+    return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// Sends `request` and waits for the whole answer, at most `timeout` seconds.
+  ///
+  /// - Parameters:
+  ///   - request: What to send.
+  ///   - timeout: The bound on the whole exchange, seconds; connecting gets at most 30 of them.
+  /// - Returns: The answer, whatever its status; a 3xx is not followed.
+  /// - Throws: ``Failure``: `.timeout`, or `.connection` with the reason (also when libcurl
+  ///   cannot be loaded).
+  ///
+  /// The corresponding C functions are `ccurl_prepare` and `ccurl_perform`.
+  package func perform(_ request: Request, timeout: TimeInterval) throws(Failure) -> Response {
+    if let problem = Self.loadProblem { throw .connection(problem) }
+    guard let easy = idle.take() ?? ccurl_easy_open() else {
+      throw .connection("libcurl could not make a handle")
+    }
+    let exchange = Exchange()
+    let result = Self.run(request, timeout: timeout, on: easy, into: exchange)
+    idle.give(easy)
+    switch result {
+    case .success(let status):
+      return Response(status: status, headers: exchange.headers, body: exchange.body)
+    case .failure(let failure):
+      throw failure
+    }
+  }
+
+  /// Prepares and runs one exchange on `easy`, collecting the answer into `exchange`.
+  private static func run(
+    _ request: Request, timeout: TimeInterval, on easy: OpaquePointer, into exchange: Exchange
+  ) -> Result<Int, Failure> {
+    var headers: OpaquePointer?
+    defer { ccurl_list_free(headers) }
+    var lines = request.headers.map { "\($0.name): \($0.value)" }
+    let given = Set(request.headers.map { $0.name.lowercased() })
+    // libcurl would add `Expect: 100-continue` to a large body and wait for the go-ahead, and
+    // `Content-Type: application/x-www-form-urlencoded` to any body: send neither.
+    if !given.contains("expect") { lines.append("Expect:") }
+    if request.body != nil && !given.contains("content-type") { lines.append("Content-Type:") }
+    for line in lines {
+      // A line break in a name or value would start a header (or a request) of its own.
+      guard !line.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+        return .failure(.connection("a request header holds a line break"))
+      }
+      guard let longer = ccurl_list_append(headers, line) else {
+        return .failure(.connection("out of memory for the request headers"))
+      }
+      headers = longer
+    }
+    let timeoutMS = milliseconds(timeout)
+    let context = Unmanaged.passUnretained(exchange).toOpaque()
+    let method = request.method.uppercased()
+    let url = request.url.absoluteString
+    let prepared: Int32 = url.withCString { url in
+      method.withCString { method in
+        withBody(request.body) { body, size in
+          var options = ccurl_request(
+            url: url, method: method, body: body, body_size: size, headers: headers,
+            timeout_ms: timeoutMS, connect_timeout_ms: min(timeoutMS, 30_000),
+            on_header: receiveHeader, on_body: receiveBody, context: context)
+          return ccurl_prepare(easy, &options)
+        }
+      }
+    }
+    guard prepared == 0 else {
+      return .failure(.connection("libcurl rejected the request (code \(prepared))"))
+    }
+    var message = [CChar](repeating: 0, count: Int(CCURL_ERROR_SIZE))
+    let code = withExtendedLifetime(exchange) {
+      message.withUnsafeMutableBufferPointer { ccurl_perform(easy, $0.baseAddress) }
+    }
+    guard code == 0 else {
+      if code == CCURL_TIMED_OUT { return .failure(.timeout) }
+      let text = String(
+        decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      return .failure(.connection(text.isEmpty ? "libcurl error \(code)" : text))
+    }
+    return .success(ccurl_status(easy))
+  }
+
+  /// Seconds as whole milliseconds for libcurl, at least 1 (0 would mean no bound) and at most
+  /// `Int32.max` (`long` is 32 bits on some platforms).
+  private static func milliseconds(_ seconds: TimeInterval) -> Int {
+    guard seconds.isFinite, seconds > 0 else { return 1 }
+    let value = (seconds * 1000).rounded(.up)
+    return value >= Double(Int32.max) ? Int(Int32.max) : max(1, Int(value))
+  }
+
+  /// Calls `body` with the request body's bytes and size (`nil`, 0 for none).
+  private static func withBody<Result>(
+    _ data: Data?, _ body: (UnsafeRawPointer?, Int64) -> Result
+  ) -> Result {
+    guard let data else { return body(nil, 0) }
+    return data.withUnsafeBytes { bytes in
+      // An empty Data may have no address; libcurl needs one with a size of 0.
+      guard let base = bytes.baseAddress else {
+        return "".withCString { body(UnsafeRawPointer($0), 0) }
+      }
+      return body(base, Int64(bytes.count))
+    }
+  }
+}
+
+/// What one exchange has received so far; filled by libcurl's callbacks on the thread that
+/// runs the exchange, read after it ends.
+private final class Exchange {
+  var headers: [String: String] = [:]
+  var body = Data()
+  /// The name of the last header, for an obsolete folded continuation line.
+  var lastHeader: String?
+
+  /// One header line (CRLF included): a status line starts the headers of a new response
+  /// (after `100 Continue`, or a proxy's answer to CONNECT), so only the final one's are kept.
+  func header(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var end = bytes.endIndex
+    while end > bytes.startIndex, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+    // Not Swift's "\r\n", which is one Character: bytes, then text.
+    let line = Substring(String(decoding: bytes[..<end], as: UTF8.self))
+    if line.hasPrefix("HTTP/") {
+      headers = [:]
+      lastHeader = nil
+      return
+    }
+    if let first = line.first, first == " " || first == "\t", let name = lastHeader {
+      headers[name, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
+      return
+    }
+    guard let colon = line.firstIndex(of: ":") else { return }
+    let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    guard !name.isEmpty else { return }
+    if let earlier = headers[name] {
+      headers[name] = earlier + ", " + value
+    } else {
+      headers[name] = value
+    }
+    lastHeader = name
+  }
+}
+
+/// libcurl's header callback: hands each line to the ``Exchange``.
+private let receiveHeader: ccurl_data_callback = { data, size, count, context in
+  deliver(data, size, count, context) { $0.header($1) }
+}
+
+/// libcurl's write callback: appends the bytes to the ``Exchange``'s body.
+private let receiveBody: ccurl_data_callback = { data, size, count, context in
+  deliver(data, size, count, context) { $0.body.append($1) }
+}
+
+/// The body of both callbacks: `size * count` bytes at `data` to `exchange`; returns the count
+/// taken, or 0 (which stops the transfer) when the numbers make no sense.
+private func deliver(
+  _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+  _ context: UnsafeMutableRawPointer?, _ take: (Exchange, UnsafeBufferPointer<UInt8>) -> Void
+) -> Int {
+  let (total, overflow) = size.multipliedReportingOverflow(by: count)
+  guard !overflow, let context else { return 0 }
+  guard total > 0, let data else { return total }
+  let exchange = Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue()
+  data.withMemoryRebound(to: UInt8.self, capacity: total) {
+    take(exchange, UnsafeBufferPointer(start: $0, count: total))
+  }
+  return total
+}
+
+/// Easy handles between exchanges, behind a lock.
+private final class IdleHandles: @unchecked Sendable {
+  private let lock = NSLock()
+  private var handles: [OpaquePointer] = []
+
+  /// An idle handle, reset, or `nil` when none is idle.
+  func take() -> OpaquePointer? {
+    guard let easy = lock.withLock({ handles.popLast() }) else { return nil }
+    ccurl_easy_reset(easy)
+    return easy
+  }
+
+  /// Keeps `easy` for the next exchange (at most 8; closes the rest).
+  func give(_ easy: OpaquePointer) {
+    let kept = lock.withLock {
+      guard handles.count < 8 else { return false }
+      handles.append(easy)
+      return true
+    }
+    if !kept { ccurl_easy_close(easy) }
+  }
+
+  /// Closes every idle handle.
+  func closeAll() {
+    let all = lock.withLock {
+      defer { handles = [] }
+      return handles
+    }
+    for easy in all { ccurl_easy_close(easy) }
+  }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+
+@testable import RunLensHTTP
+
+/// The transport against a small local server (`Tests/HTTPStandIn/server.py`), one per test.
+@Suite("HTTP transport")
+struct HTTPTransportTests {
+  /// The server: started on an ephemeral 127.0.0.1 port, ended with the value.
+  final class Server {
+    let port: Int
+    private let base: URL
+    private let process = Process()
+    private let input = Pipe()
+
+    init() throws {
+      let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+      let output = Pipe()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = [
+        "python3", root.appendingPathComponent("Tests/HTTPStandIn/server.py").path,
+      ]
+      process.standardInput = input
+      process.standardOutput = output
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      var line = Data()
+      while !line.contains(UInt8(ascii: "\n")) {
+        let more = output.fileHandleForReading.availableData
+        if more.isEmpty { break }
+        line.append(more)
+      }
+      let text = String(decoding: line, as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      port = try #require(Int(text))
+      base = try #require(URL(string: "http://127.0.0.1:\(port)/"))
+    }
+
+    deinit {
+      process.terminate()
+      process.waitUntilExit()
+    }
+
+    /// `path` on this server.
+    func url(_ path: String) -> URL {
+      URL(string: path, relativeTo: base)?.absoluteURL ?? base
+    }
+  }
+
+  @Test("a 302 comes back unfollowed, with its Location and body")
+  func redirectNotFollowed() throws {
+    let server = try Server()
+    let answer = try HTTPTransport().perform(
+      .init(method: "GET", url: server.url("/redirect")), timeout: 10)
+    #expect(answer.status == 302)
+    #expect(answer.header("location") == "/elsewhere")
+    #expect(String(decoding: answer.body, as: UTF8.self) == "moved")
+  }
+
+  @Test(
+    "a body arrives intact, with the method, the headers as given and no Expect",
+    arguments: ["POST", "PATCH", "PUT"])
+  func bodyIntact(method: String) throws {
+    let server = try Server()
+    // Every byte value, and larger than the size at which libcurl would wait for a 100 Continue.
+    let body = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 / 256) })
+    var request = HTTPTransport.Request(method: method, url: server.url("/echo"), body: body)
+    request.setHeader("Content-Type", "application/json")
+    request.setHeader("User-Agent", "runlens-test/1")
+    let answer = try HTTPTransport().perform(request, timeout: 10)
+    #expect(answer.status == 200)
+    #expect(answer.header("x-method") == method)
+    #expect(answer.header("x-content-type") == "application/json")
+    #expect(answer.header("x-content-length") == "300000")
+    #expect(answer.header("x-expect") == "-")
+    #expect(answer.header("x-agent") == "runlens-test/1")
+    #expect(answer.body == body)
+  }
+
+  @Test("a POST without a body sends an empty one; DELETE and GET send none")
+  func withoutBody() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    let post = try transport.perform(.init(method: "POST", url: server.url("/echo")), timeout: 10)
+    #expect(post.header("x-method") == "POST")
+    #expect(post.header("x-content-length") == "0")
+    let delete = try transport.perform(
+      .init(method: "DELETE", url: server.url("/echo")), timeout: 10)
+    #expect(delete.header("x-method") == "DELETE")
+    #expect(delete.header("x-content-length") == "-")
+    let get = try transport.perform(.init(method: "GET", url: server.url("/echo")), timeout: 10)
+    #expect(get.header("x-method") == "GET")
+    #expect(get.header("x-content-type") == "-")
+    #expect(get.body.isEmpty)
+  }
+
+  @Test("only the final response's headers are kept after a 100 Continue")
+  func interimResponse() throws {
+    let server = try Server()
+    let answer = try HTTPTransport().perform(
+      .init(method: "GET", url: server.url("/continue")), timeout: 10)
+    #expect(answer.status == 200)
+    #expect(answer.header("x-final") == "yes")
+    #expect(answer.header("x-interim") == nil)
+    #expect(String(decoding: answer.body, as: UTF8.self) == "done")
+  }
+
+  @Test("a repeated header's values are joined; a gzip body is decoded")
+  func headersAndEncoding() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    let twice = try transport.perform(.init(method: "GET", url: server.url("/twice")), timeout: 10)
+    #expect(twice.header("x-twice") == "a, b")
+    let squeezed = try transport.perform(
+      .init(method: "GET", url: server.url("/gzip")), timeout: 10)
+    #expect(squeezed.header("content-encoding") == "gzip")
+    #expect(
+      String(decoding: squeezed.body, as: UTF8.self) == String(repeating: "squeezed ", count: 100))
+  }
+
+  @Test("a server that never answers gives .timeout, in about the timeout")
+  func timeout() throws {
+    let server = try Server()
+    let started = Date()
+    #expect(throws: HTTPTransport.Failure.timeout) {
+      try HTTPTransport().perform(.init(method: "GET", url: server.url("/stall")), timeout: 0.5)
+    }
+    #expect(Date().timeIntervalSince(started) < 5)
+  }
+
+  @Test("a refused connection gives .connection with curl's reason")
+  func refused() throws {
+    // A port that was just free: bound by a server that then ended.
+    let port = try Server().port
+    do {
+      _ = try HTTPTransport().perform(
+        .init(method: "GET", url: URL(string: "http://127.0.0.1:\(port)/")!), timeout: 10)
+      Issue.record("a closed port answered")
+    } catch {
+      guard case .connection(let reason) = error else {
+        Issue.record("not a connection failure: \(error)")
+        return
+      }
+      #expect(reason.lowercased().contains("connect"), "\(reason)")
+    }
+  }
+
+  @Test("a header value with a line break is refused before anything is sent")
+  func headerInjection() throws {
+    let server = try Server()
+    var request = HTTPTransport.Request(method: "GET", url: server.url("/echo"))
+    request.setHeader("User-Agent", "runlens\r\nX-Injected: yes")
+    #expect(throws: HTTPTransport.Failure.connection("a request header holds a line break")) {
+      try HTTPTransport().perform(request, timeout: 5)
+    }
+  }
+
+  @Test("a URL that is not http or https is refused, not fetched")
+  func otherSchemes() throws {
+    #expect(throws: HTTPTransport.Failure.self) {
+      try HTTPTransport().perform(
+        .init(method: "GET", url: URL(fileURLWithPath: "/etc/hostname")), timeout: 5)
+    }
+  }
+
+  @Test("requests in a row reuse the connection; threads at once each get an answer")
+  func reuseAndThreads() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    let first = try transport.perform(.init(method: "GET", url: server.url("/echo")), timeout: 10)
+    let second = try transport.perform(.init(method: "GET", url: server.url("/echo")), timeout: 10)
+    #expect(first.header("x-client-port") != nil)
+    #expect(first.header("x-client-port") == second.header("x-client-port"))
+    let statuses = Statuses()
+    let echo = server.url("/echo")
+    DispatchQueue.concurrentPerform(iterations: 12) { index in
+      let request = HTTPTransport.Request(
+        method: "POST", url: echo, body: Data("request \(index)".utf8))
+      let answer = try? transport.perform(request, timeout: 10)
+      statuses.add(index, answer.map { String(decoding: $0.body, as: UTF8.self) })
+    }
+    #expect(statuses.all == (0..<12).map { "request \($0)" })
+  }
+
+  final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [Int: String?] = [:]
+    func add(_ index: Int, _ body: String?) { lock.withLock { bodies[index] = body } }
+    var all: [String?] { lock.withLock { bodies.keys.sorted().map { bodies[$0] ?? nil } } }
+  }
+
+  @Test("a libcurl that cannot be loaded gives a message naming it and how to install it")
+  func missingLibrary() throws {
+    let missing = try #require(HTTPTransport.loadProblem(library: "libcurl-runlens-missing.so.9"))
+    #expect(missing.hasPrefix("cannot load libcurl, which runlens needs to talk HTTP"))
+    #expect(missing.contains("libcurl-runlens-missing.so.9"))
+    #expect(missing.contains("apt-get install libcurl4"))
+    // A library that loads but is not libcurl.
+    let notCurl = try #require(HTTPTransport.loadProblem(library: "libc.so.6"))
+    #expect(notCurl.contains("libc.so.6 has no curl_global_init"))
+    // The libcurl the tests run with.
+    #expect(HTTPTransport.loadProblem == nil)
+  }
+}
