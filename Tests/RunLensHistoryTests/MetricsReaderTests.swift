@@ -107,3 +107,32 @@ struct HistoryDigestTests {
     #expect(digest.intern("é") == first.last)
   }
 }
+
+@Suite("StableHash")
+struct StableHashTests {
+  @Test("integers and texts hash as their bytes did: digits written in place, UTF-8 read whole")
+  func sameBytes() {
+    var generator = SplitMix(seed: 7)
+    let integers: [Int64] =
+      [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.min + 1]
+      + (0..<200).map { _ in Int64(bitPattern: generator.next()) >> (generator.next() % 64) }
+    for value in integers {
+      var fast = StableHash()
+      fast.combine(decimal: value)
+      var slow = StableHash()
+      slow.combine(bytes: String(value).utf8)
+      slow.combine(bytes: CollectionOfOne(0xFF))
+      #expect(fast.value == slow.value, "\(value)")
+    }
+    for text in [
+      "", "a", "cargo-Linux-3f9a1c07be52", "é e\u{301} 😀", String(repeating: "x", count: 300),
+    ] {
+      var fast = StableHash()
+      fast.combine(text)
+      var slow = StableHash()
+      slow.combine(bytes: text.utf8)
+      slow.combine(bytes: CollectionOfOne(0xFF))
+      #expect(fast.value == slow.value, "\(text)")
+    }
+  }
+}
