@@ -23,7 +23,8 @@ public final class HistoryStore: Sendable {
     case alreadyStored
   }
 
-  private let pool: DatabasePool
+  /// The connections.
+  let pool: DatabasePool
 
   /// Opens the store at `path`, creating it and applying migrations as needed.
   ///
@@ -119,7 +120,7 @@ public final class HistoryStore: Sendable {
   @discardableResult
   public func add(_ run: HistoryRun) throws -> AddResult {
     let key = run.key
-    let tables = HistoryTable.allCases.map { ($0, run.rows($0, key: key)) }
+    let tables = run.allRows(key: key)
     // An immediate transaction takes the write lock before reading, so two processes never
     // both read and then deadlock upgrading to a write (which SQLite reports as busy at once).
     var result = AddResult.alreadyStored
@@ -133,21 +134,29 @@ public final class HistoryStore: Sendable {
   }
 
   private func insert(
-    _ tables: [(HistoryTable, [[HistoryCell]])], key: String, _ db: Database
+    _ tables: [(table: HistoryTable, rows: [[HistoryCell]])], key: String, _ db: Database
   ) throws -> AddResult {
     let stored = try Bool.fetchOne(
       db, sql: "SELECT EXISTS(SELECT 1 FROM runs WHERE runKey = ?)", arguments: [key])
     if stored == true { return .alreadyStored }
     for (table, rows) in tables where !rows.isEmpty {
-      let columns = table.columns
-      let statement = try db.cachedStatement(
-        sql: "INSERT INTO \(table.rawValue) ("
-          + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
-          + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+      let statement = try db.cachedStatement(sql: Self.insertSQL[table] ?? "")
       for row in rows { try Self.insert(row, with: statement, db) }
     }
     return .added
   }
+
+  /// Each table's `INSERT` statement, made once.
+  private static let insertSQL: [HistoryTable: String] = Dictionary(
+    uniqueKeysWithValues: HistoryTable.allCases.map { table in
+      let columns = table.columns
+      return (
+        table,
+        "INSERT INTO \(table.rawValue) ("
+          + columns.map { "\"\($0.name)\"" }.joined(separator: ", ") + ") VALUES ("
+          + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+      )
+    })
 
   /// Binds a row's cells to a prepared `INSERT` and steps it, straight through SQLite's C API
   /// (building `StatementArguments` for each row cost more than the insert itself).

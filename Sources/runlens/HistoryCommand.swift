@@ -132,10 +132,9 @@ struct HistoryCommand: ParsableCommand {
         throw ExitCode.failure
       }
       let history = try store.open()
-      let runs = try store.guarded { try history.runs() }
-      let report = HistoryReport(
-        runs: runs,
-        options: .init(since: window ?? .days(30), branch: branch, workflow: workflow))
+      let options = HistoryReport.Options(
+        since: window ?? .days(30), branch: branch, workflow: workflow)
+      let report = try store.guarded { try history.report(options: options) }
       let text =
         switch format {
         case .markdown: HistoryReportRenderer.markdown(report)

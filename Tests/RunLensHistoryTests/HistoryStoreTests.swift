@@ -79,4 +79,93 @@ struct HistoryStoreTests {
     #expect(try store.add(run) == .alreadyStored)
     #expect(try store.integrityCheck() == "ok")
   }
+
+  /// Options that pick different runs and periods of the fixture history.
+  static let reportOptions: [HistoryReport.Options] = [
+    .default, .init(branch: "main"), .init(branch: "feature/sccache"), .init(workflow: "Release"),
+    .init(since: .days(7)), .init(since: .date("2026-11-16")), .init(limitBytes: 1_000_000),
+  ]
+
+  @Test("the report read row by row from the store is the report over the stored runs")
+  func streamingReport() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let store = try HistoryStore(path: path)
+    var runs = try (1...40).map(Self.fixtureRun)
+    // A run without identity, and one without a start.
+    var anonymous = runs[4]
+    anonymous.repository = nil
+    anonymous.wallMs = 1
+    var undated = runs[5]
+    undated.runId = "undated"
+    for index in undated.jobs.indices { undated.jobs[index].startedAt = nil }
+    runs += [anonymous, undated]
+    for run in runs.reversed() { try store.add(run) }
+    let stored = try store.runs()
+    #expect(stored.count == 42)
+    for options in Self.reportOptions {
+      let report = try store.report(options: options)
+      #expect(report == HistoryReport(runs: stored, options: options))
+      #expect(report == HistoryReport(runs: runs, options: options))
+    }
+    let report = try store.report()
+    #expect(report.runs == 41)
+    #expect(report.undatedRuns == 1)
+    #expect(!report.changePoints.isEmpty && !report.flakyTests.isEmpty)
+  }
+
+  @Test("rows out of run order, of unknown runs or of missing jobs read as the runs read them")
+  func streamingReportOfOddRows() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let runs = try (1...12).map(Self.fixtureRun)
+    do {
+      let queue = try DatabaseQueue(path: path)
+      try HistoryStore.migrator.migrate(queue)
+      try queue.write { db in
+        func insert(_ table: HistoryTable, _ row: [HistoryCell]) throws {
+          let marks = Array(repeating: "?", count: row.count).joined(separator: ", ")
+          try db.execute(
+            sql: "INSERT INTO \(table.rawValue) VALUES (\(marks))",
+            arguments: StatementArguments(row.map(\.databaseValue)))
+        }
+        for run in runs { try insert(.runs, run.rows(.runs, key: run.key)[0]) }
+        // Each child table's rows interleaved across runs (round robin), not run by run.
+        for table in HistoryTable.allCases where table != .runs {
+          let rows = runs.map { $0.rows(table, key: $0.key) }
+          for index in 0..<(rows.map(\.count).max() ?? 0) {
+            for run in rows.indices where index < rows[run].count {
+              try insert(table, rows[run][index])
+            }
+          }
+        }
+        // A restore of a job the run does not have, and rows of a run that is not stored.
+        var orphan = runs[0].rows(.restores, key: runs[0].key)[0]
+        orphan[4] = .int(7)
+        try insert(.restores, orphan)
+        for table in HistoryTable.allCases where table != .runs {
+          for row in runs[1].rows(table, key: "acme/ledger#missing#1") { try insert(table, row) }
+        }
+      }
+    }
+    let store = try HistoryStore(path: path)
+    let stored = try store.runs()
+    #expect(stored == runs)
+    for options in Self.reportOptions {
+      #expect(try store.report(options: options) == HistoryReport(runs: stored, options: options))
+    }
+  }
+
+  @Test("a run's rows made at once are its rows made table by table, content hash included")
+  func allRows() throws {
+    var runs = try (1...6).map(Self.fixtureRun)
+    runs[1].repository = nil
+    runs[2].jobs = []
+    for run in runs {
+      let rows = run.allRows(key: run.key)
+      #expect(rows.map(\.table) == HistoryTable.allCases)
+      for (table, tableRows) in rows { #expect(tableRows == run.rows(table, key: run.key)) }
+      #expect(rows[0].rows[0][23] == .string(run.contentHash))
+    }
+  }
 }

@@ -11,39 +11,52 @@ extension HistoryReport {
   ///   - runs: The runs, in any order.
   ///   - options: The window and filters.
   public init(runs: [HistoryRun], options: Options = .default) {
-    let matching = runs.filter { run in
-      (options.branch == nil || run.branch == options.branch)
+    self.init(digest: HistoryDigest(runs: runs), options: options)
+  }
+
+  /// The report over the runs of a digest, as ``init(runs:options:)`` computes it.
+  ///
+  /// - Parameters:
+  ///   - digest: The runs, in any order.
+  ///   - options: The window and filters.
+  package init(digest: HistoryDigest, options: Options = .default) {
+    let matching = digest.runs.indices.filter { index in
+      let run = digest.runs[index]
+      return (options.branch == nil || run.branch == options.branch)
         && (options.workflow == nil || run.workflow == options.workflow)
     }
-    // Start times once a run; the runs are ordered through their indexes (sorting the runs
-    // themselves would copy each one many times).
-    let starts = matching.map(\.startedAtMs)
-    let newest = starts.compactMap { $0 }.max() ?? 0
+    let newest = matching.compactMap { digest.runs[$0].startedAtMs }.max() ?? 0
     let cutoff: Int64 =
       switch options.since {
       case .days(let days): newest - Int64(max(0, days)) * 86_400_000
       case .date(let text): CalendarDay(parsing: text)?.milliseconds ?? Int64.min
       }
-    var dated = matching.indices.compactMap { index -> (Int, Int64)? in
-      guard let start = starts[index], start >= cutoff else { return nil }
-      return (index, start)
+    var undated = 0
+    var dated: [(Int, Int64)] = []
+    for index in matching {
+      guard let start = digest.runs[index].startedAtMs else {
+        undated += 1
+        continue
+      }
+      if start >= cutoff { dated.append((index, start)) }
     }
     dated.sort { left, right in
-      left.1 != right.1 ? left.1 < right.1 : matching[left.0].key < matching[right.0].key
+      left.1 != right.1
+        ? left.1 < right.1 : digest.runs[left.0].key < digest.runs[right.0].key
     }
-    let ordered = dated.map { matching[$0.0] }
     let days = dated.map { CalendarDay(milliseconds: $0.1) }
     let span = (days.last?.daysSinceEpoch ?? 0) - (days.first?.daysSinceEpoch ?? 0)
     let weekly = span > 14
-    let periods = days.map { weekly ? $0.weekText : $0.text }
 
-    self.runs = ordered.count
-    undatedRuns = starts.count - starts.compactMap { $0 }.count
+    self.runs = dated.count
+    undatedRuns = undated
     from = days.first?.text
     to = days.last?.text
     period = weekly ? "week" : "day"
     limitBytes = options.limitBytes
-    let builder = Builder(runs: ordered, periods: periods, times: dated.map(\.1))
+    let builder = Builder(
+      digest: digest, order: dated.map(\.0), periods: days.map { weekly ? $0.weekText : $0.text },
+      times: dated.map(\.1))
     series = builder.series()
     changePoints = builder.changePoints()
     (flakyTests, quarantineFilterset) = builder.flakyTests()
@@ -112,78 +125,98 @@ extension HistoryReport {
   }
 }
 
-/// The per-run and per-period arithmetic behind ``HistoryReport``.
+/// The per-run and per-period arithmetic behind ``HistoryReport``, over a digest's runs.
+///
+/// Runs are named by their position in the report's order (0 oldest); `order` maps a position
+/// to the run's index in the digest.
 private struct Builder {
-  let runs: [HistoryRun]
-  let periods: [String]
+  typealias Restore = HistoryDigest.Restore
+
+  let digest: HistoryDigest
+  /// The digest's index of each covered run, oldest first.
+  let order: [Int]
+  /// Each covered run's period, as an index into ``periodNames``.
+  let periods: [Int]
+  /// The periods, oldest first.
   let periodNames: [String]
-  /// Each run's start in milliseconds since the epoch.
+  /// Each covered run's start in milliseconds since the epoch.
   let times: [Int64]
 
-  init(runs: [HistoryRun], periods: [String], times: [Int64]) {
-    self.runs = runs
-    self.periods = periods
+  init(digest: HistoryDigest, order: [Int], periods: [String], times: [Int64]) {
+    self.digest = digest
+    self.order = order
     self.times = times
-    var seen: Set<String> = []
-    periodNames = periods.filter { seen.insert($0).inserted }
-  }
-
-  /// The restores of run `index`, every job's in job order (a transient array: keeping every
-  /// run's would double the report's memory).
-  func restores(_ index: Int) -> [HistoryRun.Restore] { runs[index].restores }
-
-  /// The saves of run `index`, every job's in job order.
-  func saves(_ index: Int) -> [HistoryRun.Save] { runs[index].jobs.flatMap(\.saves) }
-
-  /// How many of `restores` hit (exactly only, with `exact`).
-  static func hits(_ restores: [HistoryRun.Restore], exact: Bool) -> Int {
-    var count = 0
-    for restore in restores where exact ? restore.outcome == "exact-hit" : restore.isHit {
-      count += 1
+    var indexes: [String: Int] = [:]
+    var names: [String] = []
+    self.periods = periods.map { name in
+      if let index = indexes[name] { return index }
+      indexes[name] = names.count
+      names.append(name)
+      return names.count - 1
     }
-    return count
+    periodNames = names
   }
 
-  /// Pooled hit rates of the restores `select` picks from each run, per period.
-  func rateSeries(
-    scope: String, _ select: (Int) -> [HistoryRun.Restore]
-  ) -> [HistoryReport.Series] {
-    var hits: [String: (restores: Int, hits: Int, exact: Int, runs: Int, ms: [Int64])] = [:]
-    for (index, period) in periods.enumerated() {
-      let restores = select(index)
-      guard !restores.isEmpty else { continue }
-      var entry = hits[period] ?? (0, 0, 0, 0, [])
-      hits[period] = nil
-      entry.restores += restores.count
-      entry.hits += Self.hits(restores, exact: false)
-      entry.exact += Self.hits(restores, exact: true)
-      entry.runs += 1
-      for restore in restores {
-        if let ms = restore.durationMs { entry.ms.append(ms) }
+  /// The covered run at `position`.
+  func run(_ position: Int) -> HistoryDigest.Run { digest.runs[order[position]] }
+
+  /// The restores of the run at `position`, every job's in job order.
+  func restores(_ position: Int) -> ArraySlice<Restore> { digest.restores[order[position]] }
+
+  /// An interned name.
+  func name(_ index: Int32) -> String { digest.names[Int(index)] }
+
+  /// Restores, hits and exact hits among the restores `include` picks from a run.
+  func counts(_ position: Int, _ include: (Restore) -> Bool) -> (
+    restores: Int, hits: Int, exact: Int
+  ) {
+    var counts = (restores: 0, hits: 0, exact: 0)
+    for restore in restores(position) where include(restore) {
+      counts.restores += 1
+      if restore.isHit { counts.hits += 1 }
+      if restore.outcome == .exactHit { counts.exact += 1 }
+    }
+    return counts
+  }
+
+  /// Pooled hit rates of the restores `include` picks from each run, per period.
+  func rateSeries(scope: String, _ include: (Restore) -> Bool) -> [HistoryReport.Series] {
+    let count = periodNames.count
+    var restoreCounts = [Int](repeating: 0, count: count)
+    var hits = [Int](repeating: 0, count: count)
+    var exact = [Int](repeating: 0, count: count)
+    var runs = [Int](repeating: 0, count: count)
+    var ms = [[Int64]](repeating: [], count: count)
+    for (position, period) in periods.enumerated() {
+      var picked = false
+      for restore in restores(position) where include(restore) {
+        picked = true
+        restoreCounts[period] += 1
+        if restore.isHit { hits[period] += 1 }
+        if restore.outcome == .exactHit { exact[period] += 1 }
+        if let value = restore.durationMs { ms[period].append(value) }
       }
-      hits[period] = entry
+      if picked { runs[period] += 1 }
     }
-    func points(_ value: (Int, Int, Int, [Int64]) -> Double?) -> [HistoryReport.Point] {
-      periodNames.compactMap { name in
-        guard let entry = hits[name],
-          let value = value(entry.restores, entry.hits, entry.exact, entry.ms)
-        else { return nil }
-        return HistoryReport.Point(period: name, value: value, runs: entry.runs)
+    func points(_ value: (Int) -> Double?) -> [HistoryReport.Point] {
+      periodNames.indices.compactMap { period in
+        guard runs[period] > 0, let value = value(period) else { return nil }
+        return HistoryReport.Point(period: periodNames[period], value: value, runs: runs[period])
       }
     }
     return [
       .init(
         metric: "hitRate", scope: scope,
-        points: points { restores, hits, _, _ in Double(hits) / Double(restores) }),
+        points: points { Double(hits[$0]) / Double(restoreCounts[$0]) }),
       .init(
         metric: "exactHitRate", scope: scope,
-        points: points { restores, _, exact, _ in Double(exact) / Double(restores) }),
+        points: points { Double(exact[$0]) / Double(restoreCounts[$0]) }),
       .init(
         metric: "restoreMsP50", scope: scope,
-        points: points { _, _, _, ms in Statistics.summary(ms).map { Double($0.median) } }),
+        points: points { Statistics.summary(ms[$0]).map { Double($0.median) } }),
       .init(
         metric: "restoreMsP90", scope: scope,
-        points: points { _, _, _, ms in Statistics.summary(ms).map { Double($0.p90) } }),
+        points: points { Statistics.summary(ms[$0]).map { Double($0.p90) } }),
     ]
   }
 
@@ -191,14 +224,16 @@ private struct Builder {
   func timeSeries(
     _ metric: String, scope: String, p90: Bool = true, _ value: (Int) -> Int64?
   ) -> [HistoryReport.Series] {
-    var values: [String: [Int64]] = [:]
-    for (index, period) in periods.enumerated() {
-      if let value = value(index) { values[period, default: []].append(value) }
+    var values = [[Int64]](repeating: [], count: periodNames.count)
+    for (position, period) in periods.enumerated() {
+      if let value = value(position) { values[period].append(value) }
     }
+    let summaries = values.map { Statistics.summary($0) }
     func points(_ pick: (Statistics.Summary) -> Int64) -> [HistoryReport.Point] {
-      periodNames.compactMap { name in
-        guard let list = values[name], let summary = Statistics.summary(list) else { return nil }
-        return HistoryReport.Point(period: name, value: Double(pick(summary)), runs: list.count)
+      periodNames.indices.compactMap { period in
+        guard let summary = summaries[period] else { return nil }
+        return HistoryReport.Point(
+          period: periodNames[period], value: Double(pick(summary)), runs: values[period].count)
       }
     }
     var series = [
@@ -208,40 +243,51 @@ private struct Builder {
     return series
   }
 
-  var jobNames: [String] { Self.sortedUnique(runs.flatMap { $0.jobs.map(\.name) }) }
-  var familyNames: [String] {
-    var names: Set<String> = []
-    for run in runs {
-      for job in run.jobs {
-        for restore in job.restores { if let family = restore.family { names.insert(family) } }
-      }
-    }
-    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  /// The names of `indexes`, without repeats, in UTF-8 order, with their indexes.
+  func sortedNames(_ indexes: Set<Int32>) -> [(name: String, index: Int32)] {
+    indexes.map { (name($0), $0) }.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
   }
 
-  static func sortedUnique(_ names: [String]) -> [String] {
-    Set(names).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  /// The covered runs' job names.
+  var jobNames: [(name: String, index: Int32)] {
+    var names: Set<Int32> = []
+    for run in order { for job in digest.jobs[run] { names.insert(job.name) } }
+    return sortedNames(names)
+  }
+
+  /// The key families of the covered runs' restores.
+  var familyNames: [(name: String, index: Int32)] {
+    var names: Set<Int32> = []
+    for position in order.indices {
+      for restore in restores(position) where restore.family >= 0 { names.insert(restore.family) }
+    }
+    return sortedNames(names)
+  }
+
+  /// The duration of the first job named `name` in the run at `position`.
+  func jobDuration(_ position: Int, _ name: Int32) -> Int64? {
+    digest.jobs[order[position]].first { $0.name == name }?.durationMs
   }
 
   func series() -> [HistoryReport.Series] {
-    var list = rateSeries(scope: "all") { restores($0) }
-    list += timeSeries("wallMs", scope: "all") { runs[$0].wallMs }
-    list += timeSeries("computeMs", scope: "all") { runs[$0].computeMs }
+    var list = rateSeries(scope: "all") { _ in true }
+    list += timeSeries("wallMs", scope: "all") { run($0).wallMs }
+    list += timeSeries("computeMs", scope: "all") { run($0).computeMs }
     for job in jobNames {
-      list += rateSeries(scope: "job:\(job)") { index in
-        runs[index].jobs.filter { $0.name == job }.flatMap(\.restores)
-      }
-      list += timeSeries("durationMs", scope: "job:\(job)") { index in
-        runs[index].jobs.first { $0.name == job }?.durationMs
+      list += rateSeries(scope: "job:\(job.name)") { $0.job == job.index }
+      list += timeSeries("durationMs", scope: "job:\(job.name)") {
+        jobDuration($0, job.index)
       }
     }
     for family in familyNames {
-      list += rateSeries(scope: "family:\(family)") { index in
-        restores(index).filter { $0.family == family }
-      }
-      var saved = timeSeries("savedBytes", scope: "family:\(family)", p90: false) { index in
-        saves(index).filter { $0.family == family && $0.outcome == "saved" }
-          .compactMap(\.sizeBytes).max()
+      list += rateSeries(scope: "family:\(family.name)") { $0.family == family.index }
+      var saved = timeSeries("savedBytes", scope: "family:\(family.name)", p90: false) {
+        position in
+        var largest: Int64?
+        for save in digest.saves[order[position]] where save.family == family.index {
+          largest = max(largest ?? save.sizeBytes, save.sizeBytes)
+        }
+        return largest
       }
       saved[0].metric = "savedBytesP50"
       if !saved[0].points.isEmpty { list += saved }
@@ -251,81 +297,130 @@ private struct Builder {
     return list.filter { !$0.points.isEmpty }
   }
 
+  /// Values gathered under names that two interned names make (`suite/name`, `job/step`),
+  /// each pair's name made once.
+  struct Named {
+    /// The names, by slot.
+    var names: [String] = []
+    /// Each slot's values, tagged with their run's position.
+    var values: [[(run: Int, ms: Int64)]] = []
+    private var slots: [String: Int] = [:]
+    private var pairs: [UInt64: Int] = [:]
+
+    /// Adds a value under the name `first + separator + second`.
+    mutating func append(
+      _ first: Int32, _ second: Int32, run: Int, ms: Int64, name: () -> String
+    ) {
+      let pair = UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second))
+      let slot: Int
+      if let known = pairs[pair] {
+        slot = known
+      } else {
+        let text = name()
+        if let known = slots[text] {
+          slot = known
+        } else {
+          slot = names.count
+          slots[text] = slot
+          names.append(text)
+          values.append([])
+        }
+        pairs[pair] = slot
+      }
+      values[slot].append((run, ms))
+    }
+  }
+
   /// The p50 time per period of the 5 tests with the longest median over the window.
   func slowestTests() -> [HistoryReport.Series] {
-    var all: [String: [(run: Int, ms: Int64)]] = [:]
-    for (index, run) in runs.enumerated() {
-      for test in run.tests {
-        if let ms = test.durationMs {
-          all[test.suite + "/" + test.name, default: []].append((index, ms))
+    var all = Named()
+    for (position, run) in order.enumerated() {
+      for test in digest.tests[run] {
+        guard let ms = test.durationMs else { continue }
+        all.append(test.suite, test.name, run: position, ms: ms) {
+          name(test.suite) + "/" + name(test.name)
         }
       }
     }
-    return slowest(all.mapValues { $0.map(\.ms) }, count: 5).map { name in
-      medians(all[name] ?? [], metric: "testMsP50", scope: "test:\(name)")
+    return slowest(all, count: 5).map { slot in
+      medians(all.values[slot], metric: "testMsP50", scope: "test:\(all.names[slot])")
     }
   }
 
   /// The p50 time per period of the 5 steps with the longest median over the window.
   func slowestSteps() -> [HistoryReport.Series] {
-    var all: [String: [(run: Int, ms: Int64)]] = [:]
-    for (index, run) in runs.enumerated() {
-      for job in run.jobs {
-        for step in job.steps {
-          if let ms = step.durationMs {
-            all[job.name + "/" + step.name, default: []].append((index, ms))
-          }
+    var all = Named()
+    for (position, run) in order.enumerated() {
+      for step in digest.steps[run] {
+        all.append(step.job, step.name, run: position, ms: step.durationMs) {
+          name(step.job) + "/" + name(step.name)
         }
       }
     }
-    return slowest(all.mapValues { $0.map(\.ms) }, count: 5).map { name in
-      medians(all[name] ?? [], metric: "stepMsP50", scope: "step:\(name)")
+    return slowest(all, count: 5).map { slot in
+      medians(all.values[slot], metric: "stepMsP50", scope: "step:\(all.names[slot])")
     }
   }
 
-  /// The median per period of values tagged with their run's index (first value a run only).
+  /// The median per period of values tagged with their run's position (first value a run only).
   private func medians(
     _ values: [(run: Int, ms: Int64)], metric: String, scope: String
   ) -> HistoryReport.Series {
-    var byPeriod: [String: [Int64]] = [:]
+    var byPeriod = [[Int64]](repeating: [], count: periodNames.count)
     var last = -1
     for value in values where value.run != last {
       last = value.run
-      byPeriod[periods[value.run], default: []].append(value.ms)
+      byPeriod[periods[value.run]].append(value.ms)
     }
     return HistoryReport.Series(
       metric: metric, scope: scope,
-      points: periodNames.compactMap { name in
-        guard let list = byPeriod[name], let summary = Statistics.summary(list) else { return nil }
-        return HistoryReport.Point(period: name, value: Double(summary.median), runs: list.count)
+      points: periodNames.indices.compactMap { period in
+        guard let summary = Statistics.summary(byPeriod[period]) else { return nil }
+        return HistoryReport.Point(
+          period: periodNames[period], value: Double(summary.median),
+          runs: byPeriod[period].count)
       })
   }
 
-  private func slowest(_ all: [String: [Int64]], count: Int) -> [String] {
-    all.compactMap { name, values in Statistics.summary(values).map { (name, $0.median) } }
-      .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-      .prefix(count).map(\.0)
+  /// The slots of the `count` names with the longest median.
+  private func slowest(_ all: Named, count: Int) -> [Int] {
+    all.values.indices.compactMap { slot in
+      Statistics.summary(all.values[slot].map(\.ms)).map { (slot, $0.median) }
+    }
+    .sorted {
+      $0.1 != $1.1
+        ? $0.1 > $1.1 : all.names[$0.0].utf8.lexicographicallyPrecedes(all.names[$1.0].utf8)
+    }
+    .prefix(count).map(\.0)
   }
 
   func changePoints() -> [HistoryReport.ChangePoint] {
     var found: [(order: Int, point: HistoryReport.ChangePoint)] = []
+    var indexed: [Int] = []
+    var values: [Double] = []
     func detect(
       _ metric: String, _ scope: String, minimumShift: Double, relative: Bool = false,
       _ value: (Int) -> Double?
     ) {
-      let indexed = runs.indices.compactMap { index in value(index).map { (index, $0) } }
-      let values = indexed.map(\.1)
+      indexed.removeAll(keepingCapacity: true)
+      values.removeAll(keepingCapacity: true)
+      for position in order.indices {
+        if let value = value(position) {
+          indexed.append(position)
+          values.append(value)
+        }
+      }
       let shift =
         relative
         ? minimumShift * ChangePointDetector.mean(values.prefix(max(1, values.count / 2)))
         : minimumShift
       let options = ChangePointDetector.Options(minimumShift: shift)
       for change in ChangePointDetector.changes(in: values, options: options) {
-        let run = runs[indexed[change.index].0]
-        let previous = runs[indexed[change.index - 1].0]
+        let run = self.run(indexed[change.index])
+        let previous = self.run(indexed[change.index - 1])
         found.append(
           (
-            indexed[change.index].0,
+            indexed[change.index],
             HistoryReport.ChangePoint(
               metric: metric, scope: scope, runId: run.runId ?? run.key, sha: run.sha,
               startedAt: run.startedAt, previousRunId: previous.runId ?? previous.key,
@@ -334,55 +429,59 @@ private struct Builder {
           ))
       }
     }
-    // Each scope's restores are selected once a run, for both rates.
-    func rates(_ scope: String, _ select: (Int) -> [HistoryRun.Restore]) {
-      let counts = runs.indices.map { index in
-        let restores = select(index)
-        return (
-          restores.count, Self.hits(restores, exact: false), Self.hits(restores, exact: true)
-        )
+    // Each scope's restores are counted once a run, for both rates.
+    func rates(_ scope: String, _ include: (Restore) -> Bool) {
+      let perRun = order.indices.map { counts($0, include) }
+      detect("hitRate", scope, minimumShift: 0.05) { position in
+        let counts = perRun[position]
+        return counts.restores == 0 ? nil : Double(counts.hits) / Double(counts.restores)
       }
-      detect("hitRate", scope, minimumShift: 0.05) { index in
-        counts[index].0 == 0 ? nil : Double(counts[index].1) / Double(counts[index].0)
-      }
-      detect("exactHitRate", scope, minimumShift: 0.05) { index in
-        counts[index].0 == 0 ? nil : Double(counts[index].2) / Double(counts[index].0)
+      detect("exactHitRate", scope, minimumShift: 0.05) { position in
+        let counts = perRun[position]
+        return counts.restores == 0 ? nil : Double(counts.exact) / Double(counts.restores)
       }
     }
-    rates("all") { restores($0) }
+    rates("all") { _ in true }
     detect("wallMs", "all", minimumShift: 0.05, relative: true) {
-      runs[$0].wallMs.map(Double.init)
+      run($0).wallMs.map(Double.init)
     }
     detect("computeMs", "all", minimumShift: 0.05, relative: true) {
-      runs[$0].computeMs.map(Double.init)
+      run($0).computeMs.map(Double.init)
     }
     for job in jobNames {
-      rates("job:\(job)") { runs[$0].jobs.filter { $0.name == job }.flatMap(\.restores) }
-      detect("durationMs", "job:\(job)", minimumShift: 0.05, relative: true) { index in
-        runs[index].jobs.first { $0.name == job }?.durationMs.map(Double.init)
+      rates("job:\(job.name)") { $0.job == job.index }
+      detect("durationMs", "job:\(job.name)", minimumShift: 0.05, relative: true) {
+        jobDuration($0, job.index).map(Double.init)
       }
     }
     for family in familyNames {
-      rates("family:\(family)") { restores($0).filter { $0.family == family } }
+      rates("family:\(family.name)") { $0.family == family.index }
     }
     return found.sorted { $0.order < $1.order }.map(\.point)
   }
 
   func flakyTests() -> ([HistoryReport.FlakyTest], String?) {
-    // Each run's outcome of each named test: failed beats flaky beats passed.
-    func rank(_ outcome: String) -> Int {
-      switch outcome {
-      case "failed", "error": 2
-      case "flaky": 1
-      default: 0
-      }
+    // Tests are told apart by `suite U+001F name`, as names: the id of each pair's name.
+    var ids: [UInt64: Int] = [:]
+    var idsByName: [String: Int] = [:]
+    func id(_ test: HistoryDigest.Test) -> Int {
+      let pair =
+        UInt64(UInt32(bitPattern: test.suite)) << 32 | UInt64(UInt32(bitPattern: test.name))
+      if let id = ids[pair] { return id }
+      let text = name(test.suite) + "\u{1F}" + name(test.name)
+      let id = idsByName[text] ?? idsByName.count
+      idsByName[text] = id
+      ids[pair] = id
+      return id
     }
-    var worst: [String: (suite: String, name: String, flaky: Int, failed: Int)] = [:]
-    for run in runs {
-      var outcomes: [String: (suite: String, name: String, rank: Int)] = [:]
-      for test in run.tests {
-        let id = test.suite + "\u{1F}" + test.name
-        outcomes[id] = (test.suite, test.name, max(outcomes[id]?.rank ?? 0, rank(test.outcome)))
+    // Each run's outcome of each named test: failed beats flaky beats passed.
+    var worst: [Int: (suite: Int32, name: Int32, flaky: Int, failed: Int)] = [:]
+    var outcomes: [Int: (suite: Int32, name: Int32, rank: Int)] = [:]
+    for run in order {
+      outcomes.removeAll(keepingCapacity: true)
+      for test in digest.tests[run] {
+        let id = id(test)
+        outcomes[id] = (test.suite, test.name, max(outcomes[id]?.rank ?? 0, test.outcome.rank))
       }
       for (id, outcome) in outcomes {
         var entry = worst[id] ?? (outcome.suite, outcome.name, 0, 0)
@@ -391,14 +490,20 @@ private struct Builder {
         worst[id] = entry
       }
     }
+    var branches: [String: Int] = [:]
+    let branch = order.map { run in
+      let name = digest.runs[run].branch ?? ""
+      if let index = branches[name] { return index }
+      branches[name] = branches.count
+      return branches.count - 1
+    }
     let tests = worst.values.compactMap { record -> HistoryReport.FlakyTest? in
       guard record.flaky + record.failed > 0 else { return nil }
-      let identity = (suite: record.suite, name: record.name)
-      let full = recount(identity)
+      let full = recount(suite: record.suite, name: record.name, branches: branch)
       let flipRate = full.pairs > 0 ? Double(full.flips) / Double(full.pairs) : 0
       return HistoryReport.FlakyTest(
-        suite: identity.suite, name: identity.name, runs: full.runs, flakyRuns: record.flaky,
-        failedRuns: record.failed, flipRate: flipRate,
+        suite: name(record.suite), name: name(record.name), runs: full.runs,
+        flakyRuns: record.flaky, failedRuns: record.failed, flipRate: flipRate,
         quarantine: record.flaky >= 2 || flipRate >= 0.15)
     }.sorted { left, right in
       if left.flipRate != right.flipRate { return left.flipRate > right.flipRate }
@@ -418,21 +523,29 @@ private struct Builder {
   }
 
   /// A test's runs, flips and pairs over every run, counting runs where only its suite ran.
-  private func recount(_ identity: (suite: String, name: String)) -> (
+  ///
+  /// - Parameters:
+  ///   - suite: The test's suite.
+  ///   - name: The test's name.
+  ///   - branches: Each covered run's branch, as a number.
+  /// - Returns: The runs it ran in, its flips and the pairs of consecutive runs of a branch.
+  private func recount(suite: Int32, name: Int32, branches: [Int]) -> (
     runs: Int, flips: Int, pairs: Int
   ) {
     var runsCount = 0
     var flips = 0
     var pairs = 0
-    var last: [String: Bool] = [:]
-    for run in runs {
-      let named = run.tests.filter { $0.suite == identity.suite && $0.name == identity.name }
-      guard !named.isEmpty || run.suites.contains(where: { $0.name == identity.suite }) else {
-        continue
+    var last = [Bool?](repeating: nil, count: (branches.max() ?? 0) + 1)
+    for (position, run) in order.enumerated() {
+      var named = false
+      var failing = false
+      for test in digest.tests[run] where test.suite == suite && test.name == name {
+        named = true
+        if test.outcome.isFailing { failing = true }
       }
+      guard named || digest.suites[run].contains(suite) else { continue }
       runsCount += 1
-      let failing = named.contains { $0.outcome != "passed" && $0.outcome != "skipped" }
-      let branch = run.branch ?? ""
+      let branch = branches[position]
       if let previous = last[branch] {
         pairs += 1
         if previous != failing { flips += 1 }
@@ -454,30 +567,25 @@ private struct Builder {
 
   func families() -> [HistoryReport.Family] {
     // One pass over the restores and saves, grouped by family.
-    var counts: [String: (restores: Int, hits: Int)] = [:]
-    for run in runs {
-      for job in run.jobs {
-        for restore in job.restores {
-          guard let family = restore.family else { continue }
-          counts[family, default: (0, 0)].restores += 1
-          if restore.isHit { counts[family, default: (0, 0)].hits += 1 }
-        }
+    var counts: [Int32: (restores: Int, hits: Int)] = [:]
+    for position in order.indices {
+      for restore in restores(position) where restore.family >= 0 {
+        counts[restore.family, default: (0, 0)].restores += 1
+        if restore.isHit { counts[restore.family, default: (0, 0)].hits += 1 }
       }
     }
-    var allSizes: [String: [(ms: Int64, bytes: Int64)]] = [:]
-    for (run, ms) in zip(runs, times) {
-      var largest: [String: Int64] = [:]
-      for job in run.jobs {
-        for save in job.saves where save.outcome == "saved" {
-          guard let family = save.family, let size = save.sizeBytes else { continue }
-          largest[family] = max(largest[family] ?? size, size)
-        }
+    var allSizes: [Int32: [(ms: Int64, bytes: Int64)]] = [:]
+    var largest: [Int32: Int64] = [:]
+    for (run, ms) in zip(order, times) {
+      largest.removeAll(keepingCapacity: true)
+      for save in digest.saves[run] {
+        largest[save.family] = max(largest[save.family] ?? save.sizeBytes, save.sizeBytes)
       }
       for (family, bytes) in largest { allSizes[family, default: []].append((ms, bytes)) }
     }
     return familyNames.map { family in
-      let count = counts[family] ?? (0, 0)
-      let sizes = allSizes[family] ?? []
+      let count = counts[family.index] ?? (0, 0)
+      let sizes = allSizes[family.index] ?? []
       var growth: Int64?
       if let first = sizes.first, let last = sizes.last, last.ms > first.ms {
         let weeks = Double(last.ms - first.ms) / 604_800_000
@@ -485,7 +593,7 @@ private struct Builder {
         if perWeek.isFinite, abs(perWeek) < 9e18 { growth = Int64(perWeek.rounded()) }
       }
       return HistoryReport.Family(
-        family: family, restores: count.restores, hits: count.hits,
+        family: family.name, restores: count.restores, hits: count.hits,
         firstBytes: sizes.first?.bytes, lastBytes: sizes.last?.bytes, growthBytesPerWeek: growth)
     }
   }

@@ -11,24 +11,10 @@ extension HistoryRun {
     ]
     switch table {
     case .runs:
-      let restores = self.restores
-      let saves = jobs.flatMap(\.saves)
       return [
-        identity + [
-          .text(sha), .text(ref), .text(branch), .text(workflow), .text(startedAt),
-          .integer(startedAtMs), .integer(wallMs), .integer(computeMs), .bool(partial),
-          .int(Int64(jobs.count)), .int(Int64(restores.count)),
-          .int(Int64(restores.filter { $0.outcome == "exact-hit" }.count)),
-          .int(Int64(restores.filter { $0.outcome == "fallback-hit" }.count)),
-          .int(Int64(restores.filter { $0.outcome == "miss" }.count)),
-          .int(Int64(saves.count)),
-          .int(saves.filter { $0.outcome == "saved" }.reduce(0) { $0 &+ ($1.sizeBytes ?? 0) }),
-          .int(suites.reduce(0) { $0 &+ $1.total }),
-          .int(suites.reduce(0) { $0 &+ $1.failed &+ $1.errors }),
-          .int(suites.reduce(0) { $0 &+ $1.flaky }),
-          .string(key.hasPrefix("content:") ? String(key.dropFirst(8)) : contentHash),
-          .text(createdAt), .text(url),
-        ]
+        runRow(
+          key: key,
+          contentHash: key.hasPrefix("content:") ? String(key.dropFirst(8)) : contentHash)
       ]
     case .jobs:
       return jobs.enumerated().map { index, job in
@@ -84,6 +70,53 @@ extension HistoryRun {
         ]
       }
     }
+  }
+
+  /// Every table's rows, ``HistoryTable/allCases`` order, as ``rows(_:key:)`` makes them, with
+  /// each child row made once (``contentHash`` is computed from the same rows).
+  ///
+  /// - Parameter key: The run key written in each row's `runKey` (normally ``key``).
+  /// - Returns: Each table with its rows.
+  package func allRows(key: String) -> [(table: HistoryTable, rows: [[HistoryCell]])] {
+    var tables = HistoryTable.allCases.filter { $0 != .runs }.map { ($0, rows($0, key: key)) }
+    let hash: String
+    if key.hasPrefix("content:") {
+      hash = String(key.dropFirst(8))
+    } else {
+      // contentHash hashes the rows made with an empty key: the same cells but the first.
+      var hasher = StableHash()
+      for (_, rows) in tables {
+        for row in rows {
+          hasher.combine(HistoryCell.string(""))
+          for cell in row.dropFirst() { hasher.combine(cell) }
+        }
+      }
+      hash = finishContentHash(hasher)
+    }
+    tables.insert((.runs, [runRow(key: key, contentHash: hash)]), at: 0)
+    return tables
+  }
+
+  /// The run's row of the `runs` table.
+  private func runRow(key: String, contentHash: String) -> [HistoryCell] {
+    let restores = self.restores
+    let saves = jobs.flatMap(\.saves)
+    return [
+      .string(key), .text(repository), .text(runId), .text(runAttempt),
+      .text(sha), .text(ref), .text(branch), .text(workflow), .text(startedAt),
+      .integer(startedAtMs), .integer(wallMs), .integer(computeMs), .bool(partial),
+      .int(Int64(jobs.count)), .int(Int64(restores.count)),
+      .int(Int64(restores.filter { $0.outcome == "exact-hit" }.count)),
+      .int(Int64(restores.filter { $0.outcome == "fallback-hit" }.count)),
+      .int(Int64(restores.filter { $0.outcome == "miss" }.count)),
+      .int(Int64(saves.count)),
+      .int(saves.filter { $0.outcome == "saved" }.reduce(0) { $0 &+ ($1.sizeBytes ?? 0) }),
+      .int(suites.reduce(0) { $0 &+ $1.total }),
+      .int(suites.reduce(0) { $0 &+ $1.failed &+ $1.errors }),
+      .int(suites.reduce(0) { $0 &+ $1.flaky }),
+      .string(contentHash),
+      .text(createdAt), .text(url),
+    ]
   }
 
   /// Reassembles runs from their rows, as a store reads them back.

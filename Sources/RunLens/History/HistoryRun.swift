@@ -310,6 +310,12 @@ public struct HistoryRun: Sendable, Hashable {
         for cell in row { hash.combine(cell) }
       }
     }
+    return finishContentHash(hash)
+  }
+
+  /// ``contentHash`` from the hash of the child rows: the run's own fields, then the digits.
+  func finishContentHash(_ rows: StableHash) -> String {
+    var hash = rows
     hash.combine(.string(repository ?? ""))
     hash.combine(.string(runId ?? ""))
     hash.combine(.string(sha ?? ""))
@@ -327,13 +333,20 @@ public struct HistoryRun: Sendable, Hashable {
   /// no such part is its own family.
   public static func family(ofKey key: String) -> String {
     let bytes = Array(key.utf8)
+    let end = bytes.withUnsafeBytes(familyEnd)
+    return end == bytes.count ? key : String(decoding: bytes[..<end], as: UTF8.self) + "-"
+  }
+
+  /// Where the family of a key with these UTF-8 bytes ends: the count when the key is its own
+  /// family, else the index of the `-` before its trailing hash-like parts.
+  package static func familyEnd(_ bytes: UnsafeRawBufferPointer) -> Int {
     var end = bytes.count
     while let dash = bytes[..<end].lastIndex(of: UInt8(ascii: "-")) {
       let part = bytes[(dash + 1)..<end]
       guard part.count >= 8, part.allSatisfy(isHexDigit) else { break }
       end = dash
     }
-    return end == bytes.count ? key : String(decoding: bytes[..<end], as: UTF8.self) + "-"
+    return end
   }
 
   private static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -143,9 +143,40 @@ package struct StableHash {
     }
   }
 
+  /// Adds bytes from a buffer (the same as ``combine(bytes:)``, in a loop the compiler sees
+  /// whole).
+  package mutating func combine(buffer: UnsafeBufferPointer<UInt8>) {
+    var hash = value
+    for byte in buffer { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    value = hash
+  }
+
   /// Adds a string and a separator, so that `("ab", "c")` and `("a", "bc")` differ.
   package mutating func combine(_ text: String) {
-    combine(bytes: text.utf8)
+    var text = text
+    text.withUTF8 { combine(buffer: $0) }
+    combine(bytes: CollectionOfOne(0xFF))
+  }
+
+  /// Adds an integer's decimal digits (as `String(value)` writes them) and a separator, as
+  /// ``combine(_:)-(String)`` adds its text.
+  package mutating func combine(decimal value: Int64) {
+    // 20 digits and a sign at most, written from the end.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { raw in
+      var end = raw.count
+      var magnitude = value.magnitude
+      repeat {
+        end -= 1
+        raw[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      if value < 0 {
+        end -= 1
+        raw[end] = UInt8(ascii: "-")
+      }
+      combine(buffer: UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[end...]))
+    }
     combine(bytes: CollectionOfOne(0xFF))
   }
 
@@ -155,7 +186,7 @@ package struct StableHash {
     case .null: combine(bytes: CollectionOfOne(0))
     case .int(let value):
       combine(bytes: CollectionOfOne(1))
-      combine(String(value))
+      combine(decimal: value)
     case .string(let value):
       combine(bytes: CollectionOfOne(2))
       combine(value)
