@@ -112,6 +112,8 @@ package struct GitHubLogParser {
   /// The vertices of the current BuildKit build, so that only the lines that count become
   /// events.
   private var buildKitVertices = BuildKit.Vertices()
+  /// The line of the last BuildKit line counted in ``buildKitVertices``.
+  private var buildKitLine = 0
   /// cargo's frequent lines, counted here and reported once per step (``flushCargoCounts()``).
   private var cargoCounts = Cargo.Counts()
   private var cargoCountsLine = 0
@@ -222,6 +224,7 @@ package struct GitHubLogParser {
     flushInput()
     flushCargoCounts()
     flushNixCopies()
+    flushBuildKit()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
@@ -537,11 +540,22 @@ package struct GitHubLogParser {
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
     if BuildKit.isCandidate(bytes) {
       // Outside a build, only the line that starts one is read: other steps' `#N …` lines
-      // (a test's output, a booting builder) cost three byte compares.
-      if readsBuildKit || BuildKit.mayStartBuild(bytes), let buildKit = BuildKit.read(bytes) {
-        if case .buildStarted = buildKit { readsBuildKit = true }
-        if readsBuildKit, buildKitVertices.wants(buildKit) {
-          events.append(.build(.buildKit(buildKit), line: line))
+      // (a test's output, a booting builder) cost three byte compares. Inside one, its rows
+      // cost the digits and one table bit (``BuildKit/mayBeRead(_:)``), and its step lines
+      // and verdicts are counted here, reported once per build (``flushBuildKit()``).
+      if readsBuildKit || BuildKit.mayStartBuild(bytes), BuildKit.mayBeRead(bytes),
+        let buildKit = BuildKit.read(bytes)
+      {
+        if case .buildStarted = buildKit {
+          flushBuildKit()
+          readsBuildKit = true
+        }
+        if readsBuildKit {
+          if buildKitVertices.count(buildKit) {
+            events.append(.build(.buildKit(buildKit), line: line))
+          } else {
+            buildKitLine = line
+          }
         }
       }
       return false
@@ -693,6 +707,12 @@ package struct GitHubLogParser {
     }
   }
 
+  /// Reports the BuildKit layers counted since the last report, at the line of the last one.
+  private mutating func flushBuildKit() {
+    guard let tally = buildKitVertices.takeTally() else { return }
+    events.append(.build(.buildKit(.tally(tally)), line: buildKitLine))
+  }
+
   /// Reports the counted cargo lines, at the line of the last one.
   private mutating func flushCargoCounts() {
     guard !cargoCounts.isEmpty else { return }
@@ -786,6 +806,7 @@ package struct GitHubLogParser {
     flushInput()
     flushCargoCounts()
     flushNixCopies()
+    flushBuildKit()
     nixListOpen = false
     buildKitVertices = BuildKit.Vertices()
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.
