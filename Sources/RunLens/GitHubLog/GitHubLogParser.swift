@@ -316,17 +316,73 @@ package struct GitHubLogParser {
       return
     }
     if line.needles & (Needle.escape | Needle.caret) != 0 {
-      var stripped: [UInt8] = []
-      swap(&stripped, &scratch)
-      stripped.removeAll(keepingCapacity: true)
-      ANSI.strip(bytes, into: &stripped)
-      stripped.withUnsafeBufferPointer { plain in
-        outputLine(plain, needles: Needle.cacheKey | Needle.upperCache, line: line.number)
-      }
-      swap(&stripped, &scratch)
+      colouredLine(bytes, needles: line.needles, line: line.number)
     } else {
       outputLine(bytes, needles: line.needles, line: line.number)
     }
+  }
+
+  /// An output line with escape sequences: decided in place from its first plain bytes, and
+  /// copied without its escapes only when ``outputLine(_:needles:line:)`` would read it.
+  ///
+  /// The tests here are the ones ``outputLine(_:needles:line:)`` makes before it reads
+  /// anything (the first-byte table, cargo's and nextest's columns, Nix's and the compiler
+  /// caches' heads), made on ``ANSI/Scan/prefix``; a needle counts when the line holds it or
+  /// it may span an escape (``ANSI/Scan/mayJoinNeedle``). A cargo `Running` line, a test's
+  /// `ok` and a coloured prompt cost a scan of their escapes and no copy.
+  @inline(never)
+  private mutating func colouredLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int
+  ) {
+    let carets = needles & Needle.caret != 0
+    let scan = ANSI.scan(bytes, carets: carets)
+    guard scan.plainCount > 0 else {
+      expectation = .none
+      return
+    }
+    var plainNeedles = needles & (Needle.cacheKey | Needle.upperCache)
+    if scan.mayJoinNeedle { plainNeedles = Needle.cacheKey | Needle.upperCache }
+    if expectation == .none, plainNeedles == 0, !currentStepIsSetupAction {
+      var prefix = scan.prefix
+      let read = withUnsafeBytes(of: &prefix) { raw in
+        let head = UnsafeBufferPointer(
+          start: raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self),
+          count: min(scan.plainCount, ANSI.prefixLength))
+        return mayRead(head, plainCount: scan.plainCount)
+      }
+      guard read else { return }
+    }
+    if scratch.count < bytes.count {
+      scratch = [UInt8](repeating: 0, count: max(bytes.count, 1024))
+    }
+    var stripped: [UInt8] = []
+    swap(&stripped, &scratch)
+    stripped.withUnsafeMutableBufferPointer { buffer in
+      let count = ANSI.strip(bytes, carets: carets, into: buffer)
+      outputLine(
+        UnsafeBufferPointer(start: buffer.baseAddress, count: count), needles: plainNeedles,
+        line: line)
+    }
+    swap(&stripped, &scratch)
+  }
+
+  /// Whether ``outputLine(_:needles:line:)`` reads a line whose plain text starts with
+  /// `head` (its first ``ANSI/prefixLength`` bytes), when no needle, expectation or set-up
+  /// action is in play: what its early returns test, on the head.
+  @inline(__always)
+  private func mayRead(_ head: UnsafeBufferPointer<UInt8>, plainCount: Int) -> Bool {
+    let rules = firstByteRules[Int(head[0])]
+    if rules == 0 { return false }
+    if head[0] == 0x20 {
+      // nextest's summary column, cargo's status column, or an indented row being read.
+      return inNextestFinalList || (plainCount > 14 && head[5] == UInt8(ascii: "S"))
+        || readsIndentedRows || Cargo.isCandidate(head)
+    }
+    if rules & FirstByte.switchRules == 0 {
+      return (rules & FirstByte.nix != 0 && Nix.isCandidate(head))
+        || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
+    }
+    return true
   }
 
   /// The first line decides whether the log starts with the runner's set-up block.

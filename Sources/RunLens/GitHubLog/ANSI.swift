@@ -1,0 +1,182 @@
+/// Finds and removes ANSI escape sequences, also when ESC is written in caret notation (`^[`).
+///
+/// A coloured line (`CARGO_TERM_COLOR=always`, Nix, test runners) is first looked at in place
+/// (``scan(_:carets:)``): its first plain bytes, its plain length, and whether a needle could
+/// span one of its escapes. Only a line that a rule will read is then copied without its
+/// escapes (``strip(_:carets:into:)``).
+enum ANSI {
+  /// The plain bytes ``scan(_:carets:)`` keeps from the start of a line: enough for every
+  /// first-bytes test of the parser (cargo's column 12, nextest's column 5, a word's head).
+  static let prefixLength = 16
+
+  /// What a scan of a coloured line found, without copying it.
+  struct Scan {
+    /// The first plain bytes (at most ``prefixLength``), as two little-endian words.
+    var prefix: (UInt64, UInt64) = (0, 0)
+    /// The number of plain bytes: the length of the line without its escapes.
+    var plainCount = 0
+    /// Whether `Cache Key:`, `CACHE HIT` or `CACHE MISS` may occur in the plain text across
+    /// an escape (so that the line's own needle bits do not show it).
+    var mayJoinNeedle = false
+  }
+
+  /// The next escape sequence at or after `index`: its first byte (ESC or the `^` of `^[[`)
+  /// and the index after it; `nil` when the rest of `bytes` is plain.
+  ///
+  /// ESC is found with `memchr`; a `^` only when `carets` (the line holds `^[`). A CSI runs
+  /// to its final byte (0x40...0x7E), an OSC to BEL or ESC `\`, any other escape is two
+  /// bytes.
+  @inline(__always)
+  static func nextSequence(
+    _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, carets: Bool
+  ) -> (start: Int, end: Int)? {
+    let count = bytes.count
+    let escape = ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
+    var sequence = escape
+    // The byte after the introducer (ESC, or `^[` of `^[[`).
+    var body = -1
+    if carets {
+      var caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: index, to: escape)
+      while caret < escape {
+        if caret + 2 < count, bytes[caret + 1] == UInt8(ascii: "["),
+          bytes[caret + 2] == UInt8(ascii: "[")
+        {
+          sequence = caret
+          body = caret + 2
+          break
+        }
+        // A `^` that does not start `^[[`: keep looking after it.
+        caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: caret + 1, to: escape)
+      }
+    }
+    if body < 0 {
+      guard escape < count else { return nil }
+      body = escape + 1
+    }
+    guard body < count else { return (sequence, count) }
+    if bytes[body] == UInt8(ascii: "[") {
+      // CSI: parameters and intermediates, then one final byte in 0x40...0x7E.
+      var end = body + 1
+      while end < count, bytes[end] &- 0x40 > 0x3E { end += 1 }
+      return (sequence, min(end + 1, count))
+    }
+    if bytes[body] == UInt8(ascii: "]") {
+      // OSC (a window title, a hyperlink): up to BEL or ESC \.
+      var end = body + 1
+      while end < count, bytes[end] != 0x07,
+        !(bytes[end] == 0x1B && end + 1 < count && bytes[end + 1] == 0x5C)
+      {
+        end += 1
+      }
+      return (sequence, end < count && bytes[end] == 0x1B ? end + 2 : min(end + 1, count))
+    }
+    // Another escape: drop ESC and the byte after it.
+    return (sequence, min(body + 1, count))
+  }
+
+  /// Appends `bytes` without escape sequences to `output`.
+  static func strip(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    var index = 0
+    while let (start, end) = nextSequence(bytes, from: index, carets: true) {
+      output.append(contentsOf: bytes.slice(index, start))
+      index = end
+    }
+    output.append(contentsOf: bytes.slice(index, bytes.count))
+  }
+
+  /// Writes `bytes` without escape sequences to `output`.
+  ///
+  /// - Parameters:
+  ///   - bytes: A line.
+  ///   - carets: Whether `bytes` may hold `^[` (else only ESC starts a sequence).
+  ///   - output: Room for `bytes.count` bytes.
+  /// - Returns: The number of bytes written.
+  static func strip(
+    _ bytes: UnsafeBufferPointer<UInt8>, carets: Bool,
+    into output: UnsafeMutableBufferPointer<UInt8>
+  ) -> Int {
+    guard let source = bytes.baseAddress, let target = output.baseAddress else { return 0 }
+    var index = 0
+    var written = 0
+    while let (start, end) = nextSequence(bytes, from: index, carets: carets) {
+      (target + written).update(from: source + index, count: start - index)
+      written += start - index
+      index = end
+    }
+    (target + written).update(from: source + index, count: bytes.count - index)
+    return written + bytes.count - index
+  }
+
+  /// Looks at a coloured line in place: its first plain bytes, its plain length and whether
+  /// a needle may span an escape.
+  ///
+  /// A needle spans an escape only when the plain byte before it can end a proper prefix of
+  /// one and the plain byte after it can start the rest (``NeedleJoin``): two bit tests per
+  /// escape.
+  ///
+  /// - Parameters:
+  ///   - bytes: A line.
+  ///   - carets: Whether `bytes` may hold `^[`.
+  /// - Returns: What the line holds without its escapes.
+  static func scan(_ bytes: UnsafeBufferPointer<UInt8>, carets: Bool) -> Scan {
+    guard let source = bytes.baseAddress else { return Scan() }
+    var prefix: (UInt64, UInt64) = (0, 0)
+    var plainCount = 0
+    var mayJoinNeedle = false
+    var index = 0
+    var last: UInt8?
+    withUnsafeMutableBytes(of: &prefix) { prefix in
+      let target = prefix.baseAddress.unsafelyUnwrapped
+      func run(_ start: Int, _ end: Int) {
+        guard end > start else { return }
+        if let last, NeedleJoin.mayJoin(last, bytes[start]) { mayJoinNeedle = true }
+        if plainCount < prefixLength {
+          let copied = min(end - start, prefixLength - plainCount)
+          (target + plainCount).copyMemory(from: source + start, byteCount: copied)
+        }
+        plainCount += end - start
+        last = bytes[end - 1]
+      }
+      while let (start, end) = nextSequence(bytes, from: index, carets: carets) {
+        run(index, start)
+        index = end
+      }
+      run(index, bytes.count)
+    }
+    return Scan(prefix: prefix, plainCount: plainCount, mayJoinNeedle: mayJoinNeedle)
+  }
+
+  /// The bytes around an escape that let a needle of the parser (`Cache Key:`, `CACHE HIT`,
+  /// `CACHE MISS`) span it, as bit sets over 0x00...0x7F.
+  enum NeedleJoin {
+    static let needles = ["Cache Key:", "CACHE HIT", "CACHE MISS"]
+    /// Bytes that end a proper, non-empty prefix of a needle.
+    static let prefixEnds: (UInt64, UInt64) = set { needle in needle.dropLast() }
+    /// Bytes that start a proper, non-empty suffix of a needle.
+    static let suffixStarts: (UInt64, UInt64) = set { needle in needle.dropFirst() }
+
+    private static func set(_ part: (ArraySlice<UInt8>) -> ArraySlice<UInt8>) -> (UInt64, UInt64) {
+      var bits: (UInt64, UInt64) = (0, 0)
+      for needle in needles {
+        let bytes = ArraySlice(needle.utf8)
+        for byte in part(bytes) {
+          if byte < 64 { bits.0 |= 1 << UInt64(byte) } else { bits.1 |= 1 << UInt64(byte - 64) }
+        }
+      }
+      return bits
+    }
+
+    @inline(__always)
+    private static func contains(_ bits: (UInt64, UInt64), _ byte: UInt8) -> Bool {
+      if byte < 64 { return bits.0 >> UInt64(byte) & 1 != 0 }
+      if byte < 128 { return bits.1 >> UInt64(byte - 64) & 1 != 0 }
+      return false
+    }
+
+    /// Whether a needle may run from a plain byte `before` an escape to one `after` it.
+    @inline(__always)
+    static func mayJoin(_ before: UInt8, _ after: UInt8) -> Bool {
+      contains(prefixEnds, before) && contains(suffixStarts, after)
+    }
+  }
+}
