@@ -31,7 +31,10 @@ enum ANSI {
     _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, carets: Bool
   ) -> (start: Int, end: Int)? {
     let count = bytes.count
-    let escape = ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
+    // Escapes often come in pairs (`ESC[1mESC[32m`): the next byte is tested before a call.
+    let escape =
+      index < count && bytes[index] == 0x1B
+      ? index : ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
     var sequence = escape
     // The byte after the introducer (ESC, or `^[` of `^[[`).
     var body = -1
@@ -95,15 +98,16 @@ enum ANSI {
     _ bytes: UnsafeBufferPointer<UInt8>, carets: Bool,
     into output: UnsafeMutableBufferPointer<UInt8>
   ) -> Int {
-    guard let source = bytes.baseAddress, let target = output.baseAddress else { return 0 }
+    guard let source = bytes.baseAddress, let base = output.baseAddress else { return 0 }
+    let target = UnsafeMutableRawPointer(base)
     var index = 0
     var written = 0
     while let (start, end) = nextSequence(bytes, from: index, carets: carets) {
-      (target + written).update(from: source + index, count: start - index)
+      (target + written).copyMemory(from: source + index, byteCount: start - index)
       written += start - index
       index = end
     }
-    (target + written).update(from: source + index, count: bytes.count - index)
+    (target + written).copyMemory(from: source + index, byteCount: bytes.count - index)
     return written + bytes.count - index
   }
 
@@ -119,31 +123,33 @@ enum ANSI {
   ///   - carets: Whether `bytes` may hold `^[`.
   /// - Returns: What the line holds without its escapes.
   static func scan(_ bytes: UnsafeBufferPointer<UInt8>, carets: Bool) -> Scan {
-    guard let source = bytes.baseAddress else { return Scan() }
-    var prefix: (UInt64, UInt64) = (0, 0)
-    var plainCount = 0
-    var mayJoinNeedle = false
+    var scan = Scan()
     var index = 0
-    var last: UInt8?
-    withUnsafeMutableBytes(of: &prefix) { prefix in
-      let target = prefix.baseAddress.unsafelyUnwrapped
-      func run(_ start: Int, _ end: Int) {
-        guard end > start else { return }
-        if let last, NeedleJoin.mayJoin(last, bytes[start]) { mayJoinNeedle = true }
-        if plainCount < prefixLength {
-          let copied = min(end - start, prefixLength - plainCount)
-          (target + plainCount).copyMemory(from: source + start, byteCount: copied)
+    var last: Int32 = -1
+    // One pass over the runs between escapes, the tail run included (then `end` is the
+    // line's end and `next` is past it). No closure: its captured variables would be boxed
+    // and checked for exclusive access on every run.
+    while true {
+      let sequence = nextSequence(bytes, from: index, carets: carets)
+      let end = sequence?.start ?? bytes.count
+      if end > index {
+        if last >= 0, NeedleJoin.mayJoin(UInt8(truncatingIfNeeded: last), bytes[index]) {
+          scan.mayJoinNeedle = true
         }
-        plainCount += end - start
-        last = bytes[end - 1]
+        if scan.plainCount < prefixLength, let source = bytes.baseAddress {
+          let filled = scan.plainCount
+          let copied = min(end - index, prefixLength - filled)
+          withUnsafeMutableBytes(of: &scan.prefix) { prefix in
+            prefix.baseAddress.unsafelyUnwrapped.advanced(by: filled)
+              .copyMemory(from: source + index, byteCount: copied)
+          }
+        }
+        scan.plainCount += end - index
+        last = Int32(bytes[end - 1])
       }
-      while let (start, end) = nextSequence(bytes, from: index, carets: carets) {
-        run(index, start)
-        index = end
-      }
-      run(index, bytes.count)
+      guard let sequence else { return scan }
+      index = sequence.end
     }
-    return Scan(prefix: prefix, plainCount: plainCount, mayJoinNeedle: mayJoinNeedle)
   }
 
   /// The bytes around an escape that let a needle of the parser (`Cache Key:`, `CACHE HIT`,

@@ -374,9 +374,13 @@ package struct GitHubLogParser {
     let rules = firstByteRules[Int(head[0])]
     if rules == 0 { return false }
     if head[0] == 0x20 {
-      // nextest's summary column, cargo's status column, or an indented row being read.
+      // nextest's summary column, cargo's status column, an entry of an open Nix list, a
+      // compiler cache's row: ``indentedBuildToolLine(_:rules:line:)``'s tests.
       return inNextestFinalList || (plainCount > 14 && head[5] == UInt8(ascii: "S"))
-        || readsIndentedRows || Cargo.isCandidate(head)
+        || Cargo.isCandidate(head)
+        || (nixListOpen && rules & FirstByte.nix != 0 && plainCount > 12
+          && head[2] == UInt8(ascii: "/"))
+        || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
     }
     if rules & FirstByte.switchRules == 0 {
       return (rules & FirstByte.nix != 0 && Nix.isCandidate(head))
