@@ -114,9 +114,8 @@ enum ANSI {
   /// Looks at a coloured line in place: its first plain bytes, its plain length and whether
   /// a needle may span an escape.
   ///
-  /// A needle spans an escape only when the plain byte before it can end a proper prefix of
-  /// one and the plain byte after it can start the rest (``NeedleJoin``): two bit tests per
-  /// escape.
+  /// A needle spans an escape only when the plain bytes before and after it are adjacent
+  /// bytes of the needle (``NeedleJoin``): one bit test per escape, rarely a pair lookup.
   ///
   /// - Parameters:
   ///   - bytes: A line.
@@ -153,36 +152,41 @@ enum ANSI {
   }
 
   /// The bytes around an escape that let a needle of the parser (`Cache Key:`, `CACHE HIT`,
-  /// `CACHE MISS`) span it, as bit sets over 0x00...0x7F.
+  /// `CACHE MISS`) span it: the plain byte before it and the one after it must be two
+  /// adjacent bytes of a needle.
   enum NeedleJoin {
     static let needles = ["Cache Key:", "CACHE HIT", "CACHE MISS"]
-    /// Bytes that end a proper, non-empty prefix of a needle.
-    static let prefixEnds: (UInt64, UInt64) = set { needle in needle.dropLast() }
-    /// Bytes that start a proper, non-empty suffix of a needle.
-    static let suffixStarts: (UInt64, UInt64) = set { needle in needle.dropFirst() }
-
-    private static func set(_ part: (ArraySlice<UInt8>) -> ArraySlice<UInt8>) -> (UInt64, UInt64) {
+    /// Bytes that are followed by another in a needle, as a bit set over 0x00...0x7F: most
+    /// escapes are rejected by this one test.
+    static let firsts: (UInt64, UInt64) = {
       var bits: (UInt64, UInt64) = (0, 0)
       for needle in needles {
-        let bytes = ArraySlice(needle.utf8)
-        for byte in part(bytes) {
+        for byte in needle.utf8.dropLast() {
           if byte < 64 { bits.0 |= 1 << UInt64(byte) } else { bits.1 |= 1 << UInt64(byte - 64) }
         }
       }
       return bits
-    }
-
-    @inline(__always)
-    private static func contains(_ bits: (UInt64, UInt64), _ byte: UInt8) -> Bool {
-      if byte < 64 { return bits.0 >> UInt64(byte) & 1 != 0 }
-      if byte < 128 { return bits.1 >> UInt64(byte - 64) & 1 != 0 }
-      return false
-    }
+    }()
+    /// The adjacent pairs of bytes of the needles, as `first << 8 | second`.
+    static let pairs: [UInt16] = {
+      var pairs: Set<UInt16> = []
+      for needle in needles {
+        let bytes = Array(needle.utf8)
+        for index in 1..<bytes.count {
+          pairs.insert(UInt16(bytes[index - 1]) << 8 | UInt16(bytes[index]))
+        }
+      }
+      return pairs.sorted()
+    }()
 
     /// Whether a needle may run from a plain byte `before` an escape to one `after` it.
     @inline(__always)
     static func mayJoin(_ before: UInt8, _ after: UInt8) -> Bool {
-      contains(prefixEnds, before) && contains(suffixStarts, after)
+      let isFirst =
+        before < 64
+        ? firsts.0 >> UInt64(before) & 1 != 0
+        : before < 128 && firsts.1 >> UInt64(before - 64) & 1 != 0
+      return isFirst && pairs.contains(UInt16(before) << 8 | UInt16(after))
     }
   }
 }
