@@ -90,6 +90,15 @@ public enum BuildKit {
   @inline(__always)
   static func mayBeRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var index = 1
+    if let word = ByteSearch.head(bytes) {
+      // The first byte after `#` that is not a digit, from one word: a digit XOR `0` is
+      // below 10, and adding 0x76 to its low seven bits leaves the high bit clear.
+      let x = word ^ 0x3030_3030_3030_3030
+      let nonDigits =
+        ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676 | x) & 0x8080_8080_8080_8080
+      let flags = nonDigits & ~0xFF
+      index = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+    }
     while index < bytes.count, index < 10, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
     guard index + 1 < bytes.count, bytes[index] == 0x20 else { return false }
     let verb = bytes[index + 1] &- 0x40

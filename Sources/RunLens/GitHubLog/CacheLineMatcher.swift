@@ -88,6 +88,28 @@ enum CacheLineMatcher {
     return table.starts[Int(byte)] != table.starts[Int(byte) + 1]
   }
 
+  /// Whether a pattern's first eight bytes match the start of a message.
+  ///
+  /// ``match(_:in:annotated:decode:)`` recognises nothing else; the parser decides on a
+  /// coloured line's first plain bytes with this before it copies the line.
+  ///
+  /// - Parameters:
+  ///   - head: The first bytes of the message (at least eight, or the whole message).
+  ///   - table: The patterns.
+  /// - Returns: Whether a pattern's head matches.
+  @inline(__always)
+  static func mayMatch(_ head: UnsafeBufferPointer<UInt8>, in table: Table) -> Bool {
+    guard let word = ByteSearch.head(head) else { return false }
+    let first = Int(head[0])
+    var index = Int(table.starts[first])
+    let end = Int(table.starts[first + 1])
+    while index < end {
+      if word & table.masks[index] == table.heads[index] { return true }
+      index += 1
+    }
+    return false
+  }
+
   /// Recognises `bytes`, a message without timestamp and colour codes.
   ///
   /// - Parameters:

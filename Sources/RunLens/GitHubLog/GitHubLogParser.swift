@@ -382,11 +382,24 @@ package struct GitHubLogParser {
           && head[2] == UInt8(ascii: "/"))
         || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
     }
-    if rules & FirstByte.switchRules == 0 {
-      return (rules & FirstByte.nix != 0 && Nix.isCandidate(head))
-        || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
+    let buildTool =
+      (rules & FirstByte.nix != 0 && Nix.isCandidate(head))
+      || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
+    switch head[0] {
+    case UInt8(ascii: "#"):
+      return true
+    case UInt8(ascii: "P"):
+      // `Post job cleanup.` (its first 16 bytes), or a cache action's line.
+      return ByteSearch.hasPrefix(head, "Post job cleanup")
+        || CacheLineMatcher.mayMatch(head, in: cacheLines)
+    case UInt8(ascii: "C"):
+      // ``cLine(_:rules:line:)``: `Cleaning up …`, `Complete job name: …`, a cache line.
+      return plainCount >= 8
+        && (buildTool || head[1] == UInt8(ascii: "l") || head[1] == UInt8(ascii: "o")
+          || CacheLineMatcher.mayMatch(head, in: cacheLines))
+    default:
+      return buildTool || CacheLineMatcher.mayMatch(head, in: cacheLines)
     }
-    return true
   }
 
   /// The first line decides whether the log starts with the runner's set-up block.
@@ -536,8 +549,17 @@ package struct GitHubLogParser {
     }
     switch bytes[0] {
     case UInt8(ascii: "#"):
-      // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
-      if markerLine(bytes, line: line) { return }
+      if BuildKit.isCandidate(bytes) {
+        // Outside a build, only the line that starts one is read: other steps' `#N …` lines
+        // (a test's output, a booting builder) cost three byte compares. Inside one, its
+        // rows cost a word's digit test and one table bit, without a call.
+        if readsBuildKit || BuildKit.mayStartBuild(bytes), BuildKit.mayBeRead(bytes) {
+          buildKitLine(bytes, line: line)
+        }
+      } else if markerLine(bytes, line: line) {
+        // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
+        return
+      }
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
@@ -596,30 +618,25 @@ package struct GitHubLogParser {
     }
   }
 
+  /// A line of BuildKit's that passed ``BuildKit/mayBeRead(_:)``: its step lines and
+  /// verdicts are counted here and reported once per build (``flushBuildKit()``).
+  @inline(never)
+  private mutating func buildKitLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+    guard let buildKit = BuildKit.read(bytes) else { return }
+    if case .buildStarted = buildKit {
+      flushBuildKit()
+      readsBuildKit = true
+    }
+    guard readsBuildKit else { return }
+    if buildKitVertices.count(buildKit) {
+      events.append(.build(.buildKit(buildKit), line: line))
+    } else {
+      buildKitLine = line
+    }
+  }
+
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
-    if BuildKit.isCandidate(bytes) {
-      // Outside a build, only the line that starts one is read: other steps' `#N …` lines
-      // (a test's output, a booting builder) cost three byte compares. Inside one, its rows
-      // cost the digits and one table bit (``BuildKit/mayBeRead(_:)``), and its step lines
-      // and verdicts are counted here, reported once per build (``flushBuildKit()``).
-      if readsBuildKit || BuildKit.mayStartBuild(bytes), BuildKit.mayBeRead(bytes),
-        let buildKit = BuildKit.read(bytes)
-      {
-        if case .buildStarted = buildKit {
-          flushBuildKit()
-          readsBuildKit = true
-        }
-        if readsBuildKit {
-          if buildKitVertices.count(buildKit) {
-            events.append(.build(.buildKit(buildKit), line: line))
-          } else {
-            buildKitLine = line
-          }
-        }
-      }
-      return false
-    }
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {

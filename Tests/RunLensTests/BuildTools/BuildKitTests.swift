@@ -173,7 +173,9 @@ struct BuildKitTests {
       ("#13 185.6    Compiling serde v1.0.1", false), ("#5 sha256:abc 1MB / 3MB 0.2s", false),
       ("#9 extracting sha256:abc", true), ("#9 resolve docker.io/x", false), ("#9", false),
       ("#9 ", false), ("#123456789012 DONE 1s", false), ("#1\u{7F}", false),
-      ("#4 \u{C3}\u{A9}", false),
+      ("#4 \u{C3}\u{A9}", false), ("#1234567 CACHED", true), ("#12345678 DONE 1s", true),
+      ("#123456789 CACHED", true), ("#1234567890 CACHED", false), ("#12:DONE", false),
+      ("#7/DONE 1.5s", false),
     ])
   func rowTest(message: String, mayBeRead: Bool) {
     let result = Array(message.utf8).withUnsafeBufferPointer { bytes in

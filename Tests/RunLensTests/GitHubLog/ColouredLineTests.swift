@@ -54,6 +54,13 @@ struct ColouredLineTests {
     "Cache restored from key: linux-cargo-abc",
     "Cache Size: ~12 MB (12582912 B)",
     "Cache not found for input keys: linux-cargo-abc",
+    "Received 12582912 of 12582912 (100.0%), 12.0 MBs/sec",
+    "Failed to restore: Cache service responded with 503",
+    "Restored from cache key \"v0-rust-linux\".",
+    "Unable to reserve cache with key linux-cargo-abc, another job may be creating this cache.",
+    "Saved a new cache with the key nix-abc",
+    "Complete job name: build (stable)",
+    "warning: unused variable: `x`",
     "        PASS [   0.010s] crate::tests::a",
     "     Summary [   0.123s] 2 tests run: 2 passed, 0 skipped",
     "        FAIL [   0.011s] crate::tests::b",
@@ -65,6 +72,7 @@ struct ColouredLineTests {
     "#8 DONE 1.5s",
     "test cache::tests::evicts ... ok",
     "Post job cleanup.",
+    "Cleaning up orphan processes",
   ]
 
   /// Escape sequences as logs carry them: SGR, reset, caret notation, an OSC hyperlink.
