@@ -73,13 +73,11 @@ public enum BuildKit {
       && (bytes[3] == UInt8(ascii: "b") || bytes[3] == UInt8(ascii: "["))
   }
 
-  /// The bytes that can follow `#N ` in a line ``read(_:)`` reads, as bits above 0x40:
-  /// `C`ACHED, `D`ONE, `E`RROR, `[`stage…], `b`uilding with, `i`mporting, `e`xporting.
-  private static let verbStarts: UInt64 = {
-    var bits: UInt64 = 0
-    for byte in "CDE[bie".utf8 { bits |= 1 << UInt64(byte - 0x40) }
-    return bits
-  }()
+  /// The bytes that can follow `#N ` in a line ``read(_:)`` reads, as bits above 0x40.
+  ///
+  /// `C`ACHED, `D`ONE, `E`RROR, `[`stage…], `b`uilding with, `i`mporting, `e`xporting. A
+  /// literal, so that a row's test is not a lazy global's check (a test derives it).
+  static let verbStarts: UInt64 = 0x224_0800_0038
 
   /// Whether a candidate may be a line ``read(_:)`` reads: after `#N ` comes one of the
   /// bytes its switch looks at.
@@ -102,7 +100,18 @@ public enum BuildKit {
     while index < bytes.count, index < 10, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
     guard index + 1 < bytes.count, bytes[index] == 0x20 else { return false }
     let verb = bytes[index + 1] &- 0x40
-    return verb < 64 && verbStarts & (1 << UInt64(verb)) != 0
+    guard verb < 64, verbStarts & (1 << UInt64(verb)) != 0 else { return false }
+    // `#9 extracting sha256:…` is a row; `[internal] …` is read only as vertex 0 or 1's
+    // `load build definition`.
+    switch bytes[index + 1] {
+    case UInt8(ascii: "e"):
+      return index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: "p")
+    case UInt8(ascii: "["):
+      return (index == 2 && bytes[1] <= UInt8(ascii: "1"))
+        || !ByteSearch.hasPrefix(bytes.dropping(index + 1), "[internal]")
+    default:
+      return true
+    }
   }
 
   /// Reads a line (without timestamp); `nil` for rows, command output and other lines.
@@ -235,6 +244,7 @@ public enum BuildKit {
     }
 
     /// The state of a tracked vertex, growing the table to hold it.
+    @inline(__always)
     private mutating func state(_ vertex: Int) -> UInt8 {
       if vertex >= states.count {
         states.append(contentsOf: repeatElement(0, count: vertex + 1 - states.count))
@@ -244,6 +254,7 @@ public enum BuildKit {
 
     /// Whether a verdict of a tracked vertex counts (its step line came, no verdict yet),
     /// counting the line if so.
+    @inline(__always)
     private mutating func verdict(_ vertex: Int) -> Bool {
       let current = state(vertex)
       guard current == 1 || current == 2 else { return false }

@@ -171,11 +171,15 @@ struct BuildKitTests {
       ("#12 [builder 3/7] RUN make", true), ("#0 building with \"b\" instance", true),
       ("#5 importing cache manifest from gha:1", true), ("#9 exporting cache to GitHub", true),
       ("#13 185.6    Compiling serde v1.0.1", false), ("#5 sha256:abc 1MB / 3MB 0.2s", false),
-      ("#9 extracting sha256:abc", true), ("#9 resolve docker.io/x", false), ("#9", false),
+      ("#9 extracting sha256:abc", false), ("#9 resolve docker.io/x", false), ("#9", false),
       ("#9 ", false), ("#123456789012 DONE 1s", false), ("#1\u{7F}", false),
       ("#4 \u{C3}\u{A9}", false), ("#1234567 CACHED", true), ("#12345678 DONE 1s", true),
       ("#123456789 CACHED", true), ("#1234567890 CACHED", false), ("#12:DONE", false),
-      ("#7/DONE 1.5s", false),
+      ("#7/DONE 1.5s", false), ("#8 [installer 3/7] RUN make", true),
+      ("#5 [internal] load metadata for docker.io/library/rust:1", false),
+      ("#1 [internal] load build definition from Dockerfile", true),
+      ("#12 [internal] load build definition from Dockerfile", false),
+      ("#9 exporting layers", true), ("#9 exporting cache to client directory", true),
     ])
   func rowTest(message: String, mayBeRead: Bool) {
     let result = Array(message.utf8).withUnsafeBufferPointer { bytes in
@@ -184,5 +188,12 @@ struct BuildKitTests {
     #expect(result.0 == mayBeRead)
     // Never a line `read` reads that the test rejects.
     if !result.0 { #expect(result.1 == nil) }
+  }
+
+  @Test("the verb bits are the first bytes of the lines read")
+  func verbBits() {
+    var bits: UInt64 = 0
+    for byte in "CDE[bie".utf8 { bits |= 1 << UInt64(byte - 0x40) }
+    #expect(BuildKit.verbStarts == bits)
   }
 }

@@ -205,4 +205,15 @@ struct ColouredLineTests {
       haystack[$0..<($0 + needle.count)].elementsEqual(needle)
     }
   }
+
+  @Test("the needle-join bits are the bytes that precede another in a needle")
+  func joinBits() {
+    var bits: (UInt64, UInt64) = (0, 0)
+    for needle in ANSI.NeedleJoin.needles {
+      for byte in needle.utf8.dropLast() {
+        if byte < 64 { bits.0 |= 1 << UInt64(byte) } else { bits.1 |= 1 << UInt64(byte - 64) }
+      }
+    }
+    #expect(ANSI.NeedleJoin.firsts == bits)
+  }
 }
