@@ -31,7 +31,11 @@ enum ANSI {
     _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, carets: Bool
   ) -> (start: Int, end: Int)? {
     let count = bytes.count
-    let escape = nearestEscape(bytes, from: index)
+    // Escapes often come in pairs (`ESC[1mESC[32m`): the next byte is tested before a call
+    // (testing the next word as well costs more than it saves, measured).
+    let escape =
+      index < count && bytes[index] == 0x1B
+      ? index : ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
     var sequence = escape
     // The byte after the introducer (ESC, or `^[` of `^[[`).
     var body = -1
@@ -72,25 +76,6 @@ enum ANSI {
     }
     // Another escape: drop ESC and the byte after it.
     return (sequence, min(body + 1, count))
-  }
-
-  /// The index of the first ESC at or after `index`, or `bytes.count`.
-  ///
-  /// The text between a line's escapes is mostly short (`ESC[1mESC[32m`, a word in colour):
-  /// the next eight bytes are tested as one word (a word XOR ESC has a zero byte where an ESC
-  /// is, and the lowest flagged byte of the zero-byte test is exact) before `memchr` is called.
-  @inline(__always)
-  static func nearestEscape(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
-    let count = bytes.count
-    guard index + 8 <= count, let base = bytes.baseAddress else {
-      return ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
-    }
-    let word = UInt64(
-      littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
-    let x = word ^ 0x1B1B_1B1B_1B1B_1B1B
-    let flags = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-    if flags != 0 { return index + flags.trailingZeroBitCount >> 3 }
-    return ByteSearch.index(of: 0x1B, in: bytes, from: index + 8, to: count)
   }
 
   /// Appends `bytes` without escape sequences to `output`.
