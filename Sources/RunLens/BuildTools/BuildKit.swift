@@ -87,6 +87,12 @@ public enum BuildKit {
   /// reject them without a call.
   @inline(__always)
   static func mayBeRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    verbIndex(bytes) > 0
+  }
+
+  /// The index of the byte after `#N ` when ``mayBeRead(_:)`` passes the line, else 0.
+  @inline(__always)
+  static func verbIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
     var index = 1
     if let word = ByteSearch.head(bytes) {
       // The first byte after `#` that is not a digit, from one word: a digit XOR `0` is
@@ -98,20 +104,41 @@ public enum BuildKit {
       index = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
     }
     while index < bytes.count, index < 10, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-    guard index + 1 < bytes.count, bytes[index] == 0x20 else { return false }
+    guard index + 1 < bytes.count, bytes[index] == 0x20 else { return 0 }
     let verb = bytes[index + 1] &- 0x40
-    guard verb < 64, verbStarts & (1 << UInt64(verb)) != 0 else { return false }
+    guard verb < 64, verbStarts & (1 << UInt64(verb)) != 0 else { return 0 }
     // `#9 extracting sha256:…` is a row; `[internal] …` is read only as vertex 0 or 1's
     // `load build definition`.
     switch bytes[index + 1] {
     case UInt8(ascii: "e"):
-      return index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: "p")
+      return index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: "p") ? index + 1 : 0
     case UInt8(ascii: "["):
       return (index == 2 && bytes[1] <= UInt8(ascii: "1"))
-        || !ByteSearch.hasPrefix(bytes.dropping(index + 1), "[internal]")
+        || !ByteSearch.hasPrefix(bytes.dropping(index + 1), "[internal]") ? index + 1 : 0
     default:
-      return true
+      return index + 1
     }
+  }
+
+  /// The vertex of a `#N CACHED` or `#N DONE …` line, and whether it ran.
+  ///
+  /// `verb` is the index ``verbIndex(_:)`` gave; `nil` for any other line. ``read(_:)``
+  /// gives the same verdicts.
+  @inline(__always)
+  static func verdict(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> (vertex: Int, ran: Bool)? {
+    let cached: Bool
+    if bytes[verb] == UInt8(ascii: "C"), bytes.count == verb + 6,
+      ByteSearch.hasPrefix(bytes.dropping(verb), "CACHED")
+    {
+      cached = true
+    } else if bytes[verb] == UInt8(ascii: "D"), ByteSearch.hasPrefix(bytes.dropping(verb), "DONE") {
+      cached = false
+    } else {
+      return nil
+    }
+    var vertex = 0
+    for index in 1..<(verb - 1) { vertex = vertex * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+    return (vertex, !cached)
   }
 
   /// Reads a line (without timestamp); `nil` for rows, command output and other lines.
@@ -234,6 +261,29 @@ public enum BuildKit {
       case .cacheImport, .cacheExport, .tally:
         return true
       }
+    }
+
+    /// Counts a `CACHED` (`ran` false) or `DONE` verdict of a tracked vertex.
+    ///
+    /// As ``count(_:)`` counts ``Line/cached(vertex:)`` and ``Line/done(vertex:duration:)``;
+    /// the duration is read only for a layer's first verdict. Returns `false` for a vertex
+    /// that is not tracked (the caller reads the line whole).
+    @inline(__always)
+    mutating func countVerdict(
+      vertex: Int, ran: Bool, duration: () -> Duration?
+    ) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return false }
+      guard verdict(vertex) else { return true }
+      if states[vertex] == 2 {
+        if ran {
+          tally.rebuilt += 1
+          tally.rebuiltDuration += duration() ?? .zero
+        } else {
+          tally.cached += 1
+        }
+      }
+      states[vertex] = 3
+      return true
     }
 
     /// The counts since the last call, or `nil` when no line counted.

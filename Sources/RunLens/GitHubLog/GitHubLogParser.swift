@@ -315,6 +315,13 @@ package struct GitHubLogParser {
       expectation = .none
       return
     }
+    if readsBuildKit, line.needles == 0, bytes[0] == UInt8(ascii: "#"), expectation == .none,
+      BuildKit.isCandidate(bytes), BuildKit.verbIndex(bytes) == 0
+    {
+      // A row of a running build (`#13 185.6    Compiling …`), most of a BuildKit log:
+      // what ``outputLine(_:needles:line:)`` would conclude, without the call.
+      return
+    }
     if line.needles & (Needle.escape | Needle.caret) != 0 {
       colouredLine(bytes, needles: line.needles, line: line.number)
     } else {
@@ -553,8 +560,9 @@ package struct GitHubLogParser {
         // Outside a build, only the line that starts one is read: other steps' `#N …` lines
         // (a test's output, a booting builder) cost three byte compares. Inside one, its
         // rows cost a word's digit test and one table bit, without a call.
-        if readsBuildKit || BuildKit.mayStartBuild(bytes), BuildKit.mayBeRead(bytes) {
-          buildKitLine(bytes, line: line)
+        if readsBuildKit || BuildKit.mayStartBuild(bytes) {
+          let verb = BuildKit.verbIndex(bytes)
+          if verb > 0 { buildKitLine(bytes, verb: verb, line: line) }
         }
       } else if markerLine(bytes, line: line) {
         // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
@@ -621,7 +629,16 @@ package struct GitHubLogParser {
   /// A line of BuildKit's that passed ``BuildKit/mayBeRead(_:)``: its step lines and
   /// verdicts are counted here and reported once per build (``flushBuildKit()``).
   @inline(never)
-  private mutating func buildKitLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+  private mutating func buildKitLine(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int, line: Int) {
+    // A build's verdicts, most of its lines that count, are counted without a `Line`.
+    if readsBuildKit, let (vertex, ran) = BuildKit.verdict(bytes, verb: verb),
+      buildKitVertices.countVerdict(
+        vertex: vertex, ran: ran,
+        duration: { BuildKit.seconds(bytes.dropping(verb + 4).trimmingSpaces()) })
+    {
+      buildKitLine = line
+      return
+    }
     guard let buildKit = BuildKit.read(bytes) else { return }
     if case .buildStarted = buildKit {
       flushBuildKit()

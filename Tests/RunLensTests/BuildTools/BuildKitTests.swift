@@ -196,4 +196,30 @@ struct BuildKitTests {
     for byte in "CDE[bie".utf8 { bits |= 1 << UInt64(byte - 0x40) }
     #expect(BuildKit.verbStarts == bits)
   }
+
+  @Test(
+    "the verdict shortcut reads what read reads",
+    arguments: [
+      "#7 CACHED", "#7 CACHED ", "#7 CACHEDX", "#12 DONE 1.5s", "#12 DONE", "#12 DONEx 3s",
+      "#123456789 DONE 2s", "#1234567890 DONE 2s", "#3 ERROR: x", "#4 [2/3] RUN make",
+      "#0 CACHED", "#70000 DONE 0.1s",
+    ])
+  func verdictShortcut(message: String) {
+    Array(message.utf8).withUnsafeBufferPointer { bytes in
+      let verb = BuildKit.verbIndex(bytes)
+      let read = BuildKit.read(bytes)
+      guard verb > 0, let (vertex, ran) = BuildKit.verdict(bytes, verb: verb) else {
+        switch read {
+        case .cached, .done: Issue.record("read gives a verdict the shortcut missed: \(message)")
+        default: break
+        }
+        return
+      }
+      switch read {
+      case .cached(let readVertex): #expect(!ran && vertex == readVertex)
+      case .done(let readVertex, _): #expect(ran && vertex == readVertex)
+      default: Issue.record("the shortcut gives a verdict read does not: \(message)")
+      }
+    }
+  }
 }
