@@ -315,15 +315,14 @@ package struct GitHubLogParser {
       expectation = .none
       return
     }
-    if readsBuildKit, line.needles == 0, bytes[0] == UInt8(ascii: "#"), expectation == .none,
-      BuildKit.isCandidate(bytes), BuildKit.verbIndex(bytes) == 0
+    if line.needles & (Needle.escape | Needle.caret) != 0 {
+      colouredLine(bytes, needles: line.needles, line: line.number)
+    } else if bytes[0] == UInt8(ascii: "#"), readsBuildKit, line.needles == 0,
+      expectation == .none, BuildKit.isCandidate(bytes), BuildKit.verbIndex(bytes) == 0
     {
       // A row of a running build (`#13 185.6    Compiling …`), most of a BuildKit log:
       // what ``outputLine(_:needles:line:)`` would conclude, without the call.
       return
-    }
-    if line.needles & (Needle.escape | Needle.caret) != 0 {
-      colouredLine(bytes, needles: line.needles, line: line.number)
     } else {
       outputLine(bytes, needles: line.needles, line: line.number)
     }
