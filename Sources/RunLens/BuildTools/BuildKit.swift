@@ -87,7 +87,8 @@ public enum BuildKit {
   /// reject them without a call.
   @inline(__always)
   static func mayBeRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    verbIndex(bytes) > 0
+    let verb = verbIndex(bytes)
+    return verb > 0 && mayReadVerb(bytes, verb: verb)
   }
 
   /// The index of the byte after `#N ` when ``mayBeRead(_:)`` passes the line, else 0.
@@ -107,16 +108,24 @@ public enum BuildKit {
     guard index + 1 < bytes.count, bytes[index] == 0x20 else { return 0 }
     let verb = bytes[index + 1] &- 0x40
     guard verb < 64, verbStarts & (1 << UInt64(verb)) != 0 else { return 0 }
-    // `#9 extracting sha256:…` is a row; `[internal] …` is read only as vertex 0 or 1's
-    // `load build definition`.
-    switch bytes[index + 1] {
+    return index + 1
+  }
+
+  /// Whether a line that passed ``verbIndex(_:)`` may be one ``read(_:)`` reads, by its verb:
+  /// `#9 extracting …` and `#9 exporting layers` are rows; `[internal] …` is read only as
+  /// vertex 0 or 1's `load build definition`.
+  @inline(__always)
+  static func mayReadVerb(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> Bool {
+    switch bytes[verb] {
     case UInt8(ascii: "e"):
-      return index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: "p") ? index + 1 : 0
+      // `exporting cache…`, `exporting content cache`, `exporting to GitHub…`.
+      return verb + 10 < bytes.count && bytes[verb + 2] == UInt8(ascii: "p")
+        && (bytes[verb + 10] == UInt8(ascii: "c") || bytes[verb + 10] == UInt8(ascii: "t"))
     case UInt8(ascii: "["):
-      return (index == 2 && bytes[1] <= UInt8(ascii: "1"))
-        || !ByteSearch.hasPrefix(bytes.dropping(index + 1), "[internal]") ? index + 1 : 0
+      return (verb == 3 && bytes[1] <= UInt8(ascii: "1"))
+        || !ByteSearch.hasPrefix(bytes.dropping(verb), "[internal]")
     default:
-      return index + 1
+      return true
     }
   }
 

@@ -629,6 +629,7 @@ package struct GitHubLogParser {
   /// verdicts are counted here and reported once per build (``flushBuildKit()``).
   @inline(never)
   private mutating func buildKitLine(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int, line: Int) {
+    guard BuildKit.mayReadVerb(bytes, verb: verb) else { return }
     // A build's verdicts, most of its lines that count, are counted without a `Line`.
     if readsBuildKit, let (vertex, ran) = BuildKit.verdict(bytes, verb: verb),
       buildKitVertices.countVerdict(
