@@ -237,7 +237,13 @@ public enum BuildKit {
     mutating func count(_ line: Line) -> Bool {
       switch line {
       case .buildStarted:
-        states.removeAll(keepingCapacity: true)
+        // Zeroed in place (a memset), so that the next build's vertices do not grow the
+        // table again one append at a time; a table grown by a huge vertex number is freed.
+        if states.count > 4096 {
+          states = []
+        } else {
+          states.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         return true
       case .step(let vertex, let from):
         guard vertex >= 0, vertex < Self.tracked else { return true }
