@@ -129,6 +129,28 @@ public enum BuildKit {
     }
   }
 
+  /// The vertex of a `#N [stage i/n] INSTRUCTION` line, and whether it is a `FROM`.
+  ///
+  /// `verb` is the index ``verbIndex(_:)`` gave; `nil` for any other line, and for the
+  /// `[internal] load build definition` line that starts a build. ``read(_:)`` gives the
+  /// same steps.
+  @inline(__always)
+  static func step(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> (vertex: Int, from: Bool)? {
+    guard bytes[verb] == UInt8(ascii: "[") else { return nil }
+    var vertex = 0
+    for index in 1..<(verb - 1) { vertex = vertex * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+    let rest = bytes.dropping(verb)
+    guard !(vertex <= 1 && ByteSearch.hasPrefix(rest, "[internal] load build definition")),
+      let close = rest.firstIndex(of: UInt8(ascii: "]")), close > 3,
+      isStepIndex(rest.slice(1, close))
+    else { return nil }
+    let instruction = rest.dropping(close + 1).trimmingSpaces()
+    return (
+      vertex,
+      ByteSearch.hasPrefix(instruction, "FROM ") || ByteSearch.hasPrefix(instruction, "from ")
+    )
+  }
+
   /// The vertex of a `#N CACHED` or `#N DONE …` line, and whether it ran.
   ///
   /// `verb` is the index ``verbIndex(_:)`` gave; `nil` for any other line. ``read(_:)``
@@ -276,6 +298,18 @@ public enum BuildKit {
       case .cacheImport, .cacheExport, .tally:
         return true
       }
+    }
+
+    /// Counts the step line of a tracked vertex, as ``count(_:)`` counts
+    /// ``Line/step(vertex:from:)``; returns `false` for a vertex that is not tracked.
+    @inline(__always)
+    mutating func countStep(vertex: Int, from: Bool) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return false }
+      guard state(vertex) == 0 else { return true }
+      states[vertex] = from ? 1 : 2
+      tally.lines += 1
+      if !from { tally.layers += 1 }
+      return true
     }
 
     /// Counts a `CACHED` (`ran` false) or `DONE` verdict of a tracked vertex.

@@ -639,6 +639,12 @@ package struct GitHubLogParser {
       buildKitLine = line
       return
     }
+    if readsBuildKit, let (vertex, from) = BuildKit.step(bytes, verb: verb),
+      buildKitVertices.countStep(vertex: vertex, from: from)
+    {
+      buildKitLine = line
+      return
+    }
     guard let buildKit = BuildKit.read(bytes) else { return }
     if case .buildStarted = buildKit {
       flushBuildKit()

@@ -223,4 +223,24 @@ struct BuildKitTests {
       }
     }
   }
+
+  @Test(
+    "the step shortcut reads what read reads",
+    arguments: [
+      "#4 [2/3] RUN make", "#12 [builder 3/7] RUN cargo build", "#6 [1/3] FROM docker.io/x",
+      "#6 [base 1/3] from debian", "#1 [internal] load build definition from Dockerfile",
+      "#5 [internal] load metadata for x", "#7 [linux/amd64 builder 2/8] COPY . .",
+      "#8 [a]", "#8 [ab/c] RUN x", "#70000 [2/3] RUN make", "#7 CACHED",
+    ])
+  func stepShortcut(message: String) {
+    Array(message.utf8).withUnsafeBufferPointer { bytes in
+      let verb = BuildKit.verbIndex(bytes)
+      let read = BuildKit.read(bytes)
+      guard verb > 0, let (vertex, from) = BuildKit.step(bytes, verb: verb) else {
+        if case .step = read { Issue.record("read gives a step the shortcut missed: \(message)") }
+        return
+      }
+      #expect(read == .step(vertex: vertex, from: from))
+    }
+  }
 }
