@@ -318,11 +318,13 @@ package struct GitHubLogParser {
     if line.needles & (Needle.escape | Needle.caret) != 0 {
       colouredLine(bytes, needles: line.needles, line: line.number)
     } else if bytes[0] == UInt8(ascii: "#"), readsBuildKit, line.needles == 0,
-      expectation == .none, BuildKit.isCandidate(bytes), BuildKit.verbIndex(bytes) == 0
+      expectation == .none, BuildKit.isCandidate(bytes)
     {
-      // A row of a running build (`#13 185.6    Compiling …`), most of a BuildKit log:
-      // what ``outputLine(_:needles:line:)`` would conclude, without the call.
-      return
+      // A line of a running build, most of a BuildKit log: a row (`#13 185.6    Compiling
+      // …`) or a step line or verdict. What ``outputLine(_:needles:line:)`` would do with
+      // it, without the call.
+      let verb = BuildKit.verbIndex(bytes)
+      if verb > 0 { buildKitLine(bytes, verb: verb, line: line.number) }
     } else {
       outputLine(bytes, needles: line.needles, line: line.number)
     }
