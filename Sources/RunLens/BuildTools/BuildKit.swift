@@ -25,6 +25,35 @@ public enum BuildKit {
     case cacheExport
     /// `#0 building with "…" instance …` or `#1 …`: a new build begins (numbers restart).
     case buildStarted
+    /// The step lines and verdicts of one build (or of its part in one step), counted by the
+    /// parser (``Vertices``) and reported once instead of a line each.
+    case tally(Tally)
+  }
+
+  /// The layers of one build that the parser counted itself.
+  public struct Tally: Sendable, Hashable {
+    /// Step lines and verdicts counted: the lines this stands for.
+    public var lines = 0
+    /// Dockerfile step vertices other than `FROM`.
+    public var layers = 0
+    /// Layers whose first verdict was `CACHED`.
+    public var cached = 0
+    /// Layers whose first verdict was `DONE` or `ERROR`.
+    public var rebuilt = 0
+    /// The sum of the rebuilt layers' `DONE` durations.
+    public var rebuiltDuration = Duration.zero
+
+    /// Creates counts.
+    public init(
+      lines: Int = 0, layers: Int = 0, cached: Int = 0, rebuilt: Int = 0,
+      rebuiltDuration: Duration = .zero
+    ) {
+      self.lines = lines
+      self.layers = layers
+      self.cached = cached
+      self.rebuilt = rebuilt
+      self.rebuiltDuration = rebuiltDuration
+    }
   }
 
   /// Whether a message may be BuildKit's: `#` then a digit.
@@ -42,6 +71,105 @@ public enum BuildKit {
   static func mayStartBuild(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     bytes.count > 4 && bytes[1] &- UInt8(ascii: "0") < 2 && bytes[2] == 0x20
       && (bytes[3] == UInt8(ascii: "b") || bytes[3] == UInt8(ascii: "["))
+  }
+
+  /// The bytes that can follow `#N ` in a line ``read(_:)`` reads, as bits above 0x40.
+  ///
+  /// `C`ACHED, `D`ONE, `E`RROR, `[`stage…], `b`uilding with, `i`mporting, `e`xporting. A
+  /// literal, so that a row's test is not a lazy global's check (a test derives it).
+  static let verbStarts: UInt64 = 0x224_0800_0038
+
+  /// Whether a candidate may be a line ``read(_:)`` reads: after `#N ` comes one of the
+  /// bytes its switch looks at.
+  ///
+  /// A build prints mostly rows of its running vertices (`#13 185.6    Compiling …`,
+  /// `#5 sha256:… 1.2MB / 3MB`, `#9 extracting …`): the digits, a space and one table bit
+  /// reject them without a call.
+  @inline(__always)
+  static func mayBeRead(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let verb = verbIndex(bytes)
+    return verb > 0 && mayReadVerb(bytes, verb: verb)
+  }
+
+  /// The index of the byte after `#N ` when ``mayBeRead(_:)`` passes the line, else 0.
+  @inline(__always)
+  static func verbIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var index = 1
+    if let word = ByteSearch.head(bytes) {
+      // The first byte after `#` that is not a digit, from one word: a digit XOR `0` is
+      // below 10, and adding 0x76 to its low seven bits leaves the high bit clear.
+      let x = word ^ 0x3030_3030_3030_3030
+      let nonDigits =
+        ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676 | x) & 0x8080_8080_8080_8080
+      let flags = nonDigits & ~0xFF
+      index = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+    }
+    while index < bytes.count, index < 10, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+    guard index + 1 < bytes.count, bytes[index] == 0x20 else { return 0 }
+    let verb = bytes[index + 1] &- 0x40
+    guard verb < 64, verbStarts & (1 << UInt64(verb)) != 0 else { return 0 }
+    return index + 1
+  }
+
+  /// Whether a line that passed ``verbIndex(_:)`` may be one ``read(_:)`` reads, by its verb:
+  /// `#9 extracting …` and `#9 exporting layers` are rows; `[internal] …` is read only as
+  /// vertex 0 or 1's `load build definition`.
+  @inline(__always)
+  static func mayReadVerb(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> Bool {
+    switch bytes[verb] {
+    case UInt8(ascii: "e"):
+      // `exporting cache…`, `exporting content cache`, `exporting to GitHub…`.
+      return verb + 10 < bytes.count && bytes[verb + 2] == UInt8(ascii: "p")
+        && (bytes[verb + 10] == UInt8(ascii: "c") || bytes[verb + 10] == UInt8(ascii: "t"))
+    case UInt8(ascii: "["):
+      return (verb == 3 && bytes[1] <= UInt8(ascii: "1"))
+        || !ByteSearch.hasPrefix(bytes.dropping(verb), "[internal]")
+    default:
+      return true
+    }
+  }
+
+  /// The vertex of a `#N [stage i/n] INSTRUCTION` line, and whether it is a `FROM`.
+  ///
+  /// `verb` is the index ``verbIndex(_:)`` gave; `nil` for any other line, and for the
+  /// `[internal] load build definition` line that starts a build. ``read(_:)`` gives the
+  /// same steps.
+  @inline(__always)
+  static func step(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> (vertex: Int, from: Bool)? {
+    guard bytes[verb] == UInt8(ascii: "[") else { return nil }
+    var vertex = 0
+    for index in 1..<(verb - 1) { vertex = vertex * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+    let rest = bytes.dropping(verb)
+    guard !(vertex <= 1 && ByteSearch.hasPrefix(rest, "[internal] load build definition")),
+      let close = rest.firstIndex(of: UInt8(ascii: "]")), close > 3,
+      isStepIndex(rest.slice(1, close))
+    else { return nil }
+    let instruction = rest.dropping(close + 1).trimmingSpaces()
+    return (
+      vertex,
+      ByteSearch.hasPrefix(instruction, "FROM ") || ByteSearch.hasPrefix(instruction, "from ")
+    )
+  }
+
+  /// The vertex of a `#N CACHED` or `#N DONE …` line, and whether it ran.
+  ///
+  /// `verb` is the index ``verbIndex(_:)`` gave; `nil` for any other line. ``read(_:)``
+  /// gives the same verdicts.
+  @inline(__always)
+  static func verdict(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int) -> (vertex: Int, ran: Bool)? {
+    let cached: Bool
+    if bytes[verb] == UInt8(ascii: "C"), bytes.count == verb + 6,
+      ByteSearch.hasPrefix(bytes.dropping(verb), "CACHED")
+    {
+      cached = true
+    } else if bytes[verb] == UInt8(ascii: "D"), ByteSearch.hasPrefix(bytes.dropping(verb), "DONE") {
+      cached = false
+    } else {
+      return nil
+    }
+    var vertex = 0
+    for index in 1..<(verb - 1) { vertex = vertex * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+    return (vertex, !cached)
   }
 
   /// Reads a line (without timestamp); `nil` for rows, command output and other lines.
@@ -105,43 +233,131 @@ public enum BuildKit {
     return inner[slash - 1] &- UInt8(ascii: "0") < 10
   }
 
-  /// The vertices of one build the parser has seen, so that it reports a vertex's step line
-  /// and its first verdict only: the lines ``BuildKitBuilder`` counts.
+  /// The vertices of one build the parser has seen, and the layers it counted: a vertex's
+  /// first step line and its first verdict after it count, as ``BuildKitBuilder`` would count
+  /// them, and the parser reports the counts once (``Line/tally(_:)``) instead of an event a
+  /// line.
   ///
   /// A build prints progress rows, repeated verdicts and the verdicts of vertices that are not
-  /// Dockerfile steps (`[internal] …`, cache import and export); those are dropped here
-  /// instead of becoming events.
+  /// Dockerfile steps (`[internal] …`, cache import and export); those are dropped here.
   struct Vertices {
-    /// Per vertex number: 0 not seen, 1 step line seen, 2 verdict reported.
+    /// Per vertex number: 0 not seen, 1 step line seen (not a layer), 2 step line seen (a
+    /// layer), 3 verdict counted.
     private var states: [UInt8] = []
+    /// The counts not reported yet.
+    private var tally = Tally()
     /// Vertex numbers from here on are not tracked, and all their lines are reported.
     private static let tracked = 1 << 16
 
     /// Creates the record of a step without a build.
     init() {}
 
-    /// Whether `line` is to be reported, noting it.
-    mutating func wants(_ line: Line) -> Bool {
+    /// Counts `line`; returns whether it is to be reported as a line of its own (a build's
+    /// start, a cache import or export, a line of an untracked vertex).
+    ///
+    /// A new build's counts start empty: take the last build's (``takeTally()``) first.
+    mutating func count(_ line: Line) -> Bool {
       switch line {
       case .buildStarted:
-        states.removeAll(keepingCapacity: true)
+        // Zeroed in place (a memset), so that the next build's vertices do not grow the
+        // table again one append at a time; a table grown by a huge vertex number is freed.
+        if states.count > 4096 {
+          states = []
+        } else {
+          states.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         return true
-      case .step(let vertex, _):
-        return advance(vertex, from: 0)
-      case .cached(let vertex), .done(let vertex, _), .error(let vertex):
-        return advance(vertex, from: 1)
-      case .cacheImport, .cacheExport:
+      case .step(let vertex, let from):
+        guard vertex >= 0, vertex < Self.tracked else { return true }
+        guard state(vertex) == 0 else { return false }
+        states[vertex] = from ? 1 : 2
+        tally.lines += 1
+        if !from { tally.layers += 1 }
+        return false
+      case .cached(let vertex):
+        guard vertex >= 0, vertex < Self.tracked else { return true }
+        guard verdict(vertex) else { return false }
+        if states[vertex] == 2 { tally.cached += 1 }
+        states[vertex] = 3
+        return false
+      case .done(let vertex, let duration):
+        guard vertex >= 0, vertex < Self.tracked else { return true }
+        guard verdict(vertex) else { return false }
+        if states[vertex] == 2 {
+          tally.rebuilt += 1
+          tally.rebuiltDuration += duration ?? .zero
+        }
+        states[vertex] = 3
+        return false
+      case .error(let vertex):
+        guard vertex >= 0, vertex < Self.tracked else { return true }
+        guard verdict(vertex) else { return false }
+        if states[vertex] == 2 { tally.rebuilt += 1 }
+        states[vertex] = 3
+        return false
+      case .cacheImport, .cacheExport, .tally:
         return true
       }
     }
 
-    private mutating func advance(_ vertex: Int, from state: UInt8) -> Bool {
-      guard vertex >= 0, vertex < Self.tracked else { return true }
+    /// Counts the step line of a tracked vertex, as ``count(_:)`` counts
+    /// ``Line/step(vertex:from:)``; returns `false` for a vertex that is not tracked.
+    @inline(__always)
+    mutating func countStep(vertex: Int, from: Bool) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return false }
+      guard state(vertex) == 0 else { return true }
+      states[vertex] = from ? 1 : 2
+      tally.lines += 1
+      if !from { tally.layers += 1 }
+      return true
+    }
+
+    /// Counts a `CACHED` (`ran` false) or `DONE` verdict of a tracked vertex.
+    ///
+    /// As ``count(_:)`` counts ``Line/cached(vertex:)`` and ``Line/done(vertex:duration:)``;
+    /// the duration is read only for a layer's first verdict. Returns `false` for a vertex
+    /// that is not tracked (the caller reads the line whole).
+    @inline(__always)
+    mutating func countVerdict(
+      vertex: Int, ran: Bool, duration: () -> Duration?
+    ) -> Bool {
+      guard vertex >= 0, vertex < Self.tracked else { return false }
+      guard verdict(vertex) else { return true }
+      if states[vertex] == 2 {
+        if ran {
+          tally.rebuilt += 1
+          tally.rebuiltDuration += duration() ?? .zero
+        } else {
+          tally.cached += 1
+        }
+      }
+      states[vertex] = 3
+      return true
+    }
+
+    /// The counts since the last call, or `nil` when no line counted.
+    mutating func takeTally() -> Tally? {
+      guard tally.lines > 0 else { return nil }
+      defer { tally = Tally() }
+      return tally
+    }
+
+    /// The state of a tracked vertex, growing the table to hold it.
+    @inline(__always)
+    private mutating func state(_ vertex: Int) -> UInt8 {
       if vertex >= states.count {
         states.append(contentsOf: repeatElement(0, count: vertex + 1 - states.count))
       }
-      guard states[vertex] == state else { return false }
-      states[vertex] = state + 1
+      return states[vertex]
+    }
+
+    /// Whether a verdict of a tracked vertex counts (its step line came, no verdict yet),
+    /// counting the line if so.
+    @inline(__always)
+    private mutating func verdict(_ vertex: Int) -> Bool {
+      let current = state(vertex)
+      guard current == 1 || current == 2 else { return false }
+      tally.lines += 1
       return true
     }
   }
@@ -189,6 +405,8 @@ struct BuildKitBuilder {
   }
   private var build = DockerBuild()
   private var seen = false
+  /// The layers the parser counted itself (``BuildKit/Line/tally(_:)``).
+  private var tallied = BuildKit.Tally()
   /// Per vertex of the current build: whether it is a layer and its first verdict.
   private var vertices: [Int: (layer: Bool?, verdict: Verdict?)] = [:]
   private var finished: [(layer: Bool?, verdict: Verdict?)] = []
@@ -229,6 +447,14 @@ struct BuildKitBuilder {
     case .cacheExport:
       seen = true
       build.cacheExported = true
+    case .tally(let counts):
+      // Stands for step lines and verdicts: a build was seen, and it is under way.
+      seen = true
+      tallied.lines += counts.lines
+      tallied.layers += counts.layers
+      tallied.cached += counts.cached
+      tallied.rebuilt += counts.rebuilt
+      tallied.rebuiltDuration += counts.rebuiltDuration
     }
   }
 
@@ -244,6 +470,10 @@ struct BuildKitBuilder {
     var copy = self
     copy.endBuild()
     var build = copy.build
+    build.layers = tallied.layers
+    build.cached = tallied.cached
+    build.rebuilt = tallied.rebuilt
+    build.rebuiltDuration = tallied.rebuiltDuration
     for vertex in copy.finished where vertex.layer == true {
       build.layers += 1
       switch vertex.verdict {

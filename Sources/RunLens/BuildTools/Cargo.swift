@@ -294,7 +294,7 @@ public enum Cargo {
     }
     var duration: Duration?
     if let at = lastIndex(of: " in ", in: message) {
-      duration = parseDuration(message.dropping(at + 4).string)
+      duration = parseDuration(message.dropping(at + 4))
     }
     return .finished(profile: profile, duration: duration)
   }
@@ -309,6 +309,52 @@ public enum Cargo {
       from += at + 1
     }
     return found
+  }
+
+  /// Cargo's elapsed time from the bytes after ` in `: ``parseDuration(_:)-(String)``'s
+  /// result, read in place when the text is ASCII (it always is in cargo's output).
+  static func parseDuration(_ bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
+    guard DecimalBytes.isASCII(bytes) else { return parseDuration(bytes.string) }
+    var total = 0.0
+    var sawAny = false
+    // The words between spaces, as `split(separator: " ")` gives them.
+    var position = 0
+    func nextWord() -> UnsafeBufferPointer<UInt8>? {
+      while position < bytes.count, bytes[position] == 0x20 { position += 1 }
+      guard position < bytes.count else { return nil }
+      let start = position
+      while position < bytes.count, bytes[position] != 0x20 { position += 1 }
+      return bytes.slice(start, position)
+    }
+    while let token = nextWord() {
+      var length = 0
+      while length < token.count,
+        token[length] &- UInt8(ascii: "0") < 10 || token[length] == UInt8(ascii: ".")
+      {
+        length += 1
+      }
+      guard length > 0, let value = DecimalBytes.double(token.slice(0, length)) else {
+        return sawAny ? finish(total) : nil
+      }
+      var unit = token.dropping(length)
+      if unit.isEmpty {
+        let mark = position
+        if let next = nextWord() { unit = next } else { position = mark }
+      }
+      if DecimalBytes.equals(unit, "h") {
+        total += value * 3600
+      } else if DecimalBytes.equals(unit, "m") {
+        total += value * 60
+      } else if DecimalBytes.equals(unit, "s") || DecimalBytes.equals(unit, "secs")
+        || DecimalBytes.equals(unit, "sec")
+      {
+        total += value
+      } else {
+        return sawAny ? finish(total) : nil
+      }
+      sawAny = true
+    }
+    return sawAny ? finish(total) : nil
   }
 
   /// Cargo's elapsed time: `4.56s`, `1m 02s`, `1m 2.34s`, `62.34 secs`, also `1h 3m 4s`.

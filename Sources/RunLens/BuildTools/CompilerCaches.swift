@@ -82,7 +82,7 @@ public enum CompilerCaches {
 
   /// Whether a step's action or command names ccache or sccache.
   static func mentionsCompilerCache(_ text: String) -> Bool {
-    text.lowercased().contains("ccache")
+    DecimalBytes.mentions(text, "ccache")
   }
 
   /// Reads one line (without timestamp and colour codes); `nil` for any other line.

@@ -87,7 +87,7 @@ public enum Nix {
 
   /// Whether a step's action or command names Nix: Nix's lines are read from then on.
   static func mentionsNix(_ text: String) -> Bool {
-    text.lowercased().contains("nix")
+    DecimalBytes.mentions(text, "nix")
   }
 
   /// Reads one line (without timestamp and colour codes); `nil` for any other line.
@@ -179,18 +179,66 @@ public enum Nix {
     guard ByteSearch.hasPrefix(noun, "path"),
       ByteSearch.firstIndex(of: " will be fetched", in: bytes) != nil
     else { return nil }
+    var sizes: (download: Int64?, unpacked: Int64?) = (nil, nil)
+    if let open = bytes.firstIndex(of: UInt8(ascii: "(")) {
+      sizes = Self.sizes(bytes.dropping(open + 1))
+    }
+    return .willFetch(count: count, downloadBytes: sizes.download, unpackedBytes: sizes.unpacked)
+  }
+
+  /// The sizes after the `(` of `these N paths will be fetched (45.2 MiB download, 180.0 MiB
+  /// unpacked):`, read in place from ASCII text; other text goes through `String`.
+  static func sizes(_ inner: UnsafeBufferPointer<UInt8>) -> (download: Int64?, unpacked: Int64?) {
     var download: Int64?
     var unpacked: Int64?
-    if let open = bytes.firstIndex(of: UInt8(ascii: "(")) {
-      let inner = String(decoding: bytes.dropping(open + 1), as: UTF8.self)
-      for part in inner.split(separator: ",") {
+    guard DecimalBytes.isASCII(inner) else {
+      for part in inner.string.split(separator: ",") {
         let words = part.split(separator: " ")
         guard words.count >= 3, let size = size(words[0], unit: words[1]) else { continue }
         if words[2].hasPrefix("download") { download = size }
         if words[2].hasPrefix("unpacked") { unpacked = size }
       }
+      return (download, unpacked)
     }
-    return .willFetch(count: count, downloadBytes: download, unpackedBytes: unpacked)
+    for partRange in DecimalBytes.words(inner, separator: UInt8(ascii: ","), limit: .max).words {
+      let part = inner.slice(partRange.lowerBound, partRange.upperBound)
+      let words = DecimalBytes.words(part, separator: 0x20, limit: 3).words
+      guard words.count == 3,
+        let value = DecimalBytes.double(part.slice(words[0].lowerBound, words[0].upperBound)),
+        let size = size(value, unit: part.slice(words[1].lowerBound, words[1].upperBound))
+      else { continue }
+      let noun = part.slice(words[2].lowerBound, words[2].upperBound)
+      if ByteSearch.hasPrefix(noun, "download") { download = size }
+      if ByteSearch.hasPrefix(noun, "unpacked") { unpacked = size }
+    }
+    return (download, unpacked)
+  }
+
+  /// `45.2` `MiB` in bytes (ASCII), as ``size(_:unit:)-(Substring,Substring)`` gives it.
+  static func size(_ value: Double, unit: UnsafeBufferPointer<UInt8>) -> Int64? {
+    let factor: Double
+    if DecimalBytes.equals(unit, "B") {
+      factor = 1
+    } else if DecimalBytes.equals(unit, "KiB") {
+      factor = 1024
+    } else if DecimalBytes.equals(unit, "MiB") {
+      factor = 1_048_576
+    } else if DecimalBytes.equals(unit, "GiB") {
+      factor = 1_073_741_824
+    } else if DecimalBytes.equals(unit, "TiB") {
+      factor = 1_099_511_627_776
+    } else {
+      return nil
+    }
+    return bytes(value, factor: factor)
+  }
+
+  /// `value` units of `factor` bytes, rounded; `nil` when negative, not finite or too large.
+  private static func bytes(_ value: Double, factor: Double) -> Int64? {
+    guard value.isFinite, value >= 0 else { return nil }
+    let bytes = (value * factor).rounded()
+    guard bytes < 9e18 else { return nil }
+    return Int64(bytes)
   }
 
   /// `45.2` `MiB` in bytes, rounded to the nearest byte.
@@ -205,9 +253,7 @@ public enum Nix {
     case "TiB": factor = 1_099_511_627_776
     default: return nil
     }
-    let bytes = (value * factor).rounded()
-    guard bytes < 9e18 else { return nil }
-    return Int64(bytes)
+    return bytes(value, factor: factor)
   }
 
   /// `/nix/store/<hash>-NAME.drv` → `NAME`.

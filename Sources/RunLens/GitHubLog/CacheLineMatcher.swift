@@ -88,6 +88,28 @@ enum CacheLineMatcher {
     return table.starts[Int(byte)] != table.starts[Int(byte) + 1]
   }
 
+  /// Whether a pattern's first eight bytes match the start of a message.
+  ///
+  /// ``match(_:in:annotated:decode:)`` recognises nothing else; the parser decides on a
+  /// coloured line's first plain bytes with this before it copies the line.
+  ///
+  /// - Parameters:
+  ///   - head: The first bytes of the message (at least eight, or the whole message).
+  ///   - table: The patterns.
+  /// - Returns: Whether a pattern's head matches.
+  @inline(__always)
+  static func mayMatch(_ head: UnsafeBufferPointer<UInt8>, in table: Table) -> Bool {
+    guard let word = ByteSearch.head(head) else { return false }
+    let first = Int(head[0])
+    var index = Int(table.starts[first])
+    let end = Int(table.starts[first + 1])
+    while index < end {
+      if word & table.masks[index] == table.heads[index] { return true }
+      index += 1
+    }
+    return false
+  }
+
   /// Recognises `bytes`, a message without timestamp and colour codes.
   ///
   /// - Parameters:
@@ -152,57 +174,5 @@ enum CacheLineMatcher {
       }
     }
     return nil
-  }
-}
-
-/// Removes ANSI escape sequences, also when ESC is written in caret notation (`^[`).
-enum ANSI {
-  /// Appends `bytes` without escape sequences to `output`.
-  ///
-  /// Runs between escapes are copied whole; ESC is found with `memchr`.
-  static func strip(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let escape = ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
-      let caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: index, to: escape)
-      var next = min(escape, caret)
-      var start: Int?
-      while next < count {
-        if bytes[next] == 0x1B {
-          start = next + 1
-          break
-        }
-        if next + 2 < count, bytes[next + 1] == UInt8(ascii: "["),
-          bytes[next + 2] == UInt8(ascii: "[")
-        {
-          start = next + 2
-          break
-        }
-        // A `^` that does not start `^[[`: keep looking after it.
-        let again = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: next + 1, to: escape)
-        next = min(escape, again)
-      }
-      output.append(contentsOf: bytes.slice(index, next))
-      guard let sequence = start else { return }
-      if sequence < count, bytes[sequence] == UInt8(ascii: "[") {
-        // CSI: parameters and intermediates, then one final byte in 0x40...0x7E.
-        var end = sequence + 1
-        while end < count, !(0x40...0x7E).contains(bytes[end]) { end += 1 }
-        index = min(end + 1, count)
-      } else if sequence < count, bytes[sequence] == UInt8(ascii: "]") {
-        // OSC (a window title, a hyperlink): up to BEL or ESC \.
-        var end = sequence + 1
-        while end < count, bytes[end] != 0x07,
-          !(bytes[end] == 0x1B && end + 1 < count && bytes[end + 1] == 0x5C)
-        {
-          end += 1
-        }
-        index = end < count && bytes[end] == 0x1B ? end + 2 : min(end + 1, count)
-      } else {
-        // Another escape: drop ESC and the byte after it.
-        index = min(sequence + 1, count)
-      }
-    }
   }
 }

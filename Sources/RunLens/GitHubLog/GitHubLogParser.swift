@@ -112,6 +112,8 @@ package struct GitHubLogParser {
   /// The vertices of the current BuildKit build, so that only the lines that count become
   /// events.
   private var buildKitVertices = BuildKit.Vertices()
+  /// The line of the last BuildKit line counted in ``buildKitVertices``.
+  private var buildKitLine = 0
   /// cargo's frequent lines, counted here and reported once per step (``flushCargoCounts()``).
   private var cargoCounts = Cargo.Counts()
   private var cargoCountsLine = 0
@@ -222,6 +224,7 @@ package struct GitHubLogParser {
     flushInput()
     flushCargoCounts()
     flushNixCopies()
+    flushBuildKit()
     let lineCount = self.splitter.lineCount
     if cutLines > options.maximumRepeatedDiagnostics {
       diagnose(.warning, "\(cutLines - options.maximumRepeatedDiagnostics) more lines were cut")
@@ -313,16 +316,97 @@ package struct GitHubLogParser {
       return
     }
     if line.needles & (Needle.escape | Needle.caret) != 0 {
-      var stripped: [UInt8] = []
-      swap(&stripped, &scratch)
-      stripped.removeAll(keepingCapacity: true)
-      ANSI.strip(bytes, into: &stripped)
-      stripped.withUnsafeBufferPointer { plain in
-        outputLine(plain, needles: Needle.cacheKey | Needle.upperCache, line: line.number)
-      }
-      swap(&stripped, &scratch)
+      colouredLine(bytes, needles: line.needles, line: line.number)
+    } else if bytes[0] == UInt8(ascii: "#"), readsBuildKit, line.needles == 0,
+      expectation == .none, BuildKit.isCandidate(bytes)
+    {
+      // A line of a running build, most of a BuildKit log: a row (`#13 185.6    Compiling
+      // …`) or a step line or verdict. What ``outputLine(_:needles:line:)`` would do with
+      // it, without the call.
+      let verb = BuildKit.verbIndex(bytes)
+      if verb > 0 { buildKitLine(bytes, verb: verb, line: line.number) }
     } else {
       outputLine(bytes, needles: line.needles, line: line.number)
+    }
+  }
+
+  /// An output line with escape sequences: decided in place from its first plain bytes, and
+  /// copied without its escapes only when ``outputLine(_:needles:line:)`` would read it.
+  ///
+  /// The tests here are the ones ``outputLine(_:needles:line:)`` makes before it reads
+  /// anything (the first-byte table, cargo's and nextest's columns, Nix's and the compiler
+  /// caches' heads), made on ``ANSI/Scan/prefix``; a needle counts when the line holds it or
+  /// it may span an escape (``ANSI/Scan/mayJoinNeedle``). A cargo `Running` line, a test's
+  /// `ok` and a coloured prompt cost a scan of their escapes and no copy.
+  @inline(never)
+  private mutating func colouredLine(
+    _ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int
+  ) {
+    let carets = needles & Needle.caret != 0
+    let scan = ANSI.scan(bytes, carets: carets)
+    guard scan.plainCount > 0 else {
+      expectation = .none
+      return
+    }
+    var plainNeedles = needles & (Needle.cacheKey | Needle.upperCache)
+    if scan.mayJoinNeedle { plainNeedles = Needle.cacheKey | Needle.upperCache }
+    if expectation == .none, plainNeedles == 0, !currentStepIsSetupAction {
+      var prefix = scan.prefix
+      let read = withUnsafeBytes(of: &prefix) { raw in
+        let head = UnsafeBufferPointer(
+          start: raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self),
+          count: min(scan.plainCount, ANSI.prefixLength))
+        return mayRead(head, plainCount: scan.plainCount)
+      }
+      guard read else { return }
+    }
+    if scratch.count < bytes.count {
+      scratch = [UInt8](repeating: 0, count: max(bytes.count, 1024))
+    }
+    var stripped: [UInt8] = []
+    swap(&stripped, &scratch)
+    stripped.withUnsafeMutableBufferPointer { buffer in
+      let count = ANSI.strip(bytes, carets: carets, into: buffer)
+      outputLine(
+        UnsafeBufferPointer(start: buffer.baseAddress, count: count), needles: plainNeedles,
+        line: line)
+    }
+    swap(&stripped, &scratch)
+  }
+
+  /// Whether ``outputLine(_:needles:line:)`` reads a line whose plain text starts with
+  /// `head` (its first ``ANSI/prefixLength`` bytes), when no needle, expectation or set-up
+  /// action is in play: what its early returns test, on the head.
+  @inline(__always)
+  private func mayRead(_ head: UnsafeBufferPointer<UInt8>, plainCount: Int) -> Bool {
+    let rules = firstByteRules[Int(head[0])]
+    if rules == 0 { return false }
+    if head[0] == 0x20 {
+      // nextest's summary column, cargo's status column, an entry of an open Nix list, a
+      // compiler cache's row: ``indentedBuildToolLine(_:rules:line:)``'s tests.
+      return inNextestFinalList || (plainCount > 14 && head[5] == UInt8(ascii: "S"))
+        || Cargo.isCandidate(head)
+        || (nixListOpen && rules & FirstByte.nix != 0 && plainCount > 12
+          && head[2] == UInt8(ascii: "/"))
+        || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
+    }
+    let buildTool =
+      (rules & FirstByte.nix != 0 && Nix.isCandidate(head))
+      || (rules & FirstByte.compilerCache != 0 && CompilerCaches.isCandidate(head))
+    switch head[0] {
+    case UInt8(ascii: "#"):
+      return true
+    case UInt8(ascii: "P"):
+      // `Post job cleanup.` (its first 16 bytes), or a cache action's line.
+      return ByteSearch.hasPrefix(head, "Post job cleanup")
+        || CacheLineMatcher.mayMatch(head, in: cacheLines)
+    case UInt8(ascii: "C"):
+      // ``cLine(_:rules:line:)``: `Cleaning up …`, `Complete job name: …`, a cache line.
+      return plainCount >= 8
+        && (buildTool || head[1] == UInt8(ascii: "l") || head[1] == UInt8(ascii: "o")
+          || CacheLineMatcher.mayMatch(head, in: cacheLines))
+    default:
+      return buildTool || CacheLineMatcher.mayMatch(head, in: cacheLines)
     }
   }
 
@@ -473,8 +557,18 @@ package struct GitHubLogParser {
     }
     switch bytes[0] {
     case UInt8(ascii: "#"):
-      // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
-      if markerLine(bytes, line: line) { return }
+      if BuildKit.isCandidate(bytes) {
+        // Outside a build, only the line that starts one is read: other steps' `#N …` lines
+        // (a test's output, a booting builder) cost three byte compares. Inside one, its
+        // rows cost a word's digit test and one table bit, without a call.
+        if readsBuildKit || BuildKit.mayStartBuild(bytes) {
+          let verb = BuildKit.verbIndex(bytes)
+          if verb > 0 { buildKitLine(bytes, verb: verb, line: line) }
+        }
+      } else if markerLine(bytes, line: line) {
+        // A step header's own text (`##[group]Run echo "Cache Key: …"`) is not output.
+        return
+      }
     case UInt8(ascii: "P"):
       if ByteSearch.hasPrefix(bytes, "Post job cleanup.") {
         startStep(.post, name: "Post job cleanup", action: nil, line: line)
@@ -533,19 +627,41 @@ package struct GitHubLogParser {
     }
   }
 
+  /// A line of BuildKit's that passed ``BuildKit/mayBeRead(_:)``: its step lines and
+  /// verdicts are counted here and reported once per build (``flushBuildKit()``).
+  @inline(never)
+  private mutating func buildKitLine(_ bytes: UnsafeBufferPointer<UInt8>, verb: Int, line: Int) {
+    guard BuildKit.mayReadVerb(bytes, verb: verb) else { return }
+    // A build's verdicts, most of its lines that count, are counted without a `Line`.
+    if readsBuildKit, let (vertex, ran) = BuildKit.verdict(bytes, verb: verb),
+      buildKitVertices.countVerdict(
+        vertex: vertex, ran: ran,
+        duration: { BuildKit.seconds(bytes.dropping(verb + 4).trimmingSpaces()) })
+    {
+      buildKitLine = line
+      return
+    }
+    if readsBuildKit, let (vertex, from) = BuildKit.step(bytes, verb: verb),
+      buildKitVertices.countStep(vertex: vertex, from: from)
+    {
+      buildKitLine = line
+      return
+    }
+    guard let buildKit = BuildKit.read(bytes) else { return }
+    if case .buildStarted = buildKit {
+      flushBuildKit()
+      readsBuildKit = true
+    }
+    guard readsBuildKit else { return }
+    if buildKitVertices.count(buildKit) {
+      events.append(.build(.buildKit(buildKit), line: line))
+    } else {
+      buildKitLine = line
+    }
+  }
+
   /// Handles a `##[…]` marker; returns whether it started a step.
   private mutating func markerLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Bool {
-    if BuildKit.isCandidate(bytes) {
-      // Outside a build, only the line that starts one is read: other steps' `#N …` lines
-      // (a test's output, a booting builder) cost three byte compares.
-      if readsBuildKit || BuildKit.mayStartBuild(bytes), let buildKit = BuildKit.read(bytes) {
-        if case .buildStarted = buildKit { readsBuildKit = true }
-        if readsBuildKit, buildKitVertices.wants(buildKit) {
-          events.append(.build(.buildKit(buildKit), line: line))
-        }
-      }
-      return false
-    }
     guard ByteSearch.hasPrefix(bytes, "##[") else { return false }
     if ByteSearch.hasPrefix(bytes, "##[group]") {
       if ByteSearch.hasPrefix(bytes, "##[group]Run ") {
@@ -693,6 +809,12 @@ package struct GitHubLogParser {
     }
   }
 
+  /// Reports the BuildKit layers counted since the last report, at the line of the last one.
+  private mutating func flushBuildKit() {
+    guard let tally = buildKitVertices.takeTally() else { return }
+    events.append(.build(.buildKit(.tally(tally)), line: buildKitLine))
+  }
+
   /// Reports the counted cargo lines, at the line of the last one.
   private mutating func flushCargoCounts() {
     guard !cargoCounts.isEmpty else { return }
@@ -786,6 +908,7 @@ package struct GitHubLogParser {
     flushInput()
     flushCargoCounts()
     flushNixCopies()
+    flushBuildKit()
     nixListOpen = false
     buildKitVertices = BuildKit.Vertices()
     // `Post job cleanup.` right after a `##[group]Run …` line: that line was a fold.

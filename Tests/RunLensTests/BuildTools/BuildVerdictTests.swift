@@ -46,4 +46,15 @@ struct BuildVerdictTests {
   func none() {
     #expect(BuildVerdict.line(JobRun(name: "x")) == nil)
   }
+
+  @Test(
+    "the advice's phrase test agrees with String.contains",
+    arguments: [
+      "the file `src/lib.rs` has changed (1700000000.0s, 1s after last build)",
+      "the dependency `core` was rebuilt", "", "has change", "HAS CHANGED",
+      "the file `src/é.rs` has changed", "the file has changed\u{301}", "xhas changedx",
+    ])
+  func says(reason: String) {
+    #expect(BuildVerdict.says(reason, "has changed") == reason.contains("has changed"))
+  }
 }

@@ -1,0 +1,187 @@
+/// Finds and removes ANSI escape sequences, also when ESC is written in caret notation (`^[`).
+///
+/// A coloured line (`CARGO_TERM_COLOR=always`, Nix, test runners) is first looked at in place
+/// (``scan(_:carets:)``): its first plain bytes, its plain length, and whether a needle could
+/// span one of its escapes. Only a line that a rule will read is then copied without its
+/// escapes (``strip(_:carets:into:)``).
+enum ANSI {
+  /// The plain bytes ``scan(_:carets:)`` keeps from the start of a line: enough for every
+  /// first-bytes test of the parser (cargo's column 12, nextest's column 5, a word's head).
+  static let prefixLength = 16
+
+  /// What a scan of a coloured line found, without copying it.
+  struct Scan {
+    /// The first plain bytes (at most ``prefixLength``), as two little-endian words.
+    var prefix: (UInt64, UInt64) = (0, 0)
+    /// The number of plain bytes: the length of the line without its escapes.
+    var plainCount = 0
+    /// Whether `Cache Key:`, `CACHE HIT` or `CACHE MISS` may occur in the plain text across
+    /// an escape (so that the line's own needle bits do not show it).
+    var mayJoinNeedle = false
+  }
+
+  /// The next escape sequence at or after `index`: its first byte (ESC or the `^` of `^[[`)
+  /// and the index after it; `nil` when the rest of `bytes` is plain.
+  ///
+  /// ESC is found with `memchr`; a `^` only when `carets` (the line holds `^[`). A CSI runs
+  /// to its final byte (0x40...0x7E), an OSC to BEL or ESC `\`, any other escape is two
+  /// bytes.
+  @inline(__always)
+  static func nextSequence(
+    _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, carets: Bool
+  ) -> (start: Int, end: Int)? {
+    let count = bytes.count
+    // Escapes often come in pairs (`ESC[1mESC[32m`): the next byte is tested before a call
+    // (testing the next word as well costs more than it saves, measured).
+    let escape =
+      index < count && bytes[index] == 0x1B
+      ? index : ByteSearch.index(of: 0x1B, in: bytes, from: index, to: count)
+    var sequence = escape
+    // The byte after the introducer (ESC, or `^[` of `^[[`).
+    var body = -1
+    if carets {
+      var caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: index, to: escape)
+      while caret < escape {
+        if caret + 2 < count, bytes[caret + 1] == UInt8(ascii: "["),
+          bytes[caret + 2] == UInt8(ascii: "[")
+        {
+          sequence = caret
+          body = caret + 2
+          break
+        }
+        // A `^` that does not start `^[[`: keep looking after it.
+        caret = ByteSearch.index(of: UInt8(ascii: "^"), in: bytes, from: caret + 1, to: escape)
+      }
+    }
+    if body < 0 {
+      guard escape < count else { return nil }
+      body = escape + 1
+    }
+    guard body < count else { return (sequence, count) }
+    if bytes[body] == UInt8(ascii: "[") {
+      // CSI: parameters and intermediates, then one final byte in 0x40...0x7E.
+      var end = body + 1
+      while end < count, bytes[end] &- 0x40 > 0x3E { end += 1 }
+      return (sequence, min(end + 1, count))
+    }
+    if bytes[body] == UInt8(ascii: "]") {
+      // OSC (a window title, a hyperlink): up to BEL or ESC \.
+      var end = body + 1
+      while end < count, bytes[end] != 0x07,
+        !(bytes[end] == 0x1B && end + 1 < count && bytes[end + 1] == 0x5C)
+      {
+        end += 1
+      }
+      return (sequence, end < count && bytes[end] == 0x1B ? end + 2 : min(end + 1, count))
+    }
+    // Another escape: drop ESC and the byte after it.
+    return (sequence, min(body + 1, count))
+  }
+
+  /// Appends `bytes` without escape sequences to `output`.
+  static func strip(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    var index = 0
+    while let (start, end) = nextSequence(bytes, from: index, carets: true) {
+      output.append(contentsOf: bytes.slice(index, start))
+      index = end
+    }
+    output.append(contentsOf: bytes.slice(index, bytes.count))
+  }
+
+  /// Writes `bytes` without escape sequences to `output`.
+  ///
+  /// - Parameters:
+  ///   - bytes: A line.
+  ///   - carets: Whether `bytes` may hold `^[` (else only ESC starts a sequence).
+  ///   - output: Room for `bytes.count` bytes.
+  /// - Returns: The number of bytes written.
+  static func strip(
+    _ bytes: UnsafeBufferPointer<UInt8>, carets: Bool,
+    into output: UnsafeMutableBufferPointer<UInt8>
+  ) -> Int {
+    guard let source = bytes.baseAddress, let base = output.baseAddress else { return 0 }
+    let target = UnsafeMutableRawPointer(base)
+    var index = 0
+    var written = 0
+    while let (start, end) = nextSequence(bytes, from: index, carets: carets) {
+      (target + written).copyMemory(from: source + index, byteCount: start - index)
+      written += start - index
+      index = end
+    }
+    (target + written).copyMemory(from: source + index, byteCount: bytes.count - index)
+    return written + bytes.count - index
+  }
+
+  /// Looks at a coloured line in place: its first plain bytes, its plain length and whether
+  /// a needle may span an escape.
+  ///
+  /// A needle spans an escape only when the plain bytes before and after it are adjacent
+  /// bytes of the needle (``NeedleJoin``): one bit test per escape, rarely a pair lookup.
+  ///
+  /// - Parameters:
+  ///   - bytes: A line.
+  ///   - carets: Whether `bytes` may hold `^[`.
+  /// - Returns: What the line holds without its escapes.
+  static func scan(_ bytes: UnsafeBufferPointer<UInt8>, carets: Bool) -> Scan {
+    var scan = Scan()
+    var index = 0
+    var last: Int32 = -1
+    // One pass over the runs between escapes, the tail run included (then `end` is the
+    // line's end and `next` is past it). No closure: its captured variables would be boxed
+    // and checked for exclusive access on every run.
+    while true {
+      let sequence = nextSequence(bytes, from: index, carets: carets)
+      let end = sequence?.start ?? bytes.count
+      if end > index {
+        if last >= 0, NeedleJoin.mayJoin(UInt8(truncatingIfNeeded: last), bytes[index]) {
+          scan.mayJoinNeedle = true
+        }
+        if scan.plainCount < prefixLength, let source = bytes.baseAddress {
+          let filled = scan.plainCount
+          let copied = min(end - index, prefixLength - filled)
+          withUnsafeMutableBytes(of: &scan.prefix) { prefix in
+            prefix.baseAddress.unsafelyUnwrapped.advanced(by: filled)
+              .copyMemory(from: source + index, byteCount: copied)
+          }
+        }
+        scan.plainCount += end - index
+        last = Int32(bytes[end - 1])
+      }
+      guard let sequence else { return scan }
+      index = sequence.end
+    }
+  }
+
+  /// The bytes around an escape that let a needle of the parser (`Cache Key:`, `CACHE HIT`,
+  /// `CACHE MISS`) span it: the plain byte before it and the one after it must be two
+  /// adjacent bytes of a needle.
+  enum NeedleJoin {
+    static let needles = ["Cache Key:", "CACHE HIT", "CACHE MISS"]
+    /// Bytes that are followed by another in a needle, as a bit set over 0x00...0x7F.
+    ///
+    /// Most escapes are rejected by this one test. Literals, so that the test is not a lazy
+    /// global's check (a test derives them from ``needles``).
+    static let firsts: (UInt64, UInt64) = (0x1_0000_0000, 0x200_012A_0008_2B2A)
+    /// The adjacent pairs of bytes of the needles, as `first << 8 | second`.
+    static let pairs: [UInt16] = {
+      var pairs: Set<UInt16> = []
+      for needle in needles {
+        let bytes = Array(needle.utf8)
+        for index in 1..<bytes.count {
+          pairs.insert(UInt16(bytes[index - 1]) << 8 | UInt16(bytes[index]))
+        }
+      }
+      return pairs.sorted()
+    }()
+
+    /// Whether a needle may run from a plain byte `before` an escape to one `after` it.
+    @inline(__always)
+    static func mayJoin(_ before: UInt8, _ after: UInt8) -> Bool {
+      let isFirst =
+        before < 64
+        ? firsts.0 >> UInt64(before) & 1 != 0
+        : before < 128 && firsts.1 >> UInt64(before - 64) & 1 != 0
+      return isFirst && pairs.contains(UInt16(before) << 8 | UInt16(after))
+    }
+  }
+}
