@@ -36,7 +36,7 @@ public final class HistoryStore: Sendable {
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
-    pool = try DatabasePool(path: path, configuration: configuration)
+    pool = try Self.openPool(path, configuration)
     // Two processes opening a new store at once both see no migration applied, and the
     // second one's `CREATE TABLE` fails (its transaction rolls back). Then the other one
     // has migrated, or is migrating: check, and try again a few times.
@@ -47,9 +47,30 @@ public final class HistoryStore: Sendable {
         return
       } catch {
         attempt += 1
-        if try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) { return }
+        if (try? pool.read({ try Self.migrator.hasCompletedMigrations($0) })) == true { return }
         if attempt >= 20 { throw error }
         Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+  }
+
+  /// Opens the connections.
+  ///
+  /// Switching a new file to WAL (`PRAGMA journal_mode = WAL`) takes an
+  /// exclusive lock and SQLite answers "database is locked" at once, without the busy timeout,
+  /// while another process opens the same new file: that is retried for up to 30 s.
+  private static func openPool(
+    _ path: String, _ configuration: GRDB.Configuration
+  ) throws -> DatabasePool {
+    let deadline = Date().addingTimeInterval(30)
+    while true {
+      do {
+        return try DatabasePool(path: path, configuration: configuration)
+      } catch let error as DatabaseError
+        where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED)
+        && Date() < deadline
+      {
+        Thread.sleep(forTimeInterval: 0.02)
       }
     }
   }
