@@ -13,7 +13,8 @@ enum ANSI {
   struct Scan {
     /// The first plain bytes (at most ``prefixLength``), as two little-endian words.
     var prefix: (UInt64, UInt64) = (0, 0)
-    /// The number of plain bytes: the length of the line without its escapes.
+    /// The number of plain bytes (the length of the line without its escapes), up to
+    /// ``ANSI/prefixLength``: a longer line counts that many.
     var plainCount = 0
     /// Whether `Cache Key:`, `CACHE HIT` or `CACHE MISS` may occur in the plain text across
     /// an escape (so that the line's own needle bits do not show it).
@@ -112,16 +113,22 @@ enum ANSI {
     return written + bytes.count - index
   }
 
-  /// Looks at a coloured line in place: its first plain bytes, its plain length and whether
-  /// a needle may span an escape.
+  /// Looks at the start of a coloured line in place: its first plain bytes, whether it has
+  /// as many as ``prefixLength``, and whether a needle may span an escape.
   ///
-  /// A needle spans an escape only when the plain bytes before and after it are adjacent
-  /// bytes of the needle (``NeedleJoin``): one bit test per escape, rarely a pair lookup.
+  /// The escapes are walked only until the prefix is full; a line's decision needs nothing
+  /// after it but the needle test. A needle spans an escape only when the plain bytes before
+  /// and after it are adjacent bytes of the needle (``NeedleJoin``): one bit test per escape
+  /// walked, rarely a pair lookup. For the escapes after the prefix, a needle that spans one
+  /// starts with a `C` in the run where the prefix filled or after it (one that started
+  /// earlier spans that run's leading escape, whose test flags it), so a line without `C`
+  /// there needs no further walk.
   ///
   /// - Parameters:
   ///   - bytes: A line.
   ///   - carets: Whether `bytes` may hold `^[`.
-  /// - Returns: What the line holds without its escapes.
+  /// - Returns: What the line holds without its escapes; ``Scan/plainCount`` is at most
+  ///   ``prefixLength``.
   static func scan(_ bytes: UnsafeBufferPointer<UInt8>, carets: Bool) -> Scan {
     var scan = Scan()
     var index = 0
@@ -136,15 +143,36 @@ enum ANSI {
         if last >= 0, NeedleJoin.mayJoin(UInt8(truncatingIfNeeded: last), bytes[index]) {
           scan.mayJoinNeedle = true
         }
-        if scan.plainCount < prefixLength, let source = bytes.baseAddress {
-          let filled = scan.plainCount
-          let copied = min(end - index, prefixLength - filled)
-          withUnsafeMutableBytes(of: &scan.prefix) { prefix in
-            prefix.baseAddress.unsafelyUnwrapped.advanced(by: filled)
-              .copyMemory(from: source + index, byteCount: copied)
+        let filled = scan.plainCount
+        let copied = min(end - index, prefixLength - filled)
+        if let source = bytes.baseAddress {
+          if copied == prefixLength {
+            // A line whose first run fills the prefix (`test … ok`): two loads.
+            let raw = UnsafeRawPointer(source + index)
+            scan.prefix = (
+              raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+              raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            )
+          } else {
+            withUnsafeMutableBytes(of: &scan.prefix) { prefix in
+              let target = prefix.baseAddress.unsafelyUnwrapped.advanced(by: filled)
+              for offset in 0..<copied {
+                target.storeBytes(
+                  of: source[index + offset], toByteOffset: offset, as: UInt8.self)
+              }
+            }
           }
         }
-        scan.plainCount += end - index
+        scan.plainCount = filled + copied
+        if scan.plainCount == prefixLength {
+          if !scan.mayJoinNeedle, sequence != nil {
+            let from = index
+            scan.mayJoinNeedle =
+              ByteSearch.index(of: UInt8(ascii: "C"), in: bytes, from: from, to: bytes.count)
+              < bytes.count
+          }
+          return scan
+        }
         last = Int32(bytes[end - 1])
       }
       guard let sequence else { return scan }
@@ -157,31 +185,32 @@ enum ANSI {
   /// adjacent bytes of a needle.
   enum NeedleJoin {
     static let needles = ["Cache Key:", "CACHE HIT", "CACHE MISS"]
-    /// Bytes that are followed by another in a needle, as a bit set over 0x00...0x7F.
-    ///
-    /// Most escapes are rejected by this one test. Literals, so that the test is not a lazy
-    /// global's check (a test derives them from ``needles``).
-    static let firsts: (UInt64, UInt64) = (0x1_0000_0000, 0x200_012A_0008_2B2A)
-    /// The adjacent pairs of bytes of the needles, as `first << 8 | second`.
-    static let pairs: [UInt16] = {
-      var pairs: Set<UInt16> = []
-      for needle in needles {
-        let bytes = Array(needle.utf8)
-        for index in 1..<bytes.count {
-          pairs.insert(UInt16(bytes[index - 1]) << 8 | UInt16(bytes[index]))
-        }
-      }
-      return pairs.sorted()
-    }()
-
-    /// Whether a needle may run from a plain byte `before` an escape to one `after` it.
+    /// Whether a needle may run from a plain byte `before` an escape to one `after` it: the
+    /// adjacent pairs of ``needles``, written out so that the test is a jump on `before` and a
+    /// compare or two (a test derives the pairs from ``needles`` and checks every byte pair).
     @inline(__always)
     static func mayJoin(_ before: UInt8, _ after: UInt8) -> Bool {
-      let isFirst =
-        before < 64
-        ? firsts.0 >> UInt64(before) & 1 != 0
-        : before < 128 && firsts.1 >> UInt64(before - 64) & 1 != 0
-      return isFirst && pairs.contains(UInt16(before) << 8 | UInt16(after))
+      switch before {
+      case UInt8(ascii: "C"):
+        return after == UInt8(ascii: "a") || after == UInt8(ascii: "A")
+          || after == UInt8(ascii: "H")
+      case UInt8(ascii: "a"): return after == UInt8(ascii: "c")
+      case UInt8(ascii: "c"): return after == UInt8(ascii: "h")
+      case UInt8(ascii: "h"): return after == UInt8(ascii: "e")
+      case UInt8(ascii: "e"): return after == UInt8(ascii: " ") || after == UInt8(ascii: "y")
+      case UInt8(ascii: " "):
+        return after == UInt8(ascii: "K") || after == UInt8(ascii: "H")
+          || after == UInt8(ascii: "M")
+      case UInt8(ascii: "K"): return after == UInt8(ascii: "e")
+      case UInt8(ascii: "y"): return after == UInt8(ascii: ":")
+      case UInt8(ascii: "A"): return after == UInt8(ascii: "C")
+      case UInt8(ascii: "H"): return after == UInt8(ascii: "E") || after == UInt8(ascii: "I")
+      case UInt8(ascii: "E"): return after == UInt8(ascii: " ")
+      case UInt8(ascii: "I"): return after == UInt8(ascii: "T") || after == UInt8(ascii: "S")
+      case UInt8(ascii: "M"): return after == UInt8(ascii: "I")
+      case UInt8(ascii: "S"): return after == UInt8(ascii: "S")
+      default: return false
+      }
     }
   }
 }

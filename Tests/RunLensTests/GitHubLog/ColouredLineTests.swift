@@ -185,7 +185,7 @@ struct ColouredLineTests {
         }
         #expect(Array(buffer[..<count]) == expected, "\(line)")
         let scan = line.withUnsafeBufferPointer { ANSI.scan($0, carets: carets) }
-        #expect(scan.plainCount == expected.count)
+        #expect(scan.plainCount == min(expected.count, ANSI.prefixLength))
         var prefix = scan.prefix
         let head = withUnsafeBytes(of: &prefix) { Array($0.prefix(min(expected.count, 16))) }
         #expect(head == Array(expected.prefix(16)))
@@ -206,14 +206,24 @@ struct ColouredLineTests {
     }
   }
 
-  @Test("the needle-join bits are the bytes that precede another in a needle")
-  func joinBits() {
-    var bits: (UInt64, UInt64) = (0, 0)
+  @Test("a needle may join across an escape exactly at the adjacent byte pairs of a needle")
+  func joinPairs() {
+    var pairs: Set<UInt16> = []
     for needle in ANSI.NeedleJoin.needles {
-      for byte in needle.utf8.dropLast() {
-        if byte < 64 { bits.0 |= 1 << UInt64(byte) } else { bits.1 |= 1 << UInt64(byte - 64) }
+      let bytes = Array(needle.utf8)
+      for index in 1..<bytes.count {
+        pairs.insert(UInt16(bytes[index - 1]) << 8 | UInt16(bytes[index]))
       }
     }
-    #expect(ANSI.NeedleJoin.firsts == bits)
+    var wrong: [String] = []
+    for before in 0...255 {
+      for after in 0...255
+      where ANSI.NeedleJoin.mayJoin(UInt8(before), UInt8(after))
+        != pairs.contains(UInt16(before) << 8 | UInt16(after))
+      {
+        wrong.append("\(before) \(after)")
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong)")
   }
 }
