@@ -187,10 +187,20 @@ final class NativeThread: @unchecked Sendable {
 }
 
 /// A counting semaphore on a POSIX mutex and condition variable.
+///
+/// A waiter may ask to sleep until several permits are free (``wait(batch:)``): a thread
+/// that is ahead of its partner then sleeps once per batch instead of once per permit, and
+/// each wake-up (a system call on both sides) is paid once per batch. ``close()`` wakes such a
+/// waiter when no batch will come.
+///
+/// - Important: One thread waits on a semaphore; any thread signals it.
 final class CountingSemaphore: @unchecked Sendable {
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   private var value: Int
+  /// The permits the waiter waits for; 0 when it does not wait.
+  private var wanted = 0
+  private var closed = false
 
   /// Creates a semaphore with `value` permits.
   init(value: Int) {
@@ -206,18 +216,31 @@ final class CountingSemaphore: @unchecked Sendable {
     mutex.deallocate()
   }
 
-  /// Adds a permit and wakes a waiter.
+  /// Adds a permit, and wakes the waiter once as many are free as it waits for.
   func signal() {
     pthread_mutex_lock(mutex)
     value += 1
+    if wanted > 0, value >= wanted { pthread_cond_signal(condition) }
+    pthread_mutex_unlock(mutex)
+  }
+
+  /// Wakes the waiter whatever the count: no more permits are coming than those given.
+  func close() {
+    pthread_mutex_lock(mutex)
+    closed = true
     pthread_cond_signal(condition)
     pthread_mutex_unlock(mutex)
   }
 
-  /// Takes a permit, waiting for one.
-  func wait() {
+  /// Takes a permit; when none is free, sleeps until `batch` are (or, after ``close()``,
+  /// until any is).
+  func wait(batch: Int = 1) {
     pthread_mutex_lock(mutex)
-    while value == 0 { pthread_cond_wait(condition, mutex) }
+    if value == 0 {
+      wanted = max(1, batch)
+      while value < (closed ? 1 : wanted) { pthread_cond_wait(condition, mutex) }
+      wanted = 0
+    }
     value -= 1
     pthread_mutex_unlock(mutex)
   }

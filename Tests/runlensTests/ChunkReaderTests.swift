@@ -43,6 +43,25 @@ struct ChunkReaderTests {
     #expect(try reader.next() == nil)
   }
 
+  @Test(
+    "a waiter for a batch gets every permit, the last smaller batch after close",
+    .timeLimit(.minutes(1)), arguments: [1, 3, 4, 10])
+  func batchedWaits(batch: Int) {
+    let permits = CountingSemaphore(value: 0)
+    let taken = Lock()
+    nonisolated(unsafe) var count = 0
+    let consumer = NativeThread(stackSize: 1 << 16) {
+      for _ in 0..<10 {
+        permits.wait(batch: batch)
+        taken.withLock { count += 1 }
+      }
+    }
+    for _ in 0..<10 { permits.signal() }
+    permits.close()
+    consumer.join()
+    #expect(taken.withLock { count } == 10)
+  }
+
   @Test("a reader closed or dropped early stops its read-ahead thread")
   func stopsEarly() throws {
     let (url, _) = try Self.patternFile(size: ChunkReader.readAheadThreshold + 1)
