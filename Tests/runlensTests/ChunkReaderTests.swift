@@ -100,7 +100,7 @@ struct ChunkReaderTests {
     while let chunk = try reader.next() {
       let feeds = try #require(reader.lineFeeds, "a chunk read ahead without its line ends")
       let expected = chunk.indices.filter { chunk[$0] == 0x0A }
-      #expect(Array(feeds).map(Int.init) == expected)
+      #expect(Array(feeds).map { Int($0 & 0x00FF_FFFF) } == expected)
       chunks += 1
     }
     #expect(chunks >= 3)

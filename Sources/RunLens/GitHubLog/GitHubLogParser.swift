@@ -159,15 +159,18 @@ package struct GitHubLogParser {
   /// Reads the lines that `chunk` completes, given the offsets of its LF bytes.
   ///
   /// The same as ``feed(_:)``, for a reader that found the line ends beforehand on another
-  /// thread (the CLI's read-ahead does): the parse then does not search for them.
+  /// thread (the CLI's read-ahead does): the parse then does not search for them, nor for the
+  /// needles of a marked line.
   ///
   /// - Parameters:
-  ///   - chunk: The next bytes of the log, of any size.
-  ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order.
+  ///   - chunk: The next bytes of the log, shorter than 16 MiB.
+  ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order, as
+  ///     ``lineFeeds(in:into:dense:)`` gives them (an offset may also be unmarked).
   /// - Returns: The events of the lines completed by this chunk, in log order.
   package mutating func feed(
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>
   ) -> [LogEvent] {
+    precondition(chunk.count <= Int(LineSplitter.Mark.offset), "a chunk of 16 MiB or more")
     noteStart(chunk)
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
@@ -176,10 +179,13 @@ package struct GitHubLogParser {
     return takeEvents()
   }
 
-  /// The offsets of every LF byte of `bytes`, for ``feed(_:lineFeeds:)``.
+  /// The offsets of every LF byte of `bytes`, for ``feed(_:lineFeeds:)``, each marked with the
+  /// needles of the text it ends (``LineSplitter/markNeedles(_:in:lineFeeds:count:)``): the
+  /// read-ahead thread finds them with the line ends, and the parse then does not search for
+  /// them in most lines.
   ///
   /// - Parameters:
-  ///   - bytes: A chunk.
+  ///   - bytes: A chunk shorter than 16 MiB.
   ///   - offsets: Room for `bytes.count` offsets.
   ///   - dense: Whether lines are short (under about 64 bytes, as in the previous chunk): a
   ///     word-at-a-time scan then beats a `memchr` call per line.
@@ -188,7 +194,9 @@ package struct GitHubLogParser {
     in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
     dense: Bool
   ) -> Int {
-    LineSplitter.lineFeeds(in: bytes, into: offsets, dense: dense)
+    let count = LineSplitter.lineFeeds(in: bytes, into: offsets, dense: dense)
+    LineSplitter.markNeedles(Needle.all, in: bytes, lineFeeds: offsets, count: count)
+    return count
   }
 
   /// Counts the bytes and looks for a NUL in the first 8 KiB (a binary file).

@@ -201,8 +201,10 @@ struct LineSplitter {
       guard let lineFeeds else {
         return ByteSearch.index(of: 0x0A, in: data, from: from, to: count)
       }
-      while feedIndex < lineFeeds.count, Int(lineFeeds[feedIndex]) < from { feedIndex += 1 }
-      return feedIndex < lineFeeds.count ? Int(lineFeeds[feedIndex]) : count
+      while feedIndex < lineFeeds.count, Int(lineFeeds[feedIndex] & Mark.offset) < from {
+        feedIndex += 1
+      }
+      return feedIndex < lineFeeds.count ? Int(lineFeeds[feedIndex] & Mark.offset) : count
     }
     var nextLF = lineFeed(from: position)
     var nextCR =
@@ -248,10 +250,64 @@ struct LineSplitter {
       }
       if end - position > maximumLineLength {
         deliver(data, position, position + maximumLineLength, cut: true, body)
+      } else if let lineFeeds, end == nextLF, lineFeeds[feedIndex] & Mark.marked != 0,
+        position == (feedIndex == 0 ? 0 : Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1)
+      {
+        // The whole text before the LF, whose needles the read-ahead marked.
+        body(
+          Line(
+            bytes: data.slice(position, end), number: nextLineNumber, wasCut: false,
+            needles: (lineFeeds[feedIndex] >> Mark.needleShift) & Mark.needleBits))
+        nextLineNumber += 1
       } else {
         deliver(data, position, end, cut: false, body)
       }
       position = afterTerminator(data, end)
+    }
+  }
+
+  /// How ``markNeedles(_:in:lineFeeds:count:)`` marks an LF offset with the needles of the
+  /// text that the LF ends (from the previous LF, or the chunk's start): the offset in the low
+  /// 24 bits, needle `i` in bit `24 + i`, and bit 31 set.
+  enum Mark {
+    static let offset: UInt32 = 0x00FF_FFFF
+    static let needleShift: UInt32 = 24
+    static let needleBits: UInt32 = 0xF
+    static let marked: UInt32 = 1 << 31
+  }
+
+  /// Marks each LF offset of a chunk with the needles that occur in the text it ends.
+  ///
+  /// A reader on another thread (the CLI's read-ahead) so takes this search off the parsing
+  /// thread. The splitter uses a mark only for a line that is that whole text (not one cut at
+  /// a CR, or continued from the previous chunk).
+  ///
+  /// - Parameters:
+  ///   - needles: At most four needles, as the splitter was made with.
+  ///   - bytes: A chunk shorter than 16 MiB.
+  ///   - lineFeeds: The chunk's LF offsets (``lineFeeds(in:into:dense:)``), marked in place.
+  ///   - count: How many there are.
+  static func markNeedles(
+    _ needles: [Needle], in bytes: UnsafeBufferPointer<UInt8>,
+    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int
+  ) {
+    precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
+    for index in 0..<count { lineFeeds[index] |= Mark.marked }
+    for (bit, needle) in needles.enumerated() {
+      var segment = 0
+      var from = 0
+      needle.bytes.withUnsafeBufferPointer { needleBytes in
+        while from < bytes.count {
+          let at = ByteSearch.index(
+            of: needleBytes, anchor: needle.anchor, in: bytes, from: from, to: bytes.count)
+          if at == bytes.count { break }
+          while segment < count, Int(lineFeeds[segment] & Mark.offset) < at { segment += 1 }
+          // A needle after the last LF is in a line that the next chunk ends.
+          if segment == count { break }
+          lineFeeds[segment] |= 1 << (Mark.needleShift + UInt32(bit))
+          from = Int(lineFeeds[segment] & Mark.offset) + 1
+        }
+      }
     }
   }
 

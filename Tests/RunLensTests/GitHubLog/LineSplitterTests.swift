@@ -81,6 +81,51 @@ struct LineSplitterTests {
     splitter.finish { flags.append($0.needles) }
     #expect(flags == [1, 0, 2, 0, 1])
   }
+
+  @Test(
+    "needles marked on the line ends beforehand are those found per line, CRs and all",
+    arguments: [1, 5, 64, 4096])
+  func markedNeedles(chunkSize: Int) {
+    let needles = [
+      LineSplitter.Needle(Array("Key:".utf8), anchor: 0), LineSplitter.Needle([0x1B], anchor: 0),
+      LineSplitter.Needle(Array("^[".utf8), anchor: 0),
+      LineSplitter.Needle(Array("AB ".utf8), anchor: 1),
+    ]
+    let pieces = ["Key:", "Ke", "y:", "\u{1B}", "^[", "^", "AB ", "AB", " ", "x", "\n", "\n", "\r"]
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    var input: [UInt8] = []
+    for _ in 0..<6000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      input += Array(pieces[Int(state >> 33) % pieces.count].utf8)
+    }
+    func lines(marked: Bool) -> [LineSplitter.Line] {
+      var splitter = LineSplitter(maximumLineLength: 40, needles: needles)
+      var lines: [LineSplitter.Line] = []
+      var offset = 0
+      while offset < input.count {
+        let end = min(offset + chunkSize, input.count)
+        input[offset..<end].withUnsafeBufferPointer { chunk in
+          let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, chunk.count))
+          defer { offsets.deallocate() }
+          let count = LineSplitter.lineFeeds(in: chunk, into: offsets, dense: false)
+          if marked {
+            LineSplitter.markNeedles(needles, in: chunk, lineFeeds: offsets, count: count)
+          }
+          splitter.feed(chunk, lineFeeds: UnsafeBufferPointer(start: offsets, count: count)) {
+            lines.append($0)
+          }
+        }
+        offset = end
+      }
+      splitter.finish { lines.append($0) }
+      return lines
+    }
+    let searched = lines(marked: false)
+    let marked = lines(marked: true)
+    #expect(marked.map(\.needles) == searched.map(\.needles))
+    #expect(marked.map(\.number) == searched.map(\.number))
+    #expect(searched.contains { $0.needles != 0 })
+  }
 }
 
 @Suite("ANSI")
