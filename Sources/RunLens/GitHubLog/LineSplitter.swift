@@ -22,6 +22,10 @@ struct LineSplitter {
     var wasCut: Bool
     /// Bit `i` is set when needle `i` occurs in `bytes`.
     var needles: UInt32
+    /// Whether the line is known to start with the runner's timestamp
+    /// (``LogTime/isRunnerTimestamp(_:)``), tested beforehand on another thread; `false` when
+    /// not known.
+    var startsWithRunnerTimestamp = false
   }
 
   /// A byte string to look for, with the index of the byte `memchr` searches for.
@@ -254,10 +258,12 @@ struct LineSplitter {
         position == (feedIndex == 0 ? 0 : Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1)
       {
         // The whole text before the LF, whose needles the read-ahead marked.
+        let mark = lineFeeds[feedIndex]
         body(
           Line(
             bytes: data.slice(position, end), number: nextLineNumber, wasCut: false,
-            needles: (lineFeeds[feedIndex] >> Mark.needleShift) & Mark.needleBits))
+            needles: (mark >> Mark.needleShift) & Mark.needleBits,
+            startsWithRunnerTimestamp: mark & Mark.runnerTimestamp != 0))
         nextLineNumber += 1
       } else {
         deliver(data, position, end, cut: false, body)
@@ -266,17 +272,20 @@ struct LineSplitter {
     }
   }
 
-  /// How ``markNeedles(_:in:lineFeeds:count:)`` marks an LF offset with the needles of the
+  /// How ``markNeedles(_:in:lineFeeds:count:timestamps:)`` marks an LF offset with the needles of the
   /// text that the LF ends (from the previous LF, or the chunk's start): the offset in the low
-  /// 24 bits, needle `i` in bit `24 + i`, and bit 31 set.
+  /// 24 bits, needle `i` in bit `24 + i`, bit 28 when the text starts with a runner timestamp,
+  /// and bit 31 set.
   enum Mark {
     static let offset: UInt32 = 0x00FF_FFFF
     static let needleShift: UInt32 = 24
     static let needleBits: UInt32 = 0xF
+    static let runnerTimestamp: UInt32 = 1 << 28
     static let marked: UInt32 = 1 << 31
   }
 
-  /// Marks each LF offset of a chunk with the needles that occur in the text it ends.
+  /// Marks each LF offset of a chunk with the needles that occur in the text it ends, and
+  /// optionally whether the text starts with a runner timestamp.
   ///
   /// A reader on another thread (the CLI's read-ahead) so takes this search off the parsing
   /// thread. The splitter uses a mark only for a line that is that whole text (not one cut at
@@ -287,12 +296,27 @@ struct LineSplitter {
   ///   - bytes: A chunk shorter than 16 MiB.
   ///   - lineFeeds: The chunk's LF offsets (``lineFeeds(in:into:dense:)``), marked in place.
   ///   - count: How many there are.
+  ///   - timestamps: Whether to test each text for a runner timestamp (bit 28).
   static func markNeedles(
     _ needles: [Needle], in bytes: UnsafeBufferPointer<UInt8>,
-    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int
+    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int, timestamps: Bool = false
   ) {
     precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
-    for index in 0..<count { lineFeeds[index] |= Mark.marked }
+    guard let base = bytes.baseAddress else { return }
+    if timestamps {
+      var start = 0
+      for index in 0..<count {
+        let end = Int(lineFeeds[index])
+        var mark = Mark.marked
+        if end - start >= 29, LogTime.isRunnerTimestamp(base + start) {
+          mark |= Mark.runnerTimestamp
+        }
+        lineFeeds[index] |= mark
+        start = end + 1
+      }
+    } else {
+      for index in 0..<count { lineFeeds[index] |= Mark.marked }
+    }
     for (bit, needle) in needles.enumerated() {
       var segment = 0
       var from = 0

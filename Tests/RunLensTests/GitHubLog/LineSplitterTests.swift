@@ -91,16 +91,35 @@ struct LineSplitterTests {
       LineSplitter.Needle(Array("^[".utf8), anchor: 0),
       LineSplitter.Needle(Array("AB ".utf8), anchor: 1),
     ]
-    let pieces = ["Key:", "Ke", "y:", "\u{1B}", "^[", "^", "AB ", "AB", " ", "x", "\n", "\n", "\r"]
+    let pieces = [
+      "Key:", "Ke", "y:", "\u{1B}", "^[", "^", "AB ", "AB", " ", "x", "\n", "\n", "\r",
+      "\n2025-10-04T14:00:00.1234567Z ", "\n2025-10-04T14:00:00.1234567Z",
+    ]
     var state: UInt64 = 0x2545_F491_4F6C_DD1D
     var input: [UInt8] = []
     for _ in 0..<6000 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       input += Array(pieces[Int(state >> 33) % pieces.count].utf8)
     }
-    func lines(marked: Bool) -> [LineSplitter.Line] {
+    /// What a line was delivered with, and whether its bytes start with a runner timestamp.
+    struct Seen {
+      var needles: UInt32
+      var number: Int
+      var startsWithRunnerTimestamp: Bool
+      var isStamped: Bool
+
+      init(_ line: LineSplitter.Line) {
+        needles = line.needles
+        number = line.number
+        startsWithRunnerTimestamp = line.startsWithRunnerTimestamp
+        isStamped =
+          line.bytes.count >= 29
+          && LogTime.isRunnerTimestamp(line.bytes.baseAddress.unsafelyUnwrapped)
+      }
+    }
+    func lines(marked: Bool) -> [Seen] {
       var splitter = LineSplitter(maximumLineLength: 40, needles: needles)
-      var lines: [LineSplitter.Line] = []
+      var lines: [Seen] = []
       var offset = 0
       while offset < input.count {
         let end = min(offset + chunkSize, input.count)
@@ -109,15 +128,16 @@ struct LineSplitterTests {
           defer { offsets.deallocate() }
           let count = LineSplitter.lineFeeds(in: chunk, into: offsets, dense: false)
           if marked {
-            LineSplitter.markNeedles(needles, in: chunk, lineFeeds: offsets, count: count)
+            LineSplitter.markNeedles(
+              needles, in: chunk, lineFeeds: offsets, count: count, timestamps: true)
           }
           splitter.feed(chunk, lineFeeds: UnsafeBufferPointer(start: offsets, count: count)) {
-            lines.append($0)
+            lines.append(Seen($0))
           }
         }
         offset = end
       }
-      splitter.finish { lines.append($0) }
+      splitter.finish { lines.append(Seen($0)) }
       return lines
     }
     let searched = lines(marked: false)
@@ -125,6 +145,11 @@ struct LineSplitterTests {
     #expect(marked.map(\.needles) == searched.map(\.needles))
     #expect(marked.map(\.number) == searched.map(\.number))
     #expect(searched.contains { $0.needles != 0 })
+    // A mark says a timestamp starts the line only when one does; unmarked lines say no.
+    let markedStamps = marked.filter { $0.startsWithRunnerTimestamp }.count
+    #expect(chunkSize < 64 || markedStamps > 10)
+    #expect(marked.allSatisfy { !$0.startsWithRunnerTimestamp || $0.isStamped })
+    #expect(searched.allSatisfy { !$0.startsWithRunnerTimestamp })
   }
 }
 
