@@ -87,6 +87,25 @@ enum Harness: String, CaseIterable {
     guard events == expected else {
       fatalError("log: the events differ when the input is split (\(chunks.map(\.count)))")
     }
+    // The same chunks with their line ends found and marked beforehand, as the CLI's
+    // read-ahead thread does, densely (timestamps marked too) or not.
+    for dense in [false, true] {
+      var marked = GitHubLogParser(source: "fuzz.log")
+      var markedEvents: [LogEvent] = []
+      for chunk in chunks {
+        chunk.withUnsafeBufferPointer { bytes in
+          let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, bytes.count))
+          defer { offsets.deallocate() }
+          let count = GitHubLogParser.lineFeeds(in: bytes, into: offsets, dense: dense)
+          markedEvents += marked.feed(
+            bytes, lineFeeds: UnsafeBufferPointer(start: offsets, count: count))
+        }
+      }
+      markedEvents += marked.finish()
+      guard markedEvents == expected else {
+        fatalError("log: the events differ with marked line ends (dense: \(dense))")
+      }
+    }
     var builder = JobRunBuilder(source: "fuzz.log", fallbackName: "job")
     builder.apply(expected)
     render(RunReport(jobs: [builder.build()]))
