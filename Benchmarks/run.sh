@@ -491,7 +491,7 @@ mkdir -p -- "$(dirname -- "$out")"
   echo
   echo "runlens is the release binary built with \`--static-swift-stdlib\`, as Benchmarks/README.md and"
   echo "the README's CI section build it. A file of 32 MiB or more is read ahead, with its line ends"
-  echo "found, on a second thread, and several files (a directory's or a zip's jobs, the JUnit files"
+  echo "and their needles found, on a second thread, and several files (a directory's or a zip's jobs, the JUnit files"
   echo "beside the logs) are parsed by up to one worker per processor (\`--threads\`). So wall time"
   echo "can be below CPU time; the CPU-time column shows both."
   # Sections measured by other scripts (Benchmarks/history.sh's "## History") are kept as they are.
