@@ -132,13 +132,41 @@ public struct LogTime: Sendable, Hashable, Codable, Comparable {
   }
 
   /// Whether `base` starts with `YYYY-MM-DDTHH:MM:SS.fffffffZ ` (the runner's own form, seven
-  /// fractional digits and a space), tested eight bytes at a time.
+  /// fractional digits and a space), tested sixteen bytes at a time.
+  ///
+  /// Bytes 0–15 and 13–28 are loaded as two vectors. A byte passes when it minus its lane's
+  /// offset is below its lane's limit: offset `0` (0x30) and limit 10 for a digit, the
+  /// separator itself and limit 1 for a separator. So each half is one subtraction and one
+  /// unsigned compare. ``isRunnerTimestampByWords(_:)`` is the same test eight bytes at a
+  /// time; a test compares the two.
+  /// - Precondition: 29 bytes are readable at `base`.
+  @inline(__always)
+  static func isRunnerTimestamp(_ base: UnsafePointer<UInt8>) -> Bool {
+    let raw = UnsafeRawPointer(base)
+    let low = raw.loadUnaligned(as: SIMD16<UInt8>.self)
+    let high = raw.loadUnaligned(fromByteOffset: 13, as: SIMD16<UInt8>.self)
+    // "YYYY-MM-DDTHH:MM" and ":MM:SS.fffffffZ ".
+    let lowOffset = SIMD16<UInt8>(
+      0x30, 0x30, 0x30, 0x30, 0x2D, 0x30, 0x30, 0x2D, 0x30, 0x30, 0x54, 0x30, 0x30, 0x3A, 0x30,
+      0x30)
+    let lowLimit = SIMD16<UInt8>(10, 10, 10, 10, 1, 10, 10, 1, 10, 10, 1, 10, 10, 1, 10, 10)
+    let highOffset = SIMD16<UInt8>(
+      0x3A, 0x30, 0x30, 0x3A, 0x30, 0x30, 0x2E, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x5A,
+      0x20)
+    let highLimit = SIMD16<UInt8>(1, 10, 10, 1, 10, 10, 1, 10, 10, 10, 10, 10, 10, 10, 1, 1)
+    let passes = ((low &- lowOffset) .< lowLimit) .& ((high &- highOffset) .< highLimit)
+    // Every lane all ones, read as two words (`all(_:)` is a call that reduces lane by lane).
+    let words = unsafeBitCast(passes, to: SIMD2<UInt64>.self)
+    return words[0] & words[1] == .max
+  }
+
+  /// ``isRunnerTimestamp(_:)`` eight bytes at a time, for the test that compares them.
   ///
   /// Each word is checked twice: its high nibbles (`3` for a digit, the exact byte for a
   /// separator), then its digits plus 6 (a byte from `0x30` to `0x39` stays below `0x40`).
   /// - Precondition: 29 bytes are readable at `base`.
   @inline(__always)
-  static func isRunnerTimestamp(_ base: UnsafePointer<UInt8>) -> Bool {
+  static func isRunnerTimestampByWords(_ base: UnsafePointer<UInt8>) -> Bool {
     let raw = UnsafeRawPointer(base)
     @inline(__always) func word(_ offset: Int) -> UInt64 {
       UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))

@@ -56,6 +56,31 @@ struct LogTimeFastPathTests {
       #expect(fast == general)
     }
   }
+
+  @Test("the sixteen-byte test agrees with the eight-byte one on every one-byte change")
+  func vectorAgreesWithWords() {
+    let timestamp = Array("2025-10-04T14:02:06.4955923Z ".utf8)
+    // Each byte replaced by every value: the digits, the separators, their neighbours, all.
+    var disagreements: [String] = []
+    var accepted = 0
+    for index in timestamp.indices {
+      for value in 0...255 {
+        var bytes = timestamp
+        bytes[index] = UInt8(value)
+        bytes.withUnsafeBufferPointer { buffer in
+          let base = buffer.baseAddress.unsafelyUnwrapped
+          let vector = LogTime.isRunnerTimestamp(base)
+          if vector { accepted += 1 }
+          if vector != LogTime.isRunnerTimestampByWords(base) {
+            disagreements.append("byte \(index) = \(value)")
+          }
+        }
+      }
+    }
+    #expect(disagreements.isEmpty, "\(disagreements)")
+    // Each of the 21 digit positions takes ten values, each of the 8 separators one.
+    #expect(accepted == 21 * 10 + 8)
+  }
 }
 
 /// Regressions from the fuzzing campaign (issue 13): times are untrusted input.
