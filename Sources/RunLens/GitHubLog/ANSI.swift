@@ -118,8 +118,8 @@ enum ANSI {
   ///
   /// The escapes are walked only until the prefix is full; a line's decision needs nothing
   /// after it but the needle test. A needle spans an escape only when the plain bytes before
-  /// and after it are adjacent bytes of the needle (``NeedleJoin``): one bit test per escape
-  /// walked, rarely a pair lookup. For the escapes after the prefix, a needle that spans one
+  /// and after it are adjacent bytes of the needle (``NeedleJoin``): one switch on the byte
+  /// before each escape walked. For the escapes after the prefix, a needle that spans one
   /// starts with a `C` in the run where the prefix filled or after it (one that started
   /// earlier spans that run's leading escape, whose test flags it), so a line without `C`
   /// there needs no further walk.
