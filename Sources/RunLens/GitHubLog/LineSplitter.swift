@@ -257,19 +257,56 @@ struct LineSplitter {
       } else if let lineFeeds, end == nextLF, lineFeeds[feedIndex] & Mark.marked != 0,
         position == (feedIndex == 0 ? 0 : Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1)
       {
-        // The whole text before the LF, whose needles the read-ahead marked.
-        let mark = lineFeeds[feedIndex]
-        body(
-          Line(
-            bytes: data.slice(position, end), number: nextLineNumber, wasCut: false,
-            needles: (mark >> Mark.needleShift) & Mark.needleBits,
-            startsWithRunnerTimestamp: mark & Mark.runnerTimestamp != 0))
-        nextLineNumber += 1
+        // The whole text before the LF, whose needles the read-ahead marked, and the lines
+        // after it that are so too.
+        feedIndex = deliverMarked(
+          data, lineFeeds, from: feedIndex, start: position, before: nextCR, body)
+        position = Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1
+        continue
       } else {
         deliver(data, position, end, cut: false, body)
       }
       position = afterTerminator(data, end)
     }
+  }
+
+  /// Delivers a run of lines whose LFs the read-ahead marked, and returns the index after
+  /// the last LF delivered.
+  ///
+  /// The first line ends at the marked LF `lineFeeds[index]`, starts at `start` and is the
+  /// whole text before that LF. Each following line is delivered while its LF is marked and
+  /// comes before `limit` (the next CR, or the chunk's end), and while the line is no longer
+  /// than the maximum: one load and three tests a line, with no search.
+  @inline(__always)
+  private mutating func deliverMarked(
+    _ data: UnsafeBufferPointer<UInt8>, _ lineFeeds: UnsafeBufferPointer<UInt32>,
+    from index: Int, start: Int, before limit: Int, _ body: (Line) -> Void
+  ) -> Int {
+    let base = data.baseAddress.unsafelyUnwrapped
+    var index = index
+    var start = start
+    var number = nextLineNumber
+    var mark = lineFeeds[index]
+    while true {
+      let end = Int(mark & Mark.offset)
+      body(
+        Line(
+          bytes: UnsafeBufferPointer(start: base + start, count: end - start), number: number,
+          wasCut: false, needles: (mark >> Mark.needleShift) & Mark.needleBits,
+          startsWithRunnerTimestamp: mark & Mark.runnerTimestamp != 0))
+      number += 1
+      start = end + 1
+      index += 1
+      guard index < lineFeeds.count else { break }
+      mark = lineFeeds[index]
+      let next = Int(mark & Mark.offset)
+      // Unsigned, so that an offset out of order also ends the run.
+      guard mark & Mark.marked != 0, next < limit,
+        UInt(bitPattern: next &- start) <= UInt(maximumLineLength)
+      else { break }
+    }
+    nextLineNumber = number
+    return index
   }
 
   /// How ``markNeedles(_:in:lineFeeds:count:timestamps:)`` marks an LF offset with the needles of the

@@ -102,13 +102,17 @@ struct LineSplitterTests {
       input += Array(pieces[Int(state >> 33) % pieces.count].utf8)
     }
     /// What a line was delivered with, and whether its bytes start with a runner timestamp.
-    struct Seen {
+    struct Seen: Equatable {
+      var bytes: [UInt8]
+      var wasCut: Bool
       var needles: UInt32
       var number: Int
       var startsWithRunnerTimestamp: Bool
       var isStamped: Bool
 
       init(_ line: LineSplitter.Line) {
+        bytes = Array(line.bytes)
+        wasCut = line.wasCut
         needles = line.needles
         number = line.number
         startsWithRunnerTimestamp = line.startsWithRunnerTimestamp
@@ -117,7 +121,9 @@ struct LineSplitterTests {
           && LogTime.isRunnerTimestamp(line.bytes.baseAddress.unsafelyUnwrapped)
       }
     }
-    func lines(marked: Bool) -> [Seen] {
+    /// `marked`: whether the line ends are marked; `alternate`: then only every other one, so
+    /// that runs of marked lines end at unmarked ones too.
+    func lines(marked: Bool, alternate: Bool = false) -> [Seen] {
       var splitter = LineSplitter(maximumLineLength: 40, needles: needles)
       var lines: [Seen] = []
       var offset = 0
@@ -130,6 +136,11 @@ struct LineSplitterTests {
           if marked {
             LineSplitter.markNeedles(
               needles, in: chunk, lineFeeds: offsets, count: count, timestamps: true)
+            if alternate {
+              for index in stride(from: 1, to: count, by: 2) {
+                offsets[index] &= LineSplitter.Mark.offset
+              }
+            }
           }
           splitter.feed(chunk, lineFeeds: UnsafeBufferPointer(start: offsets, count: count)) {
             lines.append(Seen($0))
@@ -142,8 +153,16 @@ struct LineSplitterTests {
     }
     let searched = lines(marked: false)
     let marked = lines(marked: true)
+    let alternate = lines(marked: true, alternate: true)
     #expect(marked.map(\.needles) == searched.map(\.needles))
     #expect(marked.map(\.number) == searched.map(\.number))
+    // The same lines, cut the same way, however the marked lines run.
+    #expect(marked.map(\.bytes) == searched.map(\.bytes))
+    #expect(marked.map(\.wasCut) == searched.map(\.wasCut))
+    #expect(alternate.map(\.bytes) == searched.map(\.bytes))
+    #expect(alternate.map(\.needles) == searched.map(\.needles))
+    #expect(alternate.map(\.number) == searched.map(\.number))
+    #expect(searched.contains { $0.wasCut })
     #expect(searched.contains { $0.needles != 0 })
     // A mark says a timestamp starts the line only when one does; unmarked lines say no.
     let markedStamps = marked.filter { $0.startsWithRunnerTimestamp }.count
