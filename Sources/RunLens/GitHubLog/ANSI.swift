@@ -166,9 +166,8 @@ enum ANSI {
         scan.plainCount = filled + copied
         if scan.plainCount == prefixLength {
           if !scan.mayJoinNeedle, sequence != nil {
-            let from = index
             scan.mayJoinNeedle =
-              ByteSearch.index(of: UInt8(ascii: "C"), in: bytes, from: from, to: bytes.count)
+              ByteSearch.index(of: UInt8(ascii: "C"), in: bytes, from: index, to: bytes.count)
               < bytes.count
           }
           return scan

@@ -13,19 +13,35 @@
 /// - Important: Not thread-safe; one owner feeds it, in order.
 struct LineSplitter {
   /// One line, valid only during the callback that receives it.
+  ///
+  /// Four words, so that it is passed in registers: the flags share one.
   struct Line {
     /// The line's bytes without its terminator.
     var bytes: UnsafeBufferPointer<UInt8>
     /// The 1-based line number.
     var number: Int
+    /// The needles in bits 0–27, bit 30 for ``wasCut``, bit 31 for
+    /// ``startsWithRunnerTimestamp``.
+    private var flags: UInt32
+
+    init(
+      bytes: UnsafeBufferPointer<UInt8>, number: Int, wasCut: Bool, needles: UInt32,
+      startsWithRunnerTimestamp: Bool = false
+    ) {
+      self.bytes = bytes
+      self.number = number
+      self.flags =
+        needles | (wasCut ? 1 << 30 : 0) | (startsWithRunnerTimestamp ? 1 << 31 : 0)
+    }
+
     /// Whether the line was longer than the maximum and is cut.
-    var wasCut: Bool
+    var wasCut: Bool { flags & (1 << 30) != 0 }
     /// Bit `i` is set when needle `i` occurs in `bytes`.
-    var needles: UInt32
+    var needles: UInt32 { flags & 0x0FFF_FFFF }
     /// Whether the line is known to start with the runner's timestamp
     /// (``LogTime/isRunnerTimestamp(_:)``), tested beforehand on another thread; `false` when
     /// not known.
-    var startsWithRunnerTimestamp = false
+    var startsWithRunnerTimestamp: Bool { flags & (1 << 31) != 0 }
   }
 
   /// A byte string to look for, with the index of the byte `memchr` searches for.
@@ -63,10 +79,10 @@ struct LineSplitter {
   ///
   /// - Parameters:
   ///   - maximumLineLength: The longest line kept, in bytes.
-  ///   - needles: Up to 32 byte strings to report per line; none may contain CR or LF.
+  ///   - needles: Up to 28 byte strings to report per line; none may contain CR or LF.
   ///   - splitsOnLoneCR: Whether a CR not followed by LF ends a line.
   init(maximumLineLength: Int, needles: [Needle], splitsOnLoneCR: Bool = true) {
-    precondition(needles.count <= 32 && maximumLineLength > 0)
+    precondition(needles.count <= 28 && maximumLineLength > 0)
     self.maximumLineLength = maximumLineLength
     self.splitsOnLoneCR = splitsOnLoneCR
     self.needles = needles
