@@ -26,9 +26,11 @@ let package = Package(
       pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
     ),
+    // The log reader's vectorised line-end and needle scan (SSE2 or AVX2, scalar elsewhere).
+    .target(name: "CByteScan"),
     .target(
       name: "RunLens",
-      dependencies: ["CLibXML2"],
+      dependencies: ["CLibXML2", "CByteScan"],
       swiftSettings: swiftSettings
     ),
     // libcurl, loaded with dlopen on the first HTTP request so that runs which never talk HTTP

@@ -355,20 +355,9 @@ struct LineSplitter {
     lineFeeds: UnsafeMutablePointer<UInt32>, count: Int, timestamps: Bool = false
   ) {
     precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
-    guard let base = bytes.baseAddress else { return }
+    for index in 0..<count { lineFeeds[index] |= Mark.marked }
     if timestamps {
-      var start = 0
-      for index in 0..<count {
-        let end = Int(lineFeeds[index])
-        var mark = Mark.marked
-        if end - start >= 29, LogTime.isRunnerTimestamp(base + start) {
-          mark |= Mark.runnerTimestamp
-        }
-        lineFeeds[index] |= mark
-        start = end + 1
-      }
-    } else {
-      for index in 0..<count { lineFeeds[index] |= Mark.marked }
+      markTimestamps(in: bytes, lineFeeds: lineFeeds, count: count)
     }
     for (bit, needle) in needles.enumerated() {
       var segment = 0
@@ -385,6 +374,27 @@ struct LineSplitter {
           from = Int(lineFeeds[segment] & Mark.offset) + 1
         }
       }
+    }
+  }
+
+  /// Sets bit 28 (``Mark/runnerTimestamp``) of each LF offset whose text (from the previous
+  /// LF, or the chunk's start) starts with a runner timestamp.
+  ///
+  /// - Parameters:
+  ///   - bytes: A chunk shorter than 16 MiB.
+  ///   - lineFeeds: The chunk's LF offsets, marked or not.
+  ///   - count: How many there are.
+  static func markTimestamps(
+    in bytes: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeMutablePointer<UInt32>, count: Int
+  ) {
+    guard let base = bytes.baseAddress else { return }
+    var start = 0
+    for index in 0..<count {
+      let end = Int(lineFeeds[index] & Mark.offset)
+      if end - start >= 29, LogTime.isRunnerTimestamp(base + start) {
+        lineFeeds[index] |= Mark.runnerTimestamp
+      }
+      start = end + 1
     }
   }
 

@@ -172,6 +172,79 @@ struct LineSplitterTests {
   }
 }
 
+/// The parser's one-pass vectorised marks (`runlens_mark_log_lines`, through
+/// `GitHubLogParser.lineFeeds`) against LineSplitter's `memchr` passes with the parser's
+/// needles.
+@Suite("Vectorised line marks")
+struct VectorisedMarksTests {
+  /// The offsets and marks of both, for every piece of `input` of `pieceSize` bytes.
+  func expectSame(
+    _ input: [UInt8], pieceSize: Int, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    var offset = 0
+    while offset < input.count {
+      let end = min(offset + pieceSize, input.count)
+      input[offset..<end].withUnsafeBufferPointer { piece in
+        let size = max(1, piece.count)
+        let vectorised = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+        let reference = UnsafeMutablePointer<UInt32>.allocate(capacity: size)
+        defer {
+          vectorised.deallocate()
+          reference.deallocate()
+        }
+        for dense in [false, true] {
+          let found = GitHubLogParser.lineFeeds(in: piece, into: vectorised, dense: dense)
+          let expected = LineSplitter.lineFeeds(in: piece, into: reference, dense: dense)
+          LineSplitter.markNeedles(
+            GitHubLogParser.Needle.all, in: piece, lineFeeds: reference, count: expected,
+            timestamps: dense)
+          #expect(found == expected, sourceLocation: sourceLocation)
+          let same = (0..<min(found, expected)).allSatisfy { vectorised[$0] == reference[$0] }
+          #expect(same, "piece at \(offset), \(pieceSize) bytes", sourceLocation: sourceLocation)
+        }
+      }
+      offset = end
+    }
+  }
+
+  @Test(
+    "random bytes of needles, their pieces and line ends give the same marks",
+    arguments: [1, 7, 63, 64, 65, 200, 4096, 1 << 16])
+  func random(pieceSize: Int) {
+    let pieces = [
+      "Cache Key:", "Cache Ke", "y:", "CACHE ", "CACH", "E ", "\u{1B}[1m", "^[", "^", "[", "K", "H",
+      "\n", "\n", "\r\n", "x", "2025-10-04T14:00:00.1234567Z ", "HH", "KK", "é",
+    ].map { Array($0.utf8) }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var input: [UInt8] = []
+    for _ in 0..<20_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      input += pieces[Int(state >> 33) % pieces.count]
+    }
+    expectSame(input, pieceSize: pieceSize)
+  }
+
+  @Test("every fixture's job log gives the same marks", arguments: [61, 4096, 16 << 10])
+  func fixtures(pieceSize: Int) throws {
+    let cases = Golden.cases(containing: "job.log")
+    #expect(cases.count > 20)
+    for name in cases {
+      expectSame(try Golden.bytes("Fixtures/\(name)/job.log"), pieceSize: pieceSize)
+    }
+  }
+
+  @Test("a needle at either edge of a piece, and a piece of only line ends")
+  func edges() {
+    for text in [
+      "Cache Key:", "CACHE ", "\u{1B}", "^[", "K", "H", "Cache Key:\n", "\nCACHE ", "\n\n\n",
+      String(repeating: "\n", count: 130), String(repeating: "CACHE \n", count: 30),
+      String(repeating: "a", count: 63) + "Cache Key:\n",
+    ] {
+      expectSame(Array(text.utf8), pieceSize: 1 << 16)
+    }
+  }
+}
+
 @Suite("ANSI")
 struct ANSITests {
   @Test(

@@ -1,0 +1,178 @@
+// See byte_scan.h. Each 64-byte block becomes two bit masks, LF bytes and candidate bytes
+// (ESC, `^`, and the `K` of `Cache Key:` and the `H` of `CACHE `, the rarest bytes of those
+// needles); the set bits are then visited in order: an LF writes its offset with the needles
+// seen since the previous one, a candidate is checked in place. Most blocks hold a line end
+// or two and no candidate, so the cost is a few vector instructions per 64 bytes and a few
+// scalar ones per line, with no call and no branch per byte.
+
+#include "byte_scan.h"
+
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+enum {
+  marked = 1u << 31,
+  needle_escape = 1u << 24,
+  needle_caret = 1u << 25,
+  needle_cache_key = 1u << 26,
+  needle_upper_cache = 1u << 27,
+};
+
+/// The needle whose anchor byte stands at `at`, if the needle is there whole.
+static inline uint32_t candidate(const uint8_t *bytes, size_t count, size_t at) {
+  switch (bytes[at]) {
+  case 0x1B:
+    return needle_escape;
+  case '^':
+    return at + 1 < count && bytes[at + 1] == '[' ? needle_caret : 0;
+  case 'K':
+    // `Cache Key:`: the K is its byte 6 of 10.
+    return at >= 6 && at + 4 <= count && memcmp(bytes + at - 6, "Cache Key:", 10) == 0
+      ? needle_cache_key : 0;
+  case 'H':
+    // `CACHE `: the H is its byte 3 of 6.
+    return at >= 3 && at + 3 <= count && memcmp(bytes + at - 3, "CACHE ", 6) == 0
+      ? needle_upper_cache : 0;
+  default:
+    return 0;
+  }
+}
+
+/// The masks of one block of 64 bytes: bit i of `*lf` when byte i is LF, of `*candidates`
+/// when it is an anchor byte.
+#if !defined(__x86_64__)
+static inline void masks_scalar(const uint8_t *block, uint64_t *lf, uint64_t *candidates) {
+  uint64_t l = 0, c = 0;
+  for (unsigned i = 0; i < 64; i++) {
+    uint8_t byte = block[i];
+    l |= (uint64_t)(byte == 0x0A) << i;
+    c |= (uint64_t)(byte == 0x1B || byte == '^' || byte == 'K' || byte == 'H') << i;
+  }
+  *lf = l;
+  *candidates = c;
+}
+#else
+static inline void masks_sse2(const uint8_t *block, uint64_t *lf, uint64_t *candidates) {
+  const __m128i line_feed = _mm_set1_epi8(0x0A), escape = _mm_set1_epi8(0x1B);
+  const __m128i caret = _mm_set1_epi8('^'), key = _mm_set1_epi8('K'), upper = _mm_set1_epi8('H');
+  uint64_t l = 0, c = 0;
+  for (unsigned i = 0; i < 4; i++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(block + 16 * i));
+    __m128i anchors = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, escape), _mm_cmpeq_epi8(v, caret)),
+      _mm_or_si128(_mm_cmpeq_epi8(v, key), _mm_cmpeq_epi8(v, upper)));
+    l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, line_feed)) << (16 * i);
+    c |= (uint64_t)(uint16_t)_mm_movemask_epi8(anchors) << (16 * i);
+  }
+  *lf = l;
+  *candidates = c;
+}
+
+__attribute__((target("avx2")))
+static inline void masks_avx2(const uint8_t *block, uint64_t *lf, uint64_t *candidates) {
+  const __m256i line_feed = _mm256_set1_epi8(0x0A), escape = _mm256_set1_epi8(0x1B);
+  const __m256i caret = _mm256_set1_epi8('^'), key = _mm256_set1_epi8('K');
+  const __m256i upper = _mm256_set1_epi8('H');
+  __m256i low = _mm256_loadu_si256((const __m256i *)block);
+  __m256i high = _mm256_loadu_si256((const __m256i *)(block + 32));
+  __m256i low_anchors = _mm256_or_si256(
+    _mm256_or_si256(_mm256_cmpeq_epi8(low, escape), _mm256_cmpeq_epi8(low, caret)),
+    _mm256_or_si256(_mm256_cmpeq_epi8(low, key), _mm256_cmpeq_epi8(low, upper)));
+  __m256i high_anchors = _mm256_or_si256(
+    _mm256_or_si256(_mm256_cmpeq_epi8(high, escape), _mm256_cmpeq_epi8(high, caret)),
+    _mm256_or_si256(_mm256_cmpeq_epi8(high, key), _mm256_cmpeq_epi8(high, upper)));
+  *lf = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, line_feed))
+    | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, line_feed)) << 32;
+  *candidates = (uint64_t)(uint32_t)_mm256_movemask_epi8(low_anchors)
+    | (uint64_t)(uint32_t)_mm256_movemask_epi8(high_anchors) << 32;
+}
+#endif
+
+/// The blocks' loop, inlined into each mask function's caller so that the mask function
+/// itself is inlined (a call per block would cost as much as the block).
+static inline __attribute__((always_inline)) size_t mark_blocks(
+  const uint8_t *bytes, size_t count, uint32_t *offsets, size_t *end, uint32_t *pending_needles,
+  void (*masks)(const uint8_t *, uint64_t *, uint64_t *)
+) {
+  size_t found = 0;
+  uint32_t pending = 0;
+  size_t block = 0;
+  for (; block + 64 <= count; block += 64) {
+    uint64_t lf, candidates;
+    masks(bytes + block, &lf, &candidates);
+    if (candidates == 0) {
+      // The usual block: line ends only.
+      while (lf != 0) {
+        offsets[found++] = (uint32_t)(block + (size_t)__builtin_ctzll(lf)) | marked | pending;
+        pending = 0;
+        lf &= lf - 1;
+      }
+      continue;
+    }
+    uint64_t all = lf | candidates;
+    while (all != 0) {
+      unsigned bit = (unsigned)__builtin_ctzll(all);
+      size_t at = block + bit;
+      if ((lf >> bit) & 1) {
+        offsets[found++] = (uint32_t)at | marked | pending;
+        pending = 0;
+      } else {
+        pending |= candidate(bytes, count, at);
+      }
+      all &= all - 1;
+    }
+  }
+  *end = block;
+  *pending_needles = pending;
+  return found;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t mark_blocks_avx2(
+  const uint8_t *bytes, size_t count, uint32_t *offsets, size_t *end, uint32_t *pending
+) {
+  return mark_blocks(bytes, count, offsets, end, pending, masks_avx2);
+}
+
+static size_t mark_blocks_sse2(
+  const uint8_t *bytes, size_t count, uint32_t *offsets, size_t *end, uint32_t *pending
+) {
+  return mark_blocks(bytes, count, offsets, end, pending, masks_sse2);
+}
+
+#else
+static size_t mark_blocks_scalar(
+  const uint8_t *bytes, size_t count, uint32_t *offsets, size_t *end, uint32_t *pending
+) {
+  return mark_blocks(bytes, count, offsets, end, pending, masks_scalar);
+}
+#endif
+
+size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offsets) {
+  size_t end = 0;
+  uint32_t pending = 0;
+  size_t found;
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) {
+    found = mark_blocks_avx2(bytes, count, offsets, &end, &pending);
+  } else {
+    found = mark_blocks_sse2(bytes, count, offsets, &end, &pending);
+  }
+#else
+  found = mark_blocks_scalar(bytes, count, offsets, &end, &pending);
+#endif
+  // The last bytes, fewer than 64, one at a time.
+  for (size_t at = end; at < count; at++) {
+    if (bytes[at] == 0x0A) {
+      offsets[found++] = (uint32_t)at | marked | pending;
+      pending = 0;
+    } else {
+      pending |= candidate(bytes, count, at);
+    }
+  }
+  return found;
+}
