@@ -1,6 +1,6 @@
 // See byte_scan.h. Each 64-byte block becomes two bit masks, LF bytes and candidate bytes
-// (ESC, `^`, and the `K` of `Cache Key:` and the `H` of `CACHE `, the rarest bytes of those
-// needles); the set bits are then visited in order: an LF writes its offset with the needles
+// (CR, ESC, `^`, and the `K` of `Cache Key:` and the `H` of `CACHE `, the rarest bytes of
+// those needles); the set bits are then visited in order: an LF writes its offset with the needles
 // seen since the previous one, a candidate is checked in place. Most blocks hold a line end
 // or two and no candidate, so the cost is a few vector instructions per 64 bytes and a few
 // scalar ones per line, with no call and no branch per byte.
@@ -19,11 +19,14 @@ enum {
   needle_caret = 1u << 25,
   needle_cache_key = 1u << 26,
   needle_upper_cache = 1u << 27,
+  carriage_return = 1u << 29,
 };
 
 /// The needle whose anchor byte stands at `at`, if the needle is there whole.
 static inline uint32_t candidate(const uint8_t *bytes, size_t count, size_t at) {
   switch (bytes[at]) {
+  case 0x0D:
+    return carriage_return;
   case 0x1B:
     return needle_escape;
   case '^':
@@ -49,7 +52,8 @@ static inline void masks_scalar(const uint8_t *block, uint64_t *lf, uint64_t *ca
   for (unsigned i = 0; i < 64; i++) {
     uint8_t byte = block[i];
     l |= (uint64_t)(byte == 0x0A) << i;
-    c |= (uint64_t)(byte == 0x1B || byte == '^' || byte == 'K' || byte == 'H') << i;
+    c |= (uint64_t)(byte == 0x0D || byte == 0x1B || byte == '^' || byte == 'K' || byte == 'H')
+      << i;
   }
   *lf = l;
   *candidates = c;
@@ -58,12 +62,14 @@ static inline void masks_scalar(const uint8_t *block, uint64_t *lf, uint64_t *ca
 static inline void masks_sse2(const uint8_t *block, uint64_t *lf, uint64_t *candidates) {
   const __m128i line_feed = _mm_set1_epi8(0x0A), escape = _mm_set1_epi8(0x1B);
   const __m128i caret = _mm_set1_epi8('^'), key = _mm_set1_epi8('K'), upper = _mm_set1_epi8('H');
+  const __m128i carriage = _mm_set1_epi8(0x0D);
   uint64_t l = 0, c = 0;
   for (unsigned i = 0; i < 4; i++) {
     __m128i v = _mm_loadu_si128((const __m128i *)(block + 16 * i));
     __m128i anchors = _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(v, escape), _mm_cmpeq_epi8(v, caret)),
       _mm_or_si128(_mm_cmpeq_epi8(v, key), _mm_cmpeq_epi8(v, upper)));
+    anchors = _mm_or_si128(anchors, _mm_cmpeq_epi8(v, carriage));
     l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, line_feed)) << (16 * i);
     c |= (uint64_t)(uint16_t)_mm_movemask_epi8(anchors) << (16 * i);
   }
@@ -75,15 +81,17 @@ __attribute__((target("avx2")))
 static inline void masks_avx2(const uint8_t *block, uint64_t *lf, uint64_t *candidates) {
   const __m256i line_feed = _mm256_set1_epi8(0x0A), escape = _mm256_set1_epi8(0x1B);
   const __m256i caret = _mm256_set1_epi8('^'), key = _mm256_set1_epi8('K');
-  const __m256i upper = _mm256_set1_epi8('H');
+  const __m256i upper = _mm256_set1_epi8('H'), carriage = _mm256_set1_epi8(0x0D);
   __m256i low = _mm256_loadu_si256((const __m256i *)block);
   __m256i high = _mm256_loadu_si256((const __m256i *)(block + 32));
   __m256i low_anchors = _mm256_or_si256(
     _mm256_or_si256(_mm256_cmpeq_epi8(low, escape), _mm256_cmpeq_epi8(low, caret)),
     _mm256_or_si256(_mm256_cmpeq_epi8(low, key), _mm256_cmpeq_epi8(low, upper)));
+  low_anchors = _mm256_or_si256(low_anchors, _mm256_cmpeq_epi8(low, carriage));
   __m256i high_anchors = _mm256_or_si256(
     _mm256_or_si256(_mm256_cmpeq_epi8(high, escape), _mm256_cmpeq_epi8(high, caret)),
     _mm256_or_si256(_mm256_cmpeq_epi8(high, key), _mm256_cmpeq_epi8(high, upper)));
+  high_anchors = _mm256_or_si256(high_anchors, _mm256_cmpeq_epi8(high, carriage));
   *lf = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(low, line_feed))
     | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(high, line_feed)) << 32;
   *candidates = (uint64_t)(uint32_t)_mm256_movemask_epi8(low_anchors)

@@ -12,9 +12,10 @@
 #include <stdint.h>
 
 /// Writes the offset of every LF of `bytes[0 ..< count]` to `offsets` (room for `count`
-/// entries), in ascending order, each marked: bit 31 set, and bit 24 + i set when needle i
-/// occurs in the text the LF ends (from the previous LF, or the chunk's start). The needles
-/// are GitHubLogParser's: 0 ESC, 1 `^[`, 2 `Cache Key:`, 3 `CACHE `. Text after the last LF
+/// entries), in ascending order, each marked: bit 31 set, bit 24 + i set when needle i occurs
+/// in the text the LF ends (from the previous LF, or the chunk's start), and bit 29 when that
+/// text holds a CR. The needles are GitHubLogParser's: 0 ESC, 1 `^[`, 2 `Cache Key:`,
+/// 3 `CACHE `. Text after the last LF
 /// is not looked at. `count` must be below 2^24. Returns the number of offsets written.
 size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offsets);
 

@@ -227,11 +227,18 @@ struct LineSplitter {
       return feedIndex < lineFeeds.count ? Int(lineFeeds[feedIndex] & Mark.offset) : count
     }
     var nextLF = lineFeed(from: position)
-    var nextCR =
-      splitsOnLoneCR ? ByteSearch.index(of: 0x0D, in: data, from: position, to: count) : count
+    // The next CR at or after `position` and before `nextLF`, or `nextLF` when there is none
+    // (`min(nextLF, nextCR)` is then the line's end all the same): searched only when a line
+    // needs it, since a marked LF says whether its text holds one (``Mark/carriageReturn``),
+    // and no further than the line's LF.
+    var nextCR = -1
+    @inline(__always) func carriageReturn(from: Int) -> Int {
+      splitsOnLoneCR ? ByteSearch.index(of: 0x0D, in: data, from: from, to: nextLF) : count
+    }
 
     // A line begun in an earlier chunk: gather it up to its end.
     if !pending.isEmpty || discarding {
+      nextCR = carriageReturn(from: position)
       let end = min(nextLF, nextCR)
       if !discarding {
         let room = maximumLineLength - pending.count
@@ -250,12 +257,25 @@ struct LineSplitter {
       position = afterTerminator(data, end)
     }
 
+    // A marked LF whose text is one line: no CR in it that ends a line.
+    let wholeLine = splitsOnLoneCR ? Mark.marked | Mark.carriageReturn : Mark.marked
     while position < count {
       if nextLF < position {
         nextLF = lineFeed(from: position)
       }
-      if nextCR < position, splitsOnLoneCR {
-        nextCR = ByteSearch.index(of: 0x0D, in: data, from: position, to: count)
+      if let lineFeeds, nextLF < count, lineFeeds[feedIndex] & wholeLine == Mark.marked,
+        nextLF - position <= maximumLineLength,
+        position == (feedIndex == 0 ? 0 : Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1)
+      {
+        // The whole text before the LF, whose needles the read-ahead marked, and the lines
+        // after it that are so too.
+        feedIndex = deliverMarked(
+          data, lineFeeds, from: feedIndex, start: position, wholeLine, body)
+        position = Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1
+        continue
+      }
+      if nextCR < position {
+        nextCR = carriageReturn(from: position)
       }
       let end = min(nextLF, nextCR)
       if end == count {
@@ -270,15 +290,6 @@ struct LineSplitter {
       }
       if end - position > maximumLineLength {
         deliver(data, position, position + maximumLineLength, cut: true, body)
-      } else if let lineFeeds, end == nextLF, lineFeeds[feedIndex] & Mark.marked != 0,
-        position == (feedIndex == 0 ? 0 : Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1)
-      {
-        // The whole text before the LF, whose needles the read-ahead marked, and the lines
-        // after it that are so too.
-        feedIndex = deliverMarked(
-          data, lineFeeds, from: feedIndex, start: position, before: nextCR, body)
-        position = Int(lineFeeds[feedIndex - 1] & Mark.offset) + 1
-        continue
       } else {
         deliver(data, position, end, cut: false, body)
       }
@@ -290,13 +301,13 @@ struct LineSplitter {
   /// the last LF delivered.
   ///
   /// The first line ends at the marked LF `lineFeeds[index]`, starts at `start` and is the
-  /// whole text before that LF. Each following line is delivered while its LF is marked and
-  /// comes before `limit` (the next CR, or the chunk's end), and while the line is no longer
+  /// whole text before that LF. Each following line is delivered while its mark, masked by
+  /// `wholeLine`, is ``Mark/marked`` alone (no CR that ends a line) and the line is no longer
   /// than the maximum: one load and three tests a line, with no search.
   @inline(__always)
   private mutating func deliverMarked(
     _ data: UnsafeBufferPointer<UInt8>, _ lineFeeds: UnsafeBufferPointer<UInt32>,
-    from index: Int, start: Int, before limit: Int, _ body: (Line) -> Void
+    from index: Int, start: Int, _ wholeLine: UInt32, _ body: (Line) -> Void
   ) -> Int {
     let base = data.baseAddress.unsafelyUnwrapped
     var index = index
@@ -317,7 +328,7 @@ struct LineSplitter {
       mark = lineFeeds[index]
       let next = Int(mark & Mark.offset)
       // Unsigned, so that an offset out of order also ends the run.
-      guard mark & Mark.marked != 0, next < limit,
+      guard mark & wholeLine == Mark.marked, next < data.count,
         UInt(bitPattern: next &- start) <= UInt(maximumLineLength)
       else { break }
     }
@@ -328,17 +339,18 @@ struct LineSplitter {
   /// How ``markNeedles(_:in:lineFeeds:count:timestamps:)`` marks an LF offset with the needles of the
   /// text that the LF ends (from the previous LF, or the chunk's start): the offset in the low
   /// 24 bits, needle `i` in bit `24 + i`, bit 28 when the text starts with a runner timestamp,
-  /// and bit 31 set.
+  /// bit 29 when it holds a CR, and bit 31 set.
   enum Mark {
     static let offset: UInt32 = 0x00FF_FFFF
     static let needleShift: UInt32 = 24
     static let needleBits: UInt32 = 0xF
     static let runnerTimestamp: UInt32 = 1 << 28
+    static let carriageReturn: UInt32 = 1 << 29
     static let marked: UInt32 = 1 << 31
   }
 
-  /// Marks each LF offset of a chunk with the needles that occur in the text it ends, and
-  /// optionally whether the text starts with a runner timestamp.
+  /// Marks each LF offset of a chunk with the needles that occur in the text it ends, whether
+  /// the text holds a CR, and optionally whether it starts with a runner timestamp.
   ///
   /// A reader on another thread (the CLI's read-ahead) so takes this search off the parsing
   /// thread. The splitter uses a mark only for a line that is that whole text (not one cut at
@@ -356,6 +368,17 @@ struct LineSplitter {
   ) {
     precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
     for index in 0..<count { lineFeeds[index] |= Mark.marked }
+    // The texts that hold a CR, which the splitter does not take whole.
+    var segment = 0
+    var from = 0
+    while segment < count {
+      let at = ByteSearch.index(of: 0x0D, in: bytes, from: from, to: bytes.count)
+      while segment < count, Int(lineFeeds[segment] & Mark.offset) < at { segment += 1 }
+      if segment == count { break }
+      lineFeeds[segment] |= Mark.carriageReturn
+      from = Int(lineFeeds[segment] & Mark.offset) + 1
+      segment += 1
+    }
     if timestamps {
       markTimestamps(in: bytes, lineFeeds: lineFeeds, count: count)
     }
