@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz/run.sh TARGET SECONDS [libFuzzer flags...]
 #
-# Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on) into
+# Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on; the C targets
+# too, with libFuzzer's coverage) into
 # .build-fuzz/, seeds TARGET's corpus from Fixtures/, and runs TARGET for SECONDS seconds.
 # TARGET is one of: log gh junit jobs caches metrics config zip run, or `all` (each in turn, for
 # SECONDS seconds each), or jsoncheck (the harnesses' JSON check against JSONSerialization; not
@@ -30,7 +31,8 @@ scratch="$root/.build-fuzz"
 echo "== building the fuzz harnesses (-sanitize=fuzzer,address, release)"
 RUNLENS_FUZZ=1 swift build --scratch-path "$scratch/build" -c release \
   --product runlens-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-  -Xswiftc -enforce-exclusivity=checked -Xswiftc -use-ld=lld
+  -Xswiftc -enforce-exclusivity=checked -Xswiftc -use-ld=lld \
+  -Xcc -fsanitize=fuzzer-no-link,address
 binary="$scratch/build/release/runlens-fuzz"
 
 # Seeds: the fixtures each harness reads. The split-checking harnesses take four leading
