@@ -39,14 +39,23 @@ public enum KeyAnatomy {
   }
 
   /// Whether a segment looks like a hash.
+  ///
+  /// Eight or more hex digits, or twenty or more ASCII letters and digits with at least one
+  /// of each. Tested on the UTF-8 bytes: every byte that passes is ASCII, so a byte is a
+  /// character, and a segment with any other byte is not a hash.
   public static func isHashLike(_ segment: String) -> Bool {
-    let scalars = segment.unicodeScalars
-    if scalars.count >= 8, scalars.allSatisfy({ $0.properties.isASCIIHexDigit }) { return true }
-    guard scalars.count >= 20,
-      scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
-    else { return false }
-    return scalars.contains { ("0"..."9").contains($0) }
-      && scalars.contains { $0.properties.isAlphabetic }
+    let bytes = segment.utf8
+    @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+    @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+    if bytes.count >= 8,
+      bytes.allSatisfy({ isDigit($0) || (($0 | 0x20) &- 0x61) < 6 })
+    {
+      return true
+    }
+    guard bytes.count >= 20, bytes.allSatisfy({ isDigit($0) || isLetter($0) }) else {
+      return false
+    }
+    return bytes.contains(where: isDigit) && bytes.contains(where: isLetter)
   }
 
   /// A sentence on a set of differences: `segment 4 (a hash) changed: a917c3e0… → d04b7e19…;

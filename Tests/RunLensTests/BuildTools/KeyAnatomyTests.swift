@@ -34,4 +34,39 @@ struct KeyAnatomyTests {
   func hashLike(segment: String, expected: Bool) {
     #expect(KeyAnatomy.isHashLike(segment) == expected)
   }
+
+  /// The test as it was written on Unicode scalars, which the byte test replaced.
+  static func scalarHashLike(_ segment: String) -> Bool {
+    let scalars = segment.unicodeScalars
+    if scalars.count >= 8, scalars.allSatisfy({ $0.properties.isASCIIHexDigit }) { return true }
+    guard scalars.count >= 20,
+      scalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+    else { return false }
+    return scalars.contains { ("0"..."9").contains($0) }
+      && scalars.contains { $0.properties.isAlphabetic }
+  }
+
+  @Test("the byte test agrees with the scalar test on random segments of edge characters")
+  func hashLikeBytes() {
+    let pieces = [
+      "a", "f", "g", "A", "F", "G", "z", "Z", "0", "9", "/", ":", "@", "`", "é", "ª", "٣", "_",
+    ]
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    var hashes = 0
+    for _ in 0..<20_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let length = Int(state >> 59)
+      var segment = ""
+      for _ in 0..<length {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Mostly hex and alphanumerics, so that both kinds of hash occur.
+        let pick = Int(state >> 33) % (pieces.count * 4)
+        segment += pick < pieces.count ? pieces[pick] : pieces[pick % 4 == 0 ? 8 : pick % 7]
+      }
+      let expected = Self.scalarHashLike(segment)
+      if expected { hashes += 1 }
+      #expect(KeyAnatomy.isHashLike(segment) == expected, "\(segment)")
+    }
+    #expect(hashes > 100)
+  }
 }
