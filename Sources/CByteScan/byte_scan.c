@@ -13,14 +13,13 @@
 #include <immintrin.h>
 #endif
 
-enum {
-  marked = 1u << 31,
-  needle_escape = 1u << 24,
-  needle_caret = 1u << 25,
-  needle_cache_key = 1u << 26,
-  needle_upper_cache = 1u << 27,
-  carriage_return = 1u << 29,
-};
+// The bits of a mark (uint32_t constants: 1u << 31 does not fit an enum's int).
+static const uint32_t marked = 1u << 31;
+static const uint32_t needle_escape = 1u << 24;
+static const uint32_t needle_caret = 1u << 25;
+static const uint32_t needle_cache_key = 1u << 26;
+static const uint32_t needle_upper_cache = 1u << 27;
+static const uint32_t carriage_return = 1u << 29;
 
 /// The needle whose anchor byte stands at `at`, if the needle is there whole.
 static inline uint32_t candidate(const uint8_t *bytes, size_t count, size_t at) {
