@@ -181,6 +181,27 @@ struct GoldenTests {
     }
   }
 
+  @Test(
+    "the splitter's own search gives the events of the vectorised scan, at every chunk size",
+    arguments: logCases)
+  func searchMatchesScan(_ name: String) throws {
+    let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
+    let whole = Parsing.events(bytes, chunkSize: nil)
+    for size in [1, 7, 4096, bytes.count + 1] {
+      var parser = GitHubLogParser()
+      parser.usesVectorisedScan = false
+      var events: [LogEvent] = []
+      var offset = 0
+      while offset < bytes.count {
+        let end = min(offset + size, bytes.count)
+        events += parser.feed(bytes[offset..<end])
+        offset = end
+      }
+      events += parser.finish()
+      #expect(events == whole, "chunk size \(size)")
+    }
+  }
+
   /// The reports in `Reports/`, rendered from fixtures for people to read.
   static let reports: [(fixture: String, name: String)] = [
     ("nix-fallback-hit", "job-summary-fallback-hit"),

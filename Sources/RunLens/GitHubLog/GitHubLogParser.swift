@@ -135,6 +135,10 @@ package struct GitHubLogParser {
   private var scratch: [UInt8] = []
   /// Room for the marked line ends of a piece of a chunk (``feed(_:)``).
   private var lineFeedScratch: [UInt32] = []
+  /// Whether ``feed(_:)`` finds line ends and needles with the vectorised scan (CByteScan),
+  /// or with the splitter's own search in Swift: the same events either way, which the tests
+  /// and the fuzz harness check by setting this to `false`.
+  package var usesVectorisedScan = true
 
   /// Creates a reader.
   ///
@@ -155,9 +159,10 @@ package struct GitHubLogParser {
     noteStart(chunk)
     var splitter = LineSplitter.placeholder
     swap(&splitter, &self.splitter)
-    let marked: Void? = chunk.withContiguousStorageIfAvailable { bytes in
-      feedMarked(bytes, splitter: &splitter)
-    }
+    let marked: Void? =
+      usesVectorisedScan
+      ? chunk.withContiguousStorageIfAvailable { bytes in feedMarked(bytes, splitter: &splitter) }
+      : nil
     if marked == nil {
       splitter.feed(chunk) { line in self.consume(line) }
     }
