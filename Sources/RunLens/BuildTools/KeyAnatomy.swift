@@ -26,6 +26,14 @@ public enum KeyAnatomy {
 
   /// The differing segments of two keys, in order.
   public static func diff(_ primary: String, _ restored: String) -> [Difference] {
+    // Keys are ASCII but for rare exceptions; there a `-` byte is a `-` character and equal
+    // bytes are equal strings, so the segments are compared as bytes and only the ones that
+    // differ become strings (a report of many jobs diffs every fallback's keys).
+    asciiDiff(primary, restored) ?? characterDiff(primary, restored)
+  }
+
+  /// ``diff(_:_:)`` on the keys' `Character`s, for any key.
+  static func characterDiff(_ primary: String, _ restored: String) -> [Difference] {
     let left = segments(primary)
     let right = segments(restored)
     return (0..<max(left.count, right.count)).compactMap { index in
@@ -35,6 +43,52 @@ public enum KeyAnatomy {
       return Difference(
         index: index, primary: a, restored: b,
         isHashLike: (a.map(isHashLike) ?? false) || (b.map(isHashLike) ?? false))
+    }
+  }
+
+  /// ``diff(_:_:)`` for two ASCII keys, on their bytes; `nil` when either is not ASCII (the
+  /// `Character` split then decides, as a combining mark can join a `-`).
+  static func asciiDiff(_ primary: String, _ restored: String) -> [Difference]? {
+    var primary = primary
+    var restored = restored
+    return primary.withUTF8 { left in
+      restored.withUTF8 { right -> [Difference]? in
+        guard left.allSatisfy({ $0 < 0x80 }), right.allSatisfy({ $0 < 0x80 }) else {
+          return nil
+        }
+        // The segment that starts at `start`, and the next one's start; `nil` past the end.
+        func segment(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int?) -> (
+          bytes: UnsafeBufferPointer<UInt8>, next: Int?
+        )? {
+          guard let start else { return nil }
+          let end = bytes[start...].firstIndex(of: UInt8(ascii: "-")) ?? bytes.count
+          return (
+            UnsafeBufferPointer(rebasing: bytes[start..<end]), end < bytes.count ? end + 1 : nil
+          )
+        }
+        var differences: [Difference] = []
+        var a: Int? = 0
+        var b: Int? = 0
+        var index = 0
+        while a != nil || b != nil {
+          let aSegment = segment(left, from: a)
+          let bSegment = segment(right, from: b)
+          var same = false
+          if let aSegment, let bSegment { same = aSegment.bytes.elementsEqual(bSegment.bytes) }
+          if !same {
+            let aText = aSegment.map { String(decoding: $0.bytes, as: UTF8.self) }
+            let bText = bSegment.map { String(decoding: $0.bytes, as: UTF8.self) }
+            differences.append(
+              Difference(
+                index: index, primary: aText, restored: bText,
+                isHashLike: (aText.map(isHashLike) ?? false) || (bText.map(isHashLike) ?? false)))
+          }
+          a = aSegment?.next
+          b = bSegment?.next
+          index += 1
+        }
+        return differences
+      }
     }
   }
 

@@ -155,23 +155,33 @@ public enum MetricsJSON {
   static func time(_ value: LogTime?) -> JSONValue { .optional(value) { .string($0.text) } }
 
   private static func job(_ job: JobRun) -> JSONValue {
-    var fields: [String: JSONValue] = [
-      "name": .string(job.name),
-      "source": string(job.source),
+    // In key order, as are a step's, a restore's and a save's: a run has hundreds of jobs,
+    // and a dictionary built and sorted for each cost a third of the JSON's time.
+    .ordered(omittingAbsent: [
+      "advice": .array(BuildVerdict.advice(job).map(JSONValue.string)),
+      "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
+      "cache": .ordered([
+        "reportedHits": .int(Int64(job.reported.hits)),
+        "reportedKeys": .array(job.reported.keys.map(JSONValue.string)),
+        "reportedMisses": .int(Int64(job.reported.misses)),
+        "restores": .array(job.restores.map(restore)),
+        "saves": .array(job.saves.map(save)),
+      ]),
+      "cacheOverheadMs": milliseconds(BuildVerdict.cacheOverhead(job)),
+      "completedAt": time(job.completedAt),
       "conclusion": string(job.conclusion),
       "conclusionSource": string(job.conclusionSource?.rawValue),
-      "nameSource": .string(job.nameSource.rawValue),
-      "stepsSource": .string(job.stepsSource.rawValue),
-      "url": string(job.url),
-      "hasLog": .bool(job.hasLog),
-      "startedAt": time(job.startedAt),
-      "completedAt": time(job.completedAt),
       "durationMs": milliseconds(job.duration),
+      "hasLog": .bool(job.hasLog),
+      "name": .string(job.name),
+      "nameSource": .string(job.nameSource.rawValue),
       "partial": .bool(job.isPartial),
+      "source": string(job.source),
+      "startedAt": time(job.startedAt),
+      // Only jobs the jobs API lists have a status (`in_progress` for one still running).
+      "status": job.status.map(JSONValue.string),
       "steps": .array(
         job.steps.map { step in
-          // In key order, as are a restore's and a save's: a job has dozens of each, and a
-          // dictionary built and sorted for each cost a third of the JSON's time.
           .ordered([
             "action": string(step.action),
             "conclusion": string(step.conclusion),
@@ -185,22 +195,11 @@ public enum MetricsJSON {
             "startedAt": time(step.startedAt),
           ])
         }),
-      "cache": .object([
-        "restores": .array(job.restores.map(restore)),
-        "saves": .array(job.saves.map(save)),
-        "reportedKeys": .array(job.reported.keys.map(JSONValue.string)),
-        "reportedHits": .int(Int64(job.reported.hits)),
-        "reportedMisses": .int(Int64(job.reported.misses)),
-      ]),
+      "stepsSource": .string(job.stepsSource.rawValue),
       "tests": .optional(job.tests, tests),
-      "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
-      "cacheOverheadMs": milliseconds(BuildVerdict.cacheOverhead(job)),
+      "url": string(job.url),
       "verdict": string(BuildVerdict.line(job)),
-      "advice": .array(BuildVerdict.advice(job).map(JSONValue.string)),
-    ]
-    // Only jobs the jobs API lists have a status (`in_progress` for one still running).
-    if let status = job.status { fields["status"] = .string(status) }
-    return .object(fields)
+    ])
   }
 
   private static func restore(_ restore: CacheRestore) -> JSONValue {

@@ -69,4 +69,31 @@ struct KeyAnatomyTests {
     }
     #expect(hashes > 100)
   }
+
+  @Test("the byte diff of ASCII keys agrees with the Character diff on random keys")
+  func asciiDiff() {
+    let pieces = ["-", "-", "a", "b", "ab", "0f3c9a1e", "Linux", "", "é", "e\u{301}", "-\u{301}"]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33)
+    }
+    func key(ascii: Bool) -> String {
+      (0..<(next() % 9)).map { _ in pieces[next() % (ascii ? 8 : pieces.count)] }.joined()
+    }
+    var bytePath = 0
+    for round in 0..<20_000 {
+      let ascii = round % 4 != 0
+      let primary = key(ascii: ascii)
+      // Often a near copy of the primary key, so that most segments are equal.
+      let restored = next() % 2 == 0 ? primary + key(ascii: ascii) : key(ascii: ascii)
+      let expected = KeyAnatomy.characterDiff(primary, restored)
+      if let fast = KeyAnatomy.asciiDiff(primary, restored) {
+        bytePath += 1
+        #expect(fast == expected, "\(primary) | \(restored)")
+      }
+      #expect(KeyAnatomy.diff(primary, restored) == expected, "\(primary) | \(restored)")
+    }
+    #expect(bytePath > 14_000)
+  }
 }
