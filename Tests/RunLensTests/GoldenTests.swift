@@ -22,11 +22,8 @@ struct GoldenTests {
       let bytes = try Golden.bytes(path)
       assembly.beginInput(path, kind: kind)
       let size = max(1, chunkSize ?? bytes.count)
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + size, bytes.count)
-        #expect(assembly.feed(bytes[offset..<end]) != .zip)
-        offset = end
+      for chunk in Parsing.chunks(bytes, size: size) {
+        #expect(assembly.feed(chunk) != .zip)
       }
       #expect(assembly.decideKind() != .zip)
       assembly.endInput()
@@ -101,11 +98,8 @@ struct GoldenTests {
       var builder = TestSummaryBuilder()
       builder.beginFile(path)
       var errors: [JUnitParseError] = []
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + size, bytes.count)
-        if let error = parser.feed(bytes[offset..<end], into: &builder) { errors.append(error) }
-        offset = end
+      for chunk in Parsing.chunks(bytes, size: size) {
+        if let error = parser.feed(chunk, into: &builder) { errors.append(error) }
       }
       if let error = parser.finish(into: &builder) { errors.append(error) }
       #expect(builder.build() == expected.build(), "chunk size \(size)")
@@ -124,11 +118,8 @@ struct GoldenTests {
     func events(_ size: Int) -> [GhRunLogParser.Event] {
       var parser = GhRunLogParser()
       var events: [GhRunLogParser.Event] = []
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + size, bytes.count)
-        events += parser.feed(bytes[offset..<end])
-        offset = end
+      for chunk in Parsing.chunks(bytes, size: size) {
+        events += parser.feed(chunk)
       }
       return events + parser.finish()
     }
@@ -148,10 +139,8 @@ struct GoldenTests {
       for dense in [false, true] {
         var parser = GitHubLogParser()
         var events: [LogEvent] = []
-        var offset = 0
-        while offset < bytes.count {
-          let end = min(offset + size, bytes.count)
-          bytes[offset..<end].withUnsafeBufferPointer { chunk in
+        for piece in Parsing.chunks(bytes, size: size) {
+          piece.withUnsafeBufferPointer { chunk in
             let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: chunk.count)
             defer { offsets.deallocate() }
             let count = GitHubLogParser.lineFeeds(in: chunk, into: offsets, dense: dense)
@@ -163,7 +152,6 @@ struct GoldenTests {
             events += parser.feed(
               chunk, lineFeeds: UnsafeBufferPointer(start: offsets, count: count))
           }
-          offset = end
         }
         events += parser.finish()
         #expect(events == whole, "chunk size \(size), dense \(dense)")
@@ -191,11 +179,8 @@ struct GoldenTests {
       var parser = GitHubLogParser()
       parser.usesVectorisedScan = false
       var events: [LogEvent] = []
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + size, bytes.count)
-        events += parser.feed(bytes[offset..<end])
-        offset = end
+      for chunk in Parsing.chunks(bytes, size: size) {
+        events += parser.feed(chunk)
       }
       events += parser.finish()
       #expect(events == whole, "chunk size \(size)")

@@ -10,11 +10,8 @@ struct LineSplitterTests {
   ) -> [(text: String, number: Int, cut: Bool)] {
     var splitter = LineSplitter(maximumLineLength: maximum, needles: [])
     var result: [(String, Int, Bool)] = []
-    var offset = 0
-    while offset < bytes.count {
-      let end = min(offset + chunkSize, bytes.count)
-      splitter.feed(bytes[offset..<end]) { result.append(($0.bytes.string, $0.number, $0.wasCut)) }
-      offset = end
+    for chunk in Parsing.chunks(bytes, size: chunkSize) {
+      splitter.feed(chunk) { result.append(($0.bytes.string, $0.number, $0.wasCut)) }
     }
     splitter.finish { result.append(($0.bytes.string, $0.number, $0.wasCut)) }
     return result

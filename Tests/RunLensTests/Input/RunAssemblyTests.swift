@@ -11,11 +11,8 @@ struct RunAssemblyTests {
   static func feed(_ assembly: inout RunAssembly, _ name: String, _ text: String, size: Int = 5) {
     let bytes = Array(text.utf8)
     assembly.beginInput(name)
-    var offset = 0
-    while offset < bytes.count {
-      let end = min(offset + size, bytes.count)
-      assembly.feed(bytes[offset..<end])
-      offset = end
+    for chunk in Parsing.chunks(bytes, size: size) {
+      assembly.feed(chunk)
     }
     #expect(assembly.decideKind() != .zip)
     assembly.endInput()

@@ -10,12 +10,9 @@ struct LibXML2PushParserTests {
     let bytes = try Golden.bytes("Fixtures/fuzz-junit-dtd-entity/input.xml")
     for chunkSize in [1, 7, bytes.count] {
       let parser = LibXML2PushParser(textLimit: 8 << 10, fold: JUnitFold(source: nil))
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + chunkSize, bytes.count)
-        bytes[offset..<end].withUnsafeBytes { parser.feed($0) }
+      for chunk in Parsing.chunks(bytes, size: chunkSize) {
+        chunk.withUnsafeBytes { parser.feed($0) }
         #expect(!parser.keepsDeclaredEntities)
-        offset = end
       }
       parser.finish()
       #expect(!parser.keepsDeclaredEntities)

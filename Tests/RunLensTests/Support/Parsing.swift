@@ -2,16 +2,22 @@
 
 /// Helpers that run the streaming readers the way the CLI does, with a chosen chunk size.
 enum Parsing {
+  /// `bytes` cut into pieces of `size` bytes (at least 1), the last one shorter: the reads of
+  /// a stream, for the tests that a reader gives the same result at every chunk size.
+  static func chunks(_ bytes: [UInt8], size: Int) -> [ArraySlice<UInt8>] {
+    let size = max(1, size)
+    return stride(from: 0, to: bytes.count, by: size).map {
+      bytes[$0..<min($0 + size, bytes.count)]
+    }
+  }
+
   /// The events of a log fed in chunks of `chunkSize` bytes (the whole input when `nil`).
   static func events(_ bytes: [UInt8], chunkSize: Int?, source: String? = nil) -> [LogEvent] {
     var parser = GitHubLogParser(source: source)
     var events: [LogEvent] = []
     if let chunkSize {
-      var offset = 0
-      while offset < bytes.count {
-        let end = min(offset + chunkSize, bytes.count)
-        events += parser.feed(bytes[offset..<end])
-        offset = end
+      for chunk in chunks(bytes, size: chunkSize) {
+        events += parser.feed(chunk)
       }
     } else {
       events += parser.feed(bytes)
@@ -24,12 +30,8 @@ enum Parsing {
   {
     var parser = JUnitParser(source: source)
     var events: [JUnitEvent] = []
-    var offset = 0
-    let size = chunkSize ?? max(1, bytes.count)
-    while offset < bytes.count {
-      let end = min(offset + size, bytes.count)
-      events += parser.feed(bytes[offset..<end])
-      offset = end
+    for chunk in chunks(bytes, size: chunkSize ?? bytes.count) {
+      events += parser.feed(chunk)
     }
     return events + parser.finish()
   }
