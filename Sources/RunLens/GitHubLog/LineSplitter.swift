@@ -369,33 +369,40 @@ struct LineSplitter {
     precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
     for index in 0..<count { lineFeeds[index] |= Mark.marked }
     // The texts that hold a CR, which the splitter does not take whole.
-    var segment = 0
-    var from = 0
-    while segment < count {
-      let at = ByteSearch.index(of: 0x0D, in: bytes, from: from, to: bytes.count)
-      while segment < count, Int(lineFeeds[segment] & Mark.offset) < at { segment += 1 }
-      if segment == count { break }
-      lineFeeds[segment] |= Mark.carriageReturn
-      from = Int(lineFeeds[segment] & Mark.offset) + 1
-      segment += 1
-    }
+    markTexts(
+      holding: Needle([0x0D], anchor: 0), with: Mark.carriageReturn, in: bytes,
+      lineFeeds: lineFeeds, count: count)
     if timestamps {
       markTimestamps(in: bytes, lineFeeds: lineFeeds, count: count)
     }
     for (bit, needle) in needles.enumerated() {
-      var segment = 0
-      var from = 0
-      needle.bytes.withUnsafeBufferPointer { needleBytes in
-        while from < bytes.count {
-          let at = ByteSearch.index(
-            of: needleBytes, anchor: needle.anchor, in: bytes, from: from, to: bytes.count)
-          if at == bytes.count { break }
-          while segment < count, Int(lineFeeds[segment] & Mark.offset) < at { segment += 1 }
-          // A needle after the last LF is in a line that the next chunk ends.
-          if segment == count { break }
-          lineFeeds[segment] |= 1 << (Mark.needleShift + UInt32(bit))
-          from = Int(lineFeeds[segment] & Mark.offset) + 1
-        }
+      markTexts(
+        holding: needle, with: 1 << (Mark.needleShift + UInt32(bit)), in: bytes,
+        lineFeeds: lineFeeds, count: count)
+    }
+  }
+
+  /// Sets `flag` in each LF offset whose text (from the previous LF, or the chunk's start)
+  /// holds `needle`.
+  ///
+  /// Each search starts after the last text found, so a text is found once however often it
+  /// holds the needle. A needle after the last LF is in a line that the next chunk ends, and
+  /// is not marked.
+  private static func markTexts(
+    holding needle: Needle, with flag: UInt32, in bytes: UnsafeBufferPointer<UInt8>,
+    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int
+  ) {
+    var segment = 0
+    var from = 0
+    needle.bytes.withUnsafeBufferPointer { needleBytes in
+      while from < bytes.count {
+        let at = ByteSearch.index(
+          of: needleBytes, anchor: needle.anchor, in: bytes, from: from, to: bytes.count)
+        if at == bytes.count { break }
+        while segment < count, Int(lineFeeds[segment] & Mark.offset) < at { segment += 1 }
+        if segment == count { break }
+        lineFeeds[segment] |= flag
+        from = Int(lineFeeds[segment] & Mark.offset) + 1
       }
     }
   }
