@@ -28,6 +28,8 @@ package struct GhRunLogParser {
   private var previousLine = 0
   private var job: (name: [UInt8], parser: GitHubLogParser)?
   private var step: [UInt8] = []
+  /// A raw line and its LF, fed to the job's parser in one call.
+  private var rawLine: [UInt8] = []
   private var events: [Event] = []
   private var malformedLines = 0
 
@@ -117,8 +119,10 @@ package struct GhRunLogParser {
     // One gh line may hold several raw lines (a lone CR inside it): events about the raw lines
     // from this one on belong to this gh line, earlier ones to the previous gh line.
     let firstInner = current.parser.lineCount + 1
-    var produced = current.parser.feed(raw)
-    produced += current.parser.feed(CollectionOfOne(0x0A))
+    rawLine.removeAll(keepingCapacity: true)
+    rawLine.append(contentsOf: raw)
+    rawLine.append(0x0A)
+    let produced = current.parser.feed(rawLine)
     let previous = previousLine
     for event in produced {
       events.append(.log(event.mappingLines { $0 >= firstInner ? line.number : previous }))

@@ -178,8 +178,13 @@ package struct GitHubLogParser {
   ) {
     var offsets: [UInt32] = []
     swap(&offsets, &lineFeedScratch)
-    if offsets.count < Self.markedPiece {
-      offsets = [UInt32](repeating: 0, count: Self.markedPiece)
+    // Room for the largest piece fed so far, grown by doubling: a parser fed small chunks
+    // (each job of `gh run view --log` output gets its lines one at a time) keeps a small
+    // buffer instead of zeroing 64 KiB for each job.
+    let needed = min(bytes.count, Self.markedPiece)
+    if offsets.count < needed {
+      offsets = [UInt32](
+        repeating: 0, count: min(max(needed, 2 * offsets.count, 64), Self.markedPiece))
     }
     offsets.withUnsafeMutableBufferPointer { offsets in
       let base = offsets.baseAddress.unsafelyUnwrapped
