@@ -127,10 +127,17 @@ public enum MarkdownSummary {
       out += diagnosticsSection(report.allDiagnostics, limit: 0)
       return out
     }
+    // A rendering past the budget is thrown away (``render(_:options:)`` tries the next level
+    // of detail), so it stops there: a run of hundreds of jobs is not rendered whole for
+    // nothing.
+    func overBudget() -> Bool {
+      Markdown.size(out) > options.byteBudget && Markdown.size(finished(out)) > options.byteBudget
+    }
     if report.jobs.count > 1 {
       out += "### Jobs\n\n" + jobsTable(report, limit: nil)
       if detail == .full { out += Timeline.render(report) }
       for job in report.jobs {
+        if overBudget() { return out }
         var summary = Markdown.text(job.name)
         if job.isPartial { summary += " (partial)" }
         out += "<details><summary>\(summary)</summary>\n\n"
@@ -139,6 +146,7 @@ public enum MarkdownSummary {
       }
     } else {
       for job in report.jobs {
+        if overBudget() { return out }
         out += jobSection(job, detail: detail, headingLevel: "###")
       }
     }

@@ -125,6 +125,30 @@ struct MarkdownSummaryTests {
   }
 }
 
+extension MarkdownSummaryTests {
+  @Test(
+    "a rendering stopped at the budget picks the level of detail a whole rendering would",
+    arguments: [4_000, 60_000, 400_000, 1_000_000])
+  func stoppedAtBudget(budget: Int) {
+    let report = Self.bigReport(jobs: 120, restores: 12)
+    let facts = MarkdownSummary.Facts(report)
+    // Each level rendered whole (no budget to stop at), the first that fits.
+    let unlimited = MarkdownSummary.Options(byteBudget: .max)
+    let whole = MarkdownSummary.Detail.allCases.lazy.map {
+      MarkdownSummary.finished(
+        MarkdownSummary.render(report, options: unlimited, detail: $0, facts: facts))
+    }
+    let expected = whole.first { Markdown.size($0) <= budget }
+    let text = MarkdownSummary.render(report, options: .init(byteBudget: budget))
+    if let expected {
+      #expect(text == expected)
+    } else {
+      #expect(text.contains("| Job |"))
+    }
+    #expect(Markdown.size(whole.first ?? "") > 400_000)
+  }
+}
+
 /// Regressions from the fuzzing campaign (issue 13): formatters take any number.
 @Suite("Markdown formatters at the limits")
 struct MarkdownLimitTests {
