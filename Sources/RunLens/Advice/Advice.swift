@@ -49,10 +49,18 @@ public struct Advice: Sendable, Hashable {
   }
 
   /// Advice for a run report; empty when the facts are fine.
-  public static func forReport(_ report: RunReport, targets: Targets = .default) -> [Advice] {
+  ///
+  /// - Parameters:
+  ///   - report: The report.
+  ///   - targets: The targets the report is judged against.
+  ///   - totals: `report.totals`, when the caller has them already (a sum over every job).
+  /// - Returns: The advice, in a fixed order.
+  public static func forReport(
+    _ report: RunReport, targets: Targets = .default, totals: RunReport.Totals? = nil
+  ) -> [Advice] {
     var advice: [Advice] = []
     let restores = report.restores
-    let totals = report.totals
+    let totals = totals ?? report.totals
     if restores.count >= 2, totals.exactHits == 0,
       restores.contains(where: { $0.primaryKey != nil })
     {

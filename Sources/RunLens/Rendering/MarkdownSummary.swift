@@ -64,7 +64,7 @@ public enum MarkdownSummary {
     init(_ report: RunReport) {
       totals = report.totals
       targets = report.targetOptions.evaluate(totals)
-      advice = Advice.forReport(report, targets: report.targetOptions)
+      advice = Advice.forReport(report, targets: report.targetOptions, totals: totals)
     }
   }
 

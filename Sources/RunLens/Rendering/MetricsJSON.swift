@@ -56,10 +56,11 @@ public enum MetricsJSON {
         "failedJobs": .int(Int64(totals.failedJobs)),
         "cancelledJobs": .int(Int64(totals.cancelledJobs)),
       ]),
-      "targets": .array(report.targets.map(target)),
+      // `report.targets` and the advice would each sum every job again.
+      "targets": .array(report.targetOptions.evaluate(totals).map(target)),
       "tests": .optional(report.tests, tests),
       "advice": .array(
-        Advice.forReport(report, targets: report.targetOptions).map {
+        Advice.forReport(report, targets: report.targetOptions, totals: totals).map {
           .object(["id": .string($0.id), "message": .string($0.message)])
         }),
       "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
