@@ -164,7 +164,8 @@ size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offs
   uint32_t pending = 0;
   size_t found;
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2")) {
+  int avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
     found = mark_blocks_avx2(bytes, count, offsets, &end, &pending);
   } else {
     found = mark_blocks_sse2(bytes, count, offsets, &end, &pending);
@@ -172,14 +173,34 @@ size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offs
 #else
   found = mark_blocks_scalar(bytes, count, offsets, &end, &pending);
 #endif
-  // The last bytes, fewer than 64, one at a time.
-  for (size_t at = end; at < count; at++) {
-    if (bytes[at] == 0x0A) {
+  if (end == count) return found;
+  // The last bytes, fewer than 64: copied into a block of zeros (no byte of which is LF or a
+  // candidate) and masked like the others, instead of a test per byte. A chunk that is one
+  // short line (each line of gh's output is fed alone) is all tail. Candidates are checked
+  // in `bytes`, within `count`.
+  uint8_t last[64] = {0};
+  memcpy(last, bytes + end, count - end);
+  uint64_t lf, candidates;
+#if defined(__x86_64__)
+  if (avx2) {
+    masks_avx2(last, &lf, &candidates);
+  } else {
+    masks_sse2(last, &lf, &candidates);
+  }
+#else
+  masks_scalar(last, &lf, &candidates);
+#endif
+  uint64_t all = lf | candidates;
+  while (all != 0) {
+    unsigned bit = (unsigned)__builtin_ctzll(all);
+    size_t at = end + bit;
+    if ((lf >> bit) & 1) {
       offsets[found++] = (uint32_t)at | marked | pending;
       pending = 0;
     } else {
       pending |= candidate(bytes, count, at);
     }
+    all &= all - 1;
   }
   return found;
 }
