@@ -132,6 +132,17 @@ enum ByteSearch {
     return memcmp(base, prefix.utf8Start, count) == 0
   }
 
+  /// Whether `bytes` and `other` hold the same bytes (`memcmp`, not a loop per element: gh's
+  /// reader compares the job and step columns of every line).
+  @inline(__always)
+  static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+    guard bytes.count == other.count else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return other.withUnsafeBufferPointer { other in
+      other.baseAddress.map { memcmp(base, $0, bytes.count) == 0 } ?? true
+    }
+  }
+
   /// Whether `bytes` ends with `suffix`.
   @inline(__always)
   static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {

@@ -92,43 +92,44 @@ package struct GhRunLogParser {
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
       bytes = bytes.dropping(3)
     }
-    guard let firstTab = bytes.firstIndex(of: 0x09),
-      let secondTab = bytes.dropping(firstTab + 1).firstIndex(of: 0x09).map({ $0 + firstTab + 1 })
-    else {
+    // The columns' tabs found with `memchr`, not a loop per byte.
+    let firstTab = ByteSearch.index(of: 0x09, in: bytes, from: 0, to: bytes.count)
+    let secondTab = ByteSearch.index(of: 0x09, in: bytes, from: firstTab + 1, to: bytes.count)
+    guard secondTab < bytes.count else {
       if !bytes.isEmpty { malformedLines += 1 }
       return
     }
     let jobName = bytes.slice(0, firstTab)
     let stepName = bytes.slice(firstTab + 1, secondTab)
     let raw = bytes.dropping(secondTab + 1)
-    if job == nil || !(job?.name.elementsEqual(jobName) ?? false) {
+    if !(job.map { ByteSearch.equal(jobName, $0.name) } ?? false) {
       endJob()
       let name = jobName.string
       job = (Array(jobName), GitHubLogParser(source: source.map { "\($0) (job \(name))" } ?? name))
       step = []
       events.append(.job(name: name, line: line.number))
     }
-    if !step.elementsEqual(stepName) {
+    if !ByteSearch.equal(stepName, step) {
       step = Array(stepName)
       if !ByteSearch.hasPrefix(stepName, "UNKNOWN STEP") {
         events.append(.stepLabel(name: stepName.string, line: line.number))
       }
     }
-    guard var current = job else { return }
-    job = nil
     // One gh line may hold several raw lines (a lone CR inside it): events about the raw lines
     // from this one on belong to this gh line, earlier ones to the previous gh line.
-    let firstInner = current.parser.lineCount + 1
+    guard let lineCount = job?.parser.lineCount else { return }
+    let firstInner = lineCount + 1
     rawLine.removeAll(keepingCapacity: true)
     rawLine.append(contentsOf: raw)
     rawLine.append(0x0A)
-    let produced = current.parser.feed(rawLine)
+    // The parser is fed where it stands (a copy out of `job` and back would copy and
+    // retain all of its state on every line).
+    let produced = job?.parser.feed(rawLine) ?? []
     let previous = previousLine
     for event in produced {
       events.append(.log(event.mappingLines { $0 >= firstInner ? line.number : previous }))
     }
     previousLine = line.number
-    job = current
   }
 
   private mutating func endJob() {
