@@ -17,9 +17,10 @@ Subcommands:
       A cargo-nextest JUnit XML report in the current (quick-junit 0.7) dialect,
       written as a stream.
 
-  jobs  --count N --size BYTES --seed N --out DIR|FILE.zip [--profiles P,Q,...]
+  jobs  --count N --size BYTES --seed N --out DIR|FILE.zip [--profiles P,Q,...] [--gh]
       N job logs of BYTES each (profiles in turn), as a directory of
-      `N_<job name>.txt` files or as a run-logs zip with those entries.
+      `N_<job name>.txt` files or as a run-logs zip with those entries; with --gh,
+      as one file of `gh run view --log` output (job and step columns on every line).
 
   stats PATH...
       Prints the measured line mix of generated logs (files, directories, zips):
@@ -1332,7 +1333,7 @@ STATS_COLUMNS = ("lines", "average line (B)", "starting with ESC", "containing `
 
 def log_stats(paths: list[str]) -> dict:
     """Line count, average line length (bytes per line, newline and timestamp included), and
-    the shares of lines whose message (after the BOM and the runner's timestamp) starts with
+    the shares of lines whose message (after gh's columns, the BOM and the runner's timestamp) starts with
     ESC, that contain `cache` (lower case), `/nix/store/`, and the number that contain
     `Cache Key:` (what the grep yardstick counts).  PATHS are files, directories (every
     file in them) or zips (every entry).  Everything is counted exactly: about 20 s of CPU
@@ -1340,7 +1341,9 @@ def log_stats(paths: list[str]) -> dict:
     import re
     import zipfile
     from itertools import repeat
-    esc = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z )?\x1b", re.M)
+    # gh's job and step columns (`gh run view --log` output) come before the BOM.
+    esc = re.compile(
+        rb"^(?:[^\t\n]*\t[^\t\n]*\t)?(?:\xef\xbb\xbf)?(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z )?\x1b", re.M)
     has = bytes.__contains__
     acc = {"bytes": 0, "lines": 0, "esc": 0, "cache": 0, "nix": 0, "key": 0}
 
@@ -1398,18 +1401,26 @@ JOB_BASES = {"normal": "build-and-test", "nix-cargo": "nix-test", "buildkit": "b
              "short": "lint", "longlines": "bundle"}
 
 
-def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fixtures: str, as_zip: bool) -> None:
+def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fixtures: str, as_zip: bool,
+             as_gh: bool = False) -> None:
     """COUNT job logs of SIZE bytes each, profile i % len(PROFILES), as a directory of
     `N_<job name>.txt` files or, with AS_ZIP, as a run-logs zip with those
-    top-level entries (deflated, fixed entry dates, so the bytes are reproducible)."""
+    top-level entries (deflated, fixed entry dates, so the bytes are reproducible),
+    or, with AS_GH, as one file of `gh run view --log` output: every line of each job
+    as `<job name>` TAB `UNKNOWN STEP` TAB `<raw line>`, jobs one after another (what gh
+    prints for a job whose run-logs zip has no step files, the usual case since 2025; the
+    job's BOM stays right after the second tab of its first line)."""
     import shutil
     import zipfile
     if count < 1:
         raise UsageError("--count must be at least 1")
     pools: dict[str, dict] = {}
     tmp = out + ".job"
+    gh = None
     if as_zip:
         zf = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
+    elif as_gh:
+        gh = open(out, "wb")
     else:
         os.makedirs(out)
     try:
@@ -1419,8 +1430,14 @@ def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fi
                 prng = Random(seed * 7919 + PROFILES.index(profile))
                 pools[profile] = make_pools(prng, profile, fixtures, count * size)
             name = f"{JOB_BASES[profile]} (stable, shard {i + 1})"
-            path = tmp if as_zip else os.path.join(out, f"{i}_{name}.txt")
+            path = tmp if as_zip or as_gh else os.path.join(out, f"{i}_{name}.txt")
             render_log(Random(seed * 1_000_003 + i), profile, "plain", size, path, LONG_LINE_DEFAULT, pools[profile], name)
+            if gh is not None:
+                prefix = name.encode() + b"\tUNKNOWN STEP\t"
+                with open(tmp, "rb") as src:
+                    # gh splits a job's log on LF only; a line without one ends the job.
+                    gh.writelines(prefix + line if line.endswith(b"\n") else prefix + line + b"\n"
+                                  for line in src)
             if as_zip:
                 info = zipfile.ZipInfo(f"{i}_{name}.txt", date_time=(2025, 10, 4, 14, 40, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -1430,8 +1447,10 @@ def gen_jobs(count: int, size: int, seed: int, profiles: list[str], out: str, fi
     finally:
         if as_zip:
             zf.close()
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        if gh is not None:
+            gh.close()
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 # --------------------------------------------------------------------------
@@ -1864,6 +1883,7 @@ def main(argv: list[str]) -> int:
     mp.add_argument("--seed", type=positive_int, required=True)
     mp.add_argument("--out", required=True)
     mp.add_argument("--fixtures", default=FIXTURES_DEFAULT)
+    mp.add_argument("--gh", action="store_true", help="write one file of `gh run view --log` output instead")
     sp = sub.add_parser("stats", help="print the measured shares of generated logs (files, directories, zips)")
     sp.add_argument("paths", nargs="+")
     sp.add_argument("--row", action="store_true", help="print only the Markdown row cells")
@@ -1895,10 +1915,10 @@ def main(argv: list[str]) -> int:
             bad = [p for p in profiles if p not in PROFILES]
             if bad:
                 raise UsageError(f"unknown profile(s): {', '.join(bad)}")
-            as_zip = args.out.endswith(".zip")
-            if not as_zip:
+            as_zip = args.out.endswith(".zip") and not args.gh
+            if not as_zip and not args.gh:
                 part = f"{args.out}.part.d"
-            gen_jobs(args.count, args.size, args.seed, profiles, part, args.fixtures, as_zip)
+            gen_jobs(args.count, args.size, args.seed, profiles, part, args.fixtures, as_zip, args.gh)
             if os.path.isdir(args.out):
                 __import__("shutil").rmtree(args.out)
         else:

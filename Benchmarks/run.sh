@@ -198,9 +198,11 @@ if [[ "$mode" == quick ]]; then
   done
   ensure_input "$data_dir/q-jobs-8x256k" jobs --count 8 --size 262144 --profiles "$jobs_profiles" --seed 120
   ensure_input "$data_dir/q-jobs-4x256k.zip" jobs --count 4 --size 262144 --profiles "$jobs_profiles" --seed 121
+  ensure_input "$data_dir/q-jobs-4x256k-gh.txt" jobs --count 4 --size 262144 --profiles "$jobs_profiles" --seed 122 --gh
   inputs+=(
     "dir|8 job logs of 256 KiB in a directory|q-jobs-8x256k"
     "zip|run-logs zip of 4 jobs of 256 KiB|q-jobs-4x256k.zip"
+    "log|\`gh run view --log\` output of 4 jobs of 256 KiB|q-jobs-4x256k-gh.txt"
   )
 else
   ensure_input "$data_dir/log-normal-10m.log" log --profile normal --size 10000000 --seed 1
@@ -236,9 +238,13 @@ else
   # 1 GiB as many job logs: 400 of 2.5 MiB in a directory, and a run-logs zip of 200 jobs.
   ensure_input "$data_dir/jobs-400x2.5m" jobs --count 400 --size 2621440 --profiles "$jobs_profiles" --seed 40
   ensure_input "$data_dir/jobs-200x5m.zip" jobs --count 200 --size 5368709 --profiles "$jobs_profiles" --seed 41
+  # And as \`gh run view --log\` prints a run: 40 jobs, job and step columns on every line
+  # (18.6 MB of log a job, about 1 GiB with the columns).
+  ensure_input "$data_dir/jobs-40-gh.txt" jobs --count 40 --size 18600000 --profiles "$jobs_profiles" --seed 42 --gh
   inputs+=(
     "dir|1 GiB as 400 job logs of 2.5 MiB in a directory|jobs-400x2.5m"
     "zip|1 GiB as a run-logs zip of 200 jobs|jobs-200x5m.zip"
+    "log|\`gh run view --log\` output of 40 jobs, 1 GiB|jobs-40-gh.txt"
   )
 fi
 
