@@ -28,7 +28,7 @@ package struct GhRunLogParser {
   private var previousLine = 0
   private var job: (name: [UInt8], parser: GitHubLogParser)?
   private var step: [UInt8] = []
-  /// A raw line and its LF, fed to the job's parser in one call.
+  /// Room for a raw line and its LF, fed to the job's parser in one call.
   private var rawLine: [UInt8] = []
   private var events: [Event] = []
   private var malformedLines = 0
@@ -119,12 +119,20 @@ package struct GhRunLogParser {
     // from this one on belong to this gh line, earlier ones to the previous gh line.
     guard let lineCount = job?.parser.lineCount else { return }
     let firstInner = lineCount + 1
-    rawLine.removeAll(keepingCapacity: true)
-    rawLine.append(contentsOf: raw)
-    rawLine.append(0x0A)
-    // The parser is fed where it stands (a copy out of `job` and back would copy and
-    // retain all of its state on every line).
-    let produced = job?.parser.feed(rawLine) ?? []
+    // The raw line and its LF, copied with one memcpy into a buffer kept from line to line
+    // (an array's append(contentsOf:) of a buffer slice costs several times that).
+    var buffer: [UInt8] = []
+    swap(&buffer, &rawLine)
+    if buffer.count <= raw.count { buffer = [UInt8](repeating: 0, count: max(raw.count + 1, 256)) }
+    let produced: [LogEvent] = buffer.withUnsafeMutableBufferPointer { buffer in
+      guard let target = buffer.baseAddress else { return [] }
+      if let source = raw.baseAddress { target.update(from: source, count: raw.count) }
+      target[raw.count] = 0x0A
+      // The parser is fed where it stands (a copy out of `job` and back would copy and
+      // retain all of its state on every line).
+      return job?.parser.feed(UnsafeBufferPointer(rebasing: buffer[0...raw.count])) ?? []
+    }
+    swap(&buffer, &rawLine)
     let previous = previousLine
     for event in produced {
       events.append(.log(event.mappingLines { $0 >= firstInner ? line.number : previous }))
