@@ -26,7 +26,11 @@ package struct GhRunLogParser {
   /// The gh line of the previous raw line, for events about it (a step header is confirmed by
   /// the line after it).
   private var previousLine = 0
-  private var job: (name: [UInt8], parser: GitHubLogParser)?
+  /// The current job's name column; `nil` before the first job and after the last.
+  private var jobName: [UInt8]?
+  /// The current job's parser: a stored value, fed where it stands (in an optional, each feed
+  /// moved all of its state out and back in).
+  private var jobParser = GitHubLogParser()
   private var step: [UInt8] = []
   /// Room for a raw line and its LF, fed to the job's parser in one call.
   private var rawLine: [UInt8] = []
@@ -99,26 +103,26 @@ package struct GhRunLogParser {
       if !bytes.isEmpty { malformedLines += 1 }
       return
     }
-    let jobName = bytes.slice(0, firstTab)
-    let stepName = bytes.slice(firstTab + 1, secondTab)
+    let jobColumn = bytes.slice(0, firstTab)
+    let stepColumn = bytes.slice(firstTab + 1, secondTab)
     let raw = bytes.dropping(secondTab + 1)
-    if !(job.map { ByteSearch.equal(jobName, $0.name) } ?? false) {
+    if !(jobName.map { ByteSearch.equal(jobColumn, $0) } ?? false) {
       endJob()
-      let name = jobName.string
-      job = (Array(jobName), GitHubLogParser(source: source.map { "\($0) (job \(name))" } ?? name))
+      let name = jobColumn.string
+      jobName = Array(jobColumn)
+      jobParser = GitHubLogParser(source: source.map { "\($0) (job \(name))" } ?? name)
       step = []
       events.append(.job(name: name, line: line.number))
     }
-    if !ByteSearch.equal(stepName, step) {
-      step = Array(stepName)
-      if !ByteSearch.hasPrefix(stepName, "UNKNOWN STEP") {
-        events.append(.stepLabel(name: stepName.string, line: line.number))
+    if !ByteSearch.equal(stepColumn, step) {
+      step = Array(stepColumn)
+      if !ByteSearch.hasPrefix(stepColumn, "UNKNOWN STEP") {
+        events.append(.stepLabel(name: stepColumn.string, line: line.number))
       }
     }
     // One gh line may hold several raw lines (a lone CR inside it): events about the raw lines
     // from this one on belong to this gh line, earlier ones to the previous gh line.
-    guard let lineCount = job?.parser.lineCount else { return }
-    let firstInner = lineCount + 1
+    let firstInner = jobParser.lineCount + 1
     // The raw line and its LF, copied with one memcpy into a buffer kept from line to line
     // (an array's append(contentsOf:) of a buffer slice costs several times that).
     var buffer: [UInt8] = []
@@ -128,9 +132,7 @@ package struct GhRunLogParser {
       guard let target = buffer.baseAddress else { return [] }
       if let source = raw.baseAddress { target.update(from: source, count: raw.count) }
       target[raw.count] = 0x0A
-      // The parser is fed where it stands (a copy out of `job` and back would copy and
-      // retain all of its state on every line).
-      return job?.parser.feed(UnsafeBufferPointer(rebasing: buffer[0...raw.count])) ?? []
+      return jobParser.feed(UnsafeBufferPointer(rebasing: buffer[0...raw.count]))
     }
     swap(&buffer, &rawLine)
     let previous = previousLine
@@ -141,10 +143,10 @@ package struct GhRunLogParser {
   }
 
   private mutating func endJob() {
-    guard var current = job else { return }
-    job = nil
+    guard jobName != nil else { return }
+    jobName = nil
     let last = previousLine
-    for event in current.parser.finish() { events.append(.log(event.mappingLines { _ in last })) }
+    for event in jobParser.finish() { events.append(.log(event.mappingLines { _ in last })) }
   }
 
 }
