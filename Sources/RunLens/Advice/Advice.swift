@@ -49,18 +49,23 @@ public struct Advice: Sendable, Hashable {
   }
 
   /// Advice for a run report; empty when the facts are fine.
+  public static func forReport(_ report: RunReport, targets: Targets = .default) -> [Advice] {
+    forReport(report, targets: targets, totals: report.totals)
+  }
+
+  /// ``forReport(_:targets:)`` for a caller that has summed the report's totals already (a
+  /// sum over every job).
   ///
   /// - Parameters:
   ///   - report: The report.
   ///   - targets: The targets the report is judged against.
-  ///   - totals: `report.totals`, when the caller has them already (a sum over every job).
+  ///   - totals: `report.totals`.
   /// - Returns: The advice, in a fixed order.
-  public static func forReport(
-    _ report: RunReport, targets: Targets = .default, totals: RunReport.Totals? = nil
+  static func forReport(
+    _ report: RunReport, targets: Targets, totals: RunReport.Totals
   ) -> [Advice] {
     var advice: [Advice] = []
     let restores = report.restores
-    let totals = totals ?? report.totals
     if restores.count >= 2, totals.exactHits == 0,
       restores.contains(where: { $0.primaryKey != nil })
     {

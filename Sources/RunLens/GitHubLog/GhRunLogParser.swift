@@ -147,6 +147,8 @@ package struct GhRunLogParser {
     jobName = nil
     let last = previousLine
     for event in jobParser.finish() { events.append(.log(event.mappingLines { _ in last })) }
+    // The finished parser's state is not kept.
+    jobParser = GitHubLogParser()
   }
 
 }
