@@ -130,20 +130,21 @@ struct GoldenTests {
   }
 
   @Test(
-    "line ends found beforehand, densely or not, give the same events at every chunk size",
+    "line ends found beforehand, with timestamps or not, give the same events at every chunk size",
     arguments: logCases)
   func lineFeedInvariance(_ name: String) throws {
     let bytes = try Golden.bytes("Fixtures/\(name)/job.log")
     let whole = Parsing.events(bytes, chunkSize: nil)
     for size in [1, 7, 4096, 65536] {
-      for dense in [false, true] {
+      for timestamps in [false, true] {
         var parser = GitHubLogParser()
         var events: [LogEvent] = []
         for piece in Parsing.chunks(bytes, size: size) {
           piece.withUnsafeBufferPointer { chunk in
             let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: chunk.count)
             defer { offsets.deallocate() }
-            let count = GitHubLogParser.lineFeeds(in: chunk, into: offsets, dense: dense)
+            let count = GitHubLogParser.lineFeeds(
+              in: chunk, into: offsets, timestamps: timestamps)
             let expected = chunk.indices.filter { chunk[$0] == 0x0A }
             #expect(
               Array(UnsafeBufferPointer(start: offsets, count: count)).map {
@@ -154,7 +155,7 @@ struct GoldenTests {
           }
         }
         events += parser.finish()
-        #expect(events == whole, "chunk size \(size), dense \(dense)")
+        #expect(events == whole, "chunk size \(size), timestamps \(timestamps)")
       }
     }
   }

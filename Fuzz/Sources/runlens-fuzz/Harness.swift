@@ -99,22 +99,23 @@ enum Harness: String, CaseIterable {
       fatalError("log: the events differ between the vectorised scan and the splitter's search")
     }
     // The same chunks with their line ends found and marked beforehand, as the CLI's
-    // read-ahead thread does, densely (timestamps marked too) or not.
-    for dense in [false, true] {
+    // read-ahead thread does, with the timestamps marked too (short lines) or not.
+    for timestamps in [false, true] {
       var marked = GitHubLogParser(source: "fuzz.log")
       var markedEvents: [LogEvent] = []
       for chunk in chunks {
         chunk.withUnsafeBufferPointer { bytes in
           let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, bytes.count))
           defer { offsets.deallocate() }
-          let count = GitHubLogParser.lineFeeds(in: bytes, into: offsets, dense: dense)
+          let count = GitHubLogParser.lineFeeds(
+            in: bytes, into: offsets, timestamps: timestamps)
           markedEvents += marked.feed(
             bytes, lineFeeds: UnsafeBufferPointer(start: offsets, count: count))
         }
       }
       markedEvents += marked.finish()
       guard markedEvents == expected else {
-        fatalError("log: the events differ with marked line ends (dense: \(dense))")
+        fatalError("log: the events differ with marked line ends (timestamps: \(timestamps))")
       }
     }
     var builder = JobRunBuilder(source: "fuzz.log", fallbackName: "job")

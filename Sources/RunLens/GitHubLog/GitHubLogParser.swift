@@ -170,7 +170,7 @@ package struct GitHubLogParser {
     return takeEvents()
   }
 
-  /// The bytes of a chunk marked in one vectorised pass (``lineFeeds(in:into:dense:)``), a
+  /// The bytes of a chunk marked in one vectorised pass (``lineFeeds(in:into:timestamps:)``), a
   /// piece of ``markedPiece`` bytes at a time, and split by the marks: cheaper than the
   /// splitter's own `memchr` search for each line end and needle.
   private mutating func feedMarked(
@@ -191,7 +191,7 @@ package struct GitHubLogParser {
       var start = 0
       while start < bytes.count {
         let piece = bytes.slice(start, start + Self.markedPiece)
-        let count = Self.lineFeeds(in: piece, into: base, dense: false)
+        let count = Self.lineFeeds(in: piece, into: base, timestamps: false)
         splitter.feed(piece, lineFeeds: UnsafeBufferPointer(start: base, count: count)) { line in
           self.consume(line)
         }
@@ -214,7 +214,7 @@ package struct GitHubLogParser {
   /// - Parameters:
   ///   - chunk: The next bytes of the log, shorter than 16 MiB.
   ///   - lineFeeds: The offset in `chunk` of every LF byte, in ascending order, as
-  ///     ``lineFeeds(in:into:dense:)`` gives them (an offset may also be unmarked).
+  ///     ``lineFeeds(in:into:timestamps:)`` gives them (an offset may also be unmarked).
   /// - Returns: The events of the lines completed by this chunk, in log order.
   package mutating func feed(
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>
@@ -229,30 +229,27 @@ package struct GitHubLogParser {
   }
 
   /// The offsets of every LF byte of `bytes`, for ``feed(_:lineFeeds:)``, each marked with the
-  /// needles of the text it ends and, for short lines, whether it starts with a runner
-  /// timestamp (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:)``): the
-  /// read-ahead thread finds them with the line ends, and the parse then does not search for
-  /// them in most lines.
+  /// needles of the text it ends and, when asked, whether it starts with a runner timestamp
+  /// (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:)``): a reader finds them
+  /// with the line ends, and the parse then does not search for them in most lines.
   ///
   /// - Parameters:
   ///   - bytes: A chunk shorter than 16 MiB.
   ///   - offsets: Room for `bytes.count` offsets.
-  ///   - dense: Whether lines are short (under about 64 bytes, as in the previous chunk): a
-  ///     word-at-a-time scan then beats a `memchr` call per line.
+  ///   - timestamps: Whether to test each line for a runner timestamp too, so that the parse
+  ///     need not: for a read-ahead thread when lines are short, the parse (whose cost is per
+  ///     line) then being the slower thread. On the thread that parses it saves nothing.
   /// - Returns: How many offsets were written.
   package static func lineFeeds(
     in bytes: UnsafeBufferPointer<UInt8>, into offsets: UnsafeMutablePointer<UInt32>,
-    dense: Bool
+    timestamps: Bool
   ) -> Int {
     precondition(bytes.count <= Int(LineSplitter.Mark.offset), "a chunk of 16 MiB or more")
     guard let base = bytes.baseAddress else { return 0 }
     // One vectorised pass for the line ends and the needles (``Needle/all``); a test checks
     // it against LineSplitter's `memchr` passes.
     let count = runlens_mark_log_lines(base, bytes.count, offsets)
-    // Short lines make the parse the slower thread (its cost is per line, the read-ahead's
-    // per byte): then the timestamps are tested here too (1 GiB of 38-byte lines: 841 ->
-    // 726 ms; of 123-byte lines, where the read-ahead is the slower, 521 -> 557).
-    if dense {
+    if timestamps {
       LineSplitter.markTimestamps(in: bytes, lineFeeds: offsets, count: count)
     }
     return count

@@ -189,12 +189,15 @@ struct VectorisedMarksTests {
           vectorised.deallocate()
           reference.deallocate()
         }
-        for dense in [false, true] {
-          let found = GitHubLogParser.lineFeeds(in: piece, into: vectorised, dense: dense)
-          let expected = LineSplitter.lineFeeds(in: piece, into: reference, dense: dense)
+        // Timestamps marked or not; the reference's two ways of finding LFs (memchr, or
+        // words for short lines) ride along.
+        for timestamps in [false, true] {
+          let found = GitHubLogParser.lineFeeds(
+            in: piece, into: vectorised, timestamps: timestamps)
+          let expected = LineSplitter.lineFeeds(in: piece, into: reference, dense: timestamps)
           LineSplitter.markNeedles(
             GitHubLogParser.Needle.all, in: piece, lineFeeds: reference, count: expected,
-            timestamps: dense)
+            timestamps: timestamps)
           #expect(found == expected, sourceLocation: sourceLocation)
           let same = (0..<min(found, expected)).allSatisfy { vectorised[$0] == reference[$0] }
           #expect(same, "piece at \(offset), \(pieceSize) bytes", sourceLocation: sourceLocation)
@@ -211,6 +214,10 @@ struct VectorisedMarksTests {
     let pieces = [
       "Cache Key:", "Cache Ke", "y:", "CACHE ", "CACH", "E ", "\u{1B}[1m", "^[", "^", "[", "K", "H",
       "\n", "\n", "\r\n", "x", "2025-10-04T14:00:00.1234567Z ", "HH", "KK", "é",
+      // Near misses of a timestamp, each wrong in one byte (or short of one) once joined to
+      // the next piece.
+      "2025-10-04T14:00:00.1234567", "2025-10-04T14:00:00.123456", "2025-10-04T14:00:0",
+      "2025-10-04 14:00:00.1234567Z ", "2025/10-04T14:00:00.1234567Z ", "0", "Z", "Z ", ":",
     ].map { Array($0.utf8) }
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     var input: [UInt8] = []
@@ -219,6 +226,30 @@ struct VectorisedMarksTests {
       input += pieces[Int(state >> 33) % pieces.count]
     }
     expectSame(input, pieceSize: pieceSize)
+  }
+
+  @Test("a timestamp with any one byte changed is marked only while it is still one")
+  func timestampBytes() {
+    let stamp = Array("2025-10-04T14:01:49.3433368Z ".utf8)
+    var input: [UInt8] = []
+    for position in stamp.indices {
+      for byte in UInt8.min...UInt8.max where byte != 0x0A {
+        var line = stamp
+        line[position] = byte
+        input += line + Array("x\n".utf8)
+      }
+    }
+    expectSame(input, pieceSize: 1 << 16)
+    // By hand: a digit's place takes ten bytes, a separator's one.
+    let places = stamp.map { $0 &- UInt8(ascii: "0") < 10 ? 10 : 1 }.reduce(0, +)
+    #expect(places == 21 * 10 + 8)
+    let marked = input.withUnsafeBufferPointer { bytes in
+      let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: bytes.count)
+      defer { offsets.deallocate() }
+      let count = GitHubLogParser.lineFeeds(in: bytes, into: offsets, timestamps: true)
+      return (0..<count).filter { offsets[$0] & LineSplitter.Mark.runnerTimestamp != 0 }.count
+    }
+    #expect(marked == places)
   }
 
   @Test("every fixture's job log gives the same marks", arguments: [61, 4096, 16 << 10])
