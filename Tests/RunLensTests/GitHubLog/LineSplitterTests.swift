@@ -228,6 +228,20 @@ struct VectorisedMarksTests {
     expectSame(input, pieceSize: pieceSize)
   }
 
+  @Test("every byte value at every place of a 64-byte block is marked as the reference marks it")
+  func everyByteEveryPlace() {
+    // The kernel classifies bytes by their two nibbles; a byte it took for another (or missed)
+    // would show here: CR and ESC are needles alone, `^` with the `[` after it.
+    var input: [UInt8] = []
+    for place in 0..<64 {
+      for byte in UInt8.min...UInt8.max where byte != 0x0A {
+        input += [UInt8](repeating: UInt8(ascii: "a"), count: place) + [byte, UInt8(ascii: "[")]
+        input += [UInt8](repeating: UInt8(ascii: "b"), count: 63 - place) + [0x0A]
+      }
+    }
+    expectSame(input, pieceSize: 1 << 16)
+  }
+
   @Test("a timestamp with any one byte changed is marked only while it is still one")
   func timestampBytes() {
     let stamp = Array("2025-10-04T14:01:49.3433368Z ".utf8)
