@@ -90,12 +90,27 @@ enum DecimalBytes {
 
   /// Whether the ASCII text `text` occurs in `bytes`, upper-case letters of `bytes` read as
   /// lower case (`text` is lower case).
+  ///
+  /// Starts are skipped eight at a time while none of their bytes is `text`'s first byte in
+  /// either case (a step's command is hundreds of bytes, and each step's is searched twice).
   static func containsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool
   {
     let count = text.utf8CodeUnitCount
-    guard count > 0, bytes.count >= count else { return false }
+    guard count > 0, bytes.count >= count, let base = bytes.baseAddress else { return false }
     let needle = UnsafeBufferPointer(start: text.utf8Start, count: count)
-    for start in 0...(bytes.count - count) {
+    let first = needle[0]
+    // `| 0x20` on every byte makes only `first`'s upper case equal to a lower-case `first`.
+    let fold: UInt64 = first &- UInt8(ascii: "a") < 26 ? 0x2020_2020_2020_2020 : 0
+    var start = 0
+    while start <= bytes.count - count {
+      if start + 8 <= bytes.count,
+        !ByteSearch.hasByte(
+          UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start, as: UInt64.self) | fold,
+          first)
+      {
+        start += 8
+        continue
+      }
       var index = 0
       while index < count {
         var byte = bytes[start + index]
@@ -104,6 +119,7 @@ enum DecimalBytes {
         index += 1
       }
       if index == count { return true }
+      start += 1
     }
     return false
   }

@@ -94,4 +94,34 @@ struct DecimalBytesTests {
     #expect(Nix.mentionsNix(text) == text.lowercased().contains("nix"))
     #expect(CompilerCaches.mentionsCompilerCache(text) == text.lowercased().contains("ccache"))
   }
+
+  @Test("the case-folded search finds what a search at every start finds, on random text")
+  func containsLowercasedMatchesEveryStart() {
+    var generator = SystemRandomNumberGenerator()
+    // Bytes near the needles' letters in both cases, and a few others, so that matches,
+    // near-matches and first bytes eight apart all occur.
+    let alphabet = Array("nNiIxXcCaAhHeE-. @`".utf8) + [0x0E, 0x4E | 0x80]
+    var found = 0
+    for _ in 0..<20_000 {
+      let length = Int.random(in: 0...40, using: &generator)
+      let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+      for needle: StaticString in ["nix", "ccache", "x", "-n"] {
+        let expected = Self.everyStart(bytes, needle)
+        let got = bytes.withUnsafeBufferPointer { DecimalBytes.containsLowercased($0, needle) }
+        #expect(got == expected, "\(bytes) \(needle)")
+        if expected { found += 1 }
+      }
+    }
+    #expect(found > 10_000)
+  }
+
+  /// The search at every start, one byte at a time.
+  private static func everyStart(_ bytes: [UInt8], _ needle: StaticString) -> Bool {
+    let text = Array(UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount))
+    guard bytes.count >= text.count else { return false }
+    let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    return (0...(bytes.count - text.count)).contains {
+      Array(lowered[$0..<$0 + text.count]) == text
+    }
+  }
 }
