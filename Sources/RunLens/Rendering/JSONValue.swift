@@ -79,6 +79,73 @@ public enum JSONValue: Sendable, Hashable {
     return output.bytes()
   }
 
+  /// The elements of an array, written for ``renderUTF8(member:elements:)`` to join.
+  ///
+  /// Each is written as ``write(to:indent:)`` writes an element of an array at `indent - 2`:
+  /// its indentation, the element, and `,\n`. Parts of one long array are written so on
+  /// several threads.
+  ///
+  /// - Parameters:
+  ///   - values: The elements, in order.
+  ///   - indent: The elements' indentation.
+  /// - Returns: The bytes; empty when `values` is.
+  static func renderElements(_ values: some Sequence<JSONValue>, indent: Int) -> [UInt8] {
+    var output = Output(capacity: 64 << 10)
+    for value in values {
+      indentation(indent, &output)
+      value.write(to: &output, indent: indent)
+      put(",\n", &output)
+    }
+    return output.bytes()
+  }
+
+  /// The document as ``renderUTF8()`` writes it, with the value of its member `key` (an
+  /// object's, whose value here is an empty array, a placeholder) written as the array whose
+  /// elements are `parts` joined: ``renderElements(_:indent:)``'s bytes at indent 4.
+  ///
+  /// - Precondition: The document is an object with the member `key`.
+  func renderUTF8(member key: String, elements parts: [[UInt8]]) -> [UInt8] {
+    guard case .object(let members) = self, members[key] != nil else {
+      preconditionFailure("renderUTF8(member:elements:) needs an object with the member \(key)")
+    }
+    let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    var output = Output(capacity: parts.reduce(64 << 10) { $0 + $1.count })
+    Self.put("{\n", &output)
+    for (index, member) in sorted.enumerated() {
+      Self.indentation(2, &output)
+      Self.writeString(member.key, to: &output)
+      Self.put(": ", &output)
+      if member.key == key {
+        Self.writeJoined(parts, to: &output)
+      } else {
+        member.value.write(to: &output, indent: 2)
+      }
+      Self.put(index + 1 < sorted.count ? ",\n" : "\n", &output)
+    }
+    output.append(UInt8(ascii: "}"))
+    output.append(0x0A)
+    return output.bytes()
+  }
+
+  /// An array at indent 2 from parts of ``renderElements(_:indent:)`` at indent 4: as
+  /// ``write(to:indent:)`` writes it, the last element's `,\n` made `\n`.
+  private static func writeJoined(_ parts: [[UInt8]], to output: inout Output) {
+    guard let last = parts.lastIndex(where: { !$0.isEmpty }) else {
+      put("[]", &output)
+      return
+    }
+    put("[\n", &output)
+    for (index, part) in parts.enumerated() where !part.isEmpty {
+      part.withUnsafeBufferPointer { bytes in
+        // The last element's separator is 2 bytes: `,` and LF.
+        output.append(index == last ? UnsafeBufferPointer(rebasing: bytes.dropLast(2)) : bytes)
+      }
+      if index == last { output.append(0x0A) }
+    }
+    indentation(2, &output)
+    output.append(UInt8(ascii: "]"))
+  }
+
   /// The bytes of a document being written.
   ///
   /// An append is a capacity test and a copy: an

@@ -44,7 +44,8 @@ package struct ReportOutputs: Sendable {
   ///   - concurrently: Runs `other`, possibly on another thread, while the calling thread runs
   ///     `here`, and returns when both have ended. The metrics JSON renders in `other` and the
   ///     Markdown in `here` (the CLI passes a thread: with 25,000 test names each takes a few
-  ///     milliseconds); by default one after the other.
+  ///     milliseconds); when the JSON is the only output, half its jobs render on each side.
+  ///     By default one after the other.
   /// - Returns: The writes, and warnings to show (a step summary with no room left).
   package func writes(
     _ report: RunReport,
@@ -58,15 +59,21 @@ package struct ReportOutputs: Sendable {
     var annotationLines: [String] = []
     var summary: String?
     var markdown: String?
-    concurrently(
-      { if wantsJSON { metrics.bytes = MetricsJSON.renderUTF8(report) } },
-      {
-        if annotations { annotationLines = Annotations.render(report) }
-        if let stepSummary {
-          summary = MarkdownSummary.stepSummary(report, existingBytes: stepSummary.existingBytes)
-        }
-        if writesPrimary, !json { markdown = MarkdownSummary.render(report) }
-      })
+    if wantsJSON, !annotations, stepSummary == nil, json {
+      // The JSON alone: its jobs' halves on both sides.
+      metrics.bytes = MetricsJSON.renderUTF8(report, concurrently: concurrently)
+    } else {
+      concurrently(
+        { if wantsJSON { metrics.bytes = MetricsJSON.renderUTF8(report) } },
+        {
+          if annotations { annotationLines = Annotations.render(report) }
+          if let stepSummary {
+            summary = MarkdownSummary.stepSummary(
+              report, existingBytes: stepSummary.existingBytes)
+          }
+          if writesPrimary, !json { markdown = MarkdownSummary.render(report) }
+        })
+    }
     var writes: [Write] = []
     var warnings: [String] = []
     if !annotationLines.isEmpty {

@@ -69,6 +69,43 @@ struct ReportOutputsTests {
       ])
   }
 
+  @Test(
+    "the JSON of many jobs rendered in two halves at once is the JSON rendered whole",
+    arguments: [0, 1, 31, 32, 33, 64, 101])
+  func jobsInHalves(_ jobs: Int) throws {
+    let logs = [
+      "Fixtures/actions-cache-exact-hit/job.log", "Fixtures/actions-cache-fallback/job.log",
+      "Fixtures/buildkit-cached-and-rebuilt/job.log", "Fixtures/cargo-cold/job.log",
+      "Fixtures/failed-step-exit-code/job.log",
+    ]
+    var assembly = RunAssembly()
+    for index in 0..<jobs {
+      assembly.beginInput("job-\(index).log")
+      assembly.feed(try Golden.bytes(logs[index % logs.count]))
+      assembly.endInput()
+    }
+    let report = assembly.build()
+    let whole = MetricsJSON.renderUTF8(report)
+    let halves = MetricsJSON.renderUTF8(report) { other, here in
+      let group = DispatchGroup()
+      DispatchQueue.global().async(group: group, execute: other)
+      here()
+      group.wait()
+    }
+    #expect(halves == whole)
+    // The JSON alone, through the outputs: the halves' path.
+    var outputs = ReportOutputs()
+    outputs.json = true
+    outputs.output = "out.json"
+    let (writes, _) = outputs.writes(report) { other, here in
+      let group = DispatchGroup()
+      DispatchQueue.global().async(group: group, execute: other)
+      here()
+      group.wait()
+    }
+    #expect(writes.map(\.bytes) == [whole])
+  }
+
   @Test("the step summary alone is not also written to standard output; --json still is")
   func stepSummaryOnly() throws {
     var outputs = ReportOutputs()
