@@ -161,12 +161,18 @@ package struct GhRunLogParser {
     previousLine = line
     if ByteSearch.index(of: 0x0D, in: raw, from: 0, to: raw.count) < raw.count {
       // The job's parser may end a line at a lone CR: the raw line is fed alone, and every job
-      // line it gives is on this gh line.
+      // line it gives is on this gh line. (The batch before it is fed first, before the run
+      // could drop old runs.)
       feedBatch()
       lineMap.add(jobLine: jobLine, ghLine: line, oneGhLine: true)
       append(raw)
       feedBatch()
       return
+    }
+    if lineMap.isFull, lineMap.startsRun(jobLine: jobLine, ghLine: line) {
+      // The run would drop old runs: the batch's events are mapped first, while their lines'
+      // runs are kept, so that where a batch ends never changes a line.
+      feedBatch()
     }
     lineMap.add(jobLine: jobLine, ghLine: line, oneGhLine: false)
     append(raw)
@@ -255,6 +261,8 @@ extension LogEvent {
 /// line without columns (skipped), or around a gh line that held a CR. Most jobs are one run.
 /// At most ``limit`` runs are kept (the newest), so that input made of such lines holds no
 /// more memory than that; a line before the oldest kept run maps to that run's first gh line.
+/// The reader maps a batch's events before a run that drops old ones is added, so the runs
+/// dropped depend on the input alone, never on where a batch ended.
 struct LineMap {
   static let limit = 4096
 
@@ -268,6 +276,14 @@ struct LineMap {
   /// The job line and gh line that continue the last run.
   private var nextJobLine = -1
   private var nextGhLine = -1
+
+  /// Whether adding a run drops old runs.
+  var isFull: Bool { runs.count == Self.limit }
+
+  /// Whether job line `jobLine` on gh line `ghLine` (alone on it) starts a run.
+  func startsRun(jobLine: Int, ghLine: Int) -> Bool {
+    jobLine != nextJobLine || ghLine != nextGhLine
+  }
 
   /// Records that job line `jobLine` is on gh line `ghLine`.
   ///

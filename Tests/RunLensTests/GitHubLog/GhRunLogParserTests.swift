@@ -105,6 +105,28 @@ struct GhRunLogParserTests {
       order == ["label Set up job 1", "step 1", "label one 3", "step 3", "label two 7", "step 7"])
   }
 
+  @Test("a batch whose lines start more runs than the map keeps maps its events as read alone")
+  func batchBeyondTheMap() {
+    // Found by review: 4,096 lines, each after a line without columns, in one feed (under
+    // 64 KiB), dropped the run of the first line before the first step's event was mapped.
+    let stamp = "2025-10-04T14:00:00.0000000Z "
+    var gh = "b\ts\t\(stamp)Current runner version: '2.328.0'\n"
+    gh += "b\ts\t\(stamp)##[group]Run echo a\n\n"
+    for _ in 0..<(LineMap.limit + 10) { gh += "b\ts\tx\n\n" }
+    let bytes = Array(gh.utf8)
+    for size in [bytes.count, 64, 4096] {
+      var parser = GhRunLogParser()
+      var events: [GhRunLogParser.Event] = []
+      for chunk in Parsing.chunks(bytes, size: size) { events += parser.feed(chunk) }
+      events += parser.finish()
+      let starts = events.compactMap { event -> Int? in
+        if case .log(.stepStarted(let start)) = event { return start.line }
+        return nil
+      }
+      #expect(starts == [1], "chunk size \(size)")
+    }
+  }
+
   @Test("the map keeps its newest runs; a line before them maps to the oldest kept")
   func lineMapLimit() {
     var map = LineMap()
