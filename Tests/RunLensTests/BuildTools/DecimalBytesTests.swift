@@ -95,6 +95,17 @@ struct DecimalBytesTests {
     #expect(CompilerCaches.mentionsCompilerCache(text) == text.lowercased().contains("ccache"))
   }
 
+  @Test("text with other characters is searched by its bytes: a name cut with … still names Nix")
+  func mentionsBeyondASCII() {
+    #expect(Nix.mentionsNix("Run nix build .#default && nix flake check …"))
+    #expect(CompilerCaches.mentionsCompilerCache("Run SCCACHE_GHA_ENABLED=true cargo build …"))
+    #expect(!Nix.mentionsNix("Run ñix … ﬁx NİX"))
+    // The documented difference from lowercased().contains: a combining mark after the last
+    // letter makes another Character, not other bytes.
+    #expect(Nix.mentionsNix("Run nix\u{301}"))
+    #expect(!"Run nix\u{301}".lowercased().contains("nix"))
+  }
+
   @Test("the case-folded search finds what a search at every start finds, on random text")
   func containsLowercasedMatchesEveryStart() {
     var generator = SystemRandomNumberGenerator()
