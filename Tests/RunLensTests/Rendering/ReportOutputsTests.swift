@@ -13,6 +13,14 @@ struct ReportOutputsTests {
     return assembly.build()
   }
 
+  /// Runs `other` on another thread while this one runs `here`, as the CLI does.
+  static func concurrently(_ other: @escaping @Sendable () -> Void, _ here: () -> Void) {
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group, execute: other)
+    here()
+    group.wait()
+  }
+
   static func destinations(_ writes: [ReportOutputs.Write]) -> [ReportOutputs.Destination] {
     writes.map(\.destination)
   }
@@ -54,12 +62,7 @@ struct ReportOutputsTests {
     outputs.stepSummary = ("summary.md", 10)
     outputs.annotations = true
     let sequential = outputs.writes(report)
-    let concurrent = outputs.writes(report) { other, here in
-      let group = DispatchGroup()
-      DispatchQueue.global().async(group: group, execute: other)
-      here()
-      group.wait()
-    }
+    let concurrent = outputs.writes(report, concurrently: Self.concurrently)
     #expect(concurrent.writes == sequential.writes)
     #expect(concurrent.warnings == sequential.warnings)
     #expect(sequential.writes.last?.bytes == MetricsJSON.renderUTF8(report))
@@ -86,23 +89,13 @@ struct ReportOutputsTests {
     }
     let report = assembly.build()
     let whole = MetricsJSON.renderUTF8(report)
-    let halves = MetricsJSON.renderUTF8(report) { other, here in
-      let group = DispatchGroup()
-      DispatchQueue.global().async(group: group, execute: other)
-      here()
-      group.wait()
-    }
+    let halves = MetricsJSON.renderUTF8(report, concurrently: Self.concurrently)
     #expect(halves == whole)
     // The JSON alone, through the outputs: the halves' path.
     var outputs = ReportOutputs()
     outputs.json = true
     outputs.output = "out.json"
-    let (writes, _) = outputs.writes(report) { other, here in
-      let group = DispatchGroup()
-      DispatchQueue.global().async(group: group, execute: other)
-      here()
-      group.wait()
-    }
+    let (writes, _) = outputs.writes(report, concurrently: Self.concurrently)
     #expect(writes.map(\.bytes) == [whole])
   }
 
