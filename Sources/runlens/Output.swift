@@ -19,25 +19,18 @@ enum OutputWriter {
 
   /// Carries out one write of ``ReportOutputs``.
   static func perform(_ write: ReportOutputs.Write) throws(IOFailure) {
+    let descriptor: Int32
+    let path: String
     switch write.destination {
-    case .standardOutput: try self.write(bytes: write.bytes, to: nil)
-    case .file(let path): try self.write(bytes: write.bytes, to: path)
-    case .append(let path):
-      let descriptor = try Platform.openForWriting(path, append: true).get()
-      defer { Platform.close(descriptor) }
-      try writeAll(write.bytes, to: descriptor, path: path)
+    case .standardOutput:
+      (descriptor, path) = (Platform.standardOutput, "-")
+    case .file(let file):
+      (descriptor, path) = (try Platform.openForWriting(file, append: false).get(), file)
+    case .append(let file):
+      (descriptor, path) = (try Platform.openForWriting(file, append: true).get(), file)
     }
-  }
-
-  /// Writes UTF-8 bytes to `path` (truncating it), or to standard output when `path` is `nil`.
-  static func write(bytes: [UInt8], to path: String?) throws(IOFailure) {
-    guard let path else {
-      try writeAll(bytes, to: Platform.standardOutput, path: "-")
-      return
-    }
-    let descriptor = try Platform.openForWriting(path, append: false).get()
-    defer { Platform.close(descriptor) }
-    try writeAll(bytes, to: descriptor, path: path)
+    defer { if descriptor != Platform.standardOutput { Platform.close(descriptor) } }
+    for piece in write.pieces { try writeAll(piece, to: descriptor, path: path) }
   }
 
   /// Writes `text` to `path`, or to standard output when there is none; a failure is printed

@@ -79,7 +79,7 @@ public enum JSONValue: Sendable, Hashable {
     return output.bytes()
   }
 
-  /// The elements of an array, written for ``renderUTF8(member:elements:)`` to join.
+  /// The elements of an array, for ``renderPieces(member:elements:)``.
   ///
   /// Each is written as ``write(to:indent:)`` writes an element of an array at `indent - 2`:
   /// its indentation, the element, and `,\n`. Parts of one long array are written so on
@@ -89,61 +89,83 @@ public enum JSONValue: Sendable, Hashable {
   ///   - values: The elements, in order.
   ///   - indent: The elements' indentation.
   /// - Returns: The bytes; empty when `values` is.
-  static func renderElements(_ values: some Sequence<JSONValue>, indent: Int) -> [UInt8] {
+  static func renderElements(_ values: some Collection<JSONValue>, indent: Int) -> [UInt8] {
     var output = Output(capacity: 64 << 10)
+    var written = 0
     for value in values {
       indentation(indent, &output)
       value.write(to: &output, indent: indent)
       put(",\n", &output)
+      written += 1
+      if written == 8 {
+        // Room for all, from the first eight and a quarter more, instead of doubling from
+        // 64 KiB: each doubling copies what was written into fresh pages. Pages reserved and
+        // not written are never touched.
+        output.reserve(output.count / 8 * values.count / 4 * 5)
+      }
     }
     return output.bytes()
   }
 
-  /// The document as ``renderUTF8()`` writes it, with the value of its member `key` (an
-  /// object's, whose value here is an empty array, a placeholder) written as the array whose
-  /// elements are `parts` joined: ``renderElements(_:indent:)``'s bytes at indent 4.
+  /// The document as ``renderUTF8()`` writes it, in pieces to write one after the other, with
+  /// the value of its member `key` (an object's, whose value here is an empty array, a
+  /// placeholder) written as the array whose elements are `parts`:
+  /// ``renderElements(_:indent:)``'s bytes at indent 4.
+  ///
+  /// The parts become pieces themselves, so that a document of many megabytes (8.5 MB for the
+  /// jobs of 400 logs) is not copied once more into one array, whose fresh pages cost as much
+  /// again as the copy.
   ///
   /// - Precondition: The document is an object with the member `key`.
-  func renderUTF8(member key: String, elements parts: [[UInt8]]) -> [UInt8] {
+  /// - Returns: The pieces; joined, they are the document.
+  func renderPieces(member key: String, elements parts: consuming [[UInt8]]) -> [[UInt8]] {
     guard case .object(let members) = self, members[key] != nil else {
-      preconditionFailure("renderUTF8(member:elements:) needs an object with the member \(key)")
+      preconditionFailure("renderPieces(member:elements:) needs an object with the member \(key)")
     }
     let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-    var output = Output(capacity: parts.reduce(64 << 10) { $0 + $1.count })
-    Self.put("{\n", &output)
-    for (index, member) in sorted.enumerated() {
-      Self.indentation(2, &output)
-      Self.writeString(member.key, to: &output)
-      Self.put(": ", &output)
-      if member.key == key {
-        Self.writeJoined(parts, to: &output)
-      } else {
-        member.value.write(to: &output, indent: 2)
-      }
-      Self.put(index + 1 < sorted.count ? ",\n" : "\n", &output)
+    guard let last = parts.lastIndex(where: { !$0.isEmpty }),
+      let split = sorted.firstIndex(where: { $0.key == key })
+    else {
+      return [renderUTF8()]
     }
-    output.append(UInt8(ascii: "}"))
-    output.append(0x0A)
-    return output.bytes()
+    // The head: the members before `key`, and `key`'s opening bracket.
+    var head = Output(capacity: 4 << 10)
+    Self.put("{\n", &head)
+    for member in sorted[..<split] {
+      Self.writeMember(member.key, member.value, &head)
+      Self.put(",\n", &head)
+    }
+    Self.indentation(2, &head)
+    Self.writeString(key, to: &head)
+    Self.put(": [\n", &head)
+    var pieces = [head.bytes()]
+    for part in parts.indices where !parts[part].isEmpty {
+      var bytes: [UInt8] = []
+      swap(&bytes, &parts[part])
+      // As ``write(to:indent:)`` writes the array: the last element's `,\n` becomes `\n`.
+      if part == last { bytes.removeLast(2) }
+      pieces.append(bytes)
+    }
+    // The tail: the array's closing bracket and the members after `key`.
+    var tail = Output(capacity: 4 << 10)
+    tail.append(0x0A)
+    Self.indentation(2, &tail)
+    tail.append(UInt8(ascii: "]"))
+    for member in sorted[(split + 1)...] {
+      Self.put(",\n", &tail)
+      Self.writeMember(member.key, member.value, &tail)
+    }
+    Self.put("\n}\n", &tail)
+    pieces.append(tail.bytes())
+    return pieces
   }
 
-  /// An array at indent 2 from parts of ``renderElements(_:indent:)`` at indent 4: as
-  /// ``write(to:indent:)`` writes it, the last element's `,\n` made `\n`.
-  private static func writeJoined(_ parts: [[UInt8]], to output: inout Output) {
-    guard let last = parts.lastIndex(where: { !$0.isEmpty }) else {
-      put("[]", &output)
-      return
-    }
-    put("[\n", &output)
-    for (index, part) in parts.enumerated() where !part.isEmpty {
-      part.withUnsafeBufferPointer { bytes in
-        // The last element's separator is 2 bytes: `,` and LF.
-        output.append(index == last ? UnsafeBufferPointer(rebasing: bytes.dropLast(2)) : bytes)
-      }
-      if index == last { output.append(0x0A) }
-    }
+  /// A member of an object at indent 2: its indentation, key and value, without separator.
+  private static func writeMember(_ key: String, _ value: JSONValue, _ output: inout Output) {
     indentation(2, &output)
-    output.append(UInt8(ascii: "]"))
+    writeString(key, to: &output)
+    put(": ", &output)
+    value.write(to: &output, indent: 2)
   }
 
   /// The bytes of a document being written.
@@ -153,7 +175,8 @@ public enum JSONValue: Sendable, Hashable {
   /// metrics of a run of 400 jobs (8.5 MB) are about 1.5 million appends.
   struct Output: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
+    /// The number of bytes written.
+    private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int) {
@@ -186,6 +209,11 @@ public enum JSONValue: Sendable, Hashable {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
       guard let start = bytes.baseAddress else { return }
       append(start, count: bytes.count)
+    }
+
+    /// Makes room for `total` bytes in all, if there is less.
+    mutating func reserve(_ total: Int) {
+      if total > capacity { grow(total - count) }
     }
 
     @inline(never)

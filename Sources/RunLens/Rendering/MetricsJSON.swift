@@ -20,30 +20,36 @@ public enum MetricsJSON {
     document(report).renderUTF8()
   }
 
-  /// The report as the UTF-8 bytes of ``render(_:)``, its jobs rendered in two halves at
-  /// once: the job objects are most of the document of a run with many jobs (8.5 MB for 400),
-  /// and it is rendered after every log was read, so it is the serial part of a directory's or
-  /// a zip's report.
+  /// The report as the UTF-8 bytes of ``render(_:)`` in pieces, its jobs rendered in two
+  /// halves at once.
+  ///
+  /// The job objects are most of the document of a run with many jobs (8.5 MB for 400), and
+  /// it is rendered after every log was read, so it is the serial part of a directory's or a
+  /// zip's report. The halves are pieces of their own, to write one after the other, not
+  /// copied into one array.
   ///
   /// - Parameters:
   ///   - report: The run to render.
   ///   - concurrently: Runs `other`, possibly on another thread, while the calling thread runs
   ///     `here`, and returns when both have ended.
-  /// - Returns: The bytes, the same as ``renderUTF8(_:)``'s.
-  package static func renderUTF8(
+  /// - Returns: The pieces; joined, they are ``renderUTF8(_:)``'s bytes.
+  package static func renderPieces(
     _ report: RunReport,
     concurrently: (_ other: @escaping @Sendable () -> Void, _ here: () -> Void) -> Void
-  ) -> [UInt8] {
+  ) -> [[UInt8]] {
     // Below this, a thread costs more than half the jobs' rendering.
-    guard report.jobs.count >= 32 else { return renderUTF8(report) }
+    guard report.jobs.count >= 32 else { return [renderUTF8(report)] }
     let half = report.jobs.count / 2
     let first = RenderedPart()
     var second: [UInt8] = []
     concurrently(
       { first.bytes = JSONValue.renderElements(report.jobs[..<half].lazy.map(job), indent: 4) },
       { second = JSONValue.renderElements(report.jobs[half...].lazy.map(job), indent: 4) })
-    return document(report, jobs: .array([])).renderUTF8(
-      member: "jobs", elements: [first.bytes, second])
+    // Moved, not copied: the last element's separator is cut in place.
+    var parts: [[UInt8]] = [[], []]
+    swap(&parts[0], &first.bytes)
+    swap(&parts[1], &second)
+    return document(report, jobs: .array([])).renderPieces(member: "jobs", elements: parts)
   }
 
   /// The report as a JSON value, for callers that embed it.
@@ -306,7 +312,7 @@ public enum MetricsJSON {
 }
 
 /// One half of the jobs' JSON, written by the other side of
-/// ``MetricsJSON/renderUTF8(_:concurrently:)`` and read only after both sides ended, so it
+/// ``MetricsJSON/renderPieces(_:concurrently:)`` and read only after both sides ended, so it
 /// needs no lock.
 private final class RenderedPart: @unchecked Sendable {
   var bytes: [UInt8] = []

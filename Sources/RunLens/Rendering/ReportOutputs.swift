@@ -15,8 +15,34 @@ package struct ReportOutputs: Sendable {
   package struct Write: Sendable, Hashable {
     /// Where the bytes go.
     package var destination: Destination
-    /// The UTF-8 bytes.
-    package var bytes: [UInt8]
+    /// The UTF-8 bytes, in pieces written one after the other (the halves of a large JSON
+    /// document are not joined first).
+    package var pieces: [[UInt8]]
+
+    /// A write of `bytes`.
+    package init(destination: Destination, bytes: [UInt8]) {
+      self.init(destination: destination, pieces: [bytes])
+    }
+
+    /// A write of `pieces`, one after the other.
+    package init(destination: Destination, pieces: [[UInt8]]) {
+      self.destination = destination
+      self.pieces = pieces
+    }
+
+    /// The bytes, joined.
+    package var bytes: [UInt8] { pieces.count == 1 ? pieces[0] : Array(pieces.joined()) }
+
+    /// Writes are equal when their destinations and bytes are, however the bytes are cut.
+    package static func == (left: Write, right: Write) -> Bool {
+      left.destination == right.destination
+        && left.pieces.joined().elementsEqual(right.pieces.joined())
+    }
+
+    package func hash(into hasher: inout Hasher) {
+      hasher.combine(destination)
+      for piece in pieces { for byte in piece { hasher.combine(byte) } }
+    }
   }
 
   /// Whether the primary output is the JSON metrics (else the Markdown summary).
@@ -55,16 +81,16 @@ package struct ReportOutputs: Sendable {
     }
   ) -> (writes: [Write], warnings: [String]) {
     let wantsJSON = jsonPath != nil || (writesPrimary && json)
-    let metrics = RenderedBytes()
+    let metrics = RenderedPieces()
     var annotationLines: [String] = []
     var summary: String?
     var markdown: String?
     if wantsJSON, !annotations, stepSummary == nil, json {
       // The JSON alone: its jobs' halves on both sides.
-      metrics.bytes = MetricsJSON.renderUTF8(report, concurrently: concurrently)
+      metrics.pieces = MetricsJSON.renderPieces(report, concurrently: concurrently)
     } else {
       concurrently(
-        { if wantsJSON { metrics.bytes = MetricsJSON.renderUTF8(report) } },
+        { if wantsJSON { metrics.pieces = [MetricsJSON.renderUTF8(report)] } },
         {
           if annotations { annotationLines = Annotations.render(report) }
           if let stepSummary {
@@ -91,11 +117,11 @@ package struct ReportOutputs: Sendable {
     let primary: Destination = output.map(Destination.file) ?? .standardOutput
     if let markdown {
       writes.append(Write(primary, markdown))
-    } else if writesPrimary, let bytes = metrics.bytes {
-      writes.append(Write(destination: primary, bytes: bytes))
+    } else if writesPrimary, let pieces = metrics.pieces {
+      writes.append(Write(destination: primary, pieces: pieces))
     }
-    if let jsonPath, let bytes = metrics.bytes {
-      writes.append(Write(destination: .file(jsonPath), bytes: bytes))
+    if let jsonPath, let pieces = metrics.pieces {
+      writes.append(Write(destination: .file(jsonPath), pieces: pieces))
     }
     return (writes, warnings)
   }
@@ -103,8 +129,8 @@ package struct ReportOutputs: Sendable {
 
 /// The metrics JSON rendered by the other side of ``ReportOutputs/writes(_:concurrently:)``:
 /// written there and read here only after both sides ended, so it needs no lock.
-private final class RenderedBytes: @unchecked Sendable {
-  var bytes: [UInt8]?
+private final class RenderedPieces: @unchecked Sendable {
+  var pieces: [[UInt8]]?
 }
 
 extension ReportOutputs.Write {

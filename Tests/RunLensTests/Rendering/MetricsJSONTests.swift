@@ -102,6 +102,48 @@ struct MetricsJSONTests {
   }
 }
 
+@Suite("JSONValue in pieces")
+struct JSONValuePiecesTests {
+  static let elements: [JSONValue] = [
+    .int(1), .string("a\"b"), .object(["k": .array([.null, .bool(true)])]), .array([]),
+  ]
+
+  static func document(_ elements: [JSONValue]) -> JSONValue {
+    .object(["aa": .int(7), "items": .array(elements), "zz": .object(["x": .double(0.5)])])
+  }
+
+  @Test(
+    "an array's elements rendered in parts and given as pieces join to the whole document",
+    arguments: [[0, 0], [4, 0], [0, 4], [1, 3], [2, 2], [4]])
+  func joined(_ split: [Int]) {
+    var parts: [[UInt8]] = []
+    var start = 0
+    for count in split {
+      parts.append(
+        JSONValue.renderElements(Self.elements[start..<(start + count)], indent: 4))
+      start += count
+    }
+    let whole = Self.document(Array(Self.elements[..<start])).renderUTF8()
+    let pieces = Self.document([]).renderPieces(member: "items", elements: parts)
+    #expect(Array(pieces.joined()) == whole)
+  }
+
+  @Test("the member may be the first or the last, and the elements many")
+  func ends() {
+    let many = (0..<100).map { JSONValue.int(Int64($0)) }
+    for key in ["a", "m", "z"] {
+      let whole = JSONValue.object([key: .array(many), "m0": .null]).renderUTF8()
+      let parts = [
+        JSONValue.renderElements(many[..<37], indent: 4),
+        JSONValue.renderElements(many[37...], indent: 4),
+      ]
+      let pieces = JSONValue.object([key: .array([]), "m0": .null]).renderPieces(
+        member: key, elements: parts)
+      #expect(Array(pieces.joined()) == whole, "\(key)")
+    }
+  }
+}
+
 /// Regressions from the fuzzing campaign (issue 13): target values come from the input.
 @Suite("MetricsJSON targets at the limits")
 struct MetricsJSONTargetLimitTests {
