@@ -45,11 +45,13 @@ public enum MetricsJSON {
     concurrently(
       { first.bytes = JSONValue.renderElements(report.jobs[..<half].lazy.map(job), indent: 4) },
       { second = JSONValue.renderElements(report.jobs[half...].lazy.map(job), indent: 4) })
-    // Moved, not copied: the last element's separator is cut in place.
+    // Moved, not copied (`consume`: a second reference to `parts` would make its elements
+    // shared too, and cutting the last element's separator would copy the half).
     var parts: [[UInt8]] = [[], []]
     swap(&parts[0], &first.bytes)
     swap(&parts[1], &second)
-    return document(report, jobs: .array([])).renderPieces(member: "jobs", elements: parts)
+    return document(report, jobs: .array([])).renderPieces(
+      member: "jobs", elements: consume parts)
   }
 
   /// The report as a JSON value, for callers that embed it.
