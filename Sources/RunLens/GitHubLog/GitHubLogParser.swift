@@ -1055,7 +1055,7 @@ package struct GitHubLogParser {
   private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> String {
     let capped =
       bytes.count > options.maximumValueLength ? bytes.slice(0, options.maximumValueLength) : bytes
-    if let valid = String(validating: capped, as: UTF8.self) { return valid }
+    if UTF8Validation.isValid(capped) { return String(decoding: capped, as: UTF8.self) }
     invalidUTF8Lines += 1
     if invalidUTF8Lines <= options.maximumRepeatedDiagnostics {
       diagnose(.note, "invalid UTF-8 replaced by U+FFFD", line: line)
