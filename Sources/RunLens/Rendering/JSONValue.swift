@@ -100,8 +100,9 @@ public enum JSONValue: Sendable, Hashable {
       if written == 8 {
         // Room for all, from the first eight and a quarter more, instead of doubling from
         // 64 KiB: each doubling copies what was written into fresh pages. Pages reserved and
-        // not written are never touched.
-        output.reserve(output.count / 8 * values.count / 4 * 5)
+        // not written are never touched, but eight large elements before many small ones
+        // would reserve far too much, so at most 64 MiB (doubling goes on past it).
+        output.reserve(min(output.count / 8 * values.count / 4 * 5, 64 << 20))
       }
     }
     return output.bytes()
