@@ -160,13 +160,20 @@ package struct RunInputReader<Files: InputFiles>: Sendable {
     files.inputDone()
   }
 
-  /// The path of `name` (relative, `/`-separated) inside `folder`.
+  /// The path of `name` (relative, `/`-separated) inside `folder`: joined as text, for the
+  /// kernel to resolve.
+  ///
+  /// Not through `URL`, which cost about 250,000 instructions a call (the working directory
+  /// asked for, the path made absolute and standardized), three calls a file before the
+  /// workers of a directory start; and which resolves `..` by the text, not through a symbolic
+  /// link as the kernel does, and reads a leading `~` as the home folder.
   static func path(_ name: String, in folder: String) -> String {
-    URL(fileURLWithPath: folder).appendingPathComponent(name).path
+    if folder.isEmpty { return name }
+    return folder.hasSuffix("/") ? folder + name : folder + "/" + name
   }
 
   /// Names in byte order, so the order never depends on the file system or the locale.
   package static func sorted(_ names: [String]) -> [String] {
-    names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 }

@@ -119,6 +119,31 @@ struct RunInputReaderTests {
     #expect(files.counts.inputs == 6)
   }
 
+  @Test("a folder's files are opened at the folder's path as given, joined as text")
+  func folderPathsAsGiven() throws {
+    #expect(RunInputReader<MemoryFiles>.path("a.log", in: "") == "a.log")
+    #expect(RunInputReader<MemoryFiles>.path("a.log", in: "run") == "run/a.log")
+    #expect(RunInputReader<MemoryFiles>.path("sub/a.log", in: "run/") == "run/sub/a.log")
+    #expect(RunInputReader<MemoryFiles>.path("a.log", in: "/") == "/a.log")
+    // Not made absolute, `..` and `~` left to the kernel: a relative folder in memory is found.
+    #expect(RunInputReader<MemoryFiles>.path("a", in: "~/x/..") == "~/x/../a")
+    for folder in ["logs", "logs/"] {
+      for workers in [1, 2] {
+        // Fresh files each time: their counts (the next unit handed out) are shared by copies.
+        var files = MemoryFiles()
+        files.files["logs/1_build.txt"] = try Self.fixture(
+          "Fixtures/actions-cache-exact-hit/job.log")
+        files.files["logs/extra.log"] = try Self.fixture("Fixtures/actions-cache-fallback/job.log")
+        files.directories[folder] = ["1_build.txt", "extra.log"]
+        let report = Self.report(files, [folder], workers: workers)
+        #expect(report.diagnostics.allSatisfy { $0.severity != .error }, "\(report.diagnostics)")
+        #expect(
+          Set(report.jobs.compactMap(\.source)) == ["logs/1_build.txt", "logs/extra.log"],
+          "\(folder), \(workers) workers")
+      }
+    }
+  }
+
   @Test(
     "JUnit files read by a worker beside the logs give the report read on one thread, diagnostics in order"
   )

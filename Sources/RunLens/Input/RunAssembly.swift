@@ -257,7 +257,9 @@ public struct RunAssembly: ~Copyable {
   ///   - archive: The archive's or folder's name.
   public mutating func beginJob(_ job: RunLogsLayout.Job, in archive: String) {
     precondition(mode == .idle, "beginJob while another input is being read")
-    name = "\(archive)/\(job.files.first?.path ?? job.name)"
+    // A folder given with its trailing `/` (`run/`) gives `run/1_build.txt`, not `run//…`.
+    let separator = archive.hasSuffix("/") ? "" : "/"
+    name = "\(archive)\(separator)\(job.files.first?.path ?? job.name)"
     fallbackName = job.name
     bytesRead = 0
     logParser = GitHubLogParser(source: name)
