@@ -161,12 +161,15 @@ public enum JSONValue: Sendable, Hashable {
     return pieces
   }
 
-  /// A member of an object at indent 2: its indentation, key and value, without separator.
-  private static func writeMember(_ key: String, _ value: JSONValue, _ output: inout Output) {
-    indentation(2, &output)
+  /// A member of an object: its indentation, key and value, without separator.
+  @inline(__always)
+  private static func writeMember(
+    _ key: String, _ value: JSONValue, indent: Int = 2, _ output: inout Output
+  ) {
+    indentation(indent, &output)
     writeString(key, to: &output)
     put(": ", &output)
-    value.write(to: &output, indent: 2)
+    value.write(to: &output, indent: indent)
   }
 
   /// The bytes of a document being written.
@@ -304,10 +307,7 @@ public enum JSONValue: Sendable, Hashable {
     }
     Self.put("{\n", &output)
     for (index, member) in members.enumerated() {
-      Self.indentation(indent + 2, &output)
-      Self.writeString(member.key, to: &output)
-      Self.put(": ", &output)
-      member.value.write(to: &output, indent: indent + 2)
+      Self.writeMember(member.key, member.value, indent: indent + 2, &output)
       Self.put(index + 1 < members.count ? ",\n" : "\n", &output)
     }
     Self.indentation(indent, &output)
