@@ -150,10 +150,17 @@ enum CacheActions {
   }
 
   /// Whether a step's name shows a `save` sub-action (`Run actions/cache/save@v4`).
-  static func isSaveSubAction(_ stepName: String) -> Bool { stepName.contains("/save@") }
+  ///
+  /// Compared as UTF-8 bytes: `String.contains` compares characters, about a thousand
+  /// instructions a call, and a job's cache lines and post steps ask several times each.
+  static func isSaveSubAction(_ stepName: String) -> Bool {
+    ByteSearch.contains(stepName, "/save@")
+  }
 
   /// Whether a step's name shows a `restore` sub-action (`Run actions/cache/restore@v4`).
-  static func isRestoreSubAction(_ stepName: String) -> Bool { stepName.contains("/restore@") }
+  static func isRestoreSubAction(_ stepName: String) -> Bool {
+    ByteSearch.contains(stepName, "/restore@")
+  }
 
   /// Whether a main step restores a cache.
   static func restores(_ step: Step, inputs: [String: String]) -> Bool {
