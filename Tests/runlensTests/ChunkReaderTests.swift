@@ -62,6 +62,38 @@ struct ChunkReaderTests {
     #expect(taken.withLock { count } == 10)
   }
 
+  @Test(
+    "two threads handing a ring of slots back and forth see every write, in order",
+    .timeLimit(.minutes(1)))
+  func ringHandOver() {
+    // The read-ahead's protocol: `free` counts the slots the producer may fill, `filled` those
+    // the consumer may read; each waits for a batch of four and yields before it sleeps.
+    let slots = 8
+    let rounds = 50_000
+    let free = CountingSemaphore(value: slots)
+    let filled = CountingSemaphore(value: 0)
+    let ring = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+    ring.initialize(repeating: -1, count: slots)
+    defer { ring.deallocate() }
+    nonisolated(unsafe) let shared = ring
+    let producer = NativeThread(stackSize: 1 << 16) {
+      for index in 0..<rounds {
+        free.wait(batch: slots / 2)
+        shared[index % slots] = index
+        filled.signal()
+      }
+      filled.close()
+    }
+    var outOfOrder = 0
+    for index in 0..<rounds {
+      filled.wait(batch: slots / 2)
+      if ring[index % slots] != index { outOfOrder += 1 }
+      free.signal()
+    }
+    producer.join()
+    #expect(outOfOrder == 0)
+  }
+
   @Test("a reader closed or dropped early stops its read-ahead thread")
   func stopsEarly() throws {
     let (url, _) = try Self.patternFile(size: ChunkReader.readAheadThreshold + 1)
