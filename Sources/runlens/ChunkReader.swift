@@ -11,8 +11,10 @@ import RunLens
 /// the reading core's cache is several times faster than into one that the parsing core holds
 /// or that was evicted (measured on 1 GiB: 0.20 s of system time with a 128 KiB ring, 0.45 s
 /// with 1 MiB and 0.55 s with 256 KiB, the read-ahead thread then being the slower of the
-/// two). Each side that waits sleeps until half the ring is ready for it (``wakeBatch``), so
-/// the small slots do not cost a wake-up each.
+/// two). A side that finds no slot ready first yields its processor a few times (the other
+/// side, as fast, readies one within microseconds; see ``CountingSemaphore``), then sleeps
+/// until half the ring is ready for it (``wakeBatch``), so the small slots do not cost a
+/// wake-up each.
 ///
 /// Mapping files instead was measured: it removes the kernel's copy, but a file truncated
 /// while mapped would end the process with SIGBUS. The corresponding C functions are
