@@ -90,19 +90,33 @@ public enum JSONValue: Sendable, Hashable {
   ///   - indent: The elements' indentation.
   /// - Returns: The bytes; empty when `values` is.
   static func renderElements(_ values: some Collection<JSONValue>, indent: Int) -> [UInt8] {
+    renderElements(count: values.count, indent: indent) { index, output in
+      values[values.index(values.startIndex, offsetBy: index)].write(to: &output, indent: indent)
+    }
+  }
+
+  /// The elements of an array, as ``renderElements(_:indent:)`` writes them, each written by
+  /// `element` (given its index, at indentation `indent`) instead of from a value.
+  ///
+  /// - Parameters:
+  ///   - count: The number of elements.
+  ///   - indent: The elements' indentation.
+  ///   - element: Writes the element at an index, without indentation or separator.
+  /// - Returns: The bytes; empty when `count` is 0.
+  static func renderElements(
+    count: Int, indent: Int, element: (Int, inout Output) -> Void
+  ) -> [UInt8] {
     var output = Output(capacity: 64 << 10)
-    var written = 0
-    for value in values {
+    for index in 0..<count {
       indentation(indent, &output)
-      value.write(to: &output, indent: indent)
+      element(index, &output)
       put(",\n", &output)
-      written += 1
-      if written == 8 {
+      if index == 7 {
         // Room for all, from the first eight and a quarter more, instead of doubling from
         // 64 KiB: each doubling copies what was written into fresh pages. Pages reserved and
         // not written are never touched, but eight large elements before many small ones
         // would reserve far too much, so at most 64 MiB (doubling goes on past it).
-        output.reserve(min(output.count / 8 * values.count / 4 * 5, 64 << 20))
+        output.reserve(min(output.count / 8 * count / 4 * 5, 64 << 20))
       }
     }
     return output.bytes()
@@ -232,11 +246,109 @@ public enum JSONValue: Sendable, Hashable {
     }
   }
 
+  /// Writes an object member by member, as ``write(to:indent:)`` writes an ordered object,
+  /// for a large object that is written without being built as a value first (each job of
+  /// the metrics JSON: building and then walking its value was half of the JSON's time).
+  ///
+  /// Members are given in sorted key order, as ``ordered(_:)`` requires: each with
+  /// ``key(_:_:)`` followed by its value written at ``valueIndent``, or with one of the
+  /// methods that write both; ``end(_:)`` closes the object.
+  struct ObjectWriter {
+    /// The indentation of the object (of its closing brace).
+    let indent: Int
+    private var members = 0
+    private var lastKey: StaticString?
+
+    init(indent: Int) { self.indent = indent }
+
+    /// The indentation to write a member's value at.
+    var valueIndent: Int { indent + 2 }
+
+    /// Starts the member `key`: the separator, the indentation, the key and the colon.
+    mutating func key(_ key: StaticString, _ output: inout Output) {
+      assert(
+        lastKey.map {
+          UnsafeBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)
+            .lexicographicallyPrecedes(
+              UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        } ?? true, "members of an object written out of order")
+      lastKey = key
+      put(members == 0 ? "{\n" : ",\n", &output)
+      members += 1
+      indentation(indent + 2, &output)
+      output.append(UInt8(ascii: "\""))
+      put(key, &output)
+      put("\": ", &output)
+    }
+
+    /// A member whose value is `value`.
+    mutating func value(_ key: StaticString, _ value: JSONValue, _ output: inout Output) {
+      self.key(key, &output)
+      value.write(to: &output, indent: valueIndent)
+    }
+
+    /// A member whose value is a string, or `null`.
+    mutating func string(_ key: StaticString, _ value: String?, _ output: inout Output) {
+      self.key(key, &output)
+      if let value { writeString(value, to: &output) } else { put("null", &output) }
+    }
+
+    /// A member whose value is an integer, or `null`.
+    mutating func int(_ key: StaticString, _ value: Int64?, _ output: inout Output) {
+      self.key(key, &output)
+      if let value { put(value, &output) } else { put("null", &output) }
+    }
+
+    /// A member whose value is `true` or `false`.
+    mutating func bool(_ key: StaticString, _ value: Bool, _ output: inout Output) {
+      self.key(key, &output)
+      put(value ? "true" : "false", &output)
+    }
+
+    /// A member whose value is an array of strings.
+    mutating func strings(_ key: StaticString, _ values: [String], _ output: inout Output) {
+      self.key(key, &output)
+      writeArray(count: values.count, indent: valueIndent, &output) { index, output in
+        writeString(values[index], to: &output)
+      }
+    }
+
+    /// Closes the object (`{}` when it has no member).
+    func end(_ output: inout Output) {
+      if members == 0 {
+        put("{}", &output)
+        return
+      }
+      output.append(0x0A)
+      indentation(indent, &output)
+      output.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// Writes an array as ``write(to:indent:)`` writes one at `indent`, each element by
+  /// `element` (given its index, at indentation `indent + 2`).
+  static func writeArray(
+    count: Int, indent: Int, _ output: inout Output, element: (Int, inout Output) -> Void
+  ) {
+    guard count > 0 else {
+      put("[]", &output)
+      return
+    }
+    put("[\n", &output)
+    for index in 0..<count {
+      indentation(indent + 2, &output)
+      element(index, &output)
+      put(index + 1 < count ? ",\n" : "\n", &output)
+    }
+    indentation(indent, &output)
+    output.append(UInt8(ascii: "]"))
+  }
+
   /// Spaces to indent with, appended in one piece rather than one byte at a time (an array
   /// of 25,000 test names is 25,000 indentations).
   private static let spaces: StaticString = "                                                "
 
-  private static func indentation(_ count: Int, _ output: inout Output) {
+  static func indentation(_ count: Int, _ output: inout Output) {
     var left = count
     while left > 0 {
       let piece = min(left, spaces.utf8CodeUnitCount)
@@ -247,12 +359,12 @@ public enum JSONValue: Sendable, Hashable {
 
   /// Appends literal text without going through `String`.
   @inline(__always)
-  private static func put(_ text: StaticString, _ output: inout Output) {
+  static func put(_ text: StaticString, _ output: inout Output) {
     output.append(text.utf8Start, count: text.utf8CodeUnitCount)
   }
 
   /// Appends an integer's decimal digits.
-  private static func put(_ value: Int64, _ output: inout Output) {
+  static func put(_ value: Int64, _ output: inout Output) {
     if value < 0 { output.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
@@ -321,7 +433,7 @@ public enum JSONValue: Sendable, Hashable {
   }
 
   /// A JSON string: runs of bytes that need no escape are copied whole.
-  private static func writeString(_ value: String, to output: inout Output) {
+  static func writeString(_ value: String, to output: inout Output) {
     output.append(UInt8(ascii: "\""))
     var value = value
     value.withUTF8 { bytes in

@@ -12,12 +12,13 @@ public enum MetricsJSON {
   /// - Parameter report: The run to render.
   /// - Returns: The JSON document.
   public static func render(_ report: RunReport) -> String {
-    document(report).render()
+    String(decoding: renderUTF8(report), as: UTF8.self)
   }
 
   /// The report as the UTF-8 bytes of ``render(_:)``.
   public static func renderUTF8(_ report: RunReport) -> [UInt8] {
-    document(report).renderUTF8()
+    let pieces = document(report, jobs: [jobs(report.jobs[...])])
+    return pieces.count == 1 ? pieces[0] : Array(pieces.joined())
   }
 
   /// The report as the UTF-8 bytes of ``render(_:)`` in pieces, its jobs rendered in two
@@ -43,26 +44,28 @@ public enum MetricsJSON {
     let first = RenderedPart()
     var second: [UInt8] = []
     concurrently(
-      { first.bytes = JSONValue.renderElements(report.jobs[..<half].lazy.map(job), indent: 4) },
-      { second = JSONValue.renderElements(report.jobs[half...].lazy.map(job), indent: 4) })
+      { first.bytes = jobs(report.jobs[..<half]) }, { second = jobs(report.jobs[half...]) })
     // Moved, not copied (`consume`: a second reference to `parts` would make its elements
     // shared too, and cutting the last element's separator would copy the half).
     var parts: [[UInt8]] = [[], []]
     swap(&parts[0], &first.bytes)
     swap(&parts[1], &second)
-    return document(report, jobs: .array([])).renderPieces(
-      member: "jobs", elements: consume parts)
+    return document(report, jobs: consume parts)
   }
 
-  /// The report as a JSON value, for callers that embed it.
-  public static func document(_ report: RunReport) -> JSONValue {
-    document(report, jobs: .array(report.jobs.map(job)))
+  /// The elements of the `jobs` array for `jobs`, as
+  /// ``JSONValue/renderElements(count:indent:element:)`` writes them.
+  private static func jobs(_ jobs: ArraySlice<JobRun>) -> [UInt8] {
+    JSONValue.renderElements(count: jobs.count, indent: 4) { index, output in
+      write(jobs[jobs.startIndex + index], indent: 4, to: &output)
+    }
   }
 
-  /// The document with `jobs` as the value of its member `jobs`.
-  private static func document(_ report: RunReport, jobs: JSONValue) -> JSONValue {
+  /// The document in pieces, with `parts` (the jobs' elements, in order) as the value of its
+  /// member `jobs`.
+  private static func document(_ report: RunReport, jobs parts: consuming [[UInt8]]) -> [[UInt8]] {
     let totals = report.totals
-    return .object([
+    let skeleton = JSONValue.object([
       "schemaVersion": .int(Int64(schemaVersion)),
       "partial": .bool(report.isPartial),
       "run": .optional(report.run) { run in
@@ -72,7 +75,8 @@ public enum MetricsJSON {
           "workflow": string(run.workflow),
         ])
       },
-      "jobs": jobs,
+      // A placeholder: the pieces of `parts` are written in its place.
+      "jobs": .array([]),
       "totals": .object([
         "jobs": .int(Int64(totals.jobs)),
         "restores": .int(Int64(totals.restores)),
@@ -104,6 +108,7 @@ public enum MetricsJSON {
         }),
       "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
     ])
+    return skeleton.renderPieces(member: "jobs", elements: parts)
   }
 
   /// One failure of `tests.failures` (written up to 500 times per report, so without a
@@ -194,93 +199,113 @@ public enum MetricsJSON {
 
   static func time(_ value: LogTime?) -> JSONValue { .optional(value) { .string($0.text) } }
 
-  private static func job(_ job: JobRun) -> JSONValue {
-    // In key order, as are a step's, a restore's and a save's: a run has hundreds of jobs,
-    // and a dictionary built and sorted for each cost a third of the JSON's time.
-    .ordered(omittingAbsent: [
-      "advice": .array(BuildVerdict.advice(job).map(JSONValue.string)),
-      "build": BuildEvidenceJSON.build(job.build ?? BuildEvidence()),
-      "cache": .ordered([
-        "reportedHits": .int(Int64(job.reported.hits)),
-        "reportedKeys": .array(job.reported.keys.map(JSONValue.string)),
-        "reportedMisses": .int(Int64(job.reported.misses)),
-        "restores": .array(job.restores.map(restore)),
-        "saves": .array(job.saves.map(save)),
-      ]),
-      "cacheOverheadMs": milliseconds(BuildVerdict.cacheOverhead(job)),
-      "completedAt": time(job.completedAt),
-      "conclusion": string(job.conclusion),
-      "conclusionSource": string(job.conclusionSource?.rawValue),
-      "durationMs": milliseconds(job.duration),
-      "hasLog": .bool(job.hasLog),
-      "name": .string(job.name),
-      "nameSource": .string(job.nameSource.rawValue),
-      "partial": .bool(job.isPartial),
-      "source": string(job.source),
-      "startedAt": time(job.startedAt),
-      // Only jobs the jobs API lists have a status (`in_progress` for one still running).
-      "status": job.status.map(JSONValue.string),
-      "steps": .array(
-        job.steps.map { step in
-          .ordered([
-            "action": string(step.action),
-            "conclusion": string(step.conclusion),
-            "conclusionSource": string(step.conclusionSource?.rawValue),
-            "durationMs": milliseconds(step.duration),
-            "header": string(step.header),
-            "kind": .string(step.kind.rawValue),
-            "line": .int(Int64(step.line)),
-            "name": .string(step.name),
-            "number": .optional(step.number) { .int(Int64($0)) },
-            "startedAt": time(step.startedAt),
-          ])
-        }),
-      "stepsSource": .string(job.stepsSource.rawValue),
-      "tests": .optional(job.tests, tests),
-      "url": string(job.url),
-      "verdict": string(BuildVerdict.line(job)),
-    ])
+  /// Writes one job of `jobs`.
+  ///
+  /// Member by member (``JSONValue/ObjectWriter``), not built as a value first: a run has
+  /// hundreds of jobs, and building and walking their values was half of the JSON's time.
+  /// Members in key order, as are a step's, a restore's and a save's.
+  private static func write(
+    _ job: JobRun, indent: Int, to output: inout JSONValue.Output
+  ) {
+    var object = JSONValue.ObjectWriter(indent: indent)
+    object.strings("advice", BuildVerdict.advice(job), &output)
+    object.value("build", BuildEvidenceJSON.build(job.build ?? BuildEvidence()), &output)
+    object.key("cache", &output)
+    var cache = JSONValue.ObjectWriter(indent: object.valueIndent)
+    cache.int("reportedHits", Int64(job.reported.hits), &output)
+    cache.strings("reportedKeys", job.reported.keys, &output)
+    cache.int("reportedMisses", Int64(job.reported.misses), &output)
+    cache.key("restores", &output)
+    JSONValue.writeArray(count: job.restores.count, indent: cache.valueIndent, &output) {
+      write(job.restores[$0], indent: cache.valueIndent + 2, to: &$1)
+    }
+    cache.key("saves", &output)
+    JSONValue.writeArray(count: job.saves.count, indent: cache.valueIndent, &output) {
+      write(job.saves[$0], indent: cache.valueIndent + 2, to: &$1)
+    }
+    cache.end(&output)
+    object.int("cacheOverheadMs", BuildVerdict.cacheOverhead(job)?.milliseconds, &output)
+    object.string("completedAt", job.completedAt?.text, &output)
+    object.string("conclusion", job.conclusion, &output)
+    object.string("conclusionSource", job.conclusionSource?.rawValue, &output)
+    object.int("durationMs", job.duration?.milliseconds, &output)
+    object.bool("hasLog", job.hasLog, &output)
+    object.string("name", job.name, &output)
+    object.string("nameSource", job.nameSource.rawValue, &output)
+    object.bool("partial", job.isPartial, &output)
+    object.string("source", job.source, &output)
+    object.string("startedAt", job.startedAt?.text, &output)
+    // Only jobs the jobs API lists have a status (`in_progress` for one still running).
+    if let status = job.status { object.string("status", status, &output) }
+    object.key("steps", &output)
+    JSONValue.writeArray(count: job.steps.count, indent: object.valueIndent, &output) {
+      write(job.steps[$0], indent: object.valueIndent + 2, to: &$1)
+    }
+    object.string("stepsSource", job.stepsSource.rawValue, &output)
+    object.value("tests", .optional(job.tests, tests), &output)
+    object.string("url", job.url, &output)
+    object.string("verdict", BuildVerdict.line(job), &output)
+    object.end(&output)
   }
 
-  private static func restore(_ restore: CacheRestore) -> JSONValue {
-    .ordered([
-      "action": string(restore.action),
-      "durationMs": milliseconds(restore.duration),
-      "fallbackLevel": .optional(restore.fallbackLevel) { .int(Int64($0)) },
-      "keyDiff": BuildEvidenceJSON.keyDiff(restore.keyDiff),
-      "line": .int(Int64(restore.line)),
-      "message": string(restore.message),
-      "missDetail": string(restore.missDetail),
-      "missReason": string(restore.missReason),
-      "outcome": .string(restore.outcome.rawValue),
-      "primaryKey": string(restore.primaryKey),
-      "restoreKeys": .array(restore.restoreKeys.map(JSONValue.string)),
-      "restoredKey": string(restore.restoredKey),
-      "sizeBytes": .optional(restore.sizeBytes, JSONValue.int),
-      "step": .string(restore.step),
-    ])
+  private static func write(_ step: Step, indent: Int, to output: inout JSONValue.Output) {
+    var object = JSONValue.ObjectWriter(indent: indent)
+    object.string("action", step.action, &output)
+    object.string("conclusion", step.conclusion, &output)
+    object.string("conclusionSource", step.conclusionSource?.rawValue, &output)
+    object.int("durationMs", step.duration?.milliseconds, &output)
+    object.string("header", step.header, &output)
+    object.string("kind", step.kind.rawValue, &output)
+    object.int("line", Int64(step.line), &output)
+    object.string("name", step.name, &output)
+    object.int("number", step.number.map(Int64.init), &output)
+    object.string("startedAt", step.startedAt?.text, &output)
+    object.end(&output)
   }
 
-  private static func save(_ save: CacheSave) -> JSONValue {
-    .ordered([
-      "action": string(save.action),
-      "durationMs": milliseconds(save.duration),
-      "key": string(save.key),
-      "line": .int(Int64(save.line)),
-      "message": string(save.message),
-      "nixStore": .optional(save.nixStore) { store in
+  private static func write(
+    _ restore: CacheRestore, indent: Int, to output: inout JSONValue.Output
+  ) {
+    var object = JSONValue.ObjectWriter(indent: indent)
+    object.string("action", restore.action, &output)
+    object.int("durationMs", restore.duration?.milliseconds, &output)
+    object.int("fallbackLevel", restore.fallbackLevel.map(Int64.init), &output)
+    object.value("keyDiff", BuildEvidenceJSON.keyDiff(restore.keyDiff), &output)
+    object.int("line", Int64(restore.line), &output)
+    object.string("message", restore.message, &output)
+    object.string("missDetail", restore.missDetail, &output)
+    object.string("missReason", restore.missReason, &output)
+    object.string("outcome", restore.outcome.rawValue, &output)
+    object.string("primaryKey", restore.primaryKey, &output)
+    object.strings("restoreKeys", restore.restoreKeys, &output)
+    object.string("restoredKey", restore.restoredKey, &output)
+    object.int("sizeBytes", restore.sizeBytes, &output)
+    object.string("step", restore.step, &output)
+    object.end(&output)
+  }
+
+  private static func write(_ save: CacheSave, indent: Int, to output: inout JSONValue.Output) {
+    var object = JSONValue.ObjectWriter(indent: indent)
+    object.string("action", save.action, &output)
+    object.int("durationMs", save.duration?.milliseconds, &output)
+    object.string("key", save.key, &output)
+    object.int("line", Int64(save.line), &output)
+    object.string("message", save.message, &output)
+    object.value(
+      "nixStore",
+      .optional(save.nixStore) { store in
         .ordered([
           "collectedGarbage": .bool(store.collectedGarbage),
           "maxSizeBytes": .optional(store.maxSizeBytes, JSONValue.int),
           "sizeAfterBytes": .optional(store.sizeAfterBytes, JSONValue.int),
           "sizeBeforeBytes": .optional(store.sizeBeforeBytes, JSONValue.int),
         ])
-      },
-      "outcome": .string(save.outcome.rawValue),
-      "reservationConflict": .bool(save.reservationConflict),
-      "sizeBytes": .optional(save.sizeBytes, JSONValue.int),
-      "step": .string(save.step),
-    ])
+      }, &output)
+    object.string("outcome", save.outcome.rawValue, &output)
+    object.bool("reservationConflict", save.reservationConflict, &output)
+    object.int("sizeBytes", save.sizeBytes, &output)
+    object.string("step", save.step, &output)
+    object.end(&output)
   }
 
   /// A target as JSON: `met` is `null` when it was not measured or cannot be judged, and

@@ -144,6 +144,69 @@ struct JSONValuePiecesTests {
   }
 }
 
+@Suite("JSONValue written member by member")
+struct JSONObjectWriterTests {
+  /// The same members as a value, for ``JSONValue/write(to:indent:)`` to render.
+  static func value(_ names: [String], _ note: String?) -> JSONValue {
+    .ordered([
+      "a": .string("x\"y\\z\n\u{1}é"),
+      "b": .optional(note, JSONValue.string),
+      "c": .int(-42),
+      "d": .null,
+      "e": .bool(false),
+      "f": .array(names.map(JSONValue.string)),
+      "g": .array(names.map { .ordered(["n": .string($0)]) }),
+      "h": .ordered([:]),
+      "i": .object(["k": .double(0.25)]),
+    ])
+  }
+
+  static func written(_ names: [String], _ note: String?, indent: Int) -> [UInt8] {
+    var output = JSONValue.Output(capacity: 16)
+    var object = JSONValue.ObjectWriter(indent: indent)
+    object.string("a", "x\"y\\z\n\u{1}é", &output)
+    object.string("b", note, &output)
+    object.int("c", -42, &output)
+    object.int("d", nil, &output)
+    object.bool("e", false, &output)
+    object.strings("f", names, &output)
+    object.key("g", &output)
+    JSONValue.writeArray(count: names.count, indent: object.valueIndent, &output) {
+      var element = JSONValue.ObjectWriter(indent: object.valueIndent + 2)
+      element.string("n", names[$0], &$1)
+      element.end(&$1)
+    }
+    object.key("h", &output)
+    JSONValue.ObjectWriter(indent: object.valueIndent).end(&output)
+    object.value("i", .object(["k": .double(0.25)]), &output)
+    object.end(&output)
+    return output.bytes()
+  }
+
+  @Test(
+    "an object written member by member is the value's rendering, at any indentation",
+    arguments: [0, 2, 6])
+  func sameBytes(indent: Int) {
+    let cases: [([String], String?)] = [([], nil), (["one"], "n"), (["one", "t\"wo", ""], "")]
+    for (names, note) in cases {
+      var output = JSONValue.Output(capacity: 16)
+      Self.value(names, note).write(to: &output, indent: indent)
+      let rendered = output.bytes()
+      #expect(Self.written(names, note, indent: indent) == rendered, "\(names) \(indent)")
+    }
+  }
+
+  @Test("elements written by index join as the array's elements")
+  func elements() {
+    let values: [JSONValue] = [.int(1), .ordered(["a": .array([])]), .string("s")]
+    let written = JSONValue.renderElements(count: values.count, indent: 4) { index, output in
+      values[index].write(to: &output, indent: 4)
+    }
+    #expect(written == JSONValue.renderElements(values, indent: 4))
+    #expect(JSONValue.renderElements(count: 0, indent: 4) { _, _ in }.isEmpty)
+  }
+}
+
 /// Regressions from the fuzzing campaign (issue 13): target values come from the input.
 @Suite("MetricsJSON targets at the limits")
 struct MetricsJSONTargetLimitTests {
