@@ -79,24 +79,12 @@ public enum JSONValue: Sendable, Hashable {
     return output.bytes()
   }
 
-  /// The elements of an array, for ``renderPieces(member:elements:)``.
+  /// The elements of an array, for ``renderPieces(member:elements:)``, each written by
+  /// `element` (given its index; it writes the element at indentation `indent`).
   ///
   /// Each is written as ``write(to:indent:)`` writes an element of an array at `indent - 2`:
   /// its indentation, the element, and `,\n`. Parts of one long array are written so on
   /// several threads.
-  ///
-  /// - Parameters:
-  ///   - values: The elements, in order.
-  ///   - indent: The elements' indentation.
-  /// - Returns: The bytes; empty when `values` is.
-  static func renderElements(_ values: some Collection<JSONValue>, indent: Int) -> [UInt8] {
-    renderElements(count: values.count, indent: indent) { index, output in
-      values[values.index(values.startIndex, offsetBy: index)].write(to: &output, indent: indent)
-    }
-  }
-
-  /// The elements of an array, as ``renderElements(_:indent:)`` writes them, each written by
-  /// `element` (given its index, at indentation `indent`) instead of from a value.
   ///
   /// - Parameters:
   ///   - count: The number of elements.
@@ -125,7 +113,7 @@ public enum JSONValue: Sendable, Hashable {
   /// The document as ``renderUTF8()`` writes it, in pieces to write one after the other, with
   /// the value of its member `key` (an object's, whose value here is an empty array, a
   /// placeholder) written as the array whose elements are `parts`:
-  /// ``renderElements(_:indent:)``'s bytes at indent 4.
+  /// ``renderElements(count:indent:element:)``'s bytes at indent 4.
   ///
   /// The parts become pieces themselves, so that a document of many megabytes (8.5 MB for the
   /// jobs of 400 logs) is not copied once more into one array, whose fresh pages cost as much

@@ -18,7 +18,13 @@ public enum MetricsJSON {
   /// The report as the UTF-8 bytes of ``render(_:)``.
   public static func renderUTF8(_ report: RunReport) -> [UInt8] {
     let pieces = document(report, jobs: [jobs(report.jobs[...])])
-    return pieces.count == 1 ? pieces[0] : Array(pieces.joined())
+    if pieces.count == 1 { return pieces[0] }
+    // Joined by whole copies (`Array(pieces.joined())` copies byte by byte: 16 to 40 ms for
+    // 8.5 MB).
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for piece in pieces { bytes.append(contentsOf: piece) }
+    return bytes
   }
 
   /// The report as the UTF-8 bytes of ``render(_:)`` in pieces, its jobs rendered in two

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 
 @testable import RunLens
@@ -91,6 +92,14 @@ struct ReportOutputsTests {
     let whole = MetricsJSON.renderUTF8(report)
     let pieces = MetricsJSON.renderPieces(report, concurrently: Self.concurrently)
     #expect(Array(pieces.joined()) == whole)
+    // Both go through the same writer, so also read the document back: the head, the halves
+    // and the tail join to JSON whose jobs are the inputs, in order.
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(whole)) as? [String: Any])
+    let jobsRead = try #require(document["jobs"] as? [[String: Any]])
+    #expect(jobsRead.map { $0["source"] as? String } == (0..<jobs).map { "job-\($0).log" })
+    #expect((document["totals"] as? [String: Any])?["jobs"] as? Int == jobs)
+    #expect(document["schemaVersion"] as? Int == MetricsJSON.schemaVersion)
     // The halves are pieces of their own, not joined: the document's head, the two halves and
     // its tail.
     #expect(pieces.count == (jobs >= 32 ? 4 : 1))
