@@ -82,6 +82,11 @@ public struct TestLocation: Sendable, Hashable {
   /// The first `file.ext:LINE[:COL]` in `text` whose file has an extension and no spaces
   /// (Rust: `panicked at tests/x.rs:42:5:`; many runners print `at file.py:12`).
   public init?(searching text: String) {
+    // A location has a `:` right before its line's first digit (or `+`): a text without one
+    // (most failure messages) is rejected by one pass over its bytes, not split into words
+    // and each word split again. `:` and an ASCII digit or `+` are each a character of their
+    // own, so the bytes never miss a location the characters give.
+    guard Self.mayName(text) else { return nil }
     for rawWord in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" || $0 == ")" })
     {
       var word = Substring(rawWord)
@@ -102,5 +107,20 @@ public struct TestLocation: Sendable, Hashable {
       return
     }
     return nil
+  }
+
+  /// Whether `text` has a `:` followed by an ASCII digit or `+`, as every location has.
+  static func mayName(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      var colon = ByteSearch.index(of: UInt8(ascii: ":"), in: bytes, from: 0, to: bytes.count)
+      while colon + 1 < bytes.count {
+        let next = bytes[colon + 1]
+        if next &- UInt8(ascii: "0") < 10 || next == UInt8(ascii: "+") { return true }
+        colon = ByteSearch.index(
+          of: UInt8(ascii: ":"), in: bytes, from: colon + 1, to: bytes.count)
+      }
+      return false
+    }
   }
 }

@@ -170,4 +170,35 @@ struct TestLocationTests {
     }
     #expect((found ?? "none") == expected)
   }
+
+  @Test("the byte pre-test rejects only texts that name no location")
+  func preTest() {
+    // Texts built from the pieces a location is made of, and pieces that are not: every text
+    // with a location passes the pre-test.
+    let pieces = [
+      ":", "1", "+", "-", "0", "a.rs", " ", "\n", "\r\n", "(", ")", "x", ".", ",", "é", "\u{301}",
+      "\u{600}", "http", "٣", "12", "9",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    var found = 0
+    for _ in 0..<20_000 {
+      // Random pieces around a location-like core (`a.rs:12` or `a.rs:+3:4`, its pieces
+      // sometimes changed), so that some texts name a location and some nearly do.
+      func some(_ count: Int) -> String {
+        (0..<Int.random(in: 0...count, using: &generator)).map { _ in
+          pieces.randomElement(using: &generator)!
+        }.joined()
+      }
+      let core = ["a.rs", ":", "12", ":", "4"].prefix(Int.random(in: 0...5, using: &generator))
+        .map { Bool.random(using: &generator) ? $0 : some(2) }.joined()
+      let text = some(4) + core + some(4)
+      if let location = TestLocation(searching: text) {
+        found += 1
+        #expect(TestLocation.mayName(text), "\(text.debugDescription) -> \(location)")
+      }
+    }
+    #expect(found > 100)
+    #expect(!TestLocation.mayName("no location: here, at 12 or a.rs:x"))
+    #expect(TestLocation.mayName("a.rs:+3"))
+  }
 }
