@@ -122,9 +122,9 @@ public struct RunReport: Sendable, Hashable, Codable {
   public var jobsFromUnrelatedRuns: [String] {
     // Only the times: a whole `JobRun` per entry would copy every job's steps and caches.
     var seen: [String: [(start: LogTime, end: LogTime)]] = [:]
-    for job in jobs {
-      guard let start = job.startedAt, let end = job.completedAt else { continue }
-      seen[job.name, default: []].append((start, end))
+    for index in jobs.indices {
+      guard let start = jobs[index].startedAt, let end = jobs[index].completedAt else { continue }
+      seen[jobs[index].name, default: []].append((start, end))
     }
     return seen.filter { _, same in
       same.count > 1
@@ -135,44 +135,63 @@ public struct RunReport: Sendable, Hashable, Codable {
   }
 
   /// The run-wide sums.
+  ///
+  /// One pass over the jobs that reads the fields it sums in place: flattening the restores
+  /// and saves into arrays of their own copied every one (a retain of each of its strings),
+  /// and the sums are worked out after the last log of a run is read, on one thread.
   public var totals: Totals {
-    let restores = self.restores
-    let saves = jobs.flatMap(\.saves)
-    func count(_ outcome: CacheRestore.Outcome) -> Int {
-      restores.lazy.filter { $0.outcome == outcome }.count
-    }
-    func count(_ outcome: CacheSave.Outcome) -> Int {
-      saves.lazy.filter { $0.outcome == outcome }.count
-    }
+    var totals = Totals(
+      jobs: jobs.count, restores: 0, exactHits: 0, fallbackHits: 0, misses: 0, errors: 0,
+      unknown: 0, saves: 0, saved: 0, skippedSaves: 0, failedSaves: 0, restoredBytes: 0,
+      savedBytes: 0, restoreMax: nil, wall: nil, compute: nil)
     // Over the jobs that have times: a job known only by name (skipped, still running, an
     // empty input) must not make the run's time unknown.
-    let starts = jobs.compactMap(\.startedAt)
-    let ends = jobs.compactMap(\.completedAt)
-    var wall: Duration?
-    if jobsFromUnrelatedRuns.isEmpty, let first = starts.min(), let last = ends.max() {
-      wall = first.duration(to: last)
+    var first: LogTime?
+    var last: LogTime?
+    for index in jobs.indices {
+      let restores = jobs[index].restores
+      totals.restores += restores.count
+      for at in restores.indices {
+        switch restores[at].outcome {
+        case .exactHit: totals.exactHits += 1
+        case .fallbackHit: totals.fallbackHits += 1
+        case .miss: totals.misses += 1
+        case .error: totals.errors += 1
+        case .unknown: totals.unknown += 1
+        }
+        if restores[at].outcome.isHit, let size = restores[at].sizeBytes {
+          totals.restoredBytes = totals.restoredBytes.saturatingAdding(size)
+        }
+        if let duration = restores[at].duration, totals.restoreMax.map({ duration > $0 }) ?? true {
+          totals.restoreMax = duration
+        }
+      }
+      let saves = jobs[index].saves
+      totals.saves += saves.count
+      for at in saves.indices {
+        switch saves[at].outcome {
+        case .saved:
+          totals.saved += 1
+          if let size = saves[at].sizeBytes {
+            totals.savedBytes = totals.savedBytes.saturatingAdding(size)
+          }
+        case .skipped: totals.skippedSaves += 1
+        case .failed: totals.failedSaves += 1
+        case .unknown: break
+        }
+      }
+      // The first of equal times, as `min()` and `max()` of a sequence keep.
+      if let start = jobs[index].startedAt, first.map({ start < $0 }) ?? true { first = start }
+      if let end = jobs[index].completedAt, last.map({ end > $0 }) ?? true { last = end }
+      if let duration = jobs[index].duration {
+        totals.compute = (totals.compute ?? .zero) + duration
+      }
+      if jobs[index].failed { totals.failedJobs += 1 }
+      if jobs[index].cancelled { totals.cancelledJobs += 1 }
     }
-    let durations = jobs.compactMap(\.duration)
-    var totals = Totals(
-      jobs: jobs.count,
-      restores: restores.count,
-      exactHits: count(.exactHit),
-      fallbackHits: count(.fallbackHit),
-      misses: count(.miss),
-      errors: count(.error),
-      unknown: count(CacheRestore.Outcome.unknown),
-      saves: saves.count,
-      saved: count(.saved),
-      skippedSaves: count(.skipped),
-      failedSaves: count(.failed),
-      restoredBytes: restores.filter(\.outcome.isHit).compactMap(\.sizeBytes).saturatingSum(),
-      savedBytes: saves.filter { $0.outcome == .saved }.compactMap(\.sizeBytes).saturatingSum(),
-      restoreMax: restores.compactMap(\.duration).max(),
-      wall: wall,
-      compute: durations.isEmpty ? nil : durations.reduce(.zero, +)
-    )
-    totals.failedJobs = jobs.filter(\.failed).count
-    totals.cancelledJobs = jobs.filter(\.cancelled).count
+    if let first, let last, jobsFromUnrelatedRuns.isEmpty {
+      totals.wall = first.duration(to: last)
+    }
     return totals
   }
 
