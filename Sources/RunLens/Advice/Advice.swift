@@ -65,34 +65,51 @@ public struct Advice: Sendable, Hashable {
     _ report: RunReport, targets: Targets, totals: RunReport.Totals
   ) -> [Advice] {
     var advice: [Advice] = []
-    let restores = report.restores
-    if restores.count >= 2, totals.exactHits == 0,
-      restores.contains(where: { $0.primaryKey != nil })
-    {
+    // One pass over the restores where they are: a flattened copy of them all copied each
+    // one (a retain of each of its strings), after the last log of a run, on one thread.
+    var restoreCount = 0
+    var hasPrimaryKey = false
+    var hitCount = 0
+    var deepLevels: [Int] = []
+    for index in report.jobs.indices {
+      let restores = report.jobs[index].restores
+      restoreCount += restores.count
+      for at in restores.indices {
+        if restores[at].primaryKey != nil { hasPrimaryKey = true }
+        if restores[at].outcome.isHit { hitCount += 1 }
+        if restores[at].outcome == .fallbackHit, let level = restores[at].fallbackLevel,
+          level >= 2
+        {
+          deepLevels.append(level)
+        }
+      }
+    }
+    if restoreCount >= 2, totals.exactHits == 0, hasPrimaryKey {
       advice.append(
         Advice(
           id: "primary-key-never-hits",
           message:
-            "The primary key never hit in \(restores.count) restores (\(Markdown.count(totals.fallbackHits, "fallback hit", "fallback hits")), \(Markdown.count(totals.misses, "miss", "misses"))): an input that changes every run (a timestamp, a run id, a hash of generated files) is probably part of the key."
+            "The primary key never hit in \(restoreCount) restores (\(Markdown.count(totals.fallbackHits, "fallback hit", "fallback hits")), \(Markdown.count(totals.misses, "miss", "misses"))): an input that changes every run (a timestamp, a run id, a hash of generated files) is probably part of the key."
         ))
     }
-    let deep = restores.filter { $0.outcome == .fallbackHit && ($0.fallbackLevel ?? 0) >= 2 }
-    let hits = restores.filter(\.outcome.isHit)
-    if !deep.isEmpty, deep.count * 2 > hits.count {
-      let levels = deep.compactMap(\.fallbackLevel).map(String.init).joined(separator: ", ")
+    if !deepLevels.isEmpty, deepLevels.count * 2 > hitCount {
+      let levels = deepLevels.map(String.init).joined(separator: ", ")
       advice.append(
         Advice(
           id: "deep-fallback",
           message:
-            "\(deep.count) of \(Markdown.count(hits.count, "hit", "hits")) came from fallback level 2 or deeper (\(deep.count == 1 ? "level" : "levels") \(levels)): the caches closest to the primary key are missing, so restores bring older, less useful content. Check that the jobs save their own key (see the saves) and that the shared key is warmed on the default branch."
+            "\(deepLevels.count) of \(Markdown.count(hitCount, "hit", "hits")) came from fallback level 2 or deeper (\(deepLevels.count == 1 ? "level" : "levels") \(levels)): the caches closest to the primary key are missing, so restores bring older, less useful content. Check that the jobs save their own key (see the saves) and that the shared key is warmed on the default branch."
         ))
     }
     let named = report.jobs.count > 1
     /// `In job X, ` when the report has several jobs.
     func inJob(_ job: JobRun) -> String { named ? "In job \(job.name), " : "" }
     for job in report.jobs {
-      for restore in job.restores {
-        guard let duration = restore.duration, duration > targets.restoreTime else { continue }
+      for at in job.restores.indices {
+        guard let duration = job.restores[at].duration, duration > targets.restoreTime else {
+          continue
+        }
+        let restore = job.restores[at]
         var text = "\(inJob(job))the restore in \(restore.step) took \(Markdown.duration(duration))"
         if let size = restore.sizeBytes {
           let seconds = max(0.001, Double(duration.milliseconds) / 1000)

@@ -114,7 +114,9 @@ public enum MetricsJSON {
         }),
       "diagnostics": .array(report.allDiagnostics.map(diagnostic)),
     ])
-    return skeleton.renderPieces(member: "jobs", elements: parts)
+    // `consume`: a second reference to `parts` would make its elements shared, and cutting
+    // the last element's separator would copy a whole half.
+    return skeleton.renderPieces(member: "jobs", elements: consume parts)
   }
 
   /// One failure of `tests.failures` (written up to 500 times per report, so without a
