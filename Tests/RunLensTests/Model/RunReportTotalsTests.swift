@@ -73,7 +73,7 @@ struct RunReportTotalsTests {
 
   @Test("the single pass gives the sums of the flattened arrays")
   func sameAsFlattened() {
-    var generator = SystemRandomNumberGenerator()
+    var generator = SeededGenerator(seed: 16)
     var walls = 0
     for _ in 0..<3_000 {
       let report = RunReport(
