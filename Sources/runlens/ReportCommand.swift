@@ -141,8 +141,14 @@ struct ReportCommand: ParsableCommand {
       Terminal.printError("warning: no job log was found in the inputs; nothing to report")
     }
     try writeOutputs(report)
-    if strict, report.failsStrict { throw ExitCode.failure }
-    if failOnTargets, report.missesTarget { throw ExitCode(2) }
+    var status: ExitCode?
+    if strict, report.failsStrict { status = .failure }
+    if failOnTargets, report.missesTarget { status = ExitCode(2) }
+    // The process ends here, with the report and the inputs still held: releasing the jobs of
+    // a large run one allocation at a time is work for nothing (7 of the 330 ms of 400 job
+    // logs), and the kernel takes the memory back at once. Everything is written; the
+    // threads have ended.
+    Self.exit(withError: status)
   }
 
   /// Carries out the writes ``ReportOutputs`` plans; a failed one exits 1.
