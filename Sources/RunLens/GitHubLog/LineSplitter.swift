@@ -314,22 +314,27 @@ struct LineSplitter {
     var start = start
     var number = nextLineNumber
     var mark = lineFeeds[index]
+    // Held in locals (registers), and the counters wrap-free by construction (an index below
+    // `lineFeeds.count`, a line number below the bytes read): the loop is per line.
+    let feedCount = lineFeeds.count
+    let dataCount = data.count
+    let limit = UInt(bitPattern: maximumLineLength)
     while true {
       let end = Int(mark & Mark.offset)
       body(
         Line(
-          bytes: UnsafeBufferPointer(start: base + start, count: end - start), number: number,
+          bytes: UnsafeBufferPointer(start: base + start, count: end &- start), number: number,
           wasCut: false, needles: (mark >> Mark.needleShift) & Mark.needleBits,
           startsWithRunnerTimestamp: mark & Mark.runnerTimestamp != 0))
-      number += 1
-      start = end + 1
-      index += 1
-      guard index < lineFeeds.count else { break }
+      number &+= 1
+      start = end &+ 1
+      index &+= 1
+      guard index < feedCount else { break }
       mark = lineFeeds[index]
       let next = Int(mark & Mark.offset)
       // Unsigned, so that an offset out of order also ends the run.
-      guard mark & wholeLine == Mark.marked, next < data.count,
-        UInt(bitPattern: next &- start) <= UInt(maximumLineLength)
+      guard mark & wholeLine == Mark.marked, next < dataCount,
+        UInt(bitPattern: next &- start) <= limit
       else { break }
     }
     nextLineNumber = number
