@@ -385,6 +385,28 @@ struct CIStepTests {
     #expect(lines.contains { $0.hasPrefix("::notice title=runlens%3A cache save skipped::") })
   }
 
+  @Test("--strict's exit 1 comes before --fail-on-targets' 2, and the report is written first")
+  func strictBeforeTargets() throws {
+    let log = "Fixtures/failed-save-reservation/job.log"
+    let output = FileManager.default.temporaryDirectory
+      .appendingPathComponent("runlens-strict-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: output) }
+    let (both, _, _) = try Self.run(
+      [
+        "report", "--strict", "--fail-on-targets", "--format", "json", "-o", output.path, log,
+        "no-such.log",
+      ], environment: [:])
+    #expect(both == 1)
+    // Written whole before the process ends: the JSON parses and has the job.
+    let written = try Data(contentsOf: output)
+    let document = try JSONSerialization.jsonObject(with: written) as? [String: Any]
+    #expect((document?["jobs"] as? [Any])?.count == 1)
+    let (targetsOnly, _, _) = try Self.run(
+      ["report", "--strict", "--fail-on-targets", "--format", "json", "-o", "/dev/null", log],
+      environment: [:])
+    #expect(targetsOnly == 2)
+  }
+
   @Test("GitHub's environment becomes the JSON's run object")
   func runMetadata() throws {
     let (_, stdout, _) = try Self.run(
