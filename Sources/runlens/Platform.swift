@@ -207,18 +207,19 @@ final class CountingSemaphore: @unchecked Sendable {
   private var wanted = 0
   private var closed = false
 
-  /// How many times a waiter without a permit yields before it sleeps: some tens of
-  /// microseconds on an idle machine, longer than a partner of the same speed takes to fill
-  /// or read a slot of the read-ahead ring (1 GiB of log: 5,000 context switches become a
-  /// few dozen, and 557 ms become 374).
+  /// How many times a waiter without a permit yields before it sleeps, unless its last wait
+  /// ended asleep (``yieldsAfterSleep``): some tens of microseconds on an idle machine, longer
+  /// than a partner of the same speed takes to fill or read a slot of the read-ahead ring
+  /// (1 GiB of log: 5,000 context switches become a few dozen, and 557 ms become 374).
   static let yieldLimit = 64
 
   /// The yields after a wait that ended asleep.
   ///
-  /// The partner is then the slower side, and yielding the full ``yieldLimit`` before every
-  /// sleep would only burn the processor (1 GiB of a Nix + cargo log: 581 ms of CPU time,
-  /// 541 with this; its wall time is no longer). A wait that a yield ends sets the limit back
-  /// to ``yieldLimit``.
+  /// The partner is then most likely the slower side, and yielding the full ``yieldLimit``
+  /// before every sleep would only burn the processor (1 GiB of a Nix + cargo log: 581 ms of
+  /// CPU time, 541 with this; its wall time is no longer). A wait that a yield ends sets the
+  /// limit back to ``yieldLimit``. A sleep for another reason (the start, a preemption) costs
+  /// the next waits their long spin until one of them ends within four yields.
   static let yieldsAfterSleep = 4
 
   /// The yields the next wait may make (only the waiter reads and writes it, under the mutex).
@@ -254,8 +255,9 @@ final class CountingSemaphore: @unchecked Sendable {
     pthread_mutex_unlock(mutex)
   }
 
-  /// Takes a permit; when none is free, yields the processor up to ``yieldLimit`` times
-  /// waiting for one, then sleeps until `batch` are (or, after ``close()``, until any is).
+  /// Takes a permit; when none is free, yields the processor up to ``yieldLimit`` times (or
+  /// ``yieldsAfterSleep`` after a wait that ended asleep) waiting for one, then sleeps until
+  /// `batch` are (or, after ``close()``, until any is).
   func wait(batch: Int = 1) {
     pthread_mutex_lock(mutex)
     var yields = 0

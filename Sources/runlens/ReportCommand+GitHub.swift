@@ -22,6 +22,7 @@ extension ReportCommand {
     guard let repo, let runID else { return }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runlens-run-\(runID)-\(UUID().uuidString)")
+    // On an error; ``report(cleanUp:)`` ends the process, so it removes the folder itself.
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try GitHubAccess.fetch(
       repository: repo, run: runID, attempt: attempt, cacheDirectory: cacheDir, into: folder)
@@ -30,7 +31,7 @@ extension ReportCommand {
     local.repo = nil
     local.runID = nil
     local.inputs.append(folder.path)
-    try local.run()
+    try local.report(cleanUp: { try? FileManager.default.removeItem(at: folder) })
   }
 }
 

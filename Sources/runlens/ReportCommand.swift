@@ -117,6 +117,13 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     if repo != nil { return try runFetchingRun() }
+    try report()
+  }
+
+  /// Reads the inputs, writes the report and ends the process with the status the flags ask
+  /// for, after `cleanUp` (which removes what the caller made for the run; on a thrown error,
+  /// the caller's own clean-up runs as the error unwinds).
+  func report(cleanUp: () -> Void = {}) throws -> Never {
     let names =
       inputs.isEmpty && junitPaths.isEmpty && jobsPaths.isEmpty
       ? (stepsContext == nil ? ["-"] : []) : inputs
@@ -147,6 +154,7 @@ struct ReportCommand: ParsableCommand {
     } else if failOnTargets, report.missesTarget {
       status = ExitCode(2)
     }
+    cleanUp()
     // The process ends here, with the report and the inputs still held: releasing the jobs of
     // a large run one allocation at a time is work for nothing (7 of the 330 ms of 400 job
     // logs), and the kernel takes the memory back at once. Everything is written; the

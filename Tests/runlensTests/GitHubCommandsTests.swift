@@ -109,6 +109,31 @@ struct GitHubCommandsTests {
       ])
   }
 
+  @Test("report --repo removes the folder it fetched the run into, on success and on error")
+  func temporaryFolderRemoved() throws {
+    let server = try GitHubStandIn()
+    let temporary = server.path("tmp")
+    try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+    var environment = server.environment()
+    environment["TMPDIR"] = temporary
+    let reported = try Self.run(
+      ["report", "--repo", "acme/widget", "--run", "100", "--cache-dir", server.path("cache")],
+      environment)
+    #expect(reported.status == 0, "\(reported.stderr)")
+    #expect(reported.stdout.contains("| build |"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    // A configuration file that is not valid: an error after the fetch.
+    let config = server.path("bad-runlens.json")
+    try "{".write(toFile: config, atomically: true, encoding: .utf8)
+    let failed = try Self.run(
+      [
+        "report", "--repo", "acme/widget", "--run", "100", "--cache-dir", server.path("cache"),
+        "--config", config,
+      ], environment)
+    #expect(failed.status != 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+  }
+
   @Test("a log that cannot be fetched is a warning, and the other jobs are still reported")
   func missingLog() throws {
     let server = try GitHubStandIn()
