@@ -203,6 +203,32 @@ struct JSONObjectWriterTests {
     }
   }
 
+  @Test(
+    "the output keeps every byte in order across its staging buffer's edges",
+    arguments: [0, 16, 1 << 20])
+  func outputAcrossStaging(capacity: Int) {
+    let size = JSONValue.Output.stagingSize
+    // Runs that end just before, at and after the buffer's edge, larger than it, and bytes
+    // one at a time between them; a reserve in the middle.
+    let lengths = [
+      size - 1, 1, 0, size, 1, size + 1, 3 * size, 7, size - 7, 2, size / 2, size / 2, 1,
+    ]
+    var output = JSONValue.Output(capacity: capacity)
+    var expected: [UInt8] = []
+    var next: UInt8 = 0
+    for (step, length) in lengths.enumerated() {
+      let run = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ step) }
+      run.withUnsafeBufferPointer { output.append($0) }
+      expected += run
+      output.append(next)
+      expected.append(next)
+      next &+= 1
+      if step == 5 { output.reserve(expected.count * 2) }
+      #expect(output.count == expected.count)
+    }
+    #expect(output.bytes() == expected)
+  }
+
   @Test("elements written by index are indented, separated and each followed by a comma")
   func elements() {
     let values: [JSONValue] = [.int(1), .ordered(["a": .array([])]), .string("s")]
