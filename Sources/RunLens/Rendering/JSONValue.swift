@@ -73,7 +73,7 @@ public enum JSONValue: Sendable, Hashable {
 
   /// The document as ``render()`` writes it, as UTF-8 bytes.
   public func renderUTF8() -> [UInt8] {
-    var output = Output(capacity: 64 << 10)
+    var output = Output()
     write(to: &output, indent: 0)
     output.append(0x0A)
     return output.bytes()
@@ -94,14 +94,14 @@ public enum JSONValue: Sendable, Hashable {
   static func renderElements(
     count: Int, indent: Int, element: (Int, inout Output) -> Void
   ) -> [UInt8] {
-    var output = Output(capacity: 64 << 10)
+    var output = Output()
     for index in 0..<count {
       indentation(indent, &output)
       element(index, &output)
       put(",\n", &output)
       if index == 7 {
-        // Room for all, from the first eight and a quarter more, instead of doubling from
-        // 64 KiB: each doubling copies what was written into fresh pages. Pages reserved and
+        // Room for all, from the first eight and a quarter more, instead of doubling: each
+        // doubling copies what was written into fresh pages. Pages reserved and
         // not written are never touched, but eight large elements before many small ones
         // would reserve far too much, so at most 64 MiB (doubling goes on past it).
         output.reserve(min(output.count / 8 * count / 4 * 5, 64 << 20))
@@ -132,7 +132,7 @@ public enum JSONValue: Sendable, Hashable {
       return [renderUTF8()]
     }
     // The head: the members before `key`, and `key`'s opening bracket.
-    var head = Output(capacity: 4 << 10)
+    var head = Output()
     Self.put("{\n", &head)
     for member in sorted[..<split] {
       Self.writeMember(member.key, member.value, &head)
@@ -150,7 +150,7 @@ public enum JSONValue: Sendable, Hashable {
       pieces.append(bytes)
     }
     // The tail: the array's closing bracket and the members after `key`.
-    var tail = Output(capacity: 4 << 10)
+    var tail = Output()
     tail.append(0x0A)
     Self.indentation(2, &tail)
     tail.append(UInt8(ascii: "]"))
@@ -193,10 +193,10 @@ public enum JSONValue: Sendable, Hashable {
     /// The staging buffer's size: the cache of one core holds it.
     static let stagingSize = 16 << 10
 
-    /// An output whose document is expected to take about `capacity` bytes.
-    init(capacity: Int) {
+    /// An empty output; its array grows as it fills, or as ``reserve(_:)`` asks, so that a
+    /// small document's array is not larger than it.
+    init() {
       base = .allocate(capacity: Self.stagingSize)
-      if capacity > Self.stagingSize { done.reserveCapacity(capacity) }
     }
 
     deinit { base.deallocate() }
