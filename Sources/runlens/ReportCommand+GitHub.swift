@@ -22,8 +22,9 @@ extension ReportCommand {
     guard let repo, let runID else { return }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runlens-run-\(runID)-\(UUID().uuidString)")
+    let removeFolder = { _ = try? FileManager.default.removeItem(at: folder) }
     // On an error; ``report(cleanUp:)`` ends the process, so it removes the folder itself.
-    defer { try? FileManager.default.removeItem(at: folder) }
+    defer { removeFolder() }
     let result = try GitHubAccess.fetch(
       repository: repo, run: runID, attempt: attempt, cacheDirectory: cacheDir, into: folder)
     Terminal.printError("runlens: \(repo) run \(runID): \(result.summary)")
@@ -31,7 +32,7 @@ extension ReportCommand {
     local.repo = nil
     local.runID = nil
     local.inputs.append(folder.path)
-    try local.report(cleanUp: { try? FileManager.default.removeItem(at: folder) })
+    try local.report(cleanUp: removeFolder)
   }
 }
 

@@ -101,9 +101,9 @@ public enum JSONValue: Sendable, Hashable {
       put(",\n", &output)
       if index == 7 {
         // Room for all, from the first eight and a quarter more, instead of doubling: each
-        // doubling copies what was written into fresh pages. Pages reserved and
-        // not written are never touched, but eight large elements before many small ones
-        // would reserve far too much, so at most 64 MiB (doubling goes on past it).
+        // doubling copies what was written into fresh pages. Pages reserved and not written
+        // are never touched, but eight large elements before many small ones would reserve
+        // far too much, so at most 64 MiB (doubling goes on past it).
         output.reserve(min(output.count / 8 * count / 4 * 5, 64 << 20))
       }
     }
