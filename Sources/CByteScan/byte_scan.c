@@ -1,9 +1,10 @@
 // See byte_scan.h. Each 64-byte block becomes two bit masks, LF bytes and candidate bytes
 // (CR, ESC, `^`, and the `K` of `Cache Key:` and the `H` of `CACHE `, the rarest bytes of
-// those needles); the set bits are then visited in order: an LF writes its offset with the needles
-// seen since the previous one, a candidate is checked in place. Most blocks hold a line end
-// or two and no candidate, so the cost is a few vector instructions per 64 bytes and a few
-// scalar ones per line, with no call and no branch per byte.
+// those needles); the set bits are then visited in order: an LF writes its offset with the
+// needles seen since the previous one (and whether a `K` or `H` was), a candidate is checked in
+// place. Most blocks hold a line end or two and no candidate, so the cost is a few vector
+// instructions per 64 bytes and a few scalar ones per line, with no call and no branch per
+// byte.
 
 #include "byte_scan.h"
 
@@ -20,6 +21,9 @@ static const uint32_t needle_caret = 1u << 25;
 static const uint32_t needle_cache_key = 1u << 26;
 static const uint32_t needle_upper_cache = 1u << 27;
 static const uint32_t carriage_return = 1u << 29;
+/// Set in `pending` for a `K` or `H`, and flipped when a mark is written: bit 30 of a mark
+/// then says that its text holds neither, so no needle that escapes might split.
+static const uint32_t needle_letter = 1u << 30;
 
 /// The needle whose anchor byte stands at `at`, if the needle is there whole.
 static inline uint32_t candidate(const uint8_t *bytes, size_t count, size_t at) {
@@ -32,12 +36,14 @@ static inline uint32_t candidate(const uint8_t *bytes, size_t count, size_t at) 
     return at + 1 < count && bytes[at + 1] == '[' ? needle_caret : 0;
   case 'K':
     // `Cache Key:`: the K is its byte 6 of 10.
-    return at >= 6 && at + 4 <= count && memcmp(bytes + at - 6, "Cache Key:", 10) == 0
-      ? needle_cache_key : 0;
+    return needle_letter
+      | (at >= 6 && at + 4 <= count && memcmp(bytes + at - 6, "Cache Key:", 10) == 0
+        ? needle_cache_key : 0);
   case 'H':
     // `CACHE `: the H is its byte 3 of 6.
-    return at >= 3 && at + 3 <= count && memcmp(bytes + at - 3, "CACHE ", 6) == 0
-      ? needle_upper_cache : 0;
+    return needle_letter
+      | (at >= 3 && at + 3 <= count && memcmp(bytes + at - 3, "CACHE ", 6) == 0
+        ? needle_upper_cache : 0);
   default:
     return 0;
   }
@@ -125,7 +131,8 @@ static inline __attribute__((always_inline)) size_t mark_blocks(
     if (candidates == 0) {
       // The usual block: line ends only.
       while (lf != 0) {
-        offsets[found++] = (uint32_t)(block + (size_t)__builtin_ctzll(lf)) | marked | pending;
+        offsets[found++] =
+          (uint32_t)(block + (size_t)__builtin_ctzll(lf)) | ((marked | needle_letter) ^ pending);
         pending = 0;
         lf &= lf - 1;
       }
@@ -136,7 +143,7 @@ static inline __attribute__((always_inline)) size_t mark_blocks(
       unsigned bit = (unsigned)__builtin_ctzll(all);
       size_t at = block + bit;
       if ((lf >> bit) & 1) {
-        offsets[found++] = (uint32_t)at | marked | pending;
+        offsets[found++] = (uint32_t)at | ((marked | needle_letter) ^ pending);
         pending = 0;
       } else {
         pending |= candidate(bytes, count, at);
@@ -207,7 +214,7 @@ size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offs
     unsigned bit = (unsigned)__builtin_ctzll(all);
     size_t at = end + bit;
     if ((lf >> bit) & 1) {
-      offsets[found++] = (uint32_t)at | marked | pending;
+      offsets[found++] = (uint32_t)at | ((marked | needle_letter) ^ pending);
       pending = 0;
     } else {
       pending |= candidate(bytes, count, at);

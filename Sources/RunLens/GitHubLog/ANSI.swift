@@ -127,9 +127,14 @@ enum ANSI {
   /// - Parameters:
   ///   - bytes: A line.
   ///   - carets: Whether `bytes` may hold `^[`.
+  ///   - mayHoldNeedle: `false` when the line is known to hold no letter that every needle
+  ///     holds (``GitHubLogParser/Needle/letters``): then no needle can span an escape, and
+  ///     neither test is made.
   /// - Returns: What the line holds without its escapes; ``Scan/plainCount`` is at most
   ///   ``prefixLength``.
-  static func scan(_ bytes: UnsafeBufferPointer<UInt8>, carets: Bool) -> Scan {
+  static func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>, carets: Bool, mayHoldNeedle: Bool = true
+  ) -> Scan {
     var scan = Scan()
     var index = 0
     var last: Int32 = -1
@@ -140,7 +145,9 @@ enum ANSI {
       let sequence = nextSequence(bytes, from: index, carets: carets)
       let end = sequence?.start ?? bytes.count
       if end > index {
-        if last >= 0, NeedleJoin.mayJoin(UInt8(truncatingIfNeeded: last), bytes[index]) {
+        if mayHoldNeedle, last >= 0,
+          NeedleJoin.mayJoin(UInt8(truncatingIfNeeded: last), bytes[index])
+        {
           scan.mayJoinNeedle = true
         }
         let filled = scan.plainCount
@@ -179,7 +186,7 @@ enum ANSI {
         }
         scan.plainCount = filled + copied
         if scan.plainCount == prefixLength {
-          if !scan.mayJoinNeedle, sequence != nil {
+          if mayHoldNeedle, !scan.mayJoinNeedle, sequence != nil {
             scan.mayJoinNeedle =
               ByteSearch.index(of: UInt8(ascii: "C"), in: bytes, from: index, to: bytes.count)
               < bytes.count

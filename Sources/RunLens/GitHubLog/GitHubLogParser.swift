@@ -58,6 +58,12 @@ package struct GitHubLogParser {
     static let caret: UInt32 = 1 << 1
     static let cacheKey: UInt32 = 1 << 2
     static let upperCache: UInt32 = 1 << 3
+    /// A marked line that holds neither `K` nor `H` (``letters``): no needle can appear in it
+    /// even once its escape sequences are stripped, so a coloured line need not be searched for
+    /// a needle that they split.
+    static let withoutLetters = LineSplitter.withoutLetters
+    /// A letter of each needle that escape sequences may split (`Cache Key:`, `CACHE `).
+    static let letters: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "H")]
     /// Each needle with the index of its rarest byte, which `memchr` looks for.
     static let all: [LineSplitter.Needle] = [
       LineSplitter.Needle([0x1B], anchor: 0),
@@ -230,7 +236,7 @@ package struct GitHubLogParser {
 
   /// The offsets of every LF byte of `bytes`, for ``feed(_:lineFeeds:)``, each marked with the
   /// needles of the text it ends and, when asked, whether it starts with a runner timestamp
-  /// (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:)``): a reader finds them
+  /// (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:letters:)``): a reader finds them
   /// with the line ends, and the parse then does not search for them in most lines.
   ///
   /// - Parameters:
@@ -384,7 +390,8 @@ package struct GitHubLogParser {
     }
     if line.needles & (Needle.escape | Needle.caret) != 0 {
       colouredLine(bytes, needles: line.needles, line: line.number)
-    } else if bytes[0] == UInt8(ascii: "#"), readsBuildKit, line.needles == 0,
+    } else if bytes[0] == UInt8(ascii: "#"), readsBuildKit,
+      line.needles & ~Needle.withoutLetters == 0,
       expectation == .none, BuildKit.isCandidate(bytes)
     {
       // A line of a running build, most of a BuildKit log: a row (`#13 185.6    Compiling
@@ -410,7 +417,8 @@ package struct GitHubLogParser {
     _ bytes: UnsafeBufferPointer<UInt8>, needles: UInt32, line: Int
   ) {
     let carets = needles & Needle.caret != 0
-    let scan = ANSI.scan(bytes, carets: carets)
+    let scan = ANSI.scan(
+      bytes, carets: carets, mayHoldNeedle: needles & Needle.withoutLetters == 0)
     guard scan.plainCount > 0 else {
       expectation = .none
       return

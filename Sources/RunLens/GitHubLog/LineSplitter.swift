@@ -20,8 +20,8 @@ struct LineSplitter {
     var bytes: UnsafeBufferPointer<UInt8>
     /// The 1-based line number.
     var number: Int
-    /// The needles in bits 0–27, bit 30 for ``wasCut``, bit 31 for
-    /// ``startsWithRunnerTimestamp``.
+    /// The needles in bits 0–27 (and ``LineSplitter/withoutLetters`` in bit 6 of a marked
+    /// line), bit 30 for ``wasCut``, bit 31 for ``startsWithRunnerTimestamp``.
     private var flags: UInt32
 
     init(
@@ -36,7 +36,8 @@ struct LineSplitter {
 
     /// Whether the line was longer than the maximum and is cut.
     var wasCut: Bool { flags & (1 << 30) != 0 }
-    /// Bit `i` is set when needle `i` occurs in `bytes`.
+    /// Bit `i` is set when needle `i` occurs in `bytes`; for a line whose end was marked,
+    /// ``LineSplitter/withoutLetters`` may be set too.
     var needles: UInt32 { flags & 0x0FFF_FFFF }
     /// Whether the line is known to start with the runner's timestamp
     /// (``LogTime/isRunnerTimestamp(_:)``), tested beforehand on another thread; `false` when
@@ -55,6 +56,11 @@ struct LineSplitter {
       self.anchor = anchor
     }
   }
+
+  /// Set in ``Line/needles`` of a line whose end was marked (the splitter takes at most four
+  /// needles then, in bits 0–3) when its text holds none of the letters that
+  /// ``markNeedles(_:in:lineFeeds:count:timestamps:letters:)`` was given: bit 30 of the mark.
+  static let withoutLetters: UInt32 = 1 << 6
 
   /// The longest line kept, in bytes.
   let maximumLineLength: Int
@@ -341,14 +347,17 @@ struct LineSplitter {
     return index
   }
 
-  /// How ``markNeedles(_:in:lineFeeds:count:timestamps:)`` marks an LF offset with the needles of the
-  /// text that the LF ends (from the previous LF, or the chunk's start): the offset in the low
-  /// 24 bits, needle `i` in bit `24 + i`, bit 28 when the text starts with a runner timestamp,
-  /// bit 29 when it holds a CR, and bit 31 set.
+  /// How ``markNeedles(_:in:lineFeeds:count:timestamps:letters:)`` marks an LF offset with the
+  /// needles of the text that the LF ends (from the previous LF, or the chunk's start): the
+  /// offset in the low 24 bits, needle `i` in bit `24 + i`, bit 28 when the text starts with a
+  /// runner timestamp, bit 29 when it holds a CR, bit 30 when it holds none of the letters,
+  /// and bit 31 set.
   enum Mark {
     static let offset: UInt32 = 0x00FF_FFFF
     static let needleShift: UInt32 = 24
-    static let needleBits: UInt32 = 0xF
+    /// The needles' bits and ``withoutLetters``, once shifted down by ``needleShift``.
+    static let needleBits: UInt32 = 0x4F
+    static let withoutLetters: UInt32 = 1 << 30
     static let runnerTimestamp: UInt32 = 1 << 28
     static let carriageReturn: UInt32 = 1 << 29
     static let marked: UInt32 = 1 << 31
@@ -367,9 +376,13 @@ struct LineSplitter {
   ///   - lineFeeds: The chunk's LF offsets (``lineFeeds(in:into:dense:)``), marked in place.
   ///   - count: How many there are.
   ///   - timestamps: Whether to test each text for a runner timestamp (bit 28).
+  ///   - letters: Bytes whose absence from a text is marked (bit 30; none: the bit stays
+  ///     clear). A reader that strips escape sequences before it looks for needles learns so
+  ///     that no needle can appear in the stripped text, when every needle holds a letter.
   static func markNeedles(
     _ needles: [Needle], in bytes: UnsafeBufferPointer<UInt8>,
-    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int, timestamps: Bool = false
+    lineFeeds: UnsafeMutablePointer<UInt32>, count: Int, timestamps: Bool = false,
+    letters: [UInt8] = []
   ) {
     precondition(needles.count <= 4 && bytes.count <= Int(Mark.offset))
     for index in 0..<count { lineFeeds[index] |= Mark.marked }
@@ -385,6 +398,14 @@ struct LineSplitter {
         holding: needle, with: 1 << (Mark.needleShift + UInt32(bit)), in: bytes,
         lineFeeds: lineFeeds, count: count)
     }
+    guard !letters.isEmpty else { return }
+    // Each text that holds a letter, then every bit flipped.
+    for letter in letters {
+      markTexts(
+        holding: Needle([letter], anchor: 0), with: Mark.withoutLetters, in: bytes,
+        lineFeeds: lineFeeds, count: count)
+    }
+    for index in 0..<count { lineFeeds[index] ^= Mark.withoutLetters }
   }
 
   /// Sets `flag` in each LF offset whose text (from the previous LF, or the chunk's start)

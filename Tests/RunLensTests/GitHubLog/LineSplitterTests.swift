@@ -197,7 +197,7 @@ struct VectorisedMarksTests {
           let expected = LineSplitter.lineFeeds(in: piece, into: reference, dense: timestamps)
           LineSplitter.markNeedles(
             GitHubLogParser.Needle.all, in: piece, lineFeeds: reference, count: expected,
-            timestamps: timestamps)
+            timestamps: timestamps, letters: GitHubLogParser.Needle.letters)
           #expect(found == expected, sourceLocation: sourceLocation)
           let same = (0..<min(found, expected)).allSatisfy { vectorised[$0] == reference[$0] }
           #expect(same, "piece at \(offset), \(pieceSize) bytes", sourceLocation: sourceLocation)
@@ -273,6 +273,23 @@ struct VectorisedMarksTests {
     for name in cases {
       expectSame(try Golden.bytes("Fixtures/\(name)/job.log"), pieceSize: pieceSize)
     }
+  }
+
+  @Test("a text is marked as holding no needle letter exactly when it holds neither K nor H")
+  func needleLetters() {
+    let texts = [
+      "\u{1B}[1m   Compiling\u{1B}[0m serde v1.0.219", "\u{1B}[32mCache \u{1B}[0mKey: k",
+      "CAC\u{1B}[0mHE HIT", "\u{1B}[K", "plain", "", "k and h are not letters of a needle",
+    ]
+    let input = Array((texts.joined(separator: "\n") + "\n").utf8)
+    let marks = input.withUnsafeBufferPointer { bytes in
+      let offsets = UnsafeMutablePointer<UInt32>.allocate(capacity: bytes.count)
+      defer { offsets.deallocate() }
+      let count = GitHubLogParser.lineFeeds(in: bytes, into: offsets, timestamps: false)
+      return (0..<count).map { offsets[$0] & LineSplitter.Mark.withoutLetters != 0 }
+    }
+    #expect(marks == [true, false, false, false, true, true, true])
+    expectSame(input, pieceSize: 1 << 16)
   }
 
   @Test("a needle at either edge of a piece, and a piece of only line ends")
