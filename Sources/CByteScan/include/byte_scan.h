@@ -21,4 +21,8 @@
 /// last LF is not looked at. `count` must be below 2^24. Returns the number of offsets written.
 size_t runlens_mark_log_lines(const uint8_t *bytes, size_t count, uint32_t *offsets);
 
+/// Asks for the cache line at `address` ahead of its first read (never faults, whatever the
+/// address).
+static inline void runlens_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif
