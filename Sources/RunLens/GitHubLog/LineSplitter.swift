@@ -338,7 +338,9 @@ struct LineSplitter {
     let limit = UInt(bitPattern: maximumLineLength)
     while true {
       let end = Int(mark & Mark.offset)
-      runlens_prefetch(base + (end &+ LineSplitter.prefetchDistance))
+      // Within the chunk: past it is the next slot of a read-ahead ring, which the other
+      // thread may be writing.
+      runlens_prefetch(base + min(end &+ LineSplitter.prefetchDistance, dataCount &- 1))
       body(
         Line(
           bytes: UnsafeBufferPointer(start: base + start, count: end &- start), number: number,
