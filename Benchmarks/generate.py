@@ -1858,6 +1858,48 @@ def positive_int(text: str) -> int:
     return v
 
 
+def hold(paths: list[str]) -> int:
+    """Maps every file of PATHS (folders recursively) and locks it in memory, says `held` on
+    standard output, then waits for standard input to close. Some machines reclaim page cache
+    that looks idle (DAMON's proactive reclaim on this project's VMs pages out file pages that
+    only read(2) touches), so an input read once beforehand may partly come from disk again
+    in the middle of its timed runs; held, every run reads it from memory, as the report says.
+    Without the privilege to lock (or on a platform without mlock) it says so and holds
+    nothing."""
+    import ctypes
+    import ctypes.util
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mlock.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, _, names in os.walk(path):
+                files += [os.path.join(root, name) for name in sorted(names)]
+        else:
+            files.append(path)
+    held = 0
+    failure = None
+    prot_read, map_shared = 1, 1
+    for name in files:
+        size = os.path.getsize(name)
+        if size == 0:
+            continue
+        fd = os.open(name, os.O_RDONLY)
+        try:
+            address = libc.mmap(None, size, prot_read, map_shared, fd, 0)
+        finally:
+            os.close(fd)
+        if address in (None, ctypes.c_void_p(-1).value) or libc.mlock(address, size) != 0:
+            failure = f"{name}: {os.strerror(ctypes.get_errno())}"
+            break
+        held += size
+    print(f"held {held} bytes" if failure is None else f"not held ({failure})", flush=True)
+    sys.stdin.read()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="generate.py", description="Deterministic benchmark inputs for runlens.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -1887,7 +1929,11 @@ def main(argv: list[str]) -> int:
     sp = sub.add_parser("stats", help="print the measured shares of generated logs (files, directories, zips)")
     sp.add_argument("paths", nargs="+")
     sp.add_argument("--row", action="store_true", help="print only the Markdown row cells")
+    hp = sub.add_parser("hold", help="lock files (folders recursively) in memory until standard input closes")
+    hp.add_argument("paths", nargs="+")
     args = ap.parse_args(argv)
+    if args.cmd == "hold":
+        return hold(args.paths)
     if args.cmd == "stats":
         try:
             st = log_stats(args.paths)

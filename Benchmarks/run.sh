@@ -112,7 +112,29 @@ else
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/runlens-bench.XXXXXX")"
-cleanup() { rm -rf -- "$tmp"; }
+hold_pid=""
+held_all=1
+# The input being measured is held in memory (`generate.py hold`, until its standard input
+# closes): machines that reclaim idle page cache would otherwise read parts of it from disk
+# again between timed runs.
+hold_input() {
+  coproc HOLD { exec python3 "$generator" hold "$@"; }
+  hold_pid=$HOLD_PID
+  local said=""
+  read -r said <&"${HOLD[0]}" || said="not held (generate.py hold failed)"
+  note "  $said"
+  [[ "$said" == held* ]] || held_all=0
+}
+release_hold() {
+  [[ -n "$hold_pid" ]] || return 0
+  eval "exec ${HOLD[1]}>&-"
+  wait "$hold_pid" 2>/dev/null || true
+  hold_pid=""
+}
+cleanup() {
+  [[ -z "$hold_pid" ]] || kill "$hold_pid" 2>/dev/null || true
+  rm -rf -- "$tmp"
+}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -381,6 +403,8 @@ for spec in ${inputs[@]+"${inputs[@]}"}; do
   else
     cat -- "$in_a" ${in_b:+"$in_b"} >/dev/null
   fi
+  release_hold
+  hold_input "$in_a" ${in_b:+"$in_b"}
 
   # Warm-up runs, measured for peak RSS.
   peak_rss "runlens_$kind"
@@ -427,6 +451,7 @@ for spec in ${inputs[@]+"${inputs[@]}"}; do
   rows+=("$row")
   note "  runlens $(fmt_time "$med_a"), yardstick $(fmt_time "$med_b"), ratio $(awk -v x="$ratio" 'BEGIN { printf "%.2f", x }')"
 done
+release_hold
 
 # ---------------------------------------------------------------- report
 
@@ -470,7 +495,14 @@ mkdir -p -- "$(dirname -- "$out")"
   echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
   printf '%s\n' ${rows[@]+"${rows[@]}"}
   echo
-  echo "Each input was read once beforehand so it sits in the page cache, then runlens and the"
+  if ((held_all)); then
+    echo "Each input was read once beforehand and held in memory while measured (mapped and locked by"
+    echo "\`generate.py hold\`: the kernel of the VMs here reclaims file pages that only read(2) touches,"
+    echo "which put disk reads into some timed runs), then runlens and the"
+  else
+    echo "Each input was read once beforehand so it sits in the page cache (holding it in memory failed"
+    echo "for at least one input, see the run's output), then runlens and the"
+  fi
   echo "yardstick ran one untimed warm-up each (measured for peak RSS and CPU time, user + system,"
   echo "with \`/usr/bin/time -f '%M %U %S'\`),"
   echo "then $reps interleaved pair(s) (runlens, yardstick, runlens, ...; $typical_pairs for the typical CI step)."
