@@ -174,12 +174,12 @@ final class ChunkReader {
     /// The thread: reads into each free slot in turn until the end, an error or a stop.
     private func fill() {
       var index = 0
-      // Lines of the previous chunk were short (under 64 bytes on average): the parse, whose
+      // Lines of the previous chunk were short (under 100 bytes on average): the parse, whose
       // cost is per line, is then the slower thread, and the timestamps are tested here
-      // (1 GiB of 38-byte lines: 841 -> 726 ms). With longer lines the read-ahead, whose cost
-      // is per byte (the kernel's copy included), is as slow: testing them here too for lines
-      // under 80 bytes took 24 M instructions a 100 MB off the parse of 73-byte lines and
-      // gained nothing in time (1 GiB: 657 -> 651 ms, 7 interleaved pairs).
+      // (1 GiB of 38-byte lines: 841 -> 726 ms; of 73-byte lines, once the 64 KiB slots had
+      // made the read-ahead the faster thread, 648 -> 626 ms, 13 interleaved rounds, where
+      // with 16 KiB slots it gained nothing). With longer lines the read-ahead, whose cost is
+      // per byte (the kernel's copy included), is as slow as the parse.
       var shortLines = false
       while true {
         free.wait(batch: ChunkReader.wakeBatch)
@@ -193,7 +193,7 @@ final class ChunkReader {
             in: UnsafeBufferPointer(rebasing: target[0..<count]), into: offsets,
             timestamps: shortLines)
           feedCounts[slotIndex] = found
-          shortLines = found * 64 > count
+          shortLines = found * 100 > count
         }
         filled.signal()
         if count <= 0 {
