@@ -1864,8 +1864,23 @@ def hold(paths: list[str]) -> int:
     that looks idle (DAMON's proactive reclaim on this project's VMs pages out file pages that
     only read(2) touches), so an input read once beforehand may partly come from disk again
     in the middle of its timed runs; held, every run reads it from memory, as the report says.
-    Without the privilege to lock (or on a platform without mlock) it says so and holds
-    nothing."""
+    Beyond what it may lock (RLIMIT_MEMLOCK without root or CAP_IPC_LOCK), or on a platform
+    without mlock, it says `not held` and why."""
+    try:
+        said = hold_files(paths)
+    except Exception as error:  # noqa: BLE001 - any failure: say so, hold nothing more
+        said = f"not held ({error})"
+    print(said, flush=True)
+    try:
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def hold_files(paths: list[str]) -> str:
+    """Maps and locks PATHS for ``hold``; returns what to say (files locked before a failure
+    stay locked until the process ends)."""
     import ctypes
     import ctypes.util
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
@@ -1895,9 +1910,7 @@ def hold(paths: list[str]) -> int:
             failure = f"{name}: {os.strerror(ctypes.get_errno())}"
             break
         held += size
-    print(f"held {held} bytes" if failure is None else f"not held ({failure})", flush=True)
-    sys.stdin.read()
-    return 0
+    return f"held {held} bytes" if failure is None else f"not held ({failure})"
 
 
 def main(argv: list[str]) -> int:

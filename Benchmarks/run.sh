@@ -117,17 +117,21 @@ held_all=1
 # The input being measured is held in memory (`generate.py hold`, until its standard input
 # closes): machines that reclaim idle page cache would otherwise read parts of it from disk
 # again between timed runs.
+hold_fd=""
 hold_input() {
   coproc HOLD { exec python3 "$generator" hold "$@"; }
+  # Copied at once: bash unsets HOLD when the helper exits early.
   hold_pid=$HOLD_PID
-  local said=""
-  read -r said <&"${HOLD[0]}" || said="not held (generate.py hold failed)"
+  hold_fd=${HOLD[1]}
+  local from=${HOLD[0]} said=""
+  read -r said <&"$from" || said="not held (generate.py hold failed)"
   note "  $said"
   [[ "$said" == held* ]] || held_all=0
 }
 release_hold() {
   [[ -n "$hold_pid" ]] || return 0
-  eval "exec ${HOLD[1]}>&-"
+  # In braces: a bare `exec ... 2>/dev/null` would silence the rest of the script.
+  { exec {hold_fd}>&-; } 2>/dev/null || true
   wait "$hold_pid" 2>/dev/null || true
   hold_pid=""
 }
@@ -501,7 +505,7 @@ mkdir -p -- "$(dirname -- "$out")"
     echo "which put disk reads into some timed runs), then runlens and the"
   else
     echo "Each input was read once beforehand so it sits in the page cache (holding it in memory failed"
-    echo "for at least one input, see the run's output), then runlens and the"
+    echo "for at least one input; run.sh said which on standard error), then runlens and the"
   fi
   echo "yardstick ran one untimed warm-up each (measured for peak RSS and CPU time, user + system,"
   echo "with \`/usr/bin/time -f '%M %U %S'\`),"
