@@ -7,16 +7,18 @@ import RunLens
 /// (about a quarter of the time of a large log) overlaps the parse instead of adding to it.
 /// Smaller files, pipes and standard input are read on the calling thread, 64 KiB at a time.
 ///
-/// The ring holds 512 KiB, in eight slots of 64 KiB. Each slot costs a `read(2)` and a
-/// hand-over between the threads, and a wake-up across processors is dear under a hypervisor:
-/// on a 2-vCPU Intel Xeon VM, slots of 16 KiB (65,536 hand-overs a GiB) took 836 ms for 1 GiB
+/// The ring is a quarter of the reading core's level-2 cache, in eight slots of 16 to 64 KiB
+/// (``ringChunkSize(level2Cache:)``). Small, because the kernel's copy into a buffer that is
+/// still in the reading core's cache is several times faster than into one that the parsing
+/// core holds or that was evicted: on an AMD EPYC VM (512 KiB of L2 a core), 0.20 s of system
+/// time for 1 GiB with a 128 KiB ring against 0.55 s with 256 KiB and 0.45 s with 1 MiB. Not
+/// smaller than the cache allows, because each slot costs a `read(2)` and a hand-over between
+/// the threads, and a wake-up across processors is dear under a hypervisor: on an Intel Xeon
+/// VM (2 MiB of L2 a core), slots of 16 KiB (65,536 hand-overs a GiB) took 836 ms for 1 GiB
 /// of the fixtures-mix profile against 692 ms with 64 KiB (nix-cargo 564 -> 427 ms, normal
 /// 450 -> 364 ms; medians of 13 interleaved rounds), and larger slots or rings (128 KiB x 4,
-/// 64 KiB x 16, 128 KiB x 8) were no faster. The ring stays small, though: the kernel's copy
-/// into a buffer that is still in the reading core's cache is several times faster than into
-/// one that the parsing core holds or that was evicted (on an AMD EPYC VM, 0.20 s of system
-/// time for 1 GiB with a 128 KiB ring against 0.45 s with 1 MiB). A side that finds no slot
-/// ready first yields its processor a few times (the other side, as fast, readies one within
+/// 64 KiB x 16, 128 KiB x 8) were no faster there. A side that finds no slot ready first
+/// yields its processor a few times (the other side, as fast, readies one within
 /// microseconds; see ``CountingSemaphore``), then sleeps until half the ring is ready for it
 /// (``wakeBatch``), so that it is not woken for each slot.
 ///
@@ -30,8 +32,17 @@ final class ChunkReader {
   static let readAheadThreshold = 32 << 20
   /// The buffers of the read-ahead ring.
   static let ringSlots = 8
-  /// The size of each buffer of the ring.
-  static let ringChunkSize = 64 << 10
+  /// The size of each buffer of the ring, for this machine's cache.
+  static let ringChunkSize = ringChunkSize(level2Cache: Platform.level2CacheSize())
+
+  /// The slot size for a level-2 cache of `level2Cache` bytes: a power of two from 16 to
+  /// 64 KiB, the largest whose ring fits in a quarter of the cache; 16 KiB when it is unknown.
+  static func ringChunkSize(level2Cache: Int?) -> Int {
+    let fits = (level2Cache ?? 0) / 4 / ringSlots
+    var size = 16 << 10
+    while size < 64 << 10, size * 2 <= fits { size *= 2 }
+    return size
+  }
   /// The slots a waiting side sleeps for: half the ring, so that the two waits together never
   /// ask for more slots than there are.
   static let wakeBatch = ringSlots / 2

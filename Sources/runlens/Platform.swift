@@ -51,6 +51,23 @@ enum Platform {
     return Int(size)
   }
 
+  /// The size in bytes of one core's level-2 cache, or `nil` when the system does not say.
+  ///
+  /// The corresponding C functions are `sysconf(3)` with glibc's `_SC_LEVEL2_CACHE_SIZE` and
+  /// `sysctlbyname(3)` with `hw.l2cachesize`; Musl has neither, and gets `nil`.
+  static func level2CacheSize() -> Int? {
+    #if canImport(Glibc)
+      let size = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE))
+      return size > 0 ? size : nil
+    #elseif canImport(Darwin)
+      var size = 0
+      var length = MemoryLayout<Int>.size
+      return sysctlbyname("hw.l2cachesize", &size, &length, nil, 0) == 0 && size > 0 ? size : nil
+    #else
+      return nil
+    #endif
+  }
+
   /// Reads up to `buffer.count` bytes, retrying after interruptions.
   ///
   /// The corresponding C function is `read(2)`.

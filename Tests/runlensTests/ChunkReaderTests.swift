@@ -109,6 +109,20 @@ struct ChunkReaderTests {
     }
   }
 
+  @Test("the ring's slots are a power of two from 16 to 64 KiB, the ring a quarter of the L2")
+  func slotSizes() {
+    let kib = 1 << 10
+    #expect(ChunkReader.ringChunkSize(level2Cache: nil) == 16 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 0) == 16 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 256 * kib) == 16 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 512 * kib) == 16 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 1024 * kib) == 32 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 1280 * kib) == 32 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 2048 * kib) == 64 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: 64 << 20) == 64 * kib)
+    #expect(ChunkReader.ringChunkSize(level2Cache: Int.max) == 64 * kib)
+  }
+
   @Test("a directory is an error naming it, not a hang")
   func directory() throws {
     let reader = try ChunkReader(path: FileManager.default.temporaryDirectory.path)

@@ -135,6 +135,8 @@ struct LineSplitter {
     _ chunk: UnsafeBufferPointer<UInt8>, lineFeeds: UnsafeBufferPointer<UInt32>,
     _ body: (Line) -> Void
   ) {
+    // Marks carry four needles; a fifth's bit would be read as ``withoutLetters`` or lost.
+    precondition(needles.count <= 4, "marked line ends with more than four needles")
     split(chunk, lineFeeds, body)
   }
 
