@@ -127,9 +127,9 @@ enum ANSI {
   /// - Parameters:
   ///   - bytes: A line.
   ///   - carets: Whether `bytes` may hold `^[`.
-  ///   - mayHoldNeedle: `false` when the line is known to hold no letter that every needle
-  ///     holds (``GitHubLogParser/Needle/letters``): then no needle can span an escape, and
-  ///     neither test is made.
+  ///   - mayHoldNeedle: `false` when the line is known to hold none of
+  ///     ``GitHubLogParser/Needle/letters`` (each needle that escapes may split holds one):
+  ///     then no needle can span an escape, and neither test is made.
   /// - Returns: What the line holds without its escapes; ``Scan/plainCount`` is at most
   ///   ``prefixLength``.
   static func scan(

@@ -235,9 +235,10 @@ package struct GitHubLogParser {
   }
 
   /// The offsets of every LF byte of `bytes`, for ``feed(_:lineFeeds:)``, each marked with the
-  /// needles of the text it ends and, when asked, whether it starts with a runner timestamp
-  /// (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:letters:)``): a reader finds them
-  /// with the line ends, and the parse then does not search for them in most lines.
+  /// needles of the text it ends, whether it holds a needle's letter and, when asked, whether it
+  /// starts with a runner timestamp
+  /// (``LineSplitter/markNeedles(_:in:lineFeeds:count:timestamps:letters:)``): a reader finds
+  /// them with the line ends, and the parse then does not search for them in most lines.
   ///
   /// - Parameters:
   ///   - bytes: A chunk shorter than 16 MiB.
