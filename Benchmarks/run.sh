@@ -112,12 +112,12 @@ else
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/runlens-bench.XXXXXX")"
-hold_pid=""
-held_all=1
 # The input being measured is held in memory (`generate.py hold`, until its standard input
 # closes): machines that reclaim idle page cache would otherwise read parts of it from disk
 # again between timed runs.
+hold_pid=""
 hold_fd=""
+held_all=1
 hold_input() {
   coproc HOLD { exec python3 "$generator" hold "$@"; }
   # Copied at once: bash unsets HOLD when the helper exits early.

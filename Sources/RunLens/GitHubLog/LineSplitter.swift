@@ -61,8 +61,9 @@ struct LineSplitter {
 
   /// Set in ``Line/needles`` of a line whose end was marked (the splitter takes at most four
   /// needles then, in bits 0–3) when its text holds none of the letters that
-  /// ``markNeedles(_:in:lineFeeds:count:timestamps:letters:)`` was given: bit 30 of the mark.
-  static let withoutLetters: UInt32 = 1 << 6
+  /// ``markNeedles(_:in:lineFeeds:count:timestamps:letters:)`` was given: bit 30 of the mark,
+  /// shifted down with the needles' bits.
+  static let withoutLetters: UInt32 = Mark.withoutLetters >> Mark.needleShift
 
   /// How far past a marked line's end ``deliverMarked`` asks for the bytes of the lines to
   /// come: about fourteen lines of 73 bytes.
