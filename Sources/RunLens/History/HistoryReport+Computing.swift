@@ -28,7 +28,9 @@ extension HistoryReport {
     let newest = matching.compactMap { digest.runs[$0].startedAtMs }.max() ?? 0
     let cutoff: Int64 =
       switch options.since {
-      case .days(let days): newest - Int64(max(0, days)) * 86_400_000
+      case .days(let days):
+        // `--since` is the user's number: a span past the range of times means every run.
+        Self.subtracting(days: days, from: newest)
       case .date(let text): CalendarDay(parsing: text)?.milliseconds ?? Int64.min
       }
     var undated = 0
@@ -596,5 +598,15 @@ private struct Builder {
         family: family.name, restores: count.restores, hits: count.hits,
         firstBytes: sizes.first?.bytes, lastBytes: sizes.last?.bytes, growthBytesPerWeek: growth)
     }
+  }
+}
+
+extension HistoryReport {
+  /// `milliseconds` less `days` days, `Int64.min` when that is before the range of times.
+  static func subtracting(days: Int, from milliseconds: Int64) -> Int64 {
+    let (span, overflow) = Int64(clamping: max(0, days)).multipliedReportingOverflow(
+      by: 86_400_000)
+    let (start, underflow) = milliseconds.subtractingReportingOverflow(span)
+    return overflow || underflow ? Int64.min : start
   }
 }

@@ -64,6 +64,14 @@ struct HistoryReportTests {
     #expect(week.from == "2026-11-14")
     #expect(week.period == "day")
     #expect(HistoryReport(runs: runs, options: .init(since: .date("2026-11-16"))).runs == 14)
+    // A number of days past the range of times (`--since 999999999999999999d`) is every run;
+    // it trapped on the multiplication.
+    let all = HistoryReport(runs: runs).runs
+    for days in [Int.max, 999_999_999_999_999_999, 106_751_992] {
+      #expect(HistoryReport(runs: runs, options: .init(since: .days(days))).runs == all)
+    }
+    #expect(HistoryReport.subtracting(days: 1, from: Int64.min + 86_399_999) == Int64.min)
+    #expect(HistoryReport.subtracting(days: 2, from: 172_800_001) == 1)
     let main = HistoryReport(runs: runs, options: .init(branch: "main"))
     let mainFlips: Double = 12.0 / 35
     #expect(main.flakyTests.first?.flipRate == mainFlips)
