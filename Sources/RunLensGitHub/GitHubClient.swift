@@ -116,17 +116,20 @@ package final class GitHubClient: Sendable {
     let message = Self.message(answer.body) ?? ""
     var wait: TimeInterval?
     var kind = "secondary"
-    if let retryAfter = answer.headers["retry-after"].flatMap(TimeInterval.init) {
+    let now = Date().timeIntervalSince1970
+    if let retryAfter = Self.retryAfter(answer.headers["retry-after"], now: now) {
       wait = retryAfter
     } else if answer.headers["x-ratelimit-remaining"] == "0",
-      let reset = answer.headers["x-ratelimit-reset"].flatMap(TimeInterval.init)
+      let reset = Self.wholeSeconds(answer.headers["x-ratelimit-reset"])
     {
-      wait = max(0, reset - Date().timeIntervalSince1970) + 1
+      wait = max(0, reset - now) + 1
       kind = "primary"
     } else if answer.status == 429 || message.lowercased().contains("secondary rate limit") {
       wait = 60
     }
-    guard let wait else { return nil }
+    // At least a second: a server that answers `Retry-After: 0` forever reaches the bound
+    // instead of being asked again at once, forever.
+    guard let wait = wait.map({ max(1, $0) }) else { return nil }
     let bound = connection.maxRateLimitWait
     let total = waited.withLock { total -> TimeInterval? in
       guard total + wait <= bound else { return nil }
@@ -256,8 +259,37 @@ package final class GitHubClient: Sendable {
     url.path.isEmpty ? (url.host ?? "?") : url.path
   }
 
+  /// A number of seconds for a message; any value, also one from a header or the environment.
   static func seconds(_ value: TimeInterval) -> String {
-    value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+    guard value.isFinite, value.magnitude < 1e15 else { return String(describing: value) }
+    return value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+  }
+
+  /// The seconds of a header that holds a whole number of them (`x-ratelimit-reset`, a
+  /// `Retry-After` in delay-seconds): at most 12 digits, nothing else, so that the waits and
+  /// their sums stay exact.
+  static func wholeSeconds(_ value: String?) -> TimeInterval? {
+    guard let value else { return nil }
+    let digits = Array(value.trimmingCharacters(in: .whitespaces).utf8)
+    guard (1...12).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) })
+    else { return nil }
+    return digits.reduce(0) { $0 * 10 + TimeInterval($1 - 0x30) }
+  }
+
+  /// The wait a `Retry-After` header asks for (RFC 9110: delay-seconds, or an HTTP-date
+  /// such as `Wed, 21 Oct 2015 07:28:00 GMT`, which counts from `now`), `nil` when it is
+  /// neither.
+  static func retryAfter(_ value: String?, now: TimeInterval) -> TimeInterval? {
+    if let seconds = wholeSeconds(value) { return seconds }
+    guard let value, value.utf8.count <= 64 else { return nil }
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    guard let date = formatter.date(from: value.trimmingCharacters(in: .whitespaces)) else {
+      return nil
+    }
+    return max(0, date.timeIntervalSince1970 - now)
   }
 
   /// GitHub's `{"message": …}` of an error answer.

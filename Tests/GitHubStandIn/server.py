@@ -214,6 +214,15 @@ class Handler(BaseHTTPRequestHandler):
         if repo == "secondary" and self.first_time("secondary"):
             return self.send(429, {"message": "You have exceeded a secondary rate limit"},
                              {"retry-after": "1"})
+        # Headers no server should send: each was a crash or a spin before runlens checked them.
+        if repo == "retry-zero":
+            return self.send(429, {"message": "slow down"}, {"retry-after": "0"})
+        if repo == "retry-huge":
+            return self.send(429, {"message": "slow down"},
+                             {"retry-after": "99999999999999999999"})
+        if repo == "reset-huge":
+            return self.send(403, {"message": "API rate limit exceeded"},
+                             {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1e300"})
         if repo == "flaky" and self.first_time("flaky " + self.path):
             return self.send(500, {"message": "Server Error"})
         if repo == "forbidden":

@@ -179,6 +179,18 @@ struct GitHubCommandsTests {
         "run 5 of acme/widget not found (404)"
       ),
       (["budget", "--repo", "acme/secondary"], "t", Int32(1), "secondary rate limit (429)"),
+      // Waits of 0 s, of 10^20 s and of 1e300 s (a spin, then two traps before the headers
+      // were checked): at least 1 s, none for a Retry-After that is no number of seconds, and a
+      // primary limit whose reset is not a time is the 403 it is.
+      (
+        ["budget", "--repo", "acme/retry-zero"], "t", Int32(1),
+        "asks to wait 1 s, more than the 0 s runlens waits"
+      ),
+      (
+        ["budget", "--repo", "acme/retry-huge"], "t", Int32(1),
+        "asks to wait 60 s, more than the 0 s runlens waits"
+      ),
+      (["budget", "--repo", "acme/reset-huge"], "t", Int32(1), "forbidden (403)"),
     ] as [([String], String?, Int32, String)])
   func failures(arguments: [String], token: String?, status: Int32, message: String) throws {
     let server = try GitHubStandIn()

@@ -22,6 +22,26 @@ struct GitHubSessionTests {
     if let problem { #expect(problem == "--repo must be OWNER/REPO, not \(name)") }
   }
 
+  @Test("rate-limit headers: whole seconds or an HTTP-date, anything else is no wait")
+  func rateLimitHeaders() {
+    #expect(GitHubClient.wholeSeconds(" 120 ") == 120)
+    #expect(GitHubClient.wholeSeconds("999999999999") == 999_999_999_999)
+    for text in ["", "-1", "1.5", "1e300", "inf", "nan", "1 2", "9999999999999", "0x10", "١٢"] {
+      #expect(GitHubClient.wholeSeconds(text) == nil, "\(text)")
+    }
+    // 2015-10-21T07:28:00Z is 1,445,412,480 s after the epoch.
+    let date = "Wed, 21 Oct 2015 07:28:00 GMT"
+    #expect(GitHubClient.retryAfter(date, now: 1_445_412_470) == 10)
+    #expect(GitHubClient.retryAfter(date, now: 1_445_412_490) == 0)
+    #expect(GitHubClient.retryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now: 0)! > 2e11)
+    #expect(GitHubClient.retryAfter("tomorrow", now: 0) == nil)
+    #expect(GitHubClient.seconds(.infinity) == "inf")
+    #expect(GitHubClient.seconds(1e300) == "1e+300")
+    #expect(GitHubClient.seconds(.nan) == "nan")
+    #expect(GitHubClient.seconds(60) == "60")
+    #expect(GitHubClient.seconds(1.5) == "1.5")
+  }
+
   @Test("no token is a usage error; other errors are not; any error has a message")
   func errors() {
     #expect(throws: GitHubError.self) { try GitHubSession(environment: [:]) }
