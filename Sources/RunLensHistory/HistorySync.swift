@@ -15,10 +15,13 @@ package enum HistorySync {
   }
 
   /// The first day of the window: a `YYYY-MM-DD` date, or a number of days (`30` or `30d`)
-  /// before `today`; `nil` when `text` is neither.
+  /// before `today`, at the earliest 1970-01-01 (GitHub has no run before 2008); `nil` when
+  /// `text` is neither.
   package static func startDay(_ text: String, today: CalendarDay) -> CalendarDay? {
     switch HistoryReport.Options.Since(parsing: text) {
-    case .days(let days): CalendarDay(milliseconds: today.milliseconds - Int64(days) * 86_400_000)
+    case .days(let days):
+      CalendarDay(
+        milliseconds: max(0, HistoryReport.subtracting(days: days, from: today.milliseconds)))
     case .date(let date): CalendarDay(parsing: date)
     case nil: nil
     }

@@ -26,6 +26,9 @@ struct HistorySyncTests {
     #expect(HistorySync.startDay("30d", today: today)?.text == "2026-11-05")
     #expect(HistorySync.startDay("0", today: today)?.text == "2026-12-05")
     #expect(HistorySync.startDay("2026-01-31", today: today)?.text == "2026-01-31")
+    // More days than the range of times (it trapped) or than since 1970: 1970-01-01.
+    #expect(HistorySync.startDay("999999999999999999d", today: today)?.text == "1970-01-01")
+    #expect(HistorySync.startDay("30000", today: today)?.text == "1970-01-01")
     #expect(HistorySync.startDay("-3", today: today) == nil)
     #expect(HistorySync.startDay("last week", today: today) == nil)
     let query = HistorySync.listQuery(branch: "main", since: today)

@@ -11,7 +11,8 @@ package struct CalendarDay: Sendable, Hashable, Comparable {
   /// - Parameter milliseconds: Milliseconds since the Unix epoch.
   package init(milliseconds: Int64) {
     let day: Int64 = 86_400_000
-    daysSinceEpoch = milliseconds >= 0 ? milliseconds / day : -((-milliseconds + day - 1) / day)
+    // Rounded down; written so that no time, Int64.min included, overflows.
+    daysSinceEpoch = milliseconds >= 0 ? milliseconds / day : (milliseconds + 1) / day - 1
   }
 
   /// The day of a date.

@@ -603,7 +603,7 @@ private struct Builder {
 
 extension HistoryReport {
   /// `milliseconds` less `days` days, `Int64.min` when that is before the range of times.
-  static func subtracting(days: Int, from milliseconds: Int64) -> Int64 {
+  package static func subtracting(days: Int, from milliseconds: Int64) -> Int64 {
     let (span, overflow) = Int64(clamping: max(0, days)).multipliedReportingOverflow(
       by: 86_400_000)
     let (start, underflow) = milliseconds.subtractingReportingOverflow(span)

@@ -151,6 +151,9 @@ struct CalendarDayTests {
   func instant() {
     #expect(CalendarDay(milliseconds: 0).text == "1970-01-01")
     #expect(CalendarDay(milliseconds: -1).text == "1969-12-31")
+    #expect(CalendarDay(milliseconds: -86_400_000).daysSinceEpoch == -1)
+    #expect(CalendarDay(milliseconds: -86_400_001).daysSinceEpoch == -2)
+    #expect(CalendarDay(milliseconds: Int64.min).daysSinceEpoch == -106_751_991_168)
     #expect(CalendarDay(milliseconds: 1_795_276_800_000).text == "2026-11-21")
   }
 }
