@@ -78,7 +78,8 @@ extension HistoryStore {
         db, "SELECT runKey, jobIndex, key, outcome, sizeBytes FROM saves", runs: index
       ) { run, row in
         guard job(run, row.int(1)) != nil, row.text(3, { Self.equal($0, "saved") }) == true,
-          let size = row.int(4), let family = row.text(2, { digest.intern(familyOfKey: $0) })
+          let size = row.int(4), size >= 0,
+          let family = row.text(2, { digest.intern(familyOfKey: $0) })
         else { return }
         digest.addSave(HistoryDigest.Save(family: family, sizeBytes: size), run: run)
       }

@@ -86,6 +86,59 @@ struct HistoryStoreTests {
     .init(since: .days(7)), .init(since: .date("2026-11-16")), .init(limitBytes: 1_000_000),
   ]
 
+  /// A run of one job started at `start` that restored and saved each of `saves` (key, size).
+  static func sizedRun(_ id: Int, _ start: String, _ saves: [(String, Int64)]) throws
+    -> HistoryRun
+  {
+    let restores = saves.map {
+      #"{"step":"r","primaryKey":"\#($0.0)","outcome":"miss","durationMs":5}"#
+    }
+    let saved = saves.map {
+      #"{"step":"s","key":"\#($0.0)","outcome":"saved","sizeBytes":\#($0.1)}"#
+    }
+    let text =
+      #"{"schemaVersion":1,"run":{"repository":"a/b","runId":"\#(id)","runAttempt":"1","#
+      + #""ref":"refs/heads/main","workflow":"CI"},"totals":{"wallMs":1000,"computeMs":1000},"#
+      + #""jobs":[{"name":"build","startedAt":"\#(start)","durationMs":1000,"steps":[],"#
+      + #""cache":{"restores":[\#(restores.joined(separator: ","))],"#
+      + #""saves":[\#(saved.joined(separator: ","))]}}]}"#
+    return try HistoryRun(metricsJSON: Array(text.utf8))
+  }
+
+  @Test(
+    "sizes at the ends of Int64 (each trapped a report): negative ones do not count, sums saturate"
+  )
+  func extremeSizes() throws {
+    let a = "famA-Linux-0123456789abcdef"
+    let b = "famB-Linux-0123456789abcdef"
+    let cases: [([(String, Int64)], [(String, Int64)], footprint: Int64)] = [
+      ([(a, -1)], [(a, .max)], .max),
+      ([(a, .max)], [(a, -2)], .max),
+      ([(a, .min)], [(a, 0)], 0),
+      ([(a, 0)], [(a, .max)], .max),
+      ([(a, .min), (b, 100)], [(b, 1000)], 1000),
+      ([(a, .max), (b, .max)], [(b, .max)], .max),
+    ]
+    for (first, second, footprint) in cases {
+      let runs = [
+        try Self.sizedRun(1, "2025-01-01T00:00:00Z", first),
+        try Self.sizedRun(2, "2025-01-08T00:00:00Z", second),
+      ]
+      let path = Self.temporaryPath()
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let store = try HistoryStore(path: path)
+      for run in runs { try store.add(run) }
+      let options = HistoryReport.Options(since: .days(Int.max))
+      let report = try store.report(options: options)
+      #expect(report == HistoryReport(runs: runs, options: options))
+      #expect(report.footprintBytes == footprint, "\(first) \(second)")
+      #expect(report.families.allSatisfy { ($0.lastBytes ?? 0) >= 0 })
+      #expect(!HistoryReportRenderer.markdown(report).isEmpty)
+      #expect(!HistoryReportRenderer.html(report).isEmpty)
+      #expect(!HistoryReportRenderer.json(report).isEmpty)
+    }
+  }
+
   @Test("the report read row by row from the store is the report over the stored runs")
   func streamingReport() throws {
     let path = Self.temporaryPath()

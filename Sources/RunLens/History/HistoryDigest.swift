@@ -295,7 +295,8 @@ package struct HistoryDigest: Sendable {
             run: index)
         }
         for save in job.saves where save.outcome == "saved" {
-          guard let family = save.family, let size = save.sizeBytes else { continue }
+          // No save has a negative size: a document that says so does not count.
+          guard let family = save.family, let size = save.sizeBytes, size >= 0 else { continue }
           saves.append(Save(family: intern(family), sizeBytes: size), run: index)
         }
       }

@@ -66,13 +66,14 @@ extension HistoryReport {
     var footprint: Int64 = 0
     var growth: Int64 = 0
     for family in families {
-      footprint = footprint.addingReportingOverflow(family.lastBytes ?? 0).partialValue
-      growth = growth.addingReportingOverflow(max(0, family.growthBytesPerWeek ?? 0)).partialValue
+      footprint = footprint.saturatingAdding(max(0, family.lastBytes ?? 0))
+      growth = growth.saturatingAdding(max(0, family.growthBytesPerWeek ?? 0))
     }
     footprintBytes = footprint
+    // In Double: the limit is the user's number, and the difference may not be an Int64.
     weeksToLimit =
       growth > 0 && footprint < options.limitBytes
-      ? Double(options.limitBytes - footprint) / Double(growth) : nil
+      ? (Double(options.limitBytes) - Double(footprint)) / Double(growth) : nil
     advice = []
     advice = adviceList()
   }
@@ -467,8 +468,7 @@ private struct Builder {
     var ids: [UInt64: Int] = [:]
     var idsByName: [String: Int] = [:]
     func id(_ test: HistoryDigest.Test) -> Int {
-      let pair =
-        UInt64(UInt32(bitPattern: test.suite)) << 32 | UInt64(UInt32(bitPattern: test.name))
+      let pair = Self.pair(test.suite, test.name)
       if let id = ids[pair] { return id }
       let text = name(test.suite) + "\u{1F}" + name(test.name)
       let id = idsByName[text] ?? idsByName.count
@@ -499,9 +499,10 @@ private struct Builder {
       branches[name] = branches.count
       return branches.count - 1
     }
-    let tests = worst.values.compactMap { record -> HistoryReport.FlakyTest? in
-      guard record.flaky + record.failed > 0 else { return nil }
-      let full = recount(suite: record.suite, name: record.name, branches: branch)
+    let records = worst.values.filter { $0.flaky + $0.failed > 0 }
+    let counts = recount(records.map { Self.pair($0.suite, $0.name) }, branches: branch)
+    let tests = records.map { record -> HistoryReport.FlakyTest in
+      let full = counts[Self.pair(record.suite, record.name)] ?? (0, 0, 0)
       let flipRate = full.pairs > 0 ? Double(full.flips) / Double(full.pairs) : 0
       return HistoryReport.FlakyTest(
         suite: name(record.suite), name: name(record.name), runs: full.runs,
@@ -524,37 +525,51 @@ private struct Builder {
     return (tests, "not (" + terms.joined(separator: " | ") + ")")
   }
 
-  /// A test's runs, flips and pairs over every run, counting runs where only its suite ran.
+  /// A test's suite and name indices as one key.
+  static func pair(_ suite: Int32, _ name: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: suite)) << 32 | UInt64(UInt32(bitPattern: name))
+  }
+
+  /// Each test's runs, flips and pairs over every run, counting runs where only its suite ran,
+  /// in one pass over the runs' tests (a pass a test was quadratic in a run's failures).
   ///
   /// - Parameters:
-  ///   - suite: The test's suite.
-  ///   - name: The test's name.
+  ///   - keys: The tests, as ``pair(_:_:)`` of their suite and name.
   ///   - branches: Each covered run's branch, as a number.
-  /// - Returns: The runs it ran in, its flips and the pairs of consecutive runs of a branch.
-  private func recount(suite: Int32, name: Int32, branches: [Int]) -> (
+  /// - Returns: For each test, the runs it ran in, its flips and the pairs of consecutive runs
+  ///   of a branch.
+  private func recount(_ keys: [UInt64], branches: [Int]) -> [UInt64: (
     runs: Int, flips: Int, pairs: Int
-  ) {
-    var runsCount = 0
-    var flips = 0
-    var pairs = 0
-    var last = [Bool?](repeating: nil, count: (branches.max() ?? 0) + 1)
+  )] {
+    let wanted = Set(keys)
+    var counts: [UInt64: (runs: Int, flips: Int, pairs: Int)] = [:]
+    // The last outcome of each test on each branch.
+    var last: [UInt64: [Int: Bool]] = [:]
+    var failing: [UInt64: Bool] = [:]
     for (position, run) in order.enumerated() {
-      var named = false
-      var failing = false
-      for test in digest.tests[run] where test.suite == suite && test.name == name {
-        named = true
-        if test.outcome.isFailing { failing = true }
+      failing.removeAll(keepingCapacity: true)
+      for test in digest.tests[run] {
+        let key = Self.pair(test.suite, test.name)
+        guard wanted.contains(key) else { continue }
+        failing[key] = (failing[key] ?? false) || test.outcome.isFailing
       }
-      guard named || digest.suites[run].contains(suite) else { continue }
-      runsCount += 1
+      let suites = Set(digest.suites[run])
       let branch = branches[position]
-      if let previous = last[branch] {
-        pairs += 1
-        if previous != failing { flips += 1 }
+      for key in keys {
+        // Named in the run, or its suite ran (and it passed).
+        guard
+          let isFailing = failing[key]
+            ?? (suites.contains(Int32(truncatingIfNeeded: key >> 32)) ? false : nil)
+        else { continue }
+        counts[key, default: (0, 0, 0)].runs += 1
+        if let previous = last[key]?[branch] {
+          counts[key, default: (0, 0, 0)].pairs += 1
+          if previous != isFailing { counts[key, default: (0, 0, 0)].flips += 1 }
+        }
+        last[key, default: [:]][branch] = isFailing
       }
-      last[branch] = failing
     }
-    return (runsCount, flips, pairs)
+    return counts
   }
 
   /// A nextest filterset matcher argument with `\`, `(`, `)` and `,` escaped.
@@ -590,8 +605,9 @@ private struct Builder {
       let sizes = allSizes[family.index] ?? []
       var growth: Int64?
       if let first = sizes.first, let last = sizes.last, last.ms > first.ms {
-        let weeks = Double(last.ms - first.ms) / 604_800_000
-        let perWeek = Double(last.bytes - first.bytes) / weeks
+        // In Double: neither difference need be an Int64.
+        let weeks = (Double(last.ms) - Double(first.ms)) / 604_800_000
+        let perWeek = (Double(last.bytes) - Double(first.bytes)) / weeks
         if perWeek.isFinite, abs(perWeek) < 9e18 { growth = Int64(perWeek.rounded()) }
       }
       return HistoryReport.Family(

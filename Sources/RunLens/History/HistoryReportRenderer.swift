@@ -290,7 +290,7 @@ public enum HistoryReportRenderer {
   /// Bytes in decimal units (`1.2 GB`).
   static func bytes(_ value: Int64) -> String {
     let units: [(Double, String)] = [(1e9, "GB"), (1e6, "MB"), (1e3, "kB")]
-    for (size, unit) in units where Double(abs(value)) >= size {
+    for (size, unit) in units where Double(value.magnitude) >= size {
       return "\(JSONValue.format((Double(value) / size * 10).rounded() / 10)) \(unit)"
     }
     return "\(value) B"

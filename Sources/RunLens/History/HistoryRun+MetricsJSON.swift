@@ -39,7 +39,7 @@ extension HistoryRun {
   ///
   /// The direct reader gives `nil` when it is not sure, `JSONDecoder` when it throws. Tests
   /// hold the two to the same run.
-  static func metricsJSON(_ bytes: [UInt8], direct: Bool) -> HistoryRun? {
+  package static func metricsJSON(_ bytes: [UInt8], direct: Bool) -> HistoryRun? {
     if direct { return Metrics.read(bytes).map(HistoryRun.init(metrics:)) }
     let metrics = try? MetricsJSON.decode(Metrics.self, from: bytes, version: \.schemaVersion)
     return metrics.map(HistoryRun.init(metrics:))
