@@ -105,7 +105,7 @@ if Context.environment["RUNLENS_FUZZ"] != nil {
     .executableTarget(
       name: "runlens-fuzz",
       dependencies: [
-        "CLibFuzzer", "RunLens", "RunLensArchive",
+        "CLibFuzzer", "RunLens", "RunLensArchive", "RunLensGitHub",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       path: "Fuzz/Sources/runlens-fuzz",

@@ -4,8 +4,8 @@
 # Builds the harnesses with libFuzzer and AddressSanitizer (LeakSanitizer on; the C targets
 # too, with libFuzzer's coverage) into
 # .build-fuzz/, seeds TARGET's corpus from Fixtures/, and runs TARGET for SECONDS seconds.
-# TARGET is one of: log gh junit jobs caches metrics config zip run, or `all` (each in turn, for
-# SECONDS seconds each), or jsoncheck (the harnesses' JSON check against JSONSerialization; not
+# TARGET is one of: log gh junit jobs caches metrics config zip run history api, or `all` (each
+# in turn, for SECONDS seconds each), or jsoncheck (the harnesses' JSON check against JSONSerialization; not
 # in `all`). Findings (crash-*, leak-*, timeout-*, slow-unit-*) are written to
 # .build-fuzz/findings/TARGET/; the corpus grows in .build-fuzz/corpus/TARGET/. A long
 # campaign: run with a large SECONDS (and -jobs=N -workers=N to use N cores); the corpus
@@ -23,7 +23,7 @@ fi
 target=$1
 seconds=$2
 shift 2
-targets="log gh junit jobs caches metrics config zip run"
+targets="log gh junit jobs caches metrics config zip run history api"
 # Not an entry point, so not in `all`: the harnesses' own JSON check against JSONSerialization.
 extra="jsoncheck"
 
@@ -52,6 +52,8 @@ seed() {
     config) files=(Fuzz/seeds/config/*.json) ;;
     jsoncheck) files=(Fuzz/seeds/jsoncheck/*.json Fixtures/*/*.json) ;;
     zip) files=(Fixtures/*/*.zip) ;;
+    history) files=(Fixtures/*/metrics.json Fixtures/history-*/run-*.json Fixtures/compare-*/*.json) ;;
+    api) files=(Fuzz/seeds/api/*) ;;
     run) files=() ;;
   esac
   for file in "${files[@]}"; do
@@ -62,6 +64,10 @@ seed() {
     out="$corpus/seed-$(echo "$file" | tr '/' '_')"
     case $name in
       log | gh | junit) { printf '\000\020\000\100'; cat "$file"; } > "$out" ;;
+      # A metrics document past -max_len would be cut: the same document without its layout.
+      history) python3 -c 'import json, sys; d = open(sys.argv[1], "rb").read()
+if len(d) > 16384: d = json.dumps(json.loads(d), separators=(",", ":")).encode()
+open(sys.argv[2], "wb").write(d)' "$file" "$out" ;;
       *) cp "$file" "$out" ;;
     esac
   done
@@ -81,6 +87,23 @@ seed() {
         first=0
       done
     done
+  fi
+  if [ "$name" = history ]; then
+    # Runs of the same workflow a few days apart, for trends: documents without their layout,
+    # joined with the byte 0x1E, as many as fit in 16 KiB.
+    python3 - "$corpus" Fixtures/history-3-weeks Fixtures/compare-3v3-faster <<'PY'
+import json, pathlib, sys
+corpus = pathlib.Path(sys.argv[1])
+for folder in sys.argv[2:]:
+    paths = sorted(p for p in pathlib.Path(folder).glob("*.json") if "schemaVersion" in p.read_text())
+    for start in range(0, len(paths), 4):
+        out = b""
+        for path in paths[start:start + 4]:
+            document = json.dumps(json.loads(path.read_bytes()), separators=(",", ":")).encode()
+            if len(out) + len(document) + 1 > 16384: break
+            out += (b"\x1e" if out else b"") + document
+        (corpus / f"seed-runs-{pathlib.Path(folder).name}-{start}").write_bytes(out)
+PY
   fi
   if [ "$name" = zip ]; then
     # A well-formed run-logs zip made from the fixtures (stored, deflated, step folders).

@@ -1,6 +1,7 @@
 import Foundation
 import RunLens
 import RunLensArchive
+import RunLensGitHub
 
 /// Every entry point of runlens that takes outside bytes, each run over the whole path: parse,
 /// build, then every renderer.
@@ -27,6 +28,14 @@ enum Harness: String, CaseIterable {
   /// Several inputs of any kind (separated by the byte 0x1E) put together into one run by
   /// `RunAssembly`, fed whole and in chunks: the reports must agree.
   case run
+  /// A metrics JSON file as `history add` and `export` read it: the direct reader against
+  /// `JSONDecoder`, the store's rows and the run they reassemble into, the history report's
+  /// three renderings, NDJSON and OTLP.
+  case history
+  /// The GitHub API's documents and headers: workflow runs and the baseline picked from them,
+  /// PR comments and the one to update, a created comment, a `Link` header, and a steps
+  /// context (`report --steps`) applied to a report, rendered.
+  case api
   /// Not an entry point: any text whose first non-blank byte opens an object or an array, given
   /// to ``JSONCheck`` and to `JSONSerialization`, which must agree (a check of the check the
   /// other harnesses make of the JSON they render).
@@ -44,6 +53,8 @@ enum Harness: String, CaseIterable {
     case .config: Self.config(Array(data))
     case .zip: Self.zip(Array(data))
     case .run: Self.run(Array(data))
+    case .history: Self.history(Array(data))
+    case .api: Self.api(Array(data))
     case .jsoncheck: Self.jsonCheck(Array(data))
     }
   }
@@ -341,6 +352,104 @@ enum Harness: String, CaseIterable {
       fatalError("run: the report differs when the inputs are fed in chunks")
     }
     render(whole, metricsJSON: expected)
+  }
+
+  /// A second run for the history harness's reports, from ``sampleLog``.
+  static let sampleRun: HistoryRun = {
+    guard let run = try? HistoryRun(report: RunReport(jobs: [sampleLog])) else {
+      fatalError("history: the sample log makes no run")
+    }
+    return run
+  }()
+
+  /// The run of one metrics document, checked three ways, or `nil` when it is not one.
+  static func historyRun(_ bytes: [UInt8]) -> HistoryRun? {
+    let decoded = HistoryRun.metricsJSON(bytes, direct: false)
+    let direct = HistoryRun.metricsJSON(bytes, direct: true)
+    // The direct reader gives up (nil) on what it is not sure of; what it reads, JSONDecoder
+    // reads the same.
+    if let direct, direct != decoded {
+      fatalError("history: the direct reader and JSONDecoder read different runs")
+    }
+    guard let run = decoded else { return nil }
+    guard (try? HistoryRun(metricsJSON: bytes)) == run else {
+      fatalError("history: HistoryRun(metricsJSON:) differs from both readers")
+    }
+    // The rows the store writes, in any order, reassemble into the run it reads back.
+    var tables: [HistoryTable: [[HistoryCell]]] = [:]
+    for (table, rows) in run.allRows(key: run.key) {
+      guard rows.allSatisfy({ $0.count == table.columns.count }) else {
+        fatalError("history: a row of \(table) does not have its table's columns")
+      }
+      tables[table] = rows.reversed()
+    }
+    guard HistoryRun.assemble(tables) == [run] else {
+      fatalError("history: the store's rows do not reassemble into the run")
+    }
+    return run
+  }
+
+  static func history(_ bytes: [UInt8]) {
+    // Up to four metrics documents, separated by the byte 0x1E: trends need several runs.
+    var runs: [HistoryRun] = []
+    for document in bytes.split(separator: 0x1E, maxSplits: 3, omittingEmptySubsequences: true) {
+      if let run = historyRun(Array(document)) { runs.append(run) }
+    }
+    guard !runs.isEmpty else { return }
+    let first = runs[0]
+    for runs in [runs, runs + [sampleRun, first]] {
+      for options in [
+        HistoryReport.Options(), .init(since: .days(Int.max), limitBytes: 0),
+        .init(
+          since: .date("2026-01-01"), branch: first.branch, workflow: first.workflow,
+          limitBytes: Int64.max),
+      ] {
+        let report = HistoryReport(runs: runs, options: options)
+        _ = HistoryReportRenderer.markdown(report)
+        _ = HistoryReportRenderer.html(report)
+        checkJSON(HistoryReportRenderer.json(report), "history report JSON")
+      }
+      for table in HistoryTable.allCases {
+        for line in NDJSONExport.render(runs, table: table).split(separator: "\n") {
+          checkJSON(String(line), "NDJSON")
+        }
+      }
+      checkJSON(OTLPExport.render(runs), "OTLP")
+    }
+  }
+
+  static func api(_ bytes: [UInt8]) {
+    if let runs = try? WorkflowRuns.parse(bytes) {
+      let excluded = runs.first?.id ?? 0
+      let picked = WorkflowRuns.baseline(from: runs, excluding: excluded, count: 3)
+      let times = picked.map { $0.createdAt?.nanosecondsSinceEpoch ?? Int64.min }
+      guard picked.count <= 3, Set(picked.map(\.id)).count == picked.count,
+        picked.allSatisfy({
+          $0.id != excluded && $0.status == "completed" && $0.conclusion == "success"
+        }),
+        Swift.zip(times, times.dropFirst()).allSatisfy({ $0 >= $1 })
+      else { fatalError("api: the baseline breaks its rules") }
+    }
+    if let comments = try? PullRequestComment.parse(bytes) {
+      for comment in comments.prefix(16) {
+        guard let marker = PullRequestComment.marker(of: comment.body) else { continue }
+        guard let found = PullRequestComment.existing(in: comments, marker: marker),
+          found.body.hasPrefix(marker), found.id <= comment.id
+        else { fatalError("api: the comment to update is not the oldest with the marker") }
+      }
+    }
+    _ = PullRequestComment.parse(created: bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    if let next = LinkHeader.next(text), !text.contains(next) {
+      fatalError("api: the next page's URL is not in the Link header")
+    }
+    if let steps = try? StepsContext.parse(bytes) {
+      _ = StepsContext.restores(steps)
+      render(
+        StepsContext.apply(
+          steps, to: RunReport(jobs: [sampleLog]), jobKey: "unit", source: "steps.json"))
+      render(StepsContext.apply(steps, to: RunReport(jobs: []), jobKey: nil, source: "steps.json"))
+    }
   }
 
   static func jsonCheck(_ bytes: [UInt8]) {
