@@ -25,6 +25,10 @@ package final class GitHubClient: Sendable {
     case pullRequestsWrite = "pull-requests: write"
   }
 
+  /// The longest job log fetched: 1 GiB (a log is held in memory until it is written; the
+  /// API's other answers are bounded by `HTTPTransport.defaultMaxBodyBytes`).
+  package static let maxLogBytes = 1 << 30
+
   /// The connection settings.
   package let connection: GitHubConnection
   private let transport = HTTPTransport()
@@ -47,12 +51,15 @@ package final class GitHubClient: Sendable {
   ///   - url: The URL.
   ///   - body: A JSON body.
   ///   - authorized: Whether to send the token; the caller passes `false` off the API host.
+  ///   - maxBodyBytes: The longest answer body to take (decoded); a longer one is an error.
   /// - Returns: The final answer, whatever its status.
   /// - Throws: ``GitHubError`` for a rate limit beyond the bound, or when every try failed.
-  package func send(_ method: String, _ url: URL, body: Data? = nil, authorized: Bool = true)
-    throws(GitHubError) -> Response
-  {
+  package func send(
+    _ method: String, _ url: URL, body: Data? = nil, authorized: Bool = true,
+    maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes
+  ) throws(GitHubError) -> Response {
     var request = HTTPTransport.Request(method: method, url: url, body: body)
+    request.maxBodyBytes = maxBodyBytes
     request.setHeader("Accept", "application/vnd.github+json")
     request.setHeader("X-GitHub-Api-Version", "2022-11-28")
     request.setHeader("User-Agent", connection.userAgent)
@@ -69,8 +76,11 @@ package final class GitHubClient: Sendable {
       do {
         answer = try transport.perform(request, timeout: connection.requestTimeout)
       } catch {
-        // No libcurl is not a dropped connection: trying again cannot help.
-        guard tries < connection.retries, HTTPTransport.loadProblem == nil else {
+        // No libcurl is not a dropped connection, nor is an answer too long: trying again
+        // cannot help.
+        var isFinal = HTTPTransport.loadProblem != nil
+        if case .tooLarge = error { isFinal = true }
+        guard tries < connection.retries, !isFinal else {
           switch error {
           case .timeout:
             throw GitHubError(
@@ -80,6 +90,11 @@ package final class GitHubClient: Sendable {
           case .connection(let reason):
             throw GitHubError(
               .transport, "\(method) \(Self.shown(url)): \(reason) (\(tries + 1) tries)")
+          case .tooLarge(let limit):
+            throw GitHubError(
+              .badResponse,
+              "\(method) \(Self.shown(url)): the answer is longer than \(limit >> 20) MiB, "
+                + "more than runlens reads; it stopped there")
           }
         }
         tries += 1
@@ -161,6 +176,8 @@ package final class GitHubClient: Sendable {
   /// Every page of a list: the first page of `path`, then each `Link: <…>; rel="next"` as given.
   ///
   /// - Returns: The bodies of the pages, in order.
+  /// - Throws: ``GitHubError``, also when the list has more than `limit` pages (a `Link` loop,
+  ///   or a list longer than runlens reads).
   package func pages(
     _ path: String, query: [(String, String)] = [], needs permission: Permission,
     limit: Int = 100
@@ -169,16 +186,22 @@ package final class GitHubClient: Sendable {
       throw GitHubError(.badResponse, "not a URL: \(path)")
     }
     var bodies: [Data] = []
-    while bodies.count < limit {
+    while true {
       let answer = try send("GET", url)
       try check(answer, "GET", url, needs: permission)
       bodies.append(answer.body)
       guard let next = LinkHeader.next(answer.headers["link"]).flatMap(URL.init(string:)) else {
-        break
+        return bodies
+      }
+      // A list cut short would give a total that looks whole (a budget, a baseline).
+      guard bodies.count < limit else {
+        throw GitHubError(
+          .badResponse,
+          "GET \(Self.shown(url)): more than \(limit) pages; runlens reads at most \(limit) "
+            + "rather than report on part of the list")
       }
       url = next
     }
-    return bodies
   }
 
   /// A JSON request (`POST`, `PATCH`) to an API path, mapped to an error unless 2xx.
@@ -205,7 +228,8 @@ package final class GitHubClient: Sendable {
     }
     var hops = 0
     while true {
-      let answer = try send("GET", url, authorized: connection.isAPIHost(url))
+      let answer = try send(
+        "GET", url, authorized: connection.isAPIHost(url), maxBodyBytes: Self.maxLogBytes)
       if (300..<400).contains(answer.status) {
         guard hops < 5, let location = answer.headers["location"],
           let next = URL(string: location, relativeTo: url)?.absoluteURL

@@ -22,6 +22,9 @@ package final class HTTPTransport: Sendable {
     package var headers: [(name: String, value: String)]
     /// The body, `nil` for none.
     package var body: Data?
+    /// The most bytes of answer body to take, after decoding (a gzip answer can unpack a
+    /// thousandfold); a longer answer fails with ``Failure/tooLarge(_:)``.
+    package var maxBodyBytes = HTTPTransport.defaultMaxBodyBytes
 
     /// A request; add headers with ``setHeader(_:_:)``.
     package init(
@@ -60,7 +63,13 @@ package final class HTTPTransport: Sendable {
     case timeout
     /// No connection, a broken one, or no libcurl to make one; the reason for a message.
     case connection(String)
+    /// The answer's body is longer than the request's ``Request/maxBodyBytes`` (given here);
+    /// the transfer stopped there.
+    case tooLarge(Int)
   }
+
+  /// The default bound on an answer's body: 64 MiB, far more than any page of the API.
+  package static let defaultMaxBodyBytes = 64 << 20
 
   /// Easy handles not in use, kept for their open connections.
   private let idle = IdleHandles()
@@ -112,7 +121,7 @@ package final class HTTPTransport: Sendable {
     guard let easy = idle.take() ?? ccurl_easy_open() else {
       throw .connection("libcurl could not make a handle")
     }
-    let exchange = Exchange()
+    let exchange = Exchange(limit: max(0, request.maxBodyBytes))
     let result = Self.run(request, timeout: timeout, on: easy, into: exchange)
     idle.give(easy)
     switch result {
@@ -167,6 +176,7 @@ package final class HTTPTransport: Sendable {
     let code = withExtendedLifetime(exchange) {
       message.withUnsafeMutableBufferPointer { ccurl_perform(easy, $0.baseAddress) }
     }
+    if exchange.isOverLimit { return .failure(.tooLarge(exchange.limit)) }
     guard code == 0 else {
       if code == CCURL_TIMED_OUT { return .failure(.timeout) }
       let text = String(
@@ -204,8 +214,24 @@ package final class HTTPTransport: Sendable {
 private final class Exchange {
   var headers: [String: String] = [:]
   var body = Data()
+  /// The most body bytes to take.
+  let limit: Int
+  /// Whether the body went past ``limit`` (and the transfer was stopped).
+  var isOverLimit = false
   /// The name of the last header, for an obsolete folded continuation line.
   var lastHeader: String?
+
+  init(limit: Int) { self.limit = limit }
+
+  /// Appends body bytes; `false` (stop the transfer) when they pass the limit.
+  func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard bytes.count <= limit - body.count else {
+      isOverLimit = true
+      return false
+    }
+    body.append(bytes)
+    return true
+  }
 
   /// One header line (CRLF included): a status line starts the headers of a new response
   /// (after `100 Continue`, or a proxy's answer to CONNECT), so only the final one's are kept.
@@ -238,28 +264,31 @@ private final class Exchange {
 
 /// libcurl's header callback: hands each line to the ``Exchange``.
 private let receiveHeader: ccurl_data_callback = { data, size, count, context in
-  deliver(data, size, count, context) { $0.header($1) }
+  deliver(data, size, count, context) {
+    $0.header($1)
+    return true
+  }
 }
 
-/// libcurl's write callback: appends the bytes to the ``Exchange``'s body.
+/// libcurl's write callback: appends the bytes to the ``Exchange``'s body, up to its limit.
 private let receiveBody: ccurl_data_callback = { data, size, count, context in
-  deliver(data, size, count, context) { $0.body.append($1) }
+  deliver(data, size, count, context) { $0.append($1) }
 }
 
 /// The body of both callbacks: `size * count` bytes at `data` to `exchange`; returns the count
-/// taken, or 0 (which stops the transfer) when the numbers make no sense.
+/// taken, or 0 (which stops the transfer) when the numbers make no sense or `take` refuses.
 private func deliver(
   _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
-  _ context: UnsafeMutableRawPointer?, _ take: (Exchange, UnsafeBufferPointer<UInt8>) -> Void
+  _ context: UnsafeMutableRawPointer?, _ take: (Exchange, UnsafeBufferPointer<UInt8>) -> Bool
 ) -> Int {
   let (total, overflow) = size.multipliedReportingOverflow(by: count)
   guard !overflow, let context else { return 0 }
   guard total > 0, let data else { return total }
   let exchange = Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue()
-  data.withMemoryRebound(to: UInt8.self, capacity: total) {
+  let taken = data.withMemoryRebound(to: UInt8.self, capacity: total) {
     take(exchange, UnsafeBufferPointer(start: $0, count: total))
   }
-  return total
+  return taken ? total : 0
 }
 
 /// Easy handles between exchanges, behind a lock.

@@ -17,6 +17,7 @@ created>=DATE, as the API filters), for `history sync`; the jobs of run 303 alwa
 The token "rejected" gets 401 everywhere.
 """
 import argparse
+import gzip
 import json
 import os
 import signal
@@ -223,6 +224,14 @@ class Handler(BaseHTTPRequestHandler):
         if repo == "reset-huge":
             return self.send(403, {"message": "API rate limit exceeded"},
                              {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1e300"})
+        if repo == "loop":
+            # A caches page whose next page is itself, forever.
+            return self.send(200, {"total_count": 1, "actions_caches": []},
+                             {"Link": f'<http://127.0.0.1:{PORTS["api"]}{self.path}>; rel="next"'})
+        if repo == "bomb":
+            # 65 MiB of JSON whitespace in 64 KiB of gzip: more than runlens takes from the API.
+            return self.send(200, gzip.compress(b"[" + b" " * (65 << 20) + b"]", 1),
+                             {"Content-Encoding": "gzip"})
         if repo == "flaky" and self.first_time("flaky " + self.path):
             return self.send(500, {"message": "Server Error"})
         if repo == "forbidden":

@@ -12,6 +12,8 @@ Paths:
   /twice      200 with X-Twice sent twice (a and b)
   /gzip       200 with a gzip-encoded body when the client accepts gzip
   /stall      reads the request, never answers
+  /big        200 with 2,000,000 bytes of "x"
+  /bomb       200 with a gzip body of 64 KiB that unpacks to 65 MiB, when the client accepts gzip
 """
 import gzip
 import os
@@ -66,6 +68,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.answer(200, gzip.compress(b"squeezed " * 100), [("Content-Encoding", "gzip")])
             else:
                 self.answer(200, b"squeezed " * 100)
+        elif path == "/big":
+            self.answer(200, b"x" * 2_000_000)
+        elif path == "/bomb":
+            self.answer(200, gzip.compress(b" " * (65 << 20), 1), [("Content-Encoding", "gzip")])
         elif path == "/stall":
             time.sleep(3600)
         else:

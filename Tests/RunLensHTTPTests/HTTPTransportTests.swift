@@ -119,6 +119,25 @@ struct HTTPTransportTests {
       String(decoding: squeezed.body, as: UTF8.self) == String(repeating: "squeezed ", count: 100))
   }
 
+  @Test("a body longer than the request's bound stops the transfer: .tooLarge, a gzip bomb too")
+  func bodyBound() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    var request = HTTPTransport.Request(method: "GET", url: server.url("/big"))
+    request.maxBodyBytes = 2_000_000
+    #expect(try transport.perform(request, timeout: 10).body.count == 2_000_000)
+    request.maxBodyBytes = 1_999_999
+    #expect(throws: HTTPTransport.Failure.tooLarge(1_999_999)) {
+      try transport.perform(request, timeout: 10)
+    }
+    // The handle that stopped serves the next request.
+    request.maxBodyBytes = 4_000_000
+    #expect(try transport.perform(request, timeout: 10).body.count == 2_000_000)
+    #expect(throws: HTTPTransport.Failure.tooLarge(64 << 20)) {
+      try transport.perform(.init(method: "GET", url: server.url("/bomb")), timeout: 30)
+    }
+  }
+
   @Test("a server that never answers gives .timeout, in about the timeout")
   func timeout() throws {
     let server = try Server()

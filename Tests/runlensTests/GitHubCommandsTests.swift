@@ -191,6 +191,10 @@ struct GitHubCommandsTests {
         "asks to wait 60 s, more than the 0 s runlens waits"
       ),
       (["budget", "--repo", "acme/reset-huge"], "t", Int32(1), "forbidden (403)"),
+      // A gzip answer that unpacks to 65 MiB: stopped at 64 MiB, not held whole.
+      (["budget", "--repo", "acme/bomb"], "t", Int32(1), "the answer is longer than 64 MiB"),
+      // A Link loop: not a budget of the first 100 pages.
+      (["budget", "--repo", "acme/loop"], "t", Int32(1), "more than 100 pages"),
     ] as [([String], String?, Int32, String)])
   func failures(arguments: [String], token: String?, status: Int32, message: String) throws {
     let server = try GitHubStandIn()
