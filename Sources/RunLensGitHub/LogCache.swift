@@ -53,11 +53,13 @@ package enum AtomicFile {
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       try data.write(to: temporary)
-      // A rename in one folder: a reader sees no file or the whole file, never half of one.
-      if FileManager.default.fileExists(atPath: url.path) {
-        try FileManager.default.removeItem(at: url)
+      // rename(2) in one folder replaces the file in one step: a reader sees the old file or
+      // the whole new one, never half of one, and two writers of one file do not collide.
+      guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw GitHubError(.file, "\(url.path): cannot write: \(reason)")
       }
-      try FileManager.default.moveItem(at: temporary, to: url)
     } catch let error as GitHubError {
       throw error
     } catch {

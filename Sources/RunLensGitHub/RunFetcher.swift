@@ -25,6 +25,10 @@ package struct RunFetcher: Sendable {
     package var jobsPath: String
     /// Logs that were expected but could not be fetched, one line each.
     package var problems: [String] { jobs.compactMap(\.problem) }
+    /// Why fetched logs could not be kept in the cache (the first reason).
+    ///
+    /// `nil` when they were, or when there is no cache. The logs were written all the same.
+    package var cacheProblem: String?
   }
 
   /// The client.
@@ -126,8 +130,14 @@ package struct RunFetcher: Sendable {
       throw GitHubError(.badResponse, "run \(id): \(error.message)")
     }
     var jobs = apiJobs.map { Job(job: $0) }
-    let wanted = jobs.indices.filter { jobs[$0].job.hasDownloadableLog && jobs[$0].job.id != nil }
-    let outcomes = Mutex([Int: (String?, String?)]())
+    // Each job id once: two downloads to one file would race (a list that repeats a job).
+    var seen = Set<Int64>()
+    let wanted = jobs.indices.filter { index in
+      guard jobs[index].job.hasDownloadableLog, let id = jobs[index].job.id else { return false }
+      return seen.insert(id).inserted
+    }
+    let outcomes = Mutex([Int64: (String?, String?)]())
+    let cacheProblem = Mutex<String?>(nil)
     let next = Mutex(0)
     let done = Mutex(0)
     let group = DispatchGroup()
@@ -153,14 +163,19 @@ package struct RunFetcher: Sendable {
               data = cached
             } else {
               data = try client.jobLog(repository: repository, jobID: jobID)
-              try cache?.store(data, host: host, jobID: jobID)
+              // A cache that cannot be written loses the cache, not the log.
+              do throws(GitHubError) {
+                try cache?.store(data, host: host, jobID: jobID)
+              } catch {
+                cacheProblem.withLock { $0 = $0 ?? error.message }
+              }
             }
             try AtomicFile.write(data, to: target)
             outcome = (target.path, nil)
           } catch {
             outcome = (nil, "job \(jobID) (\(job.name)): no log: \(error.message)")
           }
-          outcomes.withLock { $0[index] = outcome }
+          outcomes.withLock { $0[jobID] = outcome }
           let count = done.withLock { value -> Int in
             value += 1
             return value
@@ -171,11 +186,14 @@ package struct RunFetcher: Sendable {
     }
     group.wait()
     let results = outcomes.withLock { $0 }
-    for (index, outcome) in results {
+    for index in jobs.indices {
+      guard let id = jobs[index].job.id, let outcome = results[id] else { continue }
       jobs[index].logPath = outcome.0
       jobs[index].problem = outcome.1
     }
-    return Result(run: runInfo, jobs: jobs, jobsPath: jobsPath.path)
+    return Result(
+      run: runInfo, jobs: jobs, jobsPath: jobsPath.path,
+      cacheProblem: cacheProblem.withLock { $0 })
   }
 }
 

@@ -43,6 +43,9 @@ enum GitHubAccess {
       let result = try session.fetch(
         repository, run: run, attempt: attempt, into: directory, progressLine: line)
       for problem in result.problems { Terminal.printError("warning: \(problem)") }
+      if let problem = result.cacheProblem {
+        Terminal.printError("warning: the logs are not kept in the cache: \(problem)")
+      }
       return result
     } catch {
       throw fail(error)

@@ -92,6 +92,9 @@ extension HistoryCommand {
       do throws(GitHubError) {
         let result = try fetcher.fetch(run: listed.id, attempt: listed.attempt, into: folder)
         for problem in result.problems { report("warning: run \(listed.id): \(problem)") }
+        if let problem = result.cacheProblem {
+          report("warning: run \(listed.id): the logs are not kept in the cache: \(problem)")
+        }
       } catch {
         report("error: run \(listed.id): \(error.message)")
         return nil

@@ -112,6 +112,10 @@ def jobs_of(run_id):
         start, end = "2025-12-08T10:22:46Z", "2025-12-08T10:23:12Z"
         return [job(run_id * 10 + 1, "build", "completed", "success", run_id,
                     [step(1, "Set up job", start, "2025-12-08T10:22:48Z")], start=start, end=end)]
+    if run_id == 110:
+        # A list that repeats a job (no API should): its log is fetched once.
+        build = job(1001, "build", "completed", "success", 110, [])
+        return [build, build, dict(build), build]
     if run_id in (90, 91, 92):
         return [job(run_id * 100 + 2, "build", "completed", "success", run_id, []),
                 job(run_id * 100 + 1, "test", "completed", "success", run_id,
@@ -121,7 +125,7 @@ def jobs_of(run_id):
 
 
 def run_object(run_id):
-    created = {100: "2025-12-08T10:20:00Z", 92: "2025-12-07T10:00:00Z",
+    created = {100: "2025-12-08T10:20:00Z", 110: "2025-12-08T10:20:00Z", 92: "2025-12-07T10:00:00Z",
                91: "2025-12-06T10:00:00Z", 90: "2025-12-05T10:00:00Z",
                89: "2025-12-08T09:00:00Z"}.get(run_id, "2025-12-01T00:00:00Z")
     done = run_id != 100

@@ -162,6 +162,28 @@ struct GitHubCommandsTests {
     #expect(try server.requests().contains { $0.path.contains("/attempts/2/jobs") })
   }
 
+  @Test("a job listed four times is fetched once; a cache that cannot be written loses no log")
+  func repeatedJobAndBrokenCache() throws {
+    let server = try GitHubStandIn()
+    // The cache folder's parent is a file: no log can be kept there.
+    let blocker = server.path("blocker")
+    try Data("a file".utf8).write(to: URL(fileURLWithPath: blocker))
+    let output = server.path("run")
+    let result = try Self.run(
+      [
+        "fetch", "--repo", "acme/widget", "--run", "110", "-o", output, "--cache-dir",
+        blocker + "/cache",
+      ],
+      server.environment())
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("the logs are not kept in the cache"), "\(result.stderr)")
+    #expect(!result.stderr.contains("no log"), "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output + "/logs") == ["1001.log"])
+    let build = try String(contentsOfFile: output + "/logs/1001.log", encoding: .utf8)
+    #expect(build.contains("Complete job name: build"))
+    #expect(try server.requests().filter { $0.path.contains("/jobs/1001/logs") }.count == 1)
+  }
+
   @Test(
     "failures say what to do, and never show the token",
     arguments: [
