@@ -50,18 +50,18 @@ package struct GitHubConnection: Sendable {
       throw GitHubError(.badResponse, "GITHUB_API_URL is not an http(s) URL: \(base)")
     }
     self.init(baseURL: url, token: token)
-    if let value = environment["RUNLENS_HTTP_TIMEOUT"].flatMap(TimeInterval.init), value > 0 {
-      requestTimeout = value
+    // Seconds from the environment, within a day (a longer wait is a mistake, not a plan).
+    func seconds(_ name: String, orZero: Bool) -> TimeInterval? {
+      environment[name].flatMap(TimeInterval.init).flatMap {
+        ($0 > 0 || (orZero && $0 == 0)) && $0 <= 86_400 ? $0 : nil
+      }
     }
-    if let value = environment["RUNLENS_MAX_WAIT"].flatMap(TimeInterval.init), value >= 0 {
-      maxRateLimitWait = value
-    }
-    if let value = environment["RUNLENS_RETRIES"].flatMap(Int.init), value >= 0 {
+    if let value = seconds("RUNLENS_HTTP_TIMEOUT", orZero: false) { requestTimeout = value }
+    if let value = seconds("RUNLENS_MAX_WAIT", orZero: true) { maxRateLimitWait = value }
+    if let value = environment["RUNLENS_RETRIES"].flatMap(Int.init), (0...100).contains(value) {
       retries = value
     }
-    if let value = environment["RUNLENS_RETRY_DELAY"].flatMap(TimeInterval.init), value >= 0 {
-      retryDelay = value
-    }
+    if let value = seconds("RUNLENS_RETRY_DELAY", orZero: true) { retryDelay = value }
   }
 
   /// The URL of an API path (`/repos/o/r/…`) with query items.

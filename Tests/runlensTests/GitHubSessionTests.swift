@@ -42,6 +42,32 @@ struct GitHubSessionTests {
     #expect(GitHubClient.seconds(1.5) == "1.5")
   }
 
+  @Test("the environment's bounds are taken within a day (0 to 100 retries), else the defaults")
+  func environmentBounds() throws {
+    func connection(_ extra: [String: String]) throws -> GitHubConnection {
+      try GitHubConnection(environment: Self.environment.merging(extra) { $1 })
+    }
+    let taken = try connection([
+      "RUNLENS_HTTP_TIMEOUT": "1.5", "RUNLENS_MAX_WAIT": "0", "RUNLENS_RETRY_DELAY": "86400",
+      "RUNLENS_RETRIES": "0",
+    ])
+    #expect(taken.requestTimeout == 1.5)
+    #expect(taken.maxRateLimitWait == 0)
+    #expect(taken.retryDelay == 86_400)
+    #expect(taken.retries == 0)
+    for value in ["inf", "nan", "1e300", "-1", "86401", "x"] {
+      let ignored = try connection([
+        "RUNLENS_HTTP_TIMEOUT": value, "RUNLENS_MAX_WAIT": value, "RUNLENS_RETRY_DELAY": value,
+        "RUNLENS_RETRIES": value == "x" ? "101" : value,
+      ])
+      #expect(ignored.requestTimeout == 30, "\(value)")
+      #expect(ignored.maxRateLimitWait == 300, "\(value)")
+      #expect(ignored.retryDelay == 1, "\(value)")
+      #expect(ignored.retries == 3, "\(value)")
+    }
+    #expect(try connection(["RUNLENS_HTTP_TIMEOUT": "0"]).requestTimeout == 30)
+  }
+
   @Test("no token is a usage error; other errors are not; any error has a message")
   func errors() {
     #expect(throws: GitHubError.self) { try GitHubSession(environment: [:]) }
