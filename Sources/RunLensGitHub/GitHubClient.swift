@@ -25,8 +25,8 @@ package final class GitHubClient: Sendable {
     case pullRequestsWrite = "pull-requests: write"
   }
 
-  /// The longest job log fetched: 1 GiB (a log is held in memory until it is written; the
-  /// API's other answers are bounded by `HTTPTransport.defaultMaxBodyBytes`).
+  /// The longest job log fetched: 1 GiB (a log goes to a file as it arrives; the API's other
+  /// answers, held in memory, are bounded by `HTTPTransport.defaultMaxBodyBytes`).
   package static let maxLogBytes = 1 << 30
 
   /// The connection settings.
@@ -52,14 +52,16 @@ package final class GitHubClient: Sendable {
   ///   - body: A JSON body.
   ///   - authorized: Whether to send the token; the caller passes `false` off the API host.
   ///   - maxBodyBytes: The longest answer body to take (decoded); a longer one is an error.
+  ///   - bodyPath: A file for a 2xx answer's body, instead of memory.
   /// - Returns: The final answer, whatever its status.
   /// - Throws: ``GitHubError`` for a rate limit beyond the bound, or when every try failed.
   package func send(
     _ method: String, _ url: URL, body: Data? = nil, authorized: Bool = true,
-    maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes
+    maxBodyBytes: Int = HTTPTransport.defaultMaxBodyBytes, bodyPath: String? = nil
   ) throws(GitHubError) -> Response {
     var request = HTTPTransport.Request(method: method, url: url, body: body)
     request.maxBodyBytes = maxBodyBytes
+    request.bodyPath = bodyPath
     request.setHeader("Accept", "application/vnd.github+json")
     request.setHeader("X-GitHub-Api-Version", "2022-11-28")
     request.setHeader("User-Agent", connection.userAgent)
@@ -79,7 +81,10 @@ package final class GitHubClient: Sendable {
         // No libcurl is not a dropped connection, nor is an answer too long: trying again
         // cannot help.
         var isFinal = HTTPTransport.loadProblem != nil
-        if case .tooLarge = error { isFinal = true }
+        switch error {
+        case .tooLarge, .cannotWrite: isFinal = true
+        case .timeout, .connection: break
+        }
         guard tries < connection.retries, !isFinal else {
           switch error {
           case .timeout:
@@ -90,6 +95,9 @@ package final class GitHubClient: Sendable {
           case .connection(let reason):
             throw GitHubError(
               .transport, "\(method) \(Self.shown(url)): \(reason) (\(tries + 1) tries)")
+          case .cannotWrite(let reason):
+            throw GitHubError(
+              .file, "\(method) \(Self.shown(url)): cannot write the answer: \(reason)")
           case .tooLarge(let limit):
             throw GitHubError(
               .badResponse,
@@ -217,11 +225,16 @@ package final class GitHubClient: Sendable {
   }
 
   /// A job's log: `GET /repos/{o}/{r}/actions/jobs/{id}/logs`, whose 302 is followed by hand,
-  /// with the token only when the `Location` is on the API host.
+  /// with the token only when the `Location` is on the API host, written to `file` as it
+  /// arrives (a log is not held in memory).
   ///
+  /// - Parameters:
+  ///   - repository: `owner/name`.
+  ///   - jobID: The job.
+  ///   - file: The file to write (created, or emptied); left as it is when there is no log.
   /// - Throws: ``GitHubError``; 404 means the job has no log (queued, running, or cancelled
   ///   before it wrote one).
-  package func jobLog(repository: String, jobID: Int64) throws(GitHubError) -> Data {
+  package func jobLog(repository: String, jobID: Int64, to file: URL) throws(GitHubError) {
     let path = "/repos/\(repository)/actions/jobs/\(jobID)/logs"
     guard var url = connection.url(path) else {
       throw GitHubError(.badResponse, "not a URL: \(path)")
@@ -229,7 +242,8 @@ package final class GitHubClient: Sendable {
     var hops = 0
     while true {
       let answer = try send(
-        "GET", url, authorized: connection.isAPIHost(url), maxBodyBytes: Self.maxLogBytes)
+        "GET", url, authorized: connection.isAPIHost(url), maxBodyBytes: Self.maxLogBytes,
+        bodyPath: file.path)
       if (300..<400).contains(answer.status) {
         guard hops < 5, let location = answer.headers["location"],
           let next = URL(string: location, relativeTo: url)?.absoluteURL
@@ -243,7 +257,7 @@ package final class GitHubClient: Sendable {
         continue
       }
       try check(answer, "GET", url, needs: .actionsRead, subject: "the log of job \(jobID)")
-      return answer.body
+      return
     }
   }
 

@@ -28,43 +28,71 @@ package struct LogCache: Sendable {
       .appendingPathComponent("\(jobID).log")
   }
 
-  /// The cached log, when present.
-  package func log(host: String, jobID: Int64) -> Data? {
-    FileManager.default.contents(atPath: path(host: host, jobID: jobID).path)
+  /// The cached log's file, when present.
+  package func cached(host: String, jobID: Int64) -> URL? {
+    let url = path(host: host, jobID: jobID)
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
   }
 
-  /// Keeps a log.
+  /// Keeps a copy of the log at `file`.
   ///
   /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``.
-  package func store(_ data: Data, host: String, jobID: Int64) throws(GitHubError) {
-    try AtomicFile.write(data, to: path(host: host, jobID: jobID))
+  package func store(copyOf file: URL, host: String, jobID: Int64) throws(GitHubError) {
+    try AtomicFile.copy(file, to: path(host: host, jobID: jobID))
   }
 }
 
 /// Writes a file under a temporary name and renames it into place.
 package enum AtomicFile {
+  /// A temporary name beside `url`, in the same folder (so that the rename is one step).
+  package static func temporary(for url: URL) -> URL {
+    url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+  }
+
   /// Writes `data` to `url`, creating the folders.
   ///
   /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``.
   package static func write(_ data: Data, to url: URL) throws(GitHubError) {
-    let folder = url.deletingLastPathComponent()
-    let temporary = folder.appendingPathComponent(
-      ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    let temporary = temporary(for: url)
     do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try data.write(to: temporary)
-      // rename(2) in one folder replaces the file in one step: a reader sees the old file or
-      // the whole new one, never half of one, and two writers of one file do not collide.
-      guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw GitHubError(.file, "\(url.path): cannot write: \(reason)")
-      }
-    } catch let error as GitHubError {
-      throw error
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw GitHubError(.file, "\(url.path): cannot write: \(error.localizedDescription)")
+    }
+    try replace(url, with: temporary)
+  }
+
+  /// Copies `source` to `url`, creating the folders.
+  ///
+  /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``.
+  package static func copy(_ source: URL, to url: URL) throws(GitHubError) {
+    let temporary = temporary(for: url)
+    do {
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(at: source, to: temporary)
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw GitHubError(.file, "\(url.path): cannot write: \(error.localizedDescription)")
+    }
+    try replace(url, with: temporary)
+  }
+
+  /// Puts `temporary` (in the same folder) in the place of `url`.
+  ///
+  /// rename(2) replaces the file in one step: a reader sees the old file or the whole new one,
+  /// never half of one, and two writers of one file do not collide.
+  ///
+  /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``; `temporary` is removed.
+  package static func replace(_ url: URL, with temporary: URL) throws(GitHubError) {
+    guard rename(temporary.path, url.path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw GitHubError(.file, "\(url.path): cannot write: \(reason)")
     }
   }
 }

@@ -142,6 +142,13 @@ package struct RunFetcher: Sendable {
     let done = Mutex(0)
     let group = DispatchGroup()
     let logs = directory.appendingPathComponent("logs")
+    if !wanted.isEmpty {
+      do {
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+      } catch {
+        throw GitHubError(.file, "\(logs.path): cannot write: \(error.localizedDescription)")
+      }
+    }
     let host = client.connection.baseURL.host ?? "github"
     for _ in 0..<max(1, min(concurrency, wanted.count)) {
       DispatchQueue.global().async(group: group) { [self] in
@@ -158,19 +165,25 @@ package struct RunFetcher: Sendable {
           let target = logs.appendingPathComponent("\(jobID).log")
           var outcome: (String?, String?)
           do throws(GitHubError) {
-            let data: Data
-            if let cached = cache?.log(host: host, jobID: jobID) {
-              data = cached
+            if let cached = cache?.cached(host: host, jobID: jobID) {
+              try AtomicFile.copy(cached, to: target)
             } else {
-              data = try client.jobLog(repository: repository, jobID: jobID)
+              // Downloaded into the folder as it arrives, then renamed into place.
+              let temporary = AtomicFile.temporary(for: target)
+              do throws(GitHubError) {
+                try client.jobLog(repository: repository, jobID: jobID, to: temporary)
+                try AtomicFile.replace(target, with: temporary)
+              } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                throw error
+              }
               // A cache that cannot be written loses the cache, not the log.
               do throws(GitHubError) {
-                try cache?.store(data, host: host, jobID: jobID)
+                try cache?.store(copyOf: target, host: host, jobID: jobID)
               } catch {
                 cacheProblem.withLock { $0 = $0 ?? error.message }
               }
             }
-            try AtomicFile.write(data, to: target)
             outcome = (target.path, nil)
           } catch {
             outcome = (nil, "job \(jobID) (\(job.name)): no log: \(error.message)")

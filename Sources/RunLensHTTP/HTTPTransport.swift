@@ -25,6 +25,12 @@ package final class HTTPTransport: Sendable {
     /// The most bytes of answer body to take, after decoding (a gzip answer can unpack a
     /// thousandfold); a longer answer fails with ``Failure/tooLarge(_:)``.
     package var maxBodyBytes = HTTPTransport.defaultMaxBodyBytes
+    /// A file for the body of a 2xx answer, written as it arrives instead of kept in memory.
+    ///
+    /// The file is created, or emptied; `nil` keeps the body in ``Response/body``. Other
+    /// answers' bodies (a redirect, an error) are kept in memory as usual, and the file is not
+    /// touched.
+    package var bodyPath: String?
 
     /// A request; add headers with ``setHeader(_:_:)``.
     package init(
@@ -50,7 +56,8 @@ package final class HTTPTransport: Sendable {
     /// The headers of the final response (not of a `100 Continue` before it), names
     /// lowercased; a repeated header's values joined with `, `.
     package var headers: [String: String]
-    /// The body, decoded if the server compressed it.
+    /// The body, decoded if the server compressed it; empty when it went to the request's
+    /// ``Request/bodyPath``.
     package var body: Data
 
     /// A header by lowercase name.
@@ -66,6 +73,8 @@ package final class HTTPTransport: Sendable {
     /// The answer's body is longer than the request's ``Request/maxBodyBytes`` (given here);
     /// the transfer stopped there.
     case tooLarge(Int)
+    /// The request's ``Request/bodyPath`` could not be written; the reason for a message.
+    case cannotWrite(String)
   }
 
   /// The default bound on an answer's body: 64 MiB, far more than any page of the API.
@@ -121,9 +130,16 @@ package final class HTTPTransport: Sendable {
     guard let easy = idle.take() ?? ccurl_easy_open() else {
       throw .connection("libcurl could not make a handle")
     }
-    let exchange = Exchange(limit: max(0, request.maxBodyBytes))
-    let result = Self.run(request, timeout: timeout, on: easy, into: exchange)
+    let exchange = Exchange(limit: max(0, request.maxBodyBytes), path: request.bodyPath)
+    var result = Self.run(request, timeout: timeout, on: easy, into: exchange)
     idle.give(easy)
+    // A 2xx answer without a body still makes its (empty) file.
+    if case .success(let status) = result, (200..<300).contains(status), request.bodyPath != nil,
+      !exchange.openFile()
+    {
+      result = .failure(.cannotWrite(exchange.writeProblem ?? "cannot write"))
+    }
+    exchange.closeFile()
     switch result {
     case .success(let status):
       return Response(status: status, headers: exchange.headers, body: exchange.body)
@@ -177,6 +193,7 @@ package final class HTTPTransport: Sendable {
       message.withUnsafeMutableBufferPointer { ccurl_perform(easy, $0.baseAddress) }
     }
     if exchange.isOverLimit { return .failure(.tooLarge(exchange.limit)) }
+    if let problem = exchange.writeProblem { return .failure(.cannotWrite(problem)) }
     guard code == 0 else {
       if code == CCURL_TIMED_OUT { return .failure(.timeout) }
       let text = String(
@@ -216,21 +233,65 @@ private final class Exchange {
   var body = Data()
   /// The most body bytes to take.
   let limit: Int
+  /// The body bytes taken so far.
+  var received = 0
   /// Whether the body went past ``limit`` (and the transfer was stopped).
   var isOverLimit = false
   /// The name of the last header, for an obsolete folded continuation line.
   var lastHeader: String?
+  /// The status of the response whose headers came last.
+  var status: Int?
+  /// Where a 2xx body goes, and its descriptor once opened.
+  let path: String?
+  var file: Int32 = -1
+  /// Why the file could not be written (the transfer was stopped).
+  var writeProblem: String?
 
-  init(limit: Int) { self.limit = limit }
+  init(limit: Int, path: String?) {
+    self.limit = limit
+    self.path = path
+  }
 
-  /// Appends body bytes; `false` (stop the transfer) when they pass the limit.
+  /// Takes body bytes, into the file for a 2xx answer with a path, else into ``body``;
+  /// `false` (stop the transfer) past the limit or when the file cannot be written.
   func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard bytes.count <= limit - body.count else {
+    guard bytes.count <= limit - received else {
       isOverLimit = true
       return false
     }
-    body.append(bytes)
+    received += bytes.count
+    guard path != nil, let status, (200..<300).contains(status) else {
+      body.append(bytes)
+      return true
+    }
+    guard openFile(), let base = bytes.baseAddress else { return writeProblem == nil }
+    var offset = 0
+    while offset < bytes.count {
+      let count = write(file, base + offset, bytes.count - offset)
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        writeProblem = "\(path ?? ""): \(String(cString: strerror(errno)))"
+        return false
+      }
+      offset += count
+    }
     return true
+  }
+
+  /// Opens (creates or empties) the file once, so that a 2xx answer without a body makes an
+  /// empty one too; `false` with ``writeProblem`` when it cannot.
+  func openFile() -> Bool {
+    if file >= 0 { return true }
+    guard let path else { return false }
+    file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    if file < 0 { writeProblem = "\(path): \(String(cString: strerror(errno)))" }
+    return file >= 0
+  }
+
+  /// Closes the file, if open.
+  func closeFile() {
+    if file >= 0 { close(file) }
+    file = -1
   }
 
   /// One header line (CRLF included): a status line starts the headers of a new response
@@ -243,6 +304,7 @@ private final class Exchange {
     if line.hasPrefix("HTTP/") {
       headers = [:]
       lastHeader = nil
+      status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
       return
     }
     if let first = line.first, first == " " || first == "\t", let name = lastHeader {

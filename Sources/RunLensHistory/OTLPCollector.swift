@@ -32,6 +32,7 @@ public enum OTLPCollector {
       switch error {
       case .timeout: return "cannot post the traces (no answer within 30 s)"
       case .connection(let reason): return "cannot post the traces (\(reason))"
+      case .cannotWrite(let reason): return "cannot post the traces (\(reason))"
       case .tooLarge(let limit):
         return
           "the collector's answer is longer than \(limit >> 20) MiB; runlens stopped reading it"

@@ -138,6 +138,49 @@ struct HTTPTransportTests {
     }
   }
 
+  @Test("a 2xx body goes to the request's file as it arrives; a redirect's stays in memory")
+  func bodyToFile() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runlens-http-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("body").path
+    var request = HTTPTransport.Request(method: "GET", url: server.url("/big"))
+    request.bodyPath = file
+    let big = try transport.perform(request, timeout: 10)
+    #expect(big.status == 200 && big.body.isEmpty)
+    #expect(FileManager.default.contents(atPath: file) == Data(repeating: 0x78, count: 2_000_000))
+    // Bounded like a body in memory.
+    request.maxBodyBytes = 1_000_000
+    #expect(throws: HTTPTransport.Failure.tooLarge(1_000_000)) {
+      try transport.perform(request, timeout: 10)
+    }
+    // A redirect's body is the answer's, and the file is not touched.
+    try FileManager.default.removeItem(atPath: file)
+    request = HTTPTransport.Request(method: "GET", url: server.url("/redirect"))
+    request.bodyPath = file
+    let moved = try transport.perform(request, timeout: 10)
+    #expect(moved.status == 302 && String(decoding: moved.body, as: UTF8.self) == "moved")
+    #expect(!FileManager.default.fileExists(atPath: file))
+    // A 2xx without a body makes an empty file (an earlier one is emptied).
+    try Data("old".utf8).write(to: URL(fileURLWithPath: file))
+    request = HTTPTransport.Request(method: "GET", url: server.url("/twice"))
+    request.bodyPath = file
+    #expect(try transport.perform(request, timeout: 10).status == 200)
+    #expect(FileManager.default.contents(atPath: file) == Data())
+    // A file that cannot be made.
+    request = HTTPTransport.Request(method: "GET", url: server.url("/elsewhere"))
+    request.bodyPath = folder.appendingPathComponent("missing/body").path
+    #expect {
+      try transport.perform(request, timeout: 10)
+    } throws: { error in
+      guard case .cannotWrite(let reason) = error as? HTTPTransport.Failure else { return false }
+      return reason.contains("missing/body")
+    }
+  }
+
   @Test("a server that never answers gives .timeout, in about the timeout")
   func timeout() throws {
     let server = try Server()
