@@ -89,20 +89,27 @@ open(sys.argv[2], "wb").write(d)' "$file" "$out" ;;
     done
   fi
   if [ "$name" = history ]; then
-    # Runs of the same workflow a few days apart, for trends: documents without their layout,
-    # joined with the byte 0x1E, as many as fit in 16 KiB.
+    # Runs of the same workflow a few days apart, for trends: metrics documents (not the
+    # reports beside them) without their layout, joined with the byte 0x1E, up to four or as
+    # many as fit in 16 KiB, a new seed when the next does not.
     python3 - "$corpus" Fixtures/history-3-weeks Fixtures/compare-3v3-faster <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
-for folder in sys.argv[2:]:
-    paths = sorted(p for p in pathlib.Path(folder).glob("*.json") if "schemaVersion" in p.read_text())
-    for start in range(0, len(paths), 4):
-        out = b""
-        for path in paths[start:start + 4]:
-            document = json.dumps(json.loads(path.read_bytes()), separators=(",", ":")).encode()
-            if len(out) + len(document) + 1 > 16384: break
-            out += (b"\x1e" if out else b"") + document
-        (corpus / f"seed-runs-{pathlib.Path(folder).name}-{start}").write_bytes(out)
+for folder in map(pathlib.Path, sys.argv[2:]):
+    seeds, out, count = [], b"", 0
+    for path in sorted(folder.glob("*.json")):
+        document = json.loads(path.read_bytes())
+        if "schemaVersion" not in document or "totals" not in document:
+            continue
+        text = json.dumps(document, separators=(",", ":")).encode()
+        if out and (count == 4 or len(out) + len(text) + 1 > 16384):
+            seeds.append(out)
+            out, count = b"", 0
+        out += (b"\x1e" if out else b"") + text
+        count += 1
+    seeds.append(out)
+    for index, seed in enumerate(seeds):
+        (corpus / f"seed-runs-{folder.name}-{index}").write_bytes(seed)
 PY
   fi
   if [ "$name" = zip ]; then

@@ -107,7 +107,7 @@ package final class GitHubClient: Sendable {
         }
         tries += 1
         Thread.sleep(forTimeInterval: delay)
-        delay *= 2
+        delay = Self.backoff(after: delay, first: connection.retryDelay)
         continue
       }
       if let wait = try rateLimitWait(answer, method: method, url: url) {
@@ -123,7 +123,7 @@ package final class GitHubClient: Sendable {
         }
         tries += 1
         Thread.sleep(forTimeInterval: delay)
-        delay *= 2
+        delay = Self.backoff(after: delay, first: connection.retryDelay)
         continue
       }
       return Response(status: answer.status, headers: answer.headers, body: answer.body)
@@ -295,6 +295,12 @@ package final class GitHubClient: Sendable {
   /// A URL for messages: path and query only, never credentials or signatures of other hosts.
   static func shown(_ url: URL) -> String {
     url.path.isEmpty ? (url.host ?? "?") : url.path
+  }
+
+  /// The wait before the next retry: twice the last, at most a minute (or the first wait, when
+  /// that is longer), so that many retries do not wait for days.
+  static func backoff(after delay: TimeInterval, first: TimeInterval) -> TimeInterval {
+    min(delay * 2, max(60, first))
   }
 
   /// A number of seconds for a message; any value, also one from a header or the environment.

@@ -268,9 +268,11 @@ private final class Exchange {
     var offset = 0
     while offset < bytes.count {
       let count = write(file, base + offset, bytes.count - offset)
-      if count < 0 && errno == EINTR { continue }
+      let code = errno
+      if count < 0 && code == EINTR { continue }
       guard count > 0 else {
-        writeProblem = "\(path ?? ""): \(String(cString: strerror(errno)))"
+        let reason = count == 0 ? "nothing written" : String(cString: strerror(code))
+        writeProblem = "\(path ?? ""): \(reason)"
         return false
       }
       offset += count
@@ -284,7 +286,10 @@ private final class Exchange {
     if file >= 0 { return true }
     guard let path else { return false }
     file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    if file < 0 { writeProblem = "\(path): \(String(cString: strerror(errno)))" }
+    if file < 0 {
+      let reason = String(cString: strerror(errno))
+      writeProblem = "\(path): \(reason)"
+    }
     return file >= 0
   }
 

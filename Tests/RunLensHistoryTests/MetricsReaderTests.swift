@@ -33,6 +33,22 @@ struct MetricsReaderTests {
     }
   }
 
+  @Test("a key JSONDecoder holds equal to a known one (U+212A KELVIN SIGN for K) is left to it")
+  func canonicalKeys() throws {
+    let document = try #require(
+      try Self.documents().first { $0.path.hasSuffix("history-3-weeks/run-01.json") })
+    let text = String(decoding: document.bytes, as: UTF8.self)
+    #expect(text.contains("\"primaryKey\""))
+    for kelvin in ["\\u212A", "\u{212A}"] {
+      let changed = Array(
+        text.replacingOccurrences(of: "\"primaryKey\"", with: "\"primary\(kelvin)ey\"").utf8)
+      let decoded = try #require(HistoryRun.metricsJSON(changed, direct: false))
+      #expect(decoded.jobs.first?.restores.first?.primaryKey != nil)
+      #expect(HistoryRun.metricsJSON(changed, direct: true) == nil, "\(kelvin)")
+      #expect(try HistoryRun(metricsJSON: changed) == decoded)
+    }
+  }
+
   /// Texts that, put in place of one byte, make documents the direct reader must either read
   /// as `JSONDecoder` does or leave to it.
   static let replacements: [String] = [

@@ -66,6 +66,12 @@ struct GitHubSessionTests {
       #expect(ignored.retries == 3, "\(value)")
     }
     #expect(try connection(["RUNLENS_HTTP_TIMEOUT": "0"]).requestTimeout == 30)
+    // Retries back off to at most a minute each (100 retries would otherwise wait 2^100 s).
+    var delay = 1.0
+    for _ in 0..<100 { delay = GitHubClient.backoff(after: delay, first: 1) }
+    #expect(delay == 60)
+    #expect(GitHubClient.backoff(after: 2, first: 1) == 4)
+    #expect(GitHubClient.backoff(after: 120, first: 120) == 120)
   }
 
   @Test("no token is a usage error; other errors are not; any error has a message")

@@ -11,7 +11,7 @@ package struct CalendarDay: Sendable, Hashable, Comparable {
   /// - Parameter milliseconds: Milliseconds since the Unix epoch.
   package init(milliseconds: Int64) {
     let day: Int64 = 86_400_000
-    // Rounded down; written so that no time, Int64.min included, overflows.
+    // Rounded down, without negating (which traps for Int64.min).
     daysSinceEpoch = milliseconds >= 0 ? milliseconds / day : (milliseconds + 1) / day - 1
   }
 

@@ -531,7 +531,7 @@ private struct Builder {
   }
 
   /// Each test's runs, flips and pairs over every run, counting runs where only its suite ran,
-  /// in one pass over the runs' tests (a pass a test was quadratic in a run's failures).
+  /// in one pass over the runs' tests (one pass per test was quadratic in a run's failures).
   ///
   /// - Parameters:
   ///   - keys: The tests, as ``pair(_:_:)`` of their suite and name.

@@ -134,11 +134,21 @@ struct StrictJSONReader {
   }
 
   /// The next member's key, with its `:` read, or `nil` after the object's `}`.
+  ///
+  /// A key that is not ASCII stops the reader: `JSONDecoder` matches keys as Swift strings,
+  /// which holds canonically equivalent text equal (`"primary\u212Aey"`, with U+212A KELVIN
+  /// SIGN, is its `primaryKey`), and byte comparison would not.
   mutating func nextKey() throws(Unsure) -> Key? {
     guard try next(UInt8(ascii: "}")) else { return nil }
     let (range, escaped) = try stringRange()
     try expect(UInt8(ascii: ":"))
-    return Key(range: range, unescaped: escaped ? Array(try unescape(range).utf8) : nil)
+    let key = Key(range: range, unescaped: escaped ? Array(try unescape(range).utf8) : nil)
+    if let unescaped = key.unescaped {
+      guard unescaped.allSatisfy({ $0 < 0x80 }) else { throw Unsure() }
+    } else {
+      for offset in range where bytes[offset] >= 0x80 { throw Unsure() }
+    }
+    return key
   }
 
   /// Reads `[`; then call ``nextElement()`` before each element until it returns `false`.
