@@ -16,6 +16,36 @@ struct JSONCheck {
 
   private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+  /// Whether `text` has a comma before a `}` or `]` (whitespace between), outside strings:
+  /// JSON that RFC 8259 does not allow but `JSONSerialization` takes.
+  static func hasTrailingComma(_ text: String) -> Bool {
+    var inString = false
+    var escaped = false
+    var afterComma = false
+    for byte in text.utf8 {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""):
+        inString = true
+        afterComma = false
+      case UInt8(ascii: ","): afterComma = true
+      case UInt8(ascii: "}"), UInt8(ascii: "]"): if afterComma { return true }
+      case 0x20, 0x0A, 0x0D, 0x09: break
+      default: afterComma = false
+      }
+    }
+    return false
+  }
+
   /// Whether `text` is exactly one JSON value.
   static func isValid(_ text: String) -> Bool {
     var text = text
