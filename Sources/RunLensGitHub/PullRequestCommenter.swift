@@ -62,7 +62,9 @@ package struct PullRequestCommenter: Sendable {
   /// - Parameters:
   ///   - body: The comment's Markdown.
   ///   - marker: Its first line (``PullRequestComment/marker(of:)``).
-  /// - Returns: What became of the comment; a 403 is ``Outcome/readOnly(warning:)``.
+  /// - Returns: What became of the comment; a 403 is ``Outcome/readOnly(warning:)``. A marked
+  ///   comment that cannot be updated (404: deleted since it was listed; 403: not the token's)
+  ///   gives way to a new one.
   /// - Throws: ``GitHubError``; a comments page that is not a list of comments is
   ///   ``GitHubError/Code/badResponse``.
   package func upsert(_ body: String, marker: String) throws(GitHubError) -> Outcome {
@@ -84,10 +86,19 @@ package struct PullRequestCommenter: Sendable {
         throw GitHubError(.badResponse, "cannot encode the comment: \(error)")
       }
       let request = request(marker: marker, existing: comments)
+      if request.method == "PATCH" {
+        do throws(GitHubError) {
+          let answer = try client.sendJSON(
+            "PATCH", request.path, body: payload, needs: .pullRequestsWrite)
+          return .updated(url: PullRequestComment.parse(created: [UInt8](answer)))
+        } catch  where error.code == .forbidden || error.code == .notFound {
+          // Deleted since it was listed, or not the token's to edit (another author's text
+          // that starts with the marker): a new comment, which a read-only token is refused.
+        }
+      }
       let answer = try client.sendJSON(
-        request.method, request.path, body: payload, needs: .pullRequestsWrite)
-      let url = PullRequestComment.parse(created: [UInt8](answer))
-      return request.method == "PATCH" ? .updated(url: url) : .posted(url: url)
+        "POST", commentsPath, body: payload, needs: .pullRequestsWrite)
+      return .posted(url: PullRequestComment.parse(created: [UInt8](answer)))
     } catch  where error.code == .forbidden {
       return .readOnly(warning: readOnlyWarning(error.message))
     }

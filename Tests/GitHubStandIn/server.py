@@ -328,6 +328,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(201, comment)
         if rest[:2] == ["issues", "comments"] and self.command == "PATCH":
             comment_id = int(rest[2])
+            if comment_id == 88:  # deleted after the list was read
+                return self.send(404, {"message": "Not Found"})
+            if comment_id == 99:  # another author's, which the token may not edit
+                return self.send(403, {"message": "Resource not accessible by integration"})
             with LOCK:
                 for comments in STATE["comments"].values():
                     for comment in comments:
@@ -343,6 +347,10 @@ def initial_comments(number):
     if number == 5:
         return [first, {"id": 77, "body": "<!-- runlens:ci -->\nold report",
                         "html_url": "https://github.com/acme/widget/pull/5#issuecomment-77"}]
+    if number in (8, 9):
+        marked = number * 11
+        return [first, {"id": marked, "body": "<!-- runlens:ci -->\nsomething",
+                        "html_url": f"https://github.com/acme/widget/pull/{number}#issuecomment-{marked}"}]
     return [first]
 
 

@@ -331,6 +331,20 @@ struct GitHubCommandsTests {
     let strict = try Self.run(
       ["comment", "--repo", "acme/fork", "--pr", "6", "--strict", file], server.environment())
     #expect(strict.status == 1)
+    // A marked comment deleted since the list was read (404), or another author's that the
+    // token may not edit (403): a new comment instead, not an error or a read-only warning.
+    for number in [8, 9] {
+      let replaced = try Self.run(
+        ["comment", "--repo", "acme/widget", "--pr", "\(number)", file], server.environment())
+      #expect(replaced.status == 0, "\(replaced.stderr)")
+      #expect(
+        replaced.stdout.hasPrefix("https://github.com/acme/widget/pull/\(number)#issuecomment-9"))
+      #expect(!replaced.stderr.contains("read-only"), "\(replaced.stderr)")
+      #expect(
+        try server.requests().contains {
+          $0.method == "POST" && $0.path == "/repos/acme/widget/issues/\(number)/comments"
+        })
+    }
     try "no marker\n".write(toFile: file, atomically: true, encoding: .utf8)
     let unmarked = try Self.run(
       ["comment", "--repo", "acme/widget", "--pr", "6", file], server.environment())
