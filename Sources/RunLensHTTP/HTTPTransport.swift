@@ -312,16 +312,18 @@ private final class Exchange {
       status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
       return
     }
+    // Values grow in place: a header repeated thousands of times (libcurl allows 300 KiB of
+    // them) is not copied whole for each line.
     if let first = line.first, first == " " || first == "\t", let name = lastHeader {
-      headers[name, default: ""] += " " + line.trimmingCharacters(in: .whitespaces)
+      headers[name, default: ""].append(" " + line.trimmingCharacters(in: .whitespaces))
       return
     }
     guard let colon = line.firstIndex(of: ":") else { return }
     let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
     let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     guard !name.isEmpty else { return }
-    if let earlier = headers[name] {
-      headers[name] = earlier + ", " + value
+    if headers[name] != nil {
+      headers[name]?.append(", " + value)
     } else {
       headers[name] = value
     }

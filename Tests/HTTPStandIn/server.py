@@ -14,6 +14,8 @@ Paths:
   /stall      reads the request, never answers
   /big        200 with 2,000,000 bytes of "x"
   /bomb       200 with a gzip body of 64 KiB that unpacks to 65 MiB, when the client accepts gzip
+  /many?n=N   200 with X-Many sent N times (values 0 to N-1), each followed by a folded
+              continuation line "+"; the headers' total size is about 12 bytes times N
 """
 import gzip
 import os
@@ -72,6 +74,10 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, b"x" * 2_000_000)
         elif path == "/bomb":
             self.answer(200, gzip.compress(b" " * (65 << 20), 1), [("Content-Encoding", "gzip")])
+        elif path == "/many":
+            count = int(self.path.partition("n=")[2] or 0)
+            lines = b"".join(b"X-Many: %d\r\n +\r\n" % number for number in range(count))
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 2\r\n\r\nok")
         elif path == "/stall":
             time.sleep(3600)
         else:

@@ -119,6 +119,21 @@ struct HTTPTransportTests {
       String(decoding: squeezed.body, as: UTF8.self) == String(repeating: "squeezed ", count: 100))
   }
 
+  @Test("15,000 repeated and folded header lines are joined; past libcurl's bound, a failure")
+  func manyHeaders() throws {
+    let server = try Server()
+    let transport = HTTPTransport()
+    let answer = try transport.perform(
+      .init(method: "GET", url: server.url("/many?n=15000")), timeout: 30)
+    #expect(answer.status == 200 && answer.body == Data("ok".utf8))
+    let expected = (0..<15_000).map { "\($0) +" }.joined(separator: ", ")
+    #expect(answer.header("x-many") == expected)
+    // About 560 KB of headers: libcurl (with the fix for CVE-2023-38039) stops at 300 KiB.
+    #expect(throws: HTTPTransport.Failure.self) {
+      try transport.perform(.init(method: "GET", url: server.url("/many?n=30000")), timeout: 30)
+    }
+  }
+
   @Test("a body longer than the request's bound stops the transfer: .tooLarge, a gzip bomb too")
   func bodyBound() throws {
     let server = try Server()
