@@ -1,4 +1,5 @@
 package import Foundation
+import RunLens
 import RunLensHTTP
 
 /// Calls the GitHub REST API: the headers GitHub asks for, `Link` pagination, rate-limit waits
@@ -304,7 +305,7 @@ package final class GitHubClient: Sendable {
   }
 
   /// A number of seconds for a message; any value, also one from a header or the environment.
-  static func seconds(_ value: TimeInterval) -> String {
+  package static func seconds(_ value: TimeInterval) -> String {
     guard value.isFinite, value.magnitude < 1e15 else { return String(describing: value) }
     return value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
   }
@@ -312,7 +313,7 @@ package final class GitHubClient: Sendable {
   /// The seconds of a header that holds a whole number of them (`x-ratelimit-reset`, a
   /// `Retry-After` in delay-seconds): at most 12 digits, nothing else, so that the waits and
   /// their sums stay exact.
-  static func wholeSeconds(_ value: String?) -> TimeInterval? {
+  package static func wholeSeconds(_ value: String?) -> TimeInterval? {
     guard let value else { return nil }
     let digits = Array(value.trimmingCharacters(in: .whitespaces).utf8)
     guard (1...12).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) })
@@ -323,21 +324,56 @@ package final class GitHubClient: Sendable {
   /// The wait a `Retry-After` header asks for (RFC 9110: delay-seconds, or an HTTP-date
   /// such as `Wed, 21 Oct 2015 07:28:00 GMT`, which counts from `now`), `nil` when it is
   /// neither.
-  static func retryAfter(_ value: String?, now: TimeInterval) -> TimeInterval? {
+  package static func retryAfter(_ value: String?, now: TimeInterval) -> TimeInterval? {
     if let seconds = wholeSeconds(value) { return seconds }
-    guard let value, value.utf8.count <= 64 else { return nil }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    guard let date = formatter.date(from: value.trimmingCharacters(in: .whitespaces)) else {
+    guard let value, let date = httpDate(value.trimmingCharacters(in: .whitespaces)) else {
       return nil
     }
-    return max(0, date.timeIntervalSince1970 - now)
+    return max(0, date - now)
+  }
+
+  /// Seconds since 1970 of an IMF-fixdate, `nil` for anything else.
+  ///
+  /// An IMF-fixdate (RFC 9110 §5.6.7) is `Sun, 06 Nov 1994 08:49:37 GMT`, the form servers
+  /// send; the obsolete RFC 850 and asctime forms are not taken. Read byte by byte: exact for
+  /// the years 0000 to 9999, and no date formatter per header. The day name must be one, but
+  /// is not checked against the date.
+  package static func httpDate(_ text: String) -> TimeInterval? {
+    let bytes = Array(text.utf8)
+    let form = Array("___, __ ___ ____ __:__:__ GMT".utf8)
+    guard bytes.count == form.count else { return nil }
+    for (byte, expected) in zip(bytes, form) where expected != UInt8(ascii: "_") {
+      guard byte == expected else { return nil }
+    }
+    func name(_ range: Range<Int>, in names: String) -> Int? {
+      names.split(separator: " ").firstIndex { $0.utf8.elementsEqual(bytes[range]) }
+    }
+    func number(_ range: Range<Int>) -> Int64? {
+      var value: Int64 = 0
+      for byte in bytes[range] {
+        guard (0x30...0x39).contains(byte) else { return nil }
+        value = value * 10 + Int64(byte - 0x30)
+      }
+      return value
+    }
+    guard name(0..<3, in: "Mon Tue Wed Thu Fri Sat Sun") != nil,
+      let monthIndex = name(8..<11, in: "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
+      let day = number(5..<7), let year = number(12..<16), let hour = number(17..<19),
+      let minute = number(20..<22), let second = number(23..<25)
+    else { return nil }
+    let month = Int64(monthIndex + 1)
+    let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let lengths: [Int64] = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    // RFC 9110's second is 00 to 60 (a leap second).
+    guard (1...lengths[monthIndex]).contains(day), hour < 24, minute < 60, second <= 60 else {
+      return nil
+    }
+    let days = LogTime.daysFromCivil(year: year, month: month, day: day)
+    return TimeInterval(((days * 24 + hour) * 60 + minute) * 60 + second)
   }
 
   /// GitHub's `{"message": …}` of an error answer.
-  static func message(_ body: Data) -> String? {
+  package static func message(_ body: Data) -> String? {
     guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
       return nil
     }

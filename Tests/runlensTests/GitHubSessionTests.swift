@@ -42,6 +42,45 @@ struct GitHubSessionTests {
     #expect(GitHubClient.seconds(1.5) == "1.5")
   }
 
+  @Test("an HTTP-date is read as DateFormatter reads it, from 1583 to 9999; nothing else is")
+  func httpDates() throws {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    // Every day of 1999 to 2001 (2000 is a leap year), and random seconds of 1583 to 9999
+    // (before the Gregorian reform of 1582, DateFormatter's calendar is the Julian one; runlens
+    // reads every year as Gregorian, as RFC 9110 does, and a date that old is no wait anyway).
+    var times = (0..<(366 * 3)).map { (day: Int) -> Double in
+      Double(915_148_800 + day * 86_400 + day * 37)
+    }
+    var generator = SystemRandomNumberGenerator()
+    times += (0..<2_000).map { _ in
+      Double(Int64.random(in: -12_212_553_600...253_402_300_799, using: &generator))
+    }
+    for time in times {
+      let text = formatter.string(from: Date(timeIntervalSince1970: time))
+      #expect(GitHubClient.httpDate(text) == time, "\(text)")
+    }
+    for text in [
+      "Sun, 06 Nov 1994 08:49:37 GMT ", "Sunday, 06-Nov-94 08:49:37 GMT",
+      "Sun Nov  6 08:49:37 1994",
+      "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT",
+      "Sun, 29 Feb 1900 08:49:37 GMT",
+      "Sun, 31 Apr 1994 08:49:37 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
+      "Sun, 06 Nov 1994 24:00:00 GMT",
+      "Sun, 06 Nov 1994 08:60:00 GMT", "Sun, 06 Nov 1994 08:49:61 GMT",
+      "Sun, 06 nov 1994 08:49:37 GMT",
+      "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 19x4 08:49:37 GMT",
+      "Sun, 06 Nov 1994 08:49:37 gmt",
+      "Sun, 06 Nov -994 08:49:37 GMT", "",
+    ] {
+      #expect(GitHubClient.httpDate(text) == nil, "\(text)")
+    }
+    #expect(GitHubClient.httpDate("Thu, 29 Feb 2024 23:59:60 GMT") == 1_709_251_200)
+    #expect(GitHubClient.httpDate("Sat, 01 Jan 0000 00:00:00 GMT") == -62_167_219_200)
+  }
+
   @Test("the environment's bounds are taken within a day (0 to 100 retries), else the defaults")
   func environmentBounds() throws {
     func connection(_ extra: [String: String]) throws -> GitHubConnection {

@@ -446,6 +446,26 @@ enum Harness: String, CaseIterable {
     if let next = LinkHeader.next(text), !text.contains(next) {
       fatalError("api: the next page's URL is not in the Link header")
     }
+    // The first line as a rate-limit header's value, and the first 8 bytes as a wait: every
+    // wait is a finite number of seconds, not below zero, that a message can show.
+    let line = String(text.prefix { $0 != "\n" && $0 != "\r" })
+    if let seconds = GitHubClient.wholeSeconds(line), !(0..<1e12).contains(seconds) {
+      fatalError("api: x-ratelimit-reset \(seconds)")
+    }
+    if let date = GitHubClient.httpDate(line),
+      line.utf8.count != 29 || !(-62_167_219_200...253_402_300_860).contains(date)
+    {
+      fatalError("api: HTTP-date \(date)")
+    }
+    if let wait = GitHubClient.retryAfter(line, now: 1_800_000_000),
+      !wait.isFinite || wait < 0
+    {
+      fatalError("api: Retry-After \(wait)")
+    }
+    var pattern: UInt64 = 0
+    for byte in bytes.prefix(8) { pattern = pattern << 8 | UInt64(byte) }
+    _ = GitHubClient.seconds(Double(bitPattern: pattern))
+    _ = GitHubClient.message(Data(bytes))
     if let steps = try? StepsContext.parse(bytes) {
       _ = StepsContext.restores(steps)
       render(
