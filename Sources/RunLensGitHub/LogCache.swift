@@ -54,27 +54,24 @@ package enum AtomicFile {
   ///
   /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``.
   package static func write(_ data: Data, to url: URL) throws(GitHubError) {
-    let temporary = temporary(for: url)
-    do {
-      try FileManager.default.createDirectory(
-        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try data.write(to: temporary)
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw GitHubError(.file, "\(url.path): cannot write: \(error.localizedDescription)")
-    }
-    try replace(url, with: temporary)
+    try put(url) { try data.write(to: $0) }
   }
 
   /// Copies `source` to `url`, creating the folders.
   ///
   /// - Throws: ``GitHubError`` with code ``GitHubError/Code/file``.
   package static func copy(_ source: URL, to url: URL) throws(GitHubError) {
+    try put(url) { try FileManager.default.copyItem(at: source, to: $0) }
+  }
+
+  /// Creates the folders of `url`, has `make` write a temporary file beside it, and renames
+  /// that into place; the temporary file is removed when any step fails.
+  private static func put(_ url: URL, _ make: (URL) throws -> Void) throws(GitHubError) {
     let temporary = temporary(for: url)
     do {
       try FileManager.default.createDirectory(
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try FileManager.default.copyItem(at: source, to: temporary)
+      try make(temporary)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw GitHubError(.file, "\(url.path): cannot write: \(error.localizedDescription)")
