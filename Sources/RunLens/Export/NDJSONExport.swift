@@ -40,6 +40,10 @@ public enum NDJSONExport {
 
   /// A JSON string literal, with control characters escaped.
   static func quoted(_ text: String) -> String {
+    // Most names need no escape: checked on the bytes, copied whole.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      return "\"" + text + "\""
+    }
     var output = "\""
     for scalar in text.unicodeScalars {
       switch scalar {

@@ -22,6 +22,10 @@ struct ExportTests {
           == true)
     }
     #expect(NDJSONExport.quoted("a\"b\\c\n\u{1}") == #""a\"b\\c\n\u0001""#)
+    // Without anything to escape (DEL and non-ASCII need none), the text as it is.
+    #expect(NDJSONExport.quoted("unit é – 日本\u{7F}") == "\"unit é – 日本\u{7F}\"")
+    #expect(NDJSONExport.quoted("") == #""""#)
+    #expect(NDJSONExport.quoted("é\t\u{1F}") == #""é\t\u001f""#)
   }
 
   @Test("OTLP: a trace a run, a span a run, job and step, ids stable and distinct")
