@@ -414,8 +414,9 @@ enum Harness: String, CaseIterable {
     }
     // The exports of every run, the sample's and a repeated one's included.
     for table in HistoryTable.allCases {
-      for line in NDJSONExport.render(all, table: table).split(separator: "\n") {
-        checkJSON(String(line), "NDJSON")
+      // Split on the byte: a Character-wise split was 4% of an execution.
+      for line in NDJSONExport.render(all, table: table).utf8.split(separator: 0x0A) {
+        checkJSON(String(decoding: line, as: UTF8.self), "NDJSON")
       }
     }
     checkJSON(OTLPExport.render(all), "OTLP")
