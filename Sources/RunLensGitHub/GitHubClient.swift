@@ -199,8 +199,16 @@ package final class GitHubClient: Sendable {
       let answer = try send("GET", url)
       try check(answer, "GET", url, needs: permission)
       bodies.append(answer.body)
-      guard let next = LinkHeader.next(answer.headers["link"]).flatMap(URL.init(string:)) else {
-        return bodies
+      guard let link = LinkHeader.next(answer.headers["link"]) else { return bodies }
+      // RFC 8288: the target is a URI reference, resolved against this page's URL (`<>` is
+      // this page again). A next page that cannot be followed would cut the list short, and
+      // one on another host would be sent the token.
+      guard let next = link.isEmpty ? url : URL(string: link, relativeTo: url)?.absoluteURL,
+        connection.isAPIHost(next)
+      else {
+        throw GitHubError(
+          .badResponse,
+          "GET \(Self.shown(url)): the Link header's next page is not a URL on the API host")
       }
       // A list cut short would give a total that looks whole (a budget, a baseline).
       guard bodies.count < limit else {

@@ -232,6 +232,14 @@ class Handler(BaseHTTPRequestHandler):
             # A caches page whose next page is itself, forever.
             return self.send(200, {"total_count": 1, "actions_caches": []},
                              {"Link": f'<http://127.0.0.1:{PORTS["api"]}{self.path}>; rel="next"'})
+        if repo == "link-empty":
+            # `<>` is this page again (RFC 8288 resolves it against the request's URL).
+            return self.send(200, {"total_count": 1, "actions_caches": []},
+                             {"Link": '<>; rel="next"'})
+        if repo == "link-away":
+            # A next page on another host, which must not be sent the token.
+            return self.send(200, {"total_count": 1, "actions_caches": []},
+                             {"Link": f'<http://127.0.0.2:{PORTS["api"]}{self.path}>; rel="next"'})
         if repo == "bomb":
             # 65 MiB of JSON whitespace in 64 KiB of gzip: more than runlens takes from the API.
             return self.send(200, gzip.compress(b"[" + b" " * (65 << 20) + b"]", 1),

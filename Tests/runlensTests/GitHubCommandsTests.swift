@@ -217,6 +217,12 @@ struct GitHubCommandsTests {
       (["budget", "--repo", "acme/bomb"], "t", Int32(1), "the answer is longer than 64 MiB"),
       // A Link loop: not a budget of the first 100 pages.
       (["budget", "--repo", "acme/loop"], "t", Int32(1), "more than 100 pages"),
+      // `<>` is the same page (it ended the list after one page); another host is not followed.
+      (["budget", "--repo", "acme/link-empty"], "t", Int32(1), "more than 100 pages"),
+      (
+        ["budget", "--repo", "acme/link-away"], "t", Int32(1),
+        "the Link header's next page is not a URL on the API host"
+      ),
     ] as [([String], String?, Int32, String)])
   func failures(arguments: [String], token: String?, status: Int32, message: String) throws {
     let server = try GitHubStandIn()
@@ -412,6 +418,9 @@ struct GitHubClientPartsTests {
       LinkHeader.next(header) == "https://api.github.com/repositories/1/actions/caches?page=2")
     #expect(LinkHeader.next(#"<https://x/?page=1>; rel="first""#) == nil)
     #expect(LinkHeader.next(nil) == nil)
+    // The empty reference (this page again; the client follows it as one), and a relative one.
+    #expect(LinkHeader.next(#"<>; rel="next""#) == "")
+    #expect(LinkHeader.next(#"</r?page=2>; rel="prev next""#) == "/r?page=2")
   }
 
   @Test("the connection from the environment; the token only for the API host")
