@@ -83,7 +83,7 @@ package final class GitHubClient: Sendable {
         // cannot help.
         var isFinal = HTTPTransport.loadProblem != nil
         switch error {
-        case .tooLarge, .cannotWrite: isFinal = true
+        case .tooLarge, .headersTooLarge, .cannotWrite: isFinal = true
         case .timeout, .connection: break
         }
         guard tries < connection.retries, !isFinal else {
@@ -104,6 +104,11 @@ package final class GitHubClient: Sendable {
               .badResponse,
               "\(method) \(Self.shown(url)): the answer is longer than \(limit >> 20) MiB, "
                 + "more than runlens reads; it stopped there")
+          case .headersTooLarge(let limit):
+            throw GitHubError(
+              .badResponse,
+              "\(method) \(Self.shown(url)): the answer's headers are longer than "
+                + "\(limit >> 10) KiB, more than runlens reads; it stopped there")
           }
         }
         tries += 1

@@ -75,7 +75,16 @@ package final class HTTPTransport: Sendable {
     case tooLarge(Int)
     /// The request's ``Request/bodyPath`` could not be written; the reason for a message.
     case cannotWrite(String)
+    /// The answer's headers are longer than ``maxHeaderBytes`` (given here); the transfer
+    /// stopped there.
+    case headersTooLarge(Int)
   }
+
+  /// The bound on an answer's headers, interim responses' included: 256 KiB.
+  ///
+  /// libcurl's own bound depends on its version (300 KiB and 5,000 headers in recent ones,
+  /// none before 7.84), so runlens keeps one of its own.
+  package static let maxHeaderBytes = 256 << 10
 
   /// The default bound on an answer's body: 64 MiB, far more than any page of the API.
   package static let defaultMaxBodyBytes = 64 << 20
@@ -193,6 +202,7 @@ package final class HTTPTransport: Sendable {
       message.withUnsafeMutableBufferPointer { ccurl_perform(easy, $0.baseAddress) }
     }
     if exchange.isOverLimit { return .failure(.tooLarge(exchange.limit)) }
+    if exchange.isOverHeaderLimit { return .failure(.headersTooLarge(maxHeaderBytes)) }
     if let problem = exchange.writeProblem { return .failure(.cannotWrite(problem)) }
     guard code == 0 else {
       if code == CCURL_TIMED_OUT { return .failure(.timeout) }
@@ -237,6 +247,11 @@ private final class Exchange {
   var received = 0
   /// Whether the body went past ``limit`` (and the transfer was stopped).
   var isOverLimit = false
+  /// The header bytes taken so far, line ends included.
+  var headerBytes = 0
+  /// Whether the headers went past ``HTTPTransport/maxHeaderBytes`` (and the transfer was
+  /// stopped).
+  var isOverHeaderLimit = false
   /// The name of the last header, for an obsolete folded continuation line.
   var lastHeader: String?
   /// The status of the response whose headers came last.
@@ -299,9 +314,17 @@ private final class Exchange {
     file = -1
   }
 
-  /// One header line (CRLF included): a status line starts the headers of a new response
-  /// (after `100 Continue`, or a proxy's answer to CONNECT), so only the final one's are kept.
-  func header(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// Takes one header line (CRLF included); `false` (stop the transfer) past
+  /// ``HTTPTransport/maxHeaderBytes`` in all.
+  ///
+  /// A status line starts the headers of a new response (after `100 Continue`, or a proxy's
+  /// answer to CONNECT), so only the final one's are kept.
+  func header(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard bytes.count <= HTTPTransport.maxHeaderBytes - headerBytes else {
+      isOverHeaderLimit = true
+      return false
+    }
+    headerBytes += bytes.count
     var end = bytes.endIndex
     while end > bytes.startIndex, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
     // Not Swift's "\r\n", which is one Character: bytes, then text.
@@ -310,33 +333,31 @@ private final class Exchange {
       headers = [:]
       lastHeader = nil
       status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-      return
+      return true
     }
-    // Values grow in place: a header repeated thousands of times (libcurl allows 300 KiB of
-    // them) is not copied whole for each line.
+    // Values grow in place: a header repeated thousands of times is not copied whole for
+    // each line.
     if let first = line.first, first == " " || first == "\t", let name = lastHeader {
       headers[name, default: ""].append(" " + line.trimmingCharacters(in: .whitespaces))
-      return
+      return true
     }
-    guard let colon = line.firstIndex(of: ":") else { return }
+    guard let colon = line.firstIndex(of: ":") else { return true }
     let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
     let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    guard !name.isEmpty else { return }
+    guard !name.isEmpty else { return true }
     if headers[name] != nil {
       headers[name]?.append(", " + value)
     } else {
       headers[name] = value
     }
     lastHeader = name
+    return true
   }
 }
 
 /// libcurl's header callback: hands each line to the ``Exchange``.
 private let receiveHeader: ccurl_data_callback = { data, size, count, context in
-  deliver(data, size, count, context) {
-    $0.header($1)
-    return true
-  }
+  deliver(data, size, count, context) { $0.header($1) }
 }
 
 /// libcurl's write callback: appends the bytes to the ``Exchange``'s body, up to its limit.

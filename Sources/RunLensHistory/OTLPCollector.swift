@@ -36,6 +36,9 @@ public enum OTLPCollector {
       case .tooLarge(let limit):
         return
           "the collector's answer is longer than \(limit >> 20) MiB; runlens stopped reading it"
+      case .headersTooLarge(let limit):
+        return
+          "the collector's answer has more than \(limit >> 10) KiB of headers; runlens stopped reading it"
       }
     }
     guard (200..<300).contains(answer.status) else {

@@ -14,8 +14,9 @@ Paths:
   /stall      reads the request, never answers
   /big        200 with 2,000,000 bytes of "x"
   /bomb       200 with a gzip body of 64 KiB that unpacks to 65 MiB, when the client accepts gzip
-  /many?n=N   200 with X-Many sent N times (values 0 to N-1), each followed by a folded
-              continuation line "+"; the headers' total size is about 12 bytes times N
+  /many?n=N&pad=P
+              200 with X-Many sent N times (values 0 to N-1, then P x's), each followed by a
+              folded continuation line "+": about (18 + P) bytes of headers times N
 """
 import gzip
 import os
@@ -75,8 +76,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/bomb":
             self.answer(200, gzip.compress(b" " * (65 << 20), 1), [("Content-Encoding", "gzip")])
         elif path == "/many":
-            count = int(self.path.partition("n=")[2] or 0)
-            lines = b"".join(b"X-Many: %d\r\n +\r\n" % number for number in range(count))
+            query = dict(part.split("=", 1) for part in self.path.partition("?")[2].split("&"))
+            count, pad = int(query.get("n", 0)), b"x" * int(query.get("pad", 0))
+            lines = b"".join(b"X-Many: %d%s\r\n +\r\n" % (number, pad) for number in range(count))
             self.wfile.write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 2\r\n\r\nok")
         elif path == "/stall":
             time.sleep(3600)
