@@ -200,20 +200,31 @@ package final class GitHubClient: Sendable {
       throw GitHubError(.badResponse, "not a URL: \(path)")
     }
     var bodies: [Data] = []
+    var read: Set<String> = [url.absoluteString]
     while true {
       let answer = try send("GET", url)
       try check(answer, "GET", url, needs: permission)
       bodies.append(answer.body)
       guard let link = LinkHeader.next(answer.headers["link"]) else { return bodies }
       // RFC 8288: the target is a URI reference, resolved against this page's URL (`<>` is
-      // this page again). A next page that cannot be followed would cut the list short, and
-      // one on another host would be sent the token.
-      guard let next = link.isEmpty ? url : URL(string: link, relativeTo: url)?.absoluteURL,
-        connection.isAPIHost(next)
+      // this page again). A next page that cannot be followed, or is not the API's, would
+      // make a total of part of the list (or of another list).
+      guard let next = link.isEmpty ? url : URL(string: link, relativeTo: url)?.absoluteURL
       else {
         throw GitHubError(
+          .badResponse, "GET \(Self.shown(url)): the Link header's next page is not a URL")
+      }
+      guard connection.isAPIHost(next) else {
+        let place =
+          "\(next.scheme ?? "?")://\(next.host ?? "?")" + (next.port.map { ":\($0)" } ?? "")
+        throw GitHubError(
           .badResponse,
-          "GET \(Self.shown(url)): the Link header's next page is not a URL on the API host")
+          "GET \(Self.shown(url)): the Link header's next page is on \(place), not the API host")
+      }
+      guard read.insert(next.absoluteString).inserted else {
+        throw GitHubError(
+          .badResponse,
+          "GET \(Self.shown(url)): the Link header's next page is one already read (a loop)")
       }
       // A list cut short would give a total that looks whole (a budget, a baseline).
       guard bodies.count < limit else {
@@ -415,23 +426,59 @@ final class Mutex<Value>: @unchecked Sendable {
 /// Reads the `Link` header of a paginated answer.
 package enum LinkHeader {
   /// The `rel="next"` URL of `<…>; rel="next", <…>; rel="last"`, `nil` on the last page.
+  ///
+  /// Read as RFC 8288 writes it: each target from `<` to `>` (a comma or semicolon in it is
+  /// part of it), then its parameters up to the next comma outside a quoted string. Relation
+  /// types are compared without case.
   package static func next(_ header: String?) -> String? {
     guard let header else { return nil }
-    for part in header.split(separator: ",") {
-      let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-      guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">") else {
-        continue
-      }
-      let isNext = pieces.dropFirst().contains { parameter in
-        let pair = parameter.split(separator: "=", maxSplits: 1)
-        guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == "rel" else {
-          return false
+    let bytes = Array(header.utf8)
+    var index = 0
+    while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")),
+      let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: ">"))
+    {
+      // The parameters: `;`-separated, up to a `,` outside quotes.
+      var parameters: [[UInt8]] = [[]]
+      var quoted = false
+      var escaped = false
+      index = close + 1
+      while index < bytes.count {
+        let byte = bytes[index]
+        index += 1
+        if quoted {
+          if escaped {
+            escaped = false
+          } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+            continue
+          } else if byte == UInt8(ascii: "\"") {
+            quoted = false
+            continue
+          }
+        } else if byte == UInt8(ascii: "\"") {
+          quoted = true
+          continue
+        } else if byte == UInt8(ascii: ",") {
+          break
+        } else if byte == UInt8(ascii: ";") {
+          parameters.append([])
+          continue
         }
-        return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-          .split(separator: " ").contains("next")
+        parameters[parameters.count - 1].append(byte)
       }
-      if isNext { return String(target.dropFirst().dropLast()) }
+      if parameters.contains(where: isNextRelation) {
+        return String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+      }
     }
     return nil
+  }
+
+  /// Whether a parameter (quotes removed) is `rel` with `next` among its relation types.
+  private static func isNextRelation(_ parameter: [UInt8]) -> Bool {
+    let text = String(decoding: parameter, as: UTF8.self)
+    let pair = text.split(separator: "=", maxSplits: 1)
+    guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "rel"
+    else { return false }
+    return pair[1].split(separator: " ").contains { $0.lowercased() == "next" }
   }
 }

@@ -20,6 +20,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -232,6 +233,12 @@ class Handler(BaseHTTPRequestHandler):
             # A caches page whose next page is itself, forever.
             return self.send(200, {"total_count": 1, "actions_caches": []},
                              {"Link": f'<http://127.0.0.1:{PORTS["api"]}{self.path}>; rel="next"'})
+        if repo == "endless":
+            # Caches pages, each leading to one more, without end.
+            match = re.search(r"[?&]page=(\d+)", self.path)
+            page = int(match.group(1)) if match else 1
+            return self.send(200, {"total_count": 1, "actions_caches": []},
+                             {"Link": f'</repos/acme/endless/actions/caches?page={page + 1}>; rel="next"'})
         if repo == "link-empty":
             # `<>` is this page again (RFC 8288 resolves it against the request's URL).
             return self.send(200, {"total_count": 1, "actions_caches": []},

@@ -215,14 +215,16 @@ struct GitHubCommandsTests {
       (["budget", "--repo", "acme/reset-huge"], "t", Int32(1), "forbidden (403)"),
       // A gzip answer that unpacks to 65 MiB: stopped at 64 MiB, not held whole.
       (["budget", "--repo", "acme/bomb"], "t", Int32(1), "the answer is longer than 64 MiB"),
-      // A Link loop: not a budget of the first 100 pages.
-      (["budget", "--repo", "acme/loop"], "t", Int32(1), "more than 100 pages"),
+      // A Link loop: not a budget of the pages read.
+      (["budget", "--repo", "acme/loop"], "t", Int32(1), "one already read (a loop)"),
       // `<>` is the same page (it ended the list after one page); another host is not followed.
-      (["budget", "--repo", "acme/link-empty"], "t", Int32(1), "more than 100 pages"),
+      (["budget", "--repo", "acme/link-empty"], "t", Int32(1), "one already read (a loop)"),
       (
         ["budget", "--repo", "acme/link-away"], "t", Int32(1),
-        "the Link header's next page is not a URL on the API host"
+        "next page is on http://127.0.0.2:"
       ),
+      // A list of more than 100 pages, each a new one.
+      (["budget", "--repo", "acme/endless"], "t", Int32(1), "more than 100 pages"),
     ] as [([String], String?, Int32, String)])
   func failures(arguments: [String], token: String?, status: Int32, message: String) throws {
     let server = try GitHubStandIn()
@@ -421,6 +423,14 @@ struct GitHubClientPartsTests {
     // The empty reference (this page again; the client follows it as one), and a relative one.
     #expect(LinkHeader.next(#"<>; rel="next""#) == "")
     #expect(LinkHeader.next(#"</r?page=2>; rel="prev next""#) == "/r?page=2")
+    // A comma or semicolon in a target, or in a quoted parameter, is part of it.
+    #expect(
+      LinkHeader.next(#"<https://x/?b=a,c;d>; rel="prev", <https://x/?b=a,c;e>; rel=NEXT"#)
+        == "https://x/?b=a,c;e")
+    #expect(
+      LinkHeader.next(#"<https://x/1>; title="a, \"b\"; rel=next", <https://x/2>; rel="next""#)
+        == "https://x/2")
+    #expect(LinkHeader.next(#"<https://x/1>; rel="last""#) == nil)
   }
 
   @Test("the connection from the environment; the token only for the API host")
