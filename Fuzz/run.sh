@@ -153,6 +153,10 @@ run() {
   [ "${CI:-}" != true ] || ledger=/dev/null
   printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" \
     "$status" "${executed:-0}" "$done_line" | tee -a "$scratch/campaign.tsv" >> "$ledger"
+  if [ "$status" -eq 72 ]; then
+    echo "fuzz: $name was interrupted (exit 72); its executions are in the ledger" >&2
+    return 1
+  fi
   if [ "$status" -ne 0 ]; then
     echo "fuzz: $name found a problem (exit $status); see $scratch/$name.log and $findings/" >&2
     return 1
