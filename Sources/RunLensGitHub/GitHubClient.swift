@@ -104,11 +104,11 @@ package final class GitHubClient: Sendable {
               .badResponse,
               "\(method) \(Self.shown(url)): the answer is longer than \(limit >> 20) MiB, "
                 + "more than runlens reads; it stopped there")
-          case .headersTooLarge(let limit):
+          case .headersTooLarge(let bound):
             throw GitHubError(
               .badResponse,
-              "\(method) \(Self.shown(url)): the answer's headers are longer than "
-                + "\(limit >> 10) KiB, more than runlens reads; it stopped there")
+              "\(method) \(Self.shown(url)): the answer's headers are more than \(bound), "
+                + "more than runlens reads; it stopped there")
           }
         }
         tries += 1

@@ -75,16 +75,20 @@ package final class HTTPTransport: Sendable {
     case tooLarge(Int)
     /// The request's ``Request/bodyPath`` could not be written; the reason for a message.
     case cannotWrite(String)
-    /// The answer's headers are longer than ``maxHeaderBytes`` (given here); the transfer
-    /// stopped there.
-    case headersTooLarge(Int)
+    /// The answer's headers pass ``maxHeaderBytes`` or ``maxHeaderLines`` (the bound passed,
+    /// for a message: `256 KiB`, `4096 lines`); the transfer stopped there.
+    case headersTooLarge(String)
   }
 
-  /// The bound on an answer's headers, interim responses' included: 256 KiB.
+  /// The bound on an answer's header bytes, interim responses' and trailers included: 256 KiB.
   ///
-  /// libcurl's own bound depends on its version (300 KiB and 5,000 headers in recent ones,
-  /// none before 7.84), so runlens keeps one of its own.
+  /// libcurl's own bounds depend on its version (300 KiB and 5,000 headers in recent ones,
+  /// none before 8.3.0 unless patched for CVE-2023-38039), so runlens keeps its own, below
+  /// them. libcurl's bound on one line (100 KiB) stays its own.
   package static let maxHeaderBytes = 256 << 10
+
+  /// The bound on an answer's header lines, folded continuation lines not counted: 4,096.
+  package static let maxHeaderLines = 4096
 
   /// The default bound on an answer's body: 64 MiB, far more than any page of the API.
   package static let defaultMaxBodyBytes = 64 << 20
@@ -202,7 +206,7 @@ package final class HTTPTransport: Sendable {
       message.withUnsafeMutableBufferPointer { ccurl_perform(easy, $0.baseAddress) }
     }
     if exchange.isOverLimit { return .failure(.tooLarge(exchange.limit)) }
-    if exchange.isOverHeaderLimit { return .failure(.headersTooLarge(maxHeaderBytes)) }
+    if let bound = exchange.headerBoundPassed { return .failure(.headersTooLarge(bound)) }
     if let problem = exchange.writeProblem { return .failure(.cannotWrite(problem)) }
     guard code == 0 else {
       if code == CCURL_TIMED_OUT { return .failure(.timeout) }
@@ -249,9 +253,10 @@ private final class Exchange {
   var isOverLimit = false
   /// The header bytes taken so far, line ends included.
   var headerBytes = 0
-  /// Whether the headers went past ``HTTPTransport/maxHeaderBytes`` (and the transfer was
-  /// stopped).
-  var isOverHeaderLimit = false
+  /// The header lines taken so far, but folded continuation lines.
+  var headerLines = 0
+  /// The bound the headers passed (the transfer was stopped), for a message.
+  var headerBoundPassed: String?
   /// The name of the last header, for an obsolete folded continuation line.
   var lastHeader: String?
   /// The status of the response whose headers came last.
@@ -315,16 +320,24 @@ private final class Exchange {
   }
 
   /// Takes one header line (CRLF included); `false` (stop the transfer) past
-  /// ``HTTPTransport/maxHeaderBytes`` in all.
+  /// ``HTTPTransport/maxHeaderBytes`` or ``HTTPTransport/maxHeaderLines`` in all.
   ///
   /// A status line starts the headers of a new response (after `100 Continue`, or a proxy's
   /// answer to CONNECT), so only the final one's are kept.
   func header(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard bytes.count <= HTTPTransport.maxHeaderBytes - headerBytes else {
-      isOverHeaderLimit = true
+      headerBoundPassed = "\(HTTPTransport.maxHeaderBytes >> 10) KiB"
       return false
     }
     headerBytes += bytes.count
+    let isFolded = bytes.first == 0x20 || bytes.first == 0x09
+    if !isFolded {
+      guard headerLines < HTTPTransport.maxHeaderLines else {
+        headerBoundPassed = "\(HTTPTransport.maxHeaderLines) lines"
+        return false
+      }
+      headerLines += 1
+    }
     var end = bytes.endIndex
     while end > bytes.startIndex, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
     // Not Swift's "\r\n", which is one Character: bytes, then text.

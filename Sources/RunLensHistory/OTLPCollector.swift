@@ -36,9 +36,8 @@ public enum OTLPCollector {
       case .tooLarge(let limit):
         return
           "the collector's answer is longer than \(limit >> 20) MiB; runlens stopped reading it"
-      case .headersTooLarge(let limit):
-        return
-          "the collector's answer has more than \(limit >> 10) KiB of headers; runlens stopped reading it"
+      case .headersTooLarge(let bound):
+        return "the collector's answer's headers are more than \(bound); runlens stopped reading it"
       }
     }
     guard (200..<300).contains(answer.status) else {

@@ -24,6 +24,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -76,8 +77,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/bomb":
             self.answer(200, gzip.compress(b" " * (65 << 20), 1), [("Content-Encoding", "gzip")])
         elif path == "/many":
-            query = dict(part.split("=", 1) for part in self.path.partition("?")[2].split("&"))
-            count, pad = int(query.get("n", 0)), b"x" * int(query.get("pad", 0))
+            query = urllib.parse.parse_qs(self.path.partition("?")[2])
+            count = int(query.get("n", ["0"])[0])
+            pad = b"x" * int(query.get("pad", ["0"])[0])
             lines = b"".join(b"X-Many: %d%s\r\n +\r\n" % (number, pad) for number in range(count))
             self.wfile.write(b"HTTP/1.1 200 OK\r\n" + lines + b"Content-Length: 2\r\n\r\nok")
         elif path == "/stall":

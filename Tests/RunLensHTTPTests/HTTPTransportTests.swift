@@ -120,7 +120,7 @@ struct HTTPTransportTests {
   }
 
   @Test(
-    "4,000 repeated and folded header lines are joined; past 256 KiB of headers, .headersTooLarge")
+    "4,000 repeated, folded header lines are joined; past 256 KiB or 4,096 lines, .headersTooLarge")
   func manyHeaders() throws {
     let server = try Server()
     let transport = HTTPTransport()
@@ -131,9 +131,13 @@ struct HTTPTransportTests {
     let expected = (0..<4_000).map { "\($0) +" }.joined(separator: ", ")
     #expect(answer.header("x-many") == expected)
     // 2,500 lines of about 120 bytes (about 290 KiB): runlens's own bound, whatever libcurl's.
-    #expect(throws: HTTPTransport.Failure.headersTooLarge(256 << 10)) {
+    #expect(throws: HTTPTransport.Failure.headersTooLarge("256 KiB")) {
       try transport.perform(
         .init(method: "GET", url: server.url("/many?n=2500&pad=100")), timeout: 30)
+    }
+    // 4,500 headers (80 KB): fewer than recent libcurl's 5,000, more than runlens's 4,096.
+    #expect(throws: HTTPTransport.Failure.headersTooLarge("4096 lines")) {
+      try transport.perform(.init(method: "GET", url: server.url("/many?n=4500")), timeout: 30)
     }
     // The handle that stopped serves the next request.
     #expect(
