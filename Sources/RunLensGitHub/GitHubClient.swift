@@ -215,8 +215,11 @@ package final class GitHubClient: Sendable {
           .badResponse, "GET \(Self.shown(url)): the Link header's next page is not a URL")
       }
       guard connection.isAPIHost(next) else {
+        // The host as sent, percent-encoded: a decoded one could hold control characters.
+        let parts = URLComponents(url: next, resolvingAgainstBaseURL: false)
         let place =
-          "\(next.scheme ?? "?")://\(next.host ?? "?")" + (next.port.map { ":\($0)" } ?? "")
+          "\(parts?.scheme ?? "?")://\(parts?.percentEncodedHost ?? "?")"
+          + (parts?.port.map { ":\($0)" } ?? "")
         throw GitHubError(
           .badResponse,
           "GET \(Self.shown(url)): the Link header's next page is on \(place), not the API host")
@@ -317,9 +320,12 @@ package final class GitHubClient: Sendable {
     }
   }
 
-  /// A URL for messages: path and query only, never credentials or signatures of other hosts.
+  /// A URL for messages: its path only, never credentials or signatures of other hosts, and
+  /// as sent (percent-encoded: a decoded path could hold control characters).
   static func shown(_ url: URL) -> String {
-    url.path.isEmpty ? (url.host ?? "?") : url.path
+    let parts = URLComponents(url: url, resolvingAgainstBaseURL: false)
+    let path = parts?.percentEncodedPath ?? ""
+    return path.isEmpty ? (parts?.percentEncodedHost ?? "?") : path
   }
 
   /// The wait before the next retry: twice the last, at most a minute (or the first wait, when
@@ -428,14 +434,16 @@ package enum LinkHeader {
   /// The `rel="next"` URL of `<…>; rel="next", <…>; rel="last"`, `nil` on the last page.
   ///
   /// Read as RFC 8288 writes it: each target from `<` to `>` (a comma or semicolon in it is
-  /// part of it), then its parameters up to the next comma outside a quoted string. Relation
-  /// types are compared without case.
+  /// part of it; of a stray `<` before it, the last one starts it), then its parameters up
+  /// to the next comma outside a quoted string. The first `rel` counts, its relation types
+  /// compared without case.
   package static func next(_ header: String?) -> String? {
     guard let header else { return nil }
     let bytes = Array(header.utf8)
     var index = 0
-    while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")),
-      let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: ">"))
+    while let first = bytes[index...].firstIndex(of: UInt8(ascii: "<")),
+      let close = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ">")),
+      let open = bytes[first..<close].lastIndex(of: UInt8(ascii: "<"))
     {
       // The parameters: `;`-separated, up to a `,` outside quotes.
       var parameters: [[UInt8]] = [[]]
@@ -466,19 +474,20 @@ package enum LinkHeader {
         }
         parameters[parameters.count - 1].append(byte)
       }
-      if parameters.contains(where: isNextRelation) {
+      if let rel = parameters.lazy.compactMap(relationTypes).first, rel.contains("next") {
         return String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
       }
     }
     return nil
   }
 
-  /// Whether a parameter (quotes removed) is `rel` with `next` among its relation types.
-  private static func isNextRelation(_ parameter: [UInt8]) -> Bool {
+  /// The relation types of a `rel` parameter (quotes removed), lowercased; `nil` for
+  /// another parameter.
+  private static func relationTypes(_ parameter: [UInt8]) -> [String]? {
     let text = String(decoding: parameter, as: UTF8.self)
     let pair = text.split(separator: "=", maxSplits: 1)
     guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "rel"
-    else { return false }
-    return pair[1].split(separator: " ").contains { $0.lowercased() == "next" }
+    else { return nil }
+    return pair[1].split { $0 == " " || $0 == "\t" }.map { $0.lowercased() }
   }
 }

@@ -239,6 +239,10 @@ class Handler(BaseHTTPRequestHandler):
             page = int(match.group(1)) if match else 1
             return self.send(200, {"total_count": 1, "actions_caches": []},
                              {"Link": f'</repos/acme/endless/actions/caches?page={page + 1}>; rel="next"'})
+        if repo == "link-escape":
+            # Another host whose decoded name holds ESC and a line break.
+            return self.send(200, {"total_count": 1, "actions_caches": []},
+                             {"Link": '<https://evil%1B%5B31mX%0Ay.example/p>; rel="next"'})
         if repo == "link-empty":
             # `<>` is this page again (RFC 8288 resolves it against the request's URL).
             return self.send(200, {"total_count": 1, "actions_caches": []},

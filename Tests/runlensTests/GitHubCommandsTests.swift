@@ -223,6 +223,11 @@ struct GitHubCommandsTests {
         ["budget", "--repo", "acme/link-away"], "t", Int32(1),
         "next page is on http://127.0.0.2:"
       ),
+      // Named as sent, percent-encoded: no escape sequence or line break reaches the terminal.
+      (
+        ["budget", "--repo", "acme/link-escape"], "t", Int32(1),
+        "next page is on https://evil%1B%5B31mX%0Ay.example, not the API host"
+      ),
       // A list of more than 100 pages, each a new one.
       (["budget", "--repo", "acme/endless"], "t", Int32(1), "more than 100 pages"),
     ] as [([String], String?, Int32, String)])
@@ -431,6 +436,10 @@ struct GitHubClientPartsTests {
       LinkHeader.next(#"<https://x/1>; title="a, \"b\"; rel=next", <https://x/2>; rel="next""#)
         == "https://x/2")
     #expect(LinkHeader.next(#"<https://x/1>; rel="last""#) == nil)
+    // Tabs around a value; only the first rel counts; a stray `<` before a target.
+    #expect(LinkHeader.next("<a>; rel=\tnext\t, <b>; rel=last") == "a")
+    #expect(LinkHeader.next("<a>; rel=last; rel=next, <b>; rel=next") == "b")
+    #expect(LinkHeader.next("<a; rel=next, <b>; rel=next") == "b")
   }
 
   @Test("the connection from the environment; the token only for the API host")
