@@ -1,7 +1,7 @@
 import Foundation
 package import RunLens
 
-/// Posts a pull-request comment, or updates the one that starts with the same marker.
+/// Posts a pull-request comment, or updates the one the same token posted with the same marker.
 package struct PullRequestCommenter: Sendable {
   /// What became of the comment.
   package enum Outcome: Sendable, Hashable {
@@ -39,12 +39,13 @@ package struct PullRequestCommenter: Sendable {
   /// The pull request's comments path (`GET` lists them, `POST` adds one).
   package var commentsPath: String { "/repos/\(repository)/issues/\(pullRequest)/comments" }
 
-  /// The request for a comment with `marker`: `PATCH` of the first existing comment that
+  /// The request for a comment with `marker`: `PATCH` of the oldest comment by `author` that
   /// starts with it, else `POST` of a new one.
-  package func request(marker: String, existing comments: [PullRequestComment.Existing])
-    -> Request
-  {
-    if let existing = PullRequestComment.existing(in: comments, marker: marker) {
+  package func request(
+    marker: String, existing comments: [PullRequestComment.Existing],
+    author: PullRequestComment.Author
+  ) -> Request {
+    if let existing = PullRequestComment.existing(in: comments, marker: marker, author: author) {
       return Request(method: "PATCH", path: "/repos/\(repository)/issues/comments/\(existing.id)")
     }
     return Request(method: "POST", path: commentsPath)
@@ -57,14 +58,33 @@ package struct PullRequestCommenter: Sendable {
       + "has the report); otherwise grant `permissions: pull-requests: write`. (\(message))"
   }
 
-  /// Posts `body`, or updates the comment that starts with `marker`.
+  /// Whose comments the token writes: `GET /user`'s login for a user's token; an app for an
+  /// installation token such as the workflow's `GITHUB_TOKEN`, which that request refuses
+  /// (403, "Resource not accessible by integration"; a 404 is taken the same way).
+  ///
+  /// - Throws: ``GitHubError`` when the token is rejected, or the answer is neither.
+  package func author() throws(GitHubError) -> PullRequestComment.Author {
+    guard let url = client.connection.url("/user") else {
+      throw GitHubError(.badResponse, "not a URL: /user")
+    }
+    let answer = try client.send("GET", url)
+    if answer.status == 403 || answer.status == 404 { return .app }
+    try client.check(answer, "GET", url, needs: .pullRequestsWrite)
+    guard let login = PullRequestComment.login(user: [UInt8](answer.body)) else {
+      throw GitHubError(.badResponse, "GET /user: the answer has no login")
+    }
+    return .user(login)
+  }
+
+  /// Posts `body`, or updates the comment by the token's author (``author()``) that starts
+  /// with `marker`.
   ///
   /// - Parameters:
   ///   - body: The comment's Markdown.
   ///   - marker: Its first line (``PullRequestComment/marker(of:)``).
   /// - Returns: What became of the comment; a 403 is ``Outcome/readOnly(warning:)``. A marked
-  ///   comment that cannot be updated (404: deleted since it was listed; 403: not the token's)
-  ///   gives way to a new one.
+  ///   comment that cannot be updated (404: deleted since it was listed; 403: refused) gives
+  ///   way to a new one. Another author's comment with the marker is left alone.
   /// - Throws: ``GitHubError``; a comments page that is not a list of comments is
   ///   ``GitHubError/Code/badResponse``.
   package func upsert(_ body: String, marker: String) throws(GitHubError) -> Outcome {
@@ -85,15 +105,16 @@ package struct PullRequestCommenter: Sendable {
       } catch {
         throw GitHubError(.badResponse, "cannot encode the comment: \(error)")
       }
-      let request = request(marker: marker, existing: comments)
+      let writer = try author()
+      let request = request(marker: marker, existing: comments, author: writer)
       if request.method == "PATCH" {
         do throws(GitHubError) {
           let answer = try client.sendJSON(
             "PATCH", request.path, body: payload, needs: .pullRequestsWrite)
           return .updated(url: PullRequestComment.parse(created: [UInt8](answer)))
         } catch  where error.code == .forbidden || error.code == .notFound {
-          // Deleted since it was listed, or not the token's to edit (another author's text
-          // that starts with the marker): a new comment, which a read-only token is refused.
+          // Deleted since it was listed, or refused: a new comment, which a read-only token is
+          // refused in turn.
         }
       }
       let answer = try client.sendJSON(

@@ -12,6 +12,9 @@ Repositories (OWNER is ignored): widget answers normally; limited answers the fi
 with retry-after 1; flaky answers the first request of each path 500; stalled never answers;
 forbidden answers 403 with x-accepted-github-permissions; gaps has
 no log behind job 1002's redirect; fork refuses comment writes (403).
+GET /user answers a token "user-LOGIN" with that login, and any other token 403 as it answers
+an app's installation token (the workflow's GITHUB_TOKEN); comments are written by that user,
+else by github-actions[bot]. Pull requests 10 and 11 have a marked comment by another person.
 Workflow ci.yml (id 8) lists SYNC_RUNS two a page (filtered by branch, status and
 created>=DATE, as the API filters), for `history sync`; the jobs of run 303 always answer 500.
 The token "rejected" gets 401 everywhere.
@@ -166,6 +169,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def user_login(self):
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        return token.removeprefix("user-") if token.startswith("user-") else None
+
+    def author(self):
+        login = self.user_login()
+        return {"login": login, "type": "User"} if login else BOT
+
     def first_time(self, key):
         with LOCK:
             count = STATE["counts"].get(key, 0)
@@ -206,6 +217,11 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if self.headers.get("Authorization") == "Bearer rejected":
             return self.send(401, {"message": "Bad credentials"})
+        if parts == ["user"]:
+            login = self.user_login()
+            if login is None:
+                return self.send(403, {"message": "Resource not accessible by integration"})
+            return self.send(200, {"login": login, "id": 1, "type": "User"})
         if len(parts) < 3 or parts[0] != "repos":
             return self.send(404, {"message": "Not Found"})
         repo = parts[2]
@@ -341,7 +357,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.loads(payload)["body"]
                 with LOCK:
                     STATE["next_comment"] += 1
-                    comment = {"id": STATE["next_comment"], "body": body,
+                    comment = {"id": STATE["next_comment"], "body": body, "user": self.author(),
                                "html_url": f"https://github.com/acme/{repo}/pull/{number}#issuecomment-{STATE['next_comment']}"}
                     comments.append(comment)
                 return self.send(201, comment)
@@ -349,7 +365,7 @@ class Handler(BaseHTTPRequestHandler):
             comment_id = int(rest[2])
             if comment_id == 88:  # deleted after the list was read
                 return self.send(404, {"message": "Not Found"})
-            if comment_id == 99:  # another author's, which the token may not edit
+            if comment_id == 99:  # refused, as another author's comment would be
                 return self.send(403, {"message": "Resource not accessible by integration"})
             with LOCK:
                 for comments in STATE["comments"].values():
@@ -361,15 +377,29 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"message": "Not Found"})
 
 
+BOT = {"login": "github-actions[bot]", "type": "Bot"}
+
+
 def initial_comments(number):
-    first = {"id": 71, "body": "Looks good to me", "html_url": "https://github.com/acme/widget/pull/5#issuecomment-71"}
+    def comment(comment_id, body, user):
+        return {"id": comment_id, "body": body, "user": user,
+                "html_url": f"https://github.com/acme/widget/pull/{number}#issuecomment-{comment_id}"}
+    person = {"login": "mallory", "type": "User"}
+    first = comment(71, "Looks good to me", {"login": "octocat", "type": "User"})
     if number == 5:
-        return [first, {"id": 77, "body": "<!-- runlens:ci -->\nold report",
-                        "html_url": "https://github.com/acme/widget/pull/5#issuecomment-77"}]
+        return [first, comment(77, "<!-- runlens:ci -->\nold report", BOT)]
     if number in (8, 9):
-        marked = number * 11
-        return [first, {"id": marked, "body": "<!-- runlens:ci -->\nsomething",
-                        "html_url": f"https://github.com/acme/widget/pull/{number}#issuecomment-{marked}"}]
+        return [first, comment(number * 11, "<!-- runlens:ci -->\nsomething", BOT)]
+    if number == 10:
+        # A person's comment that starts with the marker, older than runlens's own.
+        return [first, comment(100, "<!-- runlens:ci -->\nmine now", person),
+                comment(105, "<!-- runlens:ci -->\nold report", BOT)]
+    if number == 11:
+        return [first, comment(110, "<!-- runlens:ci -->\nquoted by hand", person)]
+    if number == 12:
+        # Runlens's comment from the workflow's token, and one from the user "alice"'s.
+        return [first, comment(120, "<!-- runlens:ci -->\nfrom the app", BOT),
+                comment(125, "<!-- runlens:ci -->\nfrom alice", {"login": "Alice", "type": "User"})]
     return [first]
 
 

@@ -358,6 +358,29 @@ struct GitHubCommandsTests {
           $0.method == "POST" && $0.path == "/repos/acme/widget/issues/\(number)/comments"
         })
     }
+    // Only the token's own marked comment is updated: a person's comment that starts with the
+    // marker is left alone, whatever its age (#10, #11), and a user's token (GET /user) updates
+    // that user's (#12), the workflow's token an app's.
+    for (number, token, patched) in [
+      (10, "test-token-SECRET", 105), (11, "test-token-SECRET", nil), (12, "user-alice", 125),
+      (12, "test-token-SECRET", 120),
+    ] {
+      let result = try Self.run(
+        ["comment", "--repo", "acme/widget", "--pr", "\(number)", file],
+        server.environment(token: token))
+      #expect(result.status == 0, "\(result.stderr)")
+      let writes = try server.requests().filter {
+        $0.method != "GET" && ($0.path.hasSuffix("/\(number)/comments") || $0.method == "PATCH")
+      }
+      if let patched {
+        #expect(result.stdout.hasSuffix("/pull/\(number)#issuecomment-\(patched)\n"))
+        #expect(writes.last?.path == "/repos/acme/widget/issues/comments/\(patched)")
+      } else {
+        #expect(writes.last?.method == "POST", "\(writes)")
+      }
+      #expect(!writes.contains { ["/comments/100", "/comments/110"].contains($0.path.suffix(13)) })
+    }
+    #expect(try server.requests().contains { $0.method == "GET" && $0.path == "/user" })
     try "no marker\n".write(toFile: file, atomically: true, encoding: .utf8)
     let unmarked = try Self.run(
       ["comment", "--repo", "acme/widget", "--pr", "6", file], server.environment())

@@ -174,7 +174,7 @@ struct GitHubSessionTests {
     #expect(comparison.noBaselineWarning.hasSuffix("on release: nothing to compare against"))
   }
 
-  @Test("the comment with the marker is updated (the oldest such); without one a new one is posted")
+  @Test("the token's comment with the marker is updated (the oldest such); else one is posted")
   func upsertDecision() throws {
     let session = try GitHubSession(environment: Self.environment)
     let commenter = PullRequestCommenter(
@@ -182,16 +182,23 @@ struct GitHubSessionTests {
     let comments = try PullRequestComment.parse(
       Array(
         """
-        [{"id": 30, "body": "<!-- runlens:ci -->\\nnewer"}, {"id": 20, "body": "<!-- runlens:ci -->\\nold"},
+        [{"id": 30, "body": "<!-- runlens:ci -->\\nnewer", "user": {"login": "a[bot]", "type": "Bot"}},
+         {"id": 20, "body": "<!-- runlens:ci -->\\nold", "user": {"login": "a[bot]", "type": "Bot"}},
+         {"id": 15, "body": "<!-- runlens:ci -->\\ncopied", "user": {"login": "m", "type": "User"}},
          {"id": 10, "body": "hello"}]
         """.utf8))
     #expect(
-      commenter.request(marker: "<!-- runlens:ci -->", existing: comments)
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: .app)
         == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/20"))
     #expect(
-      commenter.request(marker: "<!-- runlens:other -->", existing: comments)
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: .user("M"))
+        == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/15"))
+    #expect(
+      commenter.request(marker: "<!-- runlens:other -->", existing: comments, author: .app)
         == .init(method: "POST", path: "/repos/acme/widget/issues/12/comments"))
-    #expect(commenter.request(marker: "<!-- runlens:ci -->", existing: []).method == "POST")
+    #expect(
+      commenter.request(marker: "<!-- runlens:ci -->", existing: [], author: .app).method
+        == "POST")
     let warning = commenter.readOnlyWarning("Resource not accessible by integration")
     #expect(warning.hasPrefix("cannot comment on #12: the token is read-only here"))
     #expect(warning.hasSuffix("(Resource not accessible by integration)"))

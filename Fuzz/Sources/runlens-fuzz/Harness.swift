@@ -437,12 +437,20 @@ enum Harness: String, CaseIterable {
     if let comments = try? PullRequestComment.parse(bytes) {
       for comment in comments.prefix(16) {
         guard let marker = PullRequestComment.marker(of: comment.body) else { continue }
-        guard let found = PullRequestComment.existing(in: comments, marker: marker),
-          found.body.hasPrefix(marker), found.id <= comment.id
-        else { fatalError("api: the comment to update is not the oldest with the marker") }
+        for author in [PullRequestComment.Author.app, .user(comment.author ?? "")] {
+          let found = PullRequestComment.existing(in: comments, marker: marker, author: author)
+          guard author.wrote(comment) == (found != nil) else {
+            fatalError("api: a comment by the token's author with the marker is not found")
+          }
+          guard let found else { continue }
+          guard found.body.hasPrefix(marker), author.wrote(found), found.id <= comment.id else {
+            fatalError("api: the comment to update is not the token's oldest with the marker")
+          }
+        }
       }
     }
     _ = PullRequestComment.parse(created: bytes)
+    _ = PullRequestComment.login(user: bytes)
     let text = String(decoding: bytes, as: UTF8.self)
     // (`<>` gives the empty reference, which no text "contains".)
     if let next = LinkHeader.next(text), !next.isEmpty, !text.contains(next) {

@@ -20,9 +20,35 @@ struct PullRequestCommentTests {
       """
     let comments = try PullRequestComment.parse(Array(pages.utf8))
     #expect(comments.count == 4)
-    let found = PullRequestComment.existing(in: comments, marker: "<!-- runlens:ci -->")
+    let found = PullRequestComment.existing(
+      in: comments.map { .init(id: $0.id, body: $0.body, url: $0.url, byApp: true) },
+      marker: "<!-- runlens:ci -->", author: .app)
     #expect(found?.id == 7)
-    #expect(PullRequestComment.existing(in: comments, marker: "<!-- runlens:other -->") == nil)
+    #expect(
+      PullRequestComment.existing(in: comments, marker: "<!-- runlens:other -->", author: .app)
+        == nil)
     #expect(PullRequestComment.parse(created: Array(#"{"id": 1, "html_url": "u"}"#.utf8)) == "u")
+  }
+
+  @Test("only the token's own marked comment is updated, never a person's with the marker")
+  func author() throws {
+    let page = """
+      [{"id": 3, "body": "<!-- runlens:ci -->\\ncopied", "user": {"login": "mallory", "type": "User"}},
+       {"id": 5, "body": "<!-- runlens:ci -->\\nreport", "user": {"login": "github-actions[bot]", "type": "Bot"}},
+       {"id": 6, "body": "<!-- runlens:ci -->\\nby hand", "user": {"login": "Alice", "type": "User"}},
+       {"id": 7, "body": "<!-- runlens:ci -->\\nno user"}]
+      """
+    let comments = try PullRequestComment.parse(Array(page.utf8))
+    #expect(comments.map(\.author) == ["mallory", "github-actions[bot]", "Alice", nil])
+    #expect(comments.map(\.byApp) == [false, true, false, false])
+    let marker = "<!-- runlens:ci -->"
+    #expect(PullRequestComment.existing(in: comments, marker: marker, author: .app)?.id == 5)
+    // Logins are case-insensitive.
+    #expect(
+      PullRequestComment.existing(in: comments, marker: marker, author: .user("alice"))?.id == 6)
+    #expect(PullRequestComment.existing(in: comments, marker: marker, author: .user("bob")) == nil)
+    #expect(PullRequestComment.login(user: Array(#"{"login": "alice", "id": 1}"#.utf8)) == "alice")
+    #expect(PullRequestComment.login(user: Array(#"{"login": ""}"#.utf8)) == nil)
+    #expect(PullRequestComment.login(user: Array("[]".utf8)) == nil)
   }
 }
