@@ -75,6 +75,18 @@ package struct GitHubConnection: Sendable {
     return components.url
   }
 
+  /// The GraphQL endpoint beside the REST API, on its host (so the token may go there).
+  ///
+  /// `https://api.github.com/graphql`, or `https://HOST/api/graphql` for GitHub Enterprise
+  /// Server's `https://HOST/api/v3`.
+  package var graphQLURL: URL {
+    let base = baseURL.absoluteString
+    if base.hasSuffix("/api/v3"), let url = URL(string: base.dropLast(3) + "/graphql") {
+      return url
+    }
+    return baseURL.appendingPathComponent("graphql")
+  }
+
   /// Whether `url` is on the API's host (same scheme, host and port), so the token may go there.
   package func isAPIHost(_ url: URL) -> Bool {
     url.scheme?.lowercased() == baseURL.scheme?.lowercased()

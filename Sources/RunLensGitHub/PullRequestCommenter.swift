@@ -42,8 +42,7 @@ package struct PullRequestCommenter: Sendable {
   /// The request for a comment with `marker`: `PATCH` of the oldest comment by `author` that
   /// starts with it, else `POST` of a new one.
   package func request(
-    marker: String, existing comments: [PullRequestComment.Existing],
-    author: PullRequestComment.Author
+    marker: String, existing comments: [PullRequestComment.Existing], author: String
   ) -> Request {
     if let existing = PullRequestComment.existing(in: comments, marker: marker, author: author) {
       return Request(method: "PATCH", path: "/repos/\(repository)/issues/comments/\(existing.id)")
@@ -58,25 +57,28 @@ package struct PullRequestCommenter: Sendable {
       + "has the report); otherwise grant `permissions: pull-requests: write`. (\(message))"
   }
 
-  /// Whose comments the token writes: `GET /user`'s login for a user's token; an app for an
-  /// installation token such as the workflow's `GITHUB_TOKEN`, which that request refuses
-  /// (403, "Resource not accessible by integration"; a 404 is taken the same way).
+  /// The token's login, as its comments give it.
   ///
-  /// - Throws: ``GitHubError`` when the token is rejected, or the answer is neither.
-  package func author() throws(GitHubError) -> PullRequestComment.Author {
-    guard let url = client.connection.url("/user") else {
-      throw GitHubError(.badResponse, "not a URL: /user")
+  /// A user's, or an app's such as `github-actions[bot]` for the workflow's token. Asked of
+  /// GraphQL's `viewer`, which answers every kind of token; the REST `GET /user` refuses an
+  /// app's installation token.
+  ///
+  /// - Throws: ``GitHubError`` when the token is rejected, or the answer has no login.
+  package func viewer() throws(GitHubError) -> String {
+    let url = client.connection.graphQLURL
+    let answer = try client.send("POST", url, body: Data(PullRequestComment.viewerQuery.utf8))
+    try client.check(answer, "POST", url, needs: .pullRequestsWrite)
+    do {
+      return try PullRequestComment.viewerLogin([UInt8](answer.body))
+    } catch {
+      throw GitHubError(
+        .badResponse,
+        "POST \(GitHubClient.shown(url)): cannot tell whose comments are the token's: "
+          + error.message)
     }
-    let answer = try client.send("GET", url)
-    if answer.status == 403 || answer.status == 404 { return .app }
-    try client.check(answer, "GET", url, needs: .pullRequestsWrite)
-    guard let login = PullRequestComment.login(user: [UInt8](answer.body)) else {
-      throw GitHubError(.badResponse, "GET /user: the answer has no login")
-    }
-    return .user(login)
   }
 
-  /// Posts `body`, or updates the comment by the token's author (``author()``) that starts
+  /// Posts `body`, or updates the comment by the token's login (``viewer()``) that starts
   /// with `marker`.
   ///
   /// - Parameters:
@@ -105,8 +107,10 @@ package struct PullRequestCommenter: Sendable {
       } catch {
         throw GitHubError(.badResponse, "cannot encode the comment: \(error)")
       }
-      let writer = try author()
-      let request = request(marker: marker, existing: comments, author: writer)
+      // Whose comments are the token's matters only when one has the marker.
+      var author = ""
+      if comments.contains(where: { $0.body.hasPrefix(marker) }) { author = try viewer() }
+      let request = request(marker: marker, existing: comments, author: author)
       if request.method == "PATCH" {
         do throws(GitHubError) {
           let answer = try client.sendJSON(

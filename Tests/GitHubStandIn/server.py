@@ -12,9 +12,9 @@ Repositories (OWNER is ignored): widget answers normally; limited answers the fi
 with retry-after 1; flaky answers the first request of each path 500; stalled never answers;
 forbidden answers 403 with x-accepted-github-permissions; gaps has
 no log behind job 1002's redirect; fork refuses comment writes (403).
-GET /user answers a token "user-LOGIN" with that login, and any other token 403 as it answers
-an app's installation token (the workflow's GITHUB_TOKEN); comments are written by that user,
-else by github-actions[bot]. Pull requests 10 and 11 have a marked comment by another person.
+GraphQL's viewer (POST /graphql) is "LOGIN" for a token "user-LOGIN", an error for the token
+"graphql-error", and github-actions[bot] (the workflow's token) for any other; comments are
+written by the viewer. Pull requests 10 and 11 have a marked comment by another person.
 Workflow ci.yml (id 8) lists SYNC_RUNS two a page (filtered by branch, status and
 created>=DATE, as the API filters), for `history sync`; the jobs of run 303 always answer 500.
 The token "rejected" gets 401 everywhere.
@@ -169,13 +169,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def user_login(self):
-        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-        return token.removeprefix("user-") if token.startswith("user-") else None
-
     def author(self):
-        login = self.user_login()
-        return {"login": login, "type": "User"} if login else BOT
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token.startswith("user-"):
+            return {"login": token.removeprefix("user-"), "type": "User"}
+        return BOT
 
     def first_time(self, key):
         with LOCK:
@@ -217,11 +215,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = url.path.strip("/").split("/")
         if self.headers.get("Authorization") == "Bearer rejected":
             return self.send(401, {"message": "Bad credentials"})
-        if parts == ["user"]:
-            login = self.user_login()
-            if login is None:
-                return self.send(403, {"message": "Resource not accessible by integration"})
-            return self.send(200, {"login": login, "id": 1, "type": "User"})
+        if parts == ["graphql"] and self.command == "POST":
+            if json.loads(payload).get("query") != "query { viewer { login } }":
+                return self.send(200, {"errors": [{"message": "unexpected query"}]})
+            if self.headers.get("Authorization") == "Bearer graphql-error":
+                return self.send(200, {"errors": [{"message": "Something went wrong"}]})
+            return self.send(200, {"data": {"viewer": {"login": self.author()["login"]}}})
         if len(parts) < 3 or parts[0] != "repos":
             return self.send(404, {"message": "Not Found"})
         repo = parts[2]
@@ -397,8 +396,10 @@ def initial_comments(number):
     if number == 11:
         return [first, comment(110, "<!-- runlens:ci -->\nquoted by hand", person)]
     if number == 12:
-        # Runlens's comment from the workflow's token, and one from the user "alice"'s.
-        return [first, comment(120, "<!-- runlens:ci -->\nfrom the app", BOT),
+        # Another app's comment with the marker, runlens's from the workflow's token, and one
+        # from the user "alice"'s.
+        return [first, comment(118, "<!-- runlens:ci -->\nanother app", {"login": "renovate[bot]", "type": "Bot"}),
+                comment(120, "<!-- runlens:ci -->\nfrom the app", BOT),
                 comment(125, "<!-- runlens:ci -->\nfrom alice", {"login": "Alice", "type": "User"})]
     return [first]
 

@@ -344,8 +344,8 @@ struct GitHubCommandsTests {
     let strict = try Self.run(
       ["comment", "--repo", "acme/fork", "--pr", "6", "--strict", file], server.environment())
     #expect(strict.status == 1)
-    // A marked comment deleted since the list was read (404), or another author's that the
-    // token may not edit (403): a new comment instead, not an error or a read-only warning.
+    // A marked comment deleted since the list was read (404), or one whose update is refused
+    // (403): a new comment instead, not an error or a read-only warning.
     for number in [8, 9] {
       let replaced = try Self.run(
         ["comment", "--repo", "acme/widget", "--pr", "\(number)", file], server.environment())
@@ -359,8 +359,9 @@ struct GitHubCommandsTests {
         })
     }
     // Only the token's own marked comment is updated: a person's comment that starts with the
-    // marker is left alone, whatever its age (#10, #11), and a user's token (GET /user) updates
-    // that user's (#12), the workflow's token an app's.
+    // marker is left alone, whatever its age (#10, #11), and so is another app's (#12); a
+    // user's token (GraphQL's viewer) updates that user's, the workflow's token
+    // github-actions[bot]'s.
     for (number, token, patched) in [
       (10, "test-token-SECRET", 105), (11, "test-token-SECRET", nil), (12, "user-alice", 125),
       (12, "test-token-SECRET", 120),
@@ -378,9 +379,23 @@ struct GitHubCommandsTests {
       } else {
         #expect(writes.last?.method == "POST", "\(writes)")
       }
-      #expect(!writes.contains { ["/comments/100", "/comments/110"].contains($0.path.suffix(13)) })
+      #expect(
+        !writes.contains { ["/100", "/110", "/118"].contains($0.path.suffix(4)) }, "\(writes)")
     }
-    #expect(try server.requests().contains { $0.method == "GET" && $0.path == "/user" })
+    #expect(try server.requests().contains { $0.method == "POST" && $0.path == "/graphql" })
+    // No marked comment: no question of whose it is (#6 was posted to above, so use #7).
+    let before = try server.requests().filter { $0.path == "/graphql" }.count
+    _ = try Self.run(["comment", "--repo", "acme/widget", "--pr", "7", file], server.environment())
+    #expect(try server.requests().filter { $0.path == "/graphql" }.count == before)
+    // A GraphQL error is an error, not a guess.
+    let unknown = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "5", file],
+      server.environment(token: "graphql-error"))
+    #expect(unknown.status == 1)
+    #expect(
+      unknown.stderr.contains(
+        "POST /graphql: cannot tell whose comments are the token's: GraphQL error: Something "
+          + "went wrong"), "\(unknown.stderr)")
     try "no marker\n".write(toFile: file, atomically: true, encoding: .utf8)
     let unmarked = try Self.run(
       ["comment", "--repo", "acme/widget", "--pr", "6", file], server.environment())

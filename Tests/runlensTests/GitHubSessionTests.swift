@@ -185,19 +185,33 @@ struct GitHubSessionTests {
         [{"id": 30, "body": "<!-- runlens:ci -->\\nnewer", "user": {"login": "a[bot]", "type": "Bot"}},
          {"id": 20, "body": "<!-- runlens:ci -->\\nold", "user": {"login": "a[bot]", "type": "Bot"}},
          {"id": 15, "body": "<!-- runlens:ci -->\\ncopied", "user": {"login": "m", "type": "User"}},
+         {"id": 12, "body": "<!-- runlens:ci -->\\nanother app", "user": {"login": "b[bot]"}},
          {"id": 10, "body": "hello"}]
         """.utf8))
     #expect(
-      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: .app)
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: "a[bot]")
         == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/20"))
     #expect(
-      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: .user("M"))
-        == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/15"))
-    #expect(
-      commenter.request(marker: "<!-- runlens:other -->", existing: comments, author: .app)
+      commenter.request(marker: "<!-- runlens:other -->", existing: comments, author: "a[bot]")
         == .init(method: "POST", path: "/repos/acme/widget/issues/12/comments"))
     #expect(
-      commenter.request(marker: "<!-- runlens:ci -->", existing: [], author: .app).method
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: "B[bot]")
+        == .init(method: "PATCH", path: "/repos/acme/widget/issues/comments/12"))
+    #expect(
+      commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: "c[bot]")
+        .method == "POST")
+    // GraphQL (the token's login) sits beside the REST API, on its host.
+    for (base, graphQL) in [
+      ("https://api.github.com", "https://api.github.com/graphql"),
+      ("https://ghe.example/api/v3", "https://ghe.example/api/graphql"),
+      ("http://127.0.0.1:8080", "http://127.0.0.1:8080/graphql"),
+    ] {
+      let connection = GitHubConnection(baseURL: URL(string: base)!, token: "t")
+      #expect(connection.graphQLURL.absoluteString == graphQL)
+      #expect(connection.isAPIHost(connection.graphQLURL))
+    }
+    #expect(
+      commenter.request(marker: "<!-- runlens:ci -->", existing: [], author: "a[bot]").method
         == "POST")
     let warning = commenter.readOnlyWarning("Resource not accessible by integration")
     #expect(warning.hasPrefix("cannot comment on #12: the token is read-only here"))

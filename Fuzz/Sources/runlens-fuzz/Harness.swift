@@ -437,20 +437,25 @@ enum Harness: String, CaseIterable {
     if let comments = try? PullRequestComment.parse(bytes) {
       for comment in comments.prefix(16) {
         guard let marker = PullRequestComment.marker(of: comment.body) else { continue }
-        for author in [PullRequestComment.Author.app, .user(comment.author ?? "")] {
-          let found = PullRequestComment.existing(in: comments, marker: marker, author: author)
-          guard author.wrote(comment) == (found != nil) else {
-            fatalError("api: a comment by the token's author with the marker is not found")
-          }
-          guard let found else { continue }
-          guard found.body.hasPrefix(marker), author.wrote(found), found.id <= comment.id else {
-            fatalError("api: the comment to update is not the token's oldest with the marker")
+        // Each marked comment's author finds a comment: their oldest with the marker.
+        if let author = comment.author {
+          guard
+            let found = PullRequestComment.existing(in: comments, marker: marker, author: author),
+            found.body.hasPrefix(marker), found.isBy(author), found.id <= comment.id
+          else { fatalError("api: the comment to update is not its author's oldest marked one") }
+        }
+        // Whatever the login, what is found has the marker and is that login's.
+        for login in ["github-actions[bot]", "GITHUB-ACTIONS[BOT]", ""] {
+          if let found = PullRequestComment.existing(in: comments, marker: marker, author: login),
+            !found.body.hasPrefix(marker) || !found.isBy(login)
+          {
+            fatalError("api: the comment to update is another's, or lacks the marker")
           }
         }
       }
     }
     _ = PullRequestComment.parse(created: bytes)
-    _ = PullRequestComment.login(user: bytes)
+    _ = try? PullRequestComment.viewerLogin(bytes)
     let text = String(decoding: bytes, as: UTF8.self)
     // (`<>` gives the empty reference, which no text "contains".)
     if let next = LinkHeader.next(text), !next.isEmpty, !text.contains(next) {

@@ -11,41 +11,22 @@ package enum PullRequestComment {
     package var body: String
     /// The comment's page.
     package var url: String?
-    /// Its author's login (`user.login`), `nil` when the list does not say.
+    /// Its author's login (`user.login`: `github-actions[bot]` for the workflow's token),
+    /// `nil` when the list does not say.
     package var author: String?
-    /// Whether its author is an app (`user.type` `Bot`, such as `github-actions[bot]`).
-    package var byApp: Bool
 
     /// A comment.
-    package init(
-      id: Int64, body: String, url: String? = nil, author: String? = nil, byApp: Bool = false
-    ) {
+    package init(id: Int64, body: String, url: String? = nil, author: String? = nil) {
       self.id = id
       self.body = body
       self.url = url
       self.author = author
-      self.byApp = byApp
     }
-  }
 
-  /// Whose comments runlens may take for its own: the token's.
-  package enum Author: Sendable, Hashable {
-    /// A user's token (a personal access token): comments by this login (`GET /user`'s).
-    case user(String)
-    /// An app's installation token, such as the workflow's `GITHUB_TOKEN` (which `GET /user`
-    /// refuses): comments by an app (`github-actions[bot]` for the workflow's token), never a
-    /// person's.
-    case app
-
-    /// Whether `comment` was written with such a token.
-    package func wrote(_ comment: Existing) -> Bool {
-      switch self {
-      case .user(let login):
-        // Logins are case-insensitive on GitHub.
-        guard let author = comment.author else { return false }
-        return author.lowercased() == login.lowercased()
-      case .app: return comment.byApp
-      }
+    /// Whether `login` wrote it (logins are case-insensitive on GitHub).
+    package func isBy(_ login: String) -> Bool {
+      guard let author else { return false }
+      return author.lowercased() == login.lowercased()
     }
   }
 
@@ -82,35 +63,52 @@ package enum PullRequestComment {
       }
     }
     return comments.map {
-      Existing(
-        id: $0.id, body: $0.body ?? "", url: $0.html_url, author: $0.user?.login,
-        byApp: $0.user?.type == "Bot")
+      Existing(id: $0.id, body: $0.body ?? "", url: $0.html_url, author: $0.user?.login)
     }
   }
 
-  /// The comment to update: the oldest by `author` whose text starts with `marker`.
+  /// The comment to update: the oldest by `author` (the token's login) whose text starts
+  /// with `marker`.
   ///
-  /// Another author's comment that starts with the marker (a person who copied it, or a
-  /// comment made to take the updates over) is never taken: a token with write access may
-  /// edit other people's comments, and would overwrite it.
-  package static func existing(in comments: [Existing], marker: String, author: Author)
+  /// Another author's comment that starts with the marker (a person who copied it, another
+  /// app's, or one made to take the updates over) is never taken: a token with write access
+  /// may edit other people's comments, and would overwrite it.
+  package static func existing(in comments: [Existing], marker: String, author: String)
     -> Existing?
   {
-    comments.filter { $0.body.hasPrefix(marker) && author.wrote($0) }.min { $0.id < $1.id }
+    comments.filter { $0.body.hasPrefix(marker) && $0.isBy(author) }.min { $0.id < $1.id }
   }
 
-  /// The login of a `GET /user` answer, `nil` when it has none.
-  package static func login(user bytes: [UInt8]) -> String? {
-    guard let user = try? JSONDecoder().decode(User.self, from: Data(bytes)),
-      let login = user.login, !login.isEmpty
-    else { return nil }
-    return login
+  /// The GraphQL query for the token's login: a user's, or an app's such as
+  /// `github-actions[bot]` (the REST `GET /user` refuses an app's installation token).
+  package static let viewerQuery = #"{"query":"query { viewer { login } }"}"#
+
+  /// The login of an answer to ``viewerQuery``.
+  ///
+  /// - Throws: ``ParseError`` with GraphQL's first error message, or when there is no login.
+  package static func viewerLogin(_ bytes: [UInt8]) throws(ParseError) -> String {
+    struct Answer: Decodable {
+      struct Data: Decodable {
+        struct Viewer: Decodable { var login: String? }
+        var viewer: Viewer?
+      }
+      struct Failure: Decodable { var message: String? }
+      var data: Data?
+      var errors: [Failure]?
+    }
+    guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(bytes)) else {
+      throw ParseError(message: "not a GraphQL answer")
+    }
+    if let login = answer.data?.viewer?.login, !login.isEmpty { return login }
+    if let errors = answer.errors, !errors.isEmpty {
+      throw ParseError(message: "GraphQL error: \(errors[0].message ?? "(no message)")")
+    }
+    throw ParseError(message: "the answer has no viewer login")
   }
 
   /// A comment's author, as the API gives it.
   private struct User: Decodable {
     var login: String?
-    var type: String?
   }
 
   // swift-format-ignore: AlwaysUseLowerCamelCase

@@ -21,11 +21,11 @@ struct PullRequestCommentTests {
     let comments = try PullRequestComment.parse(Array(pages.utf8))
     #expect(comments.count == 4)
     let found = PullRequestComment.existing(
-      in: comments.map { .init(id: $0.id, body: $0.body, url: $0.url, byApp: true) },
-      marker: "<!-- runlens:ci -->", author: .app)
+      in: comments.map { .init(id: $0.id, body: $0.body, url: $0.url, author: "app[bot]") },
+      marker: "<!-- runlens:ci -->", author: "app[bot]")
     #expect(found?.id == 7)
     #expect(
-      PullRequestComment.existing(in: comments, marker: "<!-- runlens:other -->", author: .app)
+      PullRequestComment.existing(in: comments, marker: "<!-- runlens:other -->", author: "a")
         == nil)
     #expect(PullRequestComment.parse(created: Array(#"{"id": 1, "html_url": "u"}"#.utf8)) == "u")
   }
@@ -40,15 +40,30 @@ struct PullRequestCommentTests {
       """
     let comments = try PullRequestComment.parse(Array(page.utf8))
     #expect(comments.map(\.author) == ["mallory", "github-actions[bot]", "Alice", nil])
-    #expect(comments.map(\.byApp) == [false, true, false, false])
     let marker = "<!-- runlens:ci -->"
-    #expect(PullRequestComment.existing(in: comments, marker: marker, author: .app)?.id == 5)
-    // Logins are case-insensitive.
     #expect(
-      PullRequestComment.existing(in: comments, marker: marker, author: .user("alice"))?.id == 6)
-    #expect(PullRequestComment.existing(in: comments, marker: marker, author: .user("bob")) == nil)
-    #expect(PullRequestComment.login(user: Array(#"{"login": "alice", "id": 1}"#.utf8)) == "alice")
-    #expect(PullRequestComment.login(user: Array(#"{"login": ""}"#.utf8)) == nil)
-    #expect(PullRequestComment.login(user: Array("[]".utf8)) == nil)
+      PullRequestComment.existing(in: comments, marker: marker, author: "github-actions[bot]")?.id
+        == 5)
+    // Logins are case-insensitive.
+    #expect(PullRequestComment.existing(in: comments, marker: marker, author: "alice")?.id == 6)
+    #expect(PullRequestComment.existing(in: comments, marker: marker, author: "bob") == nil)
+    #expect(PullRequestComment.existing(in: comments, marker: marker, author: "") == nil)
+  }
+
+  @Test("the token's login is GraphQL's viewer; an error answer says why there is none")
+  func viewer() throws {
+    let answer = #"{"data": {"viewer": {"login": "github-actions[bot]"}}}"#
+    #expect(try PullRequestComment.viewerLogin(Array(answer.utf8)) == "github-actions[bot]")
+    let failures = [
+      (#"{"errors": [{"message": "Bad"}]}"#, "GraphQL error: Bad"),
+      (#"{"data": {"viewer": {"login": ""}}}"#, "the answer has no viewer login"),
+      (#"{"data": null}"#, "the answer has no viewer login"),
+      ("<html>", "not a GraphQL answer"),
+    ]
+    for (text, message) in failures {
+      #expect(throws: PullRequestComment.ParseError(message: message)) {
+        try PullRequestComment.viewerLogin(Array(text.utf8))
+      }
+    }
   }
 }
