@@ -141,7 +141,11 @@ package final class GitHubClient: Sendable {
   private func rateLimitWait(_ answer: HTTPTransport.Response, method: String, url: URL)
     throws(GitHubError) -> TimeInterval?
   {
-    guard answer.status == 403 || answer.status == 429 else { return nil }
+    // GraphQL answers its primary rate limit with 200 and an error of type RATE_LIMIT(ED).
+    let graphQLLimited =
+      answer.status == 200 && answer.headers["x-ratelimit-remaining"] == "0"
+      && Self.isGraphQLRateLimit(answer.body)
+    guard answer.status == 403 || answer.status == 429 || graphQLLimited else { return nil }
     let message = Self.message(answer.body) ?? ""
     var wait: TimeInterval?
     var kind = "secondary"
@@ -408,6 +412,18 @@ package final class GitHubClient: Sendable {
       return nil
     }
     return object["message"] as? String
+  }
+
+  /// Whether a GraphQL answer's errors include a rate limit (`"type": "RATE_LIMIT"`, or the
+  /// older `RATE_LIMITED`).
+  package static func isGraphQLRateLimit(_ body: Data) -> Bool {
+    guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+      let errors = object["errors"] as? [Any]
+    else { return false }
+    return errors.contains {
+      guard let type = ($0 as? [String: Any])?["type"] as? String else { return false }
+      return type == "RATE_LIMIT" || type == "RATE_LIMITED"
+    }
   }
 
   static func detail(_ body: Data) -> String {

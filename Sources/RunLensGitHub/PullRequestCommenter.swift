@@ -40,11 +40,13 @@ package struct PullRequestCommenter: Sendable {
   package var commentsPath: String { "/repos/\(repository)/issues/\(pullRequest)/comments" }
 
   /// The request for a comment with `marker`: `PATCH` of the oldest comment by `author` that
-  /// starts with it, else `POST` of a new one.
+  /// starts with it, else (also without an author) `POST` of a new one.
   package func request(
-    marker: String, existing comments: [PullRequestComment.Existing], author: String
+    marker: String, existing comments: [PullRequestComment.Existing], author: String?
   ) -> Request {
-    if let existing = PullRequestComment.existing(in: comments, marker: marker, author: author) {
+    if let author,
+      let existing = PullRequestComment.existing(in: comments, marker: marker, author: author)
+    {
       return Request(method: "PATCH", path: "/repos/\(repository)/issues/comments/\(existing.id)")
     }
     return Request(method: "POST", path: commentsPath)
@@ -63,11 +65,18 @@ package struct PullRequestCommenter: Sendable {
   /// GraphQL's `viewer`, which answers every kind of token; the REST `GET /user` refuses an
   /// app's installation token.
   ///
-  /// - Throws: ``GitHubError`` when the token is rejected, or the answer has no login.
+  /// - Throws: ``GitHubError`` when the token is rejected, or the answer has no login: never
+  ///   ``GitHubError/Code/forbidden``, which would read as a read-only token.
   package func viewer() throws(GitHubError) -> String {
     let url = client.connection.graphQLURL
     let answer = try client.send("POST", url, body: Data(PullRequestComment.viewerQuery.utf8))
-    try client.check(answer, "POST", url, needs: .pullRequestsWrite)
+    if answer.status == 401 { try client.check(answer, "POST", url, needs: .pullRequestsWrite) }
+    guard (200..<300).contains(answer.status) else {
+      throw GitHubError(
+        .badResponse,
+        "POST \(GitHubClient.shown(url)): cannot tell whose comments are the token's: GitHub "
+          + "answered \(answer.status)" + GitHubClient.detail(answer.body), status: answer.status)
+    }
     do {
       return try PullRequestComment.viewerLogin([UInt8](answer.body))
     } catch {
@@ -108,7 +117,7 @@ package struct PullRequestCommenter: Sendable {
         throw GitHubError(.badResponse, "cannot encode the comment: \(error)")
       }
       // Whose comments are the token's matters only when one has the marker.
-      var author = ""
+      var author: String?
       if comments.contains(where: { $0.body.hasPrefix(marker) }) { author = try viewer() }
       let request = request(marker: marker, existing: comments, author: author)
       if request.method == "PATCH" {

@@ -12,8 +12,8 @@ struct CommentCommand: ParsableCommand {
       FILE's first line is its marker (an HTML comment such as `<!-- runlens:ci -->`, which
       `runlens compare` writes first); the oldest comment that starts with it and was written
       by the token's login (GraphQL's viewer: the token's user, or github-actions[bot] for
-      the workflow's token) is updated instead of adding another. Another's comment with the
-      marker is never edited. Prints the comment's URL. The token (GH_TOKEN, else
+      the workflow's token) is updated instead of adding another. Another author's comment
+      with the marker is never edited. Prints the comment's URL. The token (GH_TOKEN, else
       GITHUB_TOKEN) needs pull-requests: write. On a pull request from a fork the token is
       read-only: that is a warning, not a failure, unless --strict.
       Exit codes: 0 posted, updated, or refused for a read-only token; 1 failed (or, with

@@ -13,8 +13,9 @@ with retry-after 1; flaky answers the first request of each path 500; stalled ne
 forbidden answers 403 with x-accepted-github-permissions; gaps has
 no log behind job 1002's redirect; fork refuses comment writes (403).
 GraphQL's viewer (POST /graphql) is "LOGIN" for a token "user-LOGIN", an error for the token
-"graphql-error", and github-actions[bot] (the workflow's token) for any other; comments are
-written by the viewer. Pull requests 10 and 11 have a marked comment by another person.
+"graphql-error", 403 for "graphql-forbidden", a rate limit the first time for "graphql-limited",
+and github-actions[bot] (the workflow's token) for any other; comments are written by the
+viewer. Pull requests 10 and 11 have a marked comment by another person.
 Workflow ci.yml (id 8) lists SYNC_RUNS two a page (filtered by branch, status and
 created>=DATE, as the API filters), for `history sync`; the jobs of run 303 always answer 500.
 The token "rejected" gets 401 everywhere.
@@ -218,8 +219,17 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["graphql"] and self.command == "POST":
             if json.loads(payload).get("query") != "query { viewer { login } }":
                 return self.send(200, {"errors": [{"message": "unexpected query"}]})
-            if self.headers.get("Authorization") == "Bearer graphql-error":
+            token = self.headers.get("Authorization")
+            if token == "Bearer graphql-error":
                 return self.send(200, {"errors": [{"message": "Something went wrong"}]})
+            if token == "Bearer graphql-forbidden":
+                return self.send(403, {"message": "Resource not accessible by integration"})
+            if token == "Bearer graphql-limited" and self.first_time("graphql-limited"):
+                # GraphQL's primary rate limit: 200, an error of type RATE_LIMIT.
+                return self.send(200, {"data": None, "errors": [
+                    {"type": "RATE_LIMIT", "message": "API rate limit already exceeded"}]},
+                    {"x-ratelimit-remaining": "0",
+                     "x-ratelimit-reset": str(int(time.time()) + 1)})
             return self.send(200, {"data": {"viewer": {"login": self.author()["login"]}}})
         if len(parts) < 3 or parts[0] != "repos":
             return self.send(404, {"message": "Not Found"})

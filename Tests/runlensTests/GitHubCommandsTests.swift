@@ -385,8 +385,31 @@ struct GitHubCommandsTests {
     #expect(try server.requests().contains { $0.method == "POST" && $0.path == "/graphql" })
     // No marked comment: no question of whose it is (#6 was posted to above, so use #7).
     let before = try server.requests().filter { $0.path == "/graphql" }.count
-    _ = try Self.run(["comment", "--repo", "acme/widget", "--pr", "7", file], server.environment())
+    let unmarkedPR = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "7", file], server.environment())
+    #expect(unmarkedPR.status == 0, "\(unmarkedPR.stderr)")
+    #expect(
+      try server.requests().contains {
+        $0.method == "POST" && $0.path == "/repos/acme/widget/issues/7/comments"
+      })
     #expect(try server.requests().filter { $0.path == "/graphql" }.count == before)
+    // GraphQL's rate limit (200 with a RATE_LIMIT error) is waited out like the REST API's.
+    let limited = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "5", file],
+      server.environment(token: "graphql-limited"))
+    #expect(limited.status == 0, "\(limited.stderr)")
+    #expect(limited.stdout.hasSuffix("/pull/5#issuecomment-77\n"), "\(limited.stdout)")
+    #expect(try server.requests().filter { $0.path == "/graphql" }.count == before + 2)
+    // A 403 from GraphQL is an error of its own, not a read-only token's warning.
+    let refused = try Self.run(
+      ["comment", "--repo", "acme/widget", "--pr", "5", file],
+      server.environment(token: "graphql-forbidden"))
+    #expect(refused.status == 1)
+    #expect(!refused.stderr.contains("read-only"), "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains(
+        "POST /graphql: cannot tell whose comments are the token's: GitHub answered 403: "
+          + "Resource not accessible by integration"), "\(refused.stderr)")
     // A GraphQL error is an error, not a guess.
     let unknown = try Self.run(
       ["comment", "--repo", "acme/widget", "--pr", "5", file],

@@ -200,6 +200,10 @@ struct GitHubSessionTests {
     #expect(
       commenter.request(marker: "<!-- runlens:ci -->", existing: comments, author: "c[bot]")
         .method == "POST")
+    #expect(GitHubClient.isGraphQLRateLimit(Data(#"{"errors": [{"type": "RATE_LIMIT"}]}"#.utf8)))
+    #expect(GitHubClient.isGraphQLRateLimit(Data(#"{"errors": [{"type": "RATE_LIMITED"}]}"#.utf8)))
+    #expect(!GitHubClient.isGraphQLRateLimit(Data(#"{"errors": [{"type": "NOT_FOUND"}]}"#.utf8)))
+    #expect(!GitHubClient.isGraphQLRateLimit(Data(#"{"data": {"errors": 1}}"#.utf8)))
     // GraphQL (the token's login) sits beside the REST API, on its host.
     for (base, graphQL) in [
       ("https://api.github.com", "https://api.github.com/graphql"),

@@ -444,10 +444,14 @@ enum Harness: String, CaseIterable {
             found.body.hasPrefix(marker), found.isBy(author), found.id <= comment.id
           else { fatalError("api: the comment to update is not its author's oldest marked one") }
         }
-        // Whatever the login, what is found has the marker and is that login's.
-        for login in ["github-actions[bot]", "GITHUB-ACTIONS[BOT]", ""] {
+        // Whatever the login, what is found has the marker and is that login's, by a check of
+        // its own: the bytes with ASCII letters in lower case.
+        func folded(_ text: String) -> [UInt8] {
+          text.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        }
+        for login in ["github-actions[bot]", "GITHUB-ACTIONS[BOT]", "", comment.author ?? "x"] {
           if let found = PullRequestComment.existing(in: comments, marker: marker, author: login),
-            !found.body.hasPrefix(marker) || !found.isBy(login)
+            !found.body.hasPrefix(marker) || found.author.map(folded) != folded(login)
           {
             fatalError("api: the comment to update is another's, or lacks the marker")
           }
@@ -455,7 +459,10 @@ enum Harness: String, CaseIterable {
       }
     }
     _ = PullRequestComment.parse(created: bytes)
-    _ = try? PullRequestComment.viewerLogin(bytes)
+    if let login = try? PullRequestComment.viewerLogin(bytes), login.isEmpty {
+      fatalError("api: an empty viewer login")
+    }
+    _ = GitHubClient.isGraphQLRateLimit(Data(bytes))
     let text = String(decoding: bytes, as: UTF8.self)
     // (`<>` gives the empty reference, which no text "contains".)
     if let next = LinkHeader.next(text), !next.isEmpty, !text.contains(next) {

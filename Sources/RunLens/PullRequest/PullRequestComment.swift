@@ -23,14 +23,17 @@ package enum PullRequestComment {
       self.author = author
     }
 
-    /// Whether `login` wrote it (logins are case-insensitive on GitHub).
+    /// Whether `login` wrote it: the same bytes but for the case of ASCII letters (logins are
+    /// ASCII and case-insensitive on GitHub; a Unicode case fold would make `K`, the Kelvin
+    /// sign, a `k`).
     package func isBy(_ login: String) -> Bool {
       guard let author else { return false }
-      return author.lowercased() == login.lowercased()
+      func folded(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+      return author.utf8.elementsEqual(login.utf8) { folded($0) == folded($1) }
     }
   }
 
-  /// A document that is not a comments list.
+  /// A document that is not what it should be: a comments list, a GraphQL answer.
   package typealias ParseError = DocumentError
 
   /// The marker of a comment text: its first line, when it is an HTML comment (`<!-- … -->`).

@@ -48,6 +48,9 @@ struct PullRequestCommentTests {
     #expect(PullRequestComment.existing(in: comments, marker: marker, author: "alice")?.id == 6)
     #expect(PullRequestComment.existing(in: comments, marker: marker, author: "bob") == nil)
     #expect(PullRequestComment.existing(in: comments, marker: marker, author: "") == nil)
+    // ASCII letters only: the Kelvin sign (U+212A) is not a K.
+    let kate = PullRequestComment.Existing(id: 1, body: "", author: "Kate")
+    #expect(kate.isBy("kATE") && !kate.isBy("\u{212A}ate") && !kate.isBy("Kat"))
   }
 
   @Test("the token's login is GraphQL's viewer; an error answer says why there is none")
