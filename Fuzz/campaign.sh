@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Fuzz/campaign.sh [FILE]: the executions of every harness summed over all runs in FILE
-# (default Fuzz/campaign.tsv, which Fuzz/run.sh appends to), with the seconds run and the last
-# run's coverage (libFuzzer's cov: and ft:), the failed runs (findings) and the runs stopped by
-# hand (libFuzzer's exit 72 on SIGINT), as a Markdown table.
+# (default Fuzz/campaign.tsv, which Fuzz/run.sh appends to), with the seconds run (those asked
+# for, in rows from before run.sh kept the seconds run), the last run's coverage (libFuzzer's
+# cov: and ft:), the failed runs (findings) and the runs stopped by hand (libFuzzer's exit 72
+# on SIGINT), as a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file=${1:-Fuzz/campaign.tsv}
 awk -F'\t' '
   {
+    # The seconds run (column 7, "ran Ns"); rows written before it was kept have only the
+    # seconds asked for (column 3), which overstates a run stopped early.
     name = $2; seconds = $3; sub(/s$/, "", seconds); executions = $5; sub(/ .*/, "", executions)
+    if ($7 ~ /^ran [0-9]+s$/) { seconds = $7; gsub(/[^0-9]/, "", seconds) }
     if (!(name in runs)) order[++count] = name
     runs[name]++; secs[name] += seconds; execs[name] += executions
     if (match($6, /cov: [0-9]+/)) cov[name] = substr($6, RSTART + 5, RLENGTH - 5)

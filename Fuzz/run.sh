@@ -130,6 +130,7 @@ run() {
   # process can wait more than 10 s for a core in the middle of a 10 ms input. The slowest
   # input seen takes about 150 ms under AddressSanitizer; 30 s still catches any hang.
   echo "== fuzzing $name for ${seconds}s"
+  local started=$SECONDS
   set +e
   # No Swift backtracer: on a fatalError it forks swift-backtrace, which trips AddressSanitizer
   # ("unknown-crash" in memserver_read) and outlived the harness holding the log pipe open, so
@@ -143,6 +144,7 @@ run() {
     '^#[0-9]+[[:space:]]+(INITED|DONE)|ERROR|SUMMARY|Test unit written|stat::number_of_executed_units|==[0-9]+==|Fatal error'
   local status=${PIPESTATUS[0]}
   set -e
+  local ran=$((SECONDS - started))
   # One line per run, to add up executions across campaigns.
   local executed done_line
   executed=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$scratch/$name.log" | grep -Eo '[0-9]+$' || echo 0)
@@ -151,8 +153,10 @@ run() {
   # from CI (CI=true), whose short runs in a throw-away clone would only dirty the tree.
   local ledger=Fuzz/campaign.tsv
   [ "${CI:-}" != true ] || ledger=/dev/null
-  printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" \
-    "$status" "${executed:-0}" "$done_line" | tee -a "$scratch/campaign.tsv" >> "$ledger"
+  # The seconds asked for, and those run (fewer when stopped by hand or by a finding).
+  printf '%s\t%s\t%ss\texit %s\t%s executions\t%s\tran %ss\n' "$(date -u +%FT%TZ)" "$name" \
+    "$seconds" "$status" "${executed:-0}" "$done_line" "$ran" \
+    | tee -a "$scratch/campaign.tsv" >> "$ledger"
   if [ "$status" -eq 72 ]; then
     echo "fuzz: $name was interrupted (exit 72); its executions are in the ledger" >&2
     return 1
