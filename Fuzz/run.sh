@@ -149,6 +149,9 @@ run() {
   local executed done_line
   executed=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$scratch/$name.log" | grep -Eo '[0-9]+$' || echo 0)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$scratch/$name.log" | tail -1 | tr '\t' ' ' || true)
+  # A run stopped early has no DONE line: its last status line has the coverage reached.
+  [ -n "$done_line" ] || done_line=$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$scratch/$name.log" \
+    | tail -1 | tr '\t' ' ' | sed 's/\(rss: [0-9]*Mb\).*/\1/' || true)
   # Also to the committed Fuzz/campaign.tsv, so that the totals survive a new machine; not
   # from CI (CI=true), whose short runs in a throw-away clone would only dirty the tree.
   local ledger=Fuzz/campaign.tsv
